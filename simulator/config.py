@@ -1,0 +1,250 @@
+"""A scenario's configuration: frozen dataclasses the presets produce and the runtime reads.
+
+Defaults come from real systems (../shared/REFERENCE.md): etcd's Raft timing (100 ms heartbeat,
+1000 ms election timeout randomised in [et, 2et)), PreVote and CheckQuorum on, the lessor's
+500 ms expiry check, client-go's 15/10/2 s leader election, the seed recipe's TTL/3 renewals.
+Times are simulated seconds.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from dataclasses import dataclass, field
+
+LATENCY_KINDS = ("constant", "uniform", "normal")
+RECIPES = ("seed", "etcd", "zookeeper", "kubernetes")
+PROTECTIONS = ("none", "fencing", "idempotency")
+
+
+@dataclass(frozen=True, slots=True)
+class Latency:
+    """A delay distribution: constant ``a``; uniform in [a, b]; normal(mean a, stddev b) >= 0."""
+
+    kind: str = "constant"
+    a: float = 0.0
+    b: float = 0.0
+
+    @staticmethod
+    def constant(value: float) -> Latency:
+        """A fixed delay of ``value`` seconds."""
+        return Latency("constant", value, value)
+
+    @staticmethod
+    def uniform(low: float, high: float) -> Latency:
+        """A delay drawn uniformly from [low, high] seconds."""
+        return Latency("uniform", low, high)
+
+    @staticmethod
+    def normal(mean: float, stddev: float) -> Latency:
+        """A normally distributed delay, clipped at zero."""
+        return Latency("normal", mean, stddev)
+
+    def sample(self, rng: random.Random) -> float:
+        """Draw one delay from ``rng`` (never negative)."""
+        if self.kind == "constant":
+            return self.a
+        if self.kind == "uniform":
+            return rng.uniform(self.a, self.b)
+        return max(0.0, rng.gauss(self.a, self.b))
+
+    @property
+    def mean(self) -> float:
+        """The expected delay (ignoring the clip at zero of a normal distribution)."""
+        return (self.a + self.b) / 2 if self.kind == "uniform" else self.a
+
+    def describe(self) -> str:
+        """A short human text, e.g. ``uniform 1-5 ms``."""
+        if self.kind == "constant":
+            return f"constant {self.a * 1000:g} ms"
+        if self.kind == "uniform":
+            return f"uniform {self.a * 1000:g}-{self.b * 1000:g} ms"
+        return f"normal {self.a * 1000:g}±{self.b * 1000:g} ms"
+
+
+@dataclass(frozen=True, slots=True)
+class RaftConfig:
+    """The Raft cluster: size, timing and the protocol options (etcd's defaults)."""
+
+    nodes: int = 5
+    heartbeat_interval: float = 0.1
+    election_timeout_min: float = 1.0
+    election_timeout_max: float = 2.0
+    pre_vote: bool = True
+    check_quorum: bool = True
+    disk_latency: Latency = field(default_factory=lambda: Latency.constant(0.002))
+
+    @property
+    def node_ids(self) -> tuple[str, ...]:
+        """Raft node ids ``n1`` .. ``nN``."""
+        return tuple(f"n{i}" for i in range(1, self.nodes + 1))
+
+
+@dataclass(frozen=True, slots=True)
+class LinkOverride:
+    """Different conditions on the link src->dst (and dst->src when ``both_ways``)."""
+
+    src: str
+    dst: str
+    latency: Latency | None = None
+    loss: float | None = None
+    both_ways: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class NetworkConfig:
+    """Default link latency and loss, plus per-link overrides."""
+
+    latency: Latency = field(default_factory=lambda: Latency.uniform(0.001, 0.005))
+    loss: float = 0.0
+    links: tuple[LinkOverride, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class StoreConfig:
+    """The etcd-like store: lease expiry check period and client timeouts."""
+
+    lease_check_interval: float = 0.5
+    request_timeout: float = 1.0
+    compaction_retention: int = 0
+
+    def min_lease_ttl(self, raft: RaftConfig) -> float:
+        """etcd's minimum TTL: ceil(1.5 x election timeout) in whole seconds."""
+        return float(math.ceil(1.5 * raft.election_timeout_min))
+
+
+@dataclass(frozen=True, slots=True)
+class AppServerConfig:
+    """One application server: its recipe and timing. ``None`` takes the scenario default."""
+
+    id: str
+    recipe: str = "seed"
+    ttl: float = 10.0
+    renew_interval: float | None = None
+    start_at: float = 0.0
+
+    @property
+    def effective_renew_interval(self) -> float:
+        """The renew period: as configured, else TTL/3 as etcd's client does."""
+        return self.renew_interval if self.renew_interval is not None else self.ttl / 3
+
+
+@dataclass(frozen=True, slots=True)
+class KubernetesConfig:
+    """client-go leaderelection timing (LeaseDuration 15 s, RenewDeadline 10 s, RetryPeriod 2 s)."""
+
+    lease_duration: float = 15.0
+    renew_deadline: float = 10.0
+    retry_period: float = 2.0
+    jitter: float = 1.2
+
+
+@dataclass(frozen=True, slots=True)
+class ZooKeeperConfig:
+    """ZooKeeper session timing: tickTime and the session timeout (2 to 20 ticks)."""
+
+    tick_time: float = 2.0
+    session_timeout: float = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderConfig:
+    """The payment provider: how it protects against stale leaders, and its processing time."""
+
+    protection: str = "none"
+    processing: Latency = field(default_factory=lambda: Latency.constant(0.05))
+
+
+@dataclass(frozen=True, slots=True)
+class JobConfig:
+    """The payment job: monthly contracts, how long a simulated month is, how often to check."""
+
+    contracts: int = 12
+    month: float = 60.0
+    check_interval: float = 1.0
+    late_after: float = 10.0
+
+
+@dataclass(frozen=True, slots=True)
+class AppsConfig:
+    """The application servers and their shared settings."""
+
+    servers: tuple[AppServerConfig, ...] = ()
+    kubernetes: KubernetesConfig = field(default_factory=KubernetesConfig)
+    zookeeper: ZooKeeperConfig = field(default_factory=ZooKeeperConfig)
+    provider: ProviderConfig = field(default_factory=ProviderConfig)
+    job: JobConfig = field(default_factory=JobConfig)
+
+
+@dataclass(frozen=True, slots=True)
+class FaultStep:
+    """One step of the fault schedule.
+
+    ``at`` is an absolute time, or ``after`` seconds after the previous step. ``action`` is one of
+    FAULT_ACTIONS. ``target`` is a node id or a symbolic target (SYMBOLIC_TARGETS). ``groups``
+    lists partition groups; ``peer`` is the other end of a link; ``value`` a number the action
+    needs (loss probability, clock offset, latency seconds); ``rate`` a clock rate.
+    """
+
+    action: str
+    at: float | None = None
+    after: float | None = None
+    target: str | None = None
+    duration: float | None = None
+    groups: tuple[tuple[str, ...], ...] = ()
+    peer: str | None = None
+    value: float | None = None
+    rate: float | None = None
+    both_ways: bool = True
+
+
+FAULT_ACTIONS = (
+    "crash", "restart", "pause", "partition", "isolate", "heal", "cut", "heal-link",
+    "loss", "latency", "clock", "timeout", "exception", "shutdown", "random-faults",
+)
+SYMBOLIC_TARGETS = ("raft-leader", "app-leader", "follower", "app-follower", "all")
+
+
+@dataclass(frozen=True, slots=True)
+class CaptionStep:
+    """A narration caption shown at time ``at``."""
+
+    at: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class PauseStep:
+    """A pause point at time ``at`` asking the class ``question`` (the window stops there)."""
+
+    at: float
+    question: str
+
+
+@dataclass(frozen=True, slots=True)
+class Scenario:
+    """Everything needed to build and run one simulation, as a preset describes it."""
+
+    title: str = "Untitled"
+    description: str = ""
+    name: str = "custom"
+    seed: int = 1
+    duration: float = 60.0
+    raft: RaftConfig = field(default_factory=RaftConfig)
+    network: NetworkConfig = field(default_factory=NetworkConfig)
+    store: StoreConfig = field(default_factory=StoreConfig)
+    apps: AppsConfig = field(default_factory=AppsConfig)
+    faults: tuple[FaultStep, ...] = ()
+    captions: tuple[CaptionStep, ...] = ()
+    pauses: tuple[PauseStep, ...] = ()
+
+    @property
+    def app_ids(self) -> tuple[str, ...]:
+        """The app servers' ids in configured order."""
+        return tuple(server.id for server in self.apps.servers)
+
+    @property
+    def all_node_ids(self) -> tuple[str, ...]:
+        """Every host's id: Raft nodes, app servers and the provider (when there are apps)."""
+        provider = ("provider",) if self.apps.servers else ()
+        return self.raft.node_ids + self.app_ids + provider

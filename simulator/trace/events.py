@@ -1,0 +1,365 @@
+"""Typed, immutable trace events: the public event log of ../shared/EVENTS.md.
+
+Every event is a frozen dataclass with the simulated time ``t`` first and a class-level ``kind``
+string. ``to_record()`` gives the JSON object of one log line with keys in a fixed order
+(``t``, ``kind``, then the fields in declaration order), so one run always serialises to the same
+bytes. New kinds and fields may be added; the documented ones are never renamed or dropped.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any, ClassVar
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """Base of every trace event: something that happened at simulated time ``t`` (seconds)."""
+
+    t: float
+    kind: ClassVar[str] = "event"
+
+    def to_record(self) -> dict[str, Any]:
+        """Return the JSON object of this event's log line (t, kind, then fields in order)."""
+        record: dict[str, Any] = {"t": self.t, "kind": self.kind}
+        for name in _field_names(type(self)):
+            record[name] = getattr(self, name)
+        return record
+
+
+_FIELD_CACHE: dict[type, tuple[str, ...]] = {}
+
+
+def _field_names(cls: type) -> tuple[str, ...]:
+    names = _FIELD_CACHE.get(cls)
+    if names is None:
+        names = tuple(f.name for f in fields(cls) if f.name != "t")
+        _FIELD_CACHE[cls] = names
+    return names
+
+
+# --- run -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RunStart(Event):
+    """The first line of every log: the seed and the preset the run was built from."""
+
+    seed: int
+    preset: str
+    kind: ClassVar[str] = "run.start"
+
+
+@dataclass(frozen=True, slots=True)
+class RunEnd(Event):
+    """The run stopped at ``t`` (a headless run's last line)."""
+
+    kind: ClassVar[str] = "run.end"
+
+
+@dataclass(frozen=True, slots=True)
+class Caption(Event):
+    """A preset's narration caption shown from ``t`` on."""
+
+    text: str
+    kind: ClassVar[str] = "caption"
+
+
+@dataclass(frozen=True, slots=True)
+class PausePoint(Event):
+    """A preset's pause point: the window stops here and asks ``question``."""
+
+    question: str
+    kind: ClassVar[str] = "pause.point"
+
+
+@dataclass(frozen=True, slots=True)
+class UserAction(Event):
+    """A fault or action applied by a person or a preset step (``action`` names it, e.g. crash)."""
+
+    action: str
+    target: str
+    detail: str
+    kind: ClassVar[str] = "user.action"
+
+
+# --- raft ----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class RaftRole(Event):
+    """A Raft node's role or term changed."""
+
+    node: str
+    role: str
+    term: int
+    kind: ClassVar[str] = "raft.role"
+
+
+@dataclass(frozen=True, slots=True)
+class RaftVote(Event):
+    """A node granted its (pre-)vote to ``candidate`` for ``term``."""
+
+    node: str
+    candidate: str
+    term: int
+    pre_vote: bool
+    kind: ClassVar[str] = "raft.vote"
+
+
+@dataclass(frozen=True, slots=True)
+class RaftAppend(Event):
+    """A node's log now ends at ``last_index``; entries from ``first_index`` were (re)written."""
+
+    node: str
+    first_index: int
+    last_index: int
+    term: int
+    kind: ClassVar[str] = "raft.append"
+
+
+@dataclass(frozen=True, slots=True)
+class RaftCommit(Event):
+    """A node learned that its log is committed up to ``index``."""
+
+    node: str
+    index: int
+    kind: ClassVar[str] = "raft.commit"
+
+
+@dataclass(frozen=True, slots=True)
+class RaftApply(Event):
+    """A node applied committed entry ``index`` (``cmd`` is the command's canonical text)."""
+
+    node: str
+    index: int
+    term: int
+    cmd: str
+    kind: ClassVar[str] = "raft.apply"
+
+
+@dataclass(frozen=True, slots=True)
+class RaftTimer(Event):
+    """A node's election timer was (re)armed to fire at simulated time ``deadline``."""
+
+    node: str
+    deadline: float
+    kind: ClassVar[str] = "raft.timer"
+
+
+# --- nodes and network ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class NodeCrash(Event):
+    """A server (Raft node, app server or provider) crashed."""
+
+    node: str
+    kind: ClassVar[str] = "node.crash"
+
+
+@dataclass(frozen=True, slots=True)
+class NodeRestart(Event):
+    """A crashed server restarted."""
+
+    node: str
+    kind: ClassVar[str] = "node.restart"
+
+
+@dataclass(frozen=True, slots=True)
+class NodePause(Event):
+    """A process pause (e.g. a long GC) of ``duration`` seconds began."""
+
+    node: str
+    duration: float
+    kind: ClassVar[str] = "node.pause"
+
+
+@dataclass(frozen=True, slots=True)
+class NodeResume(Event):
+    """A paused process resumed, with the beliefs it had before the pause."""
+
+    node: str
+    kind: ClassVar[str] = "node.resume"
+
+
+@dataclass(frozen=True, slots=True)
+class NodeClock(Event):
+    """A node's local clock became ``offset + rate * sim_time``."""
+
+    node: str
+    offset: float
+    rate: float
+    kind: ClassVar[str] = "node.clock"
+
+
+@dataclass(frozen=True, slots=True)
+class NetCut(Event):
+    """The directed link src->dst stopped carrying messages."""
+
+    src: str
+    dst: str
+    kind: ClassVar[str] = "net.cut"
+
+
+@dataclass(frozen=True, slots=True)
+class NetHeal(Event):
+    """The directed link src->dst carries messages again."""
+
+    src: str
+    dst: str
+    kind: ClassVar[str] = "net.heal"
+
+
+@dataclass(frozen=True, slots=True)
+class NetLink(Event):
+    """The link src->dst got new conditions: loss probability and latency description."""
+
+    src: str
+    dst: str
+    loss: float
+    latency: str
+    kind: ClassVar[str] = "net.link"
+
+
+@dataclass(frozen=True, slots=True)
+class MsgSend(Event):
+    """A message left a host. ``type`` is its protocol name; ``label`` a short text for views."""
+
+    id: int
+    src: str
+    dst: str
+    type: str
+    label: str
+    kind: ClassVar[str] = "msg.send"
+
+
+@dataclass(frozen=True, slots=True)
+class MsgDeliver(Event):
+    """Message ``id`` arrived at its destination."""
+
+    id: int
+    kind: ClassVar[str] = "msg.deliver"
+
+
+@dataclass(frozen=True, slots=True)
+class MsgDrop(Event):
+    """Message ``id`` was lost: reason is "cut", "loss", "crashed" or "paused-queue-lost"."""
+
+    id: int
+    reason: str
+    kind: ClassVar[str] = "msg.drop"
+
+
+# --- store ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class KvInvoke(Event):
+    """A client started an operation on the store."""
+
+    client: str
+    op_id: int
+    op: str
+    key: str | None
+    value: str | None
+    kind: ClassVar[str] = "kv.invoke"
+
+
+@dataclass(frozen=True, slots=True)
+class KvComplete(Event):
+    """A client got the answer to operation ``op_id`` (ok false on timeout or error)."""
+
+    client: str
+    op_id: int
+    ok: bool
+    value: str | None = None
+    revision: int | None = None
+    succeeded: bool | None = None
+    error: str | None = None
+    kind: ClassVar[str] = "kv.complete"
+
+
+@dataclass(frozen=True, slots=True)
+class LeaseGrant(Event):
+    """A lease was granted (applied on the Raft leader)."""
+
+    lease: int
+    ttl: float
+    owner: str
+    kind: ClassVar[str] = "lease.grant"
+
+
+@dataclass(frozen=True, slots=True)
+class LeaseRenew(Event):
+    """The Raft leader extended a lease: it now expires at simulated time ``expiry``."""
+
+    lease: int
+    node: str
+    expiry: float
+    kind: ClassVar[str] = "lease.renew"
+
+
+@dataclass(frozen=True, slots=True)
+class LeaseRevoke(Event):
+    """A lease revoke was applied on the leader; ``reason`` is "expired" or "revoked"."""
+
+    lease: int
+    reason: str
+    kind: ClassVar[str] = "lease.revoke"
+
+
+@dataclass(frozen=True, slots=True)
+class WatchEvent(Event):
+    """A watcher received an event on ``key`` of ``type`` "put" or "delete"."""
+
+    client: str
+    key: str
+    type: str
+    revision: int
+    kind: ClassVar[str] = "watch.event"
+
+
+# --- application ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class AppRole(Event):
+    """An app server started or stopped believing it leads; ``token`` is its fencing token."""
+
+    server: str
+    leader: bool
+    token: int | None
+    kind: ClassVar[str] = "app.role"
+
+
+@dataclass(frozen=True, slots=True)
+class Work(Event):
+    """The payment provider handled a charge of ``job`` from ``server``."""
+
+    server: str
+    job: str
+    token: int | None
+    accepted: bool
+    duplicate: bool
+    kind: ClassVar[str] = "work"
+
+
+@dataclass(frozen=True, slots=True)
+class Violation(Event):
+    """A live safety check failed: ``what`` names the check, ``detail`` says how."""
+
+    what: str
+    detail: str
+    kind: ClassVar[str] = "violation"
+
+
+ALL_EVENT_TYPES: tuple[type[Event], ...] = (
+    RunStart, RunEnd, Caption, PausePoint, UserAction,
+    RaftRole, RaftVote, RaftAppend, RaftCommit, RaftApply, RaftTimer,
+    NodeCrash, NodeRestart, NodePause, NodeResume, NodeClock,
+    NetCut, NetHeal, NetLink, MsgSend, MsgDeliver, MsgDrop,
+    KvInvoke, KvComplete, LeaseGrant, LeaseRenew, LeaseRevoke, WatchEvent,
+    AppRole, Work, Violation,
+)
+EVENT_TYPES_BY_KIND: dict[str, type[Event]] = {cls.kind: cls for cls in ALL_EVENT_TYPES}
