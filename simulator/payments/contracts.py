@@ -1,0 +1,66 @@
+"""The payment job's contracts table: monthly contracts with due dates, generated from a seed."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+
+from simulator.config import JobConfig
+
+CUSTOMERS = (
+    "Ada", "Barbara", "Charles", "Dorothy", "Edsger", "Frances", "Grace", "Hedy",
+    "Ivan", "Jean", "Ken", "Leslie", "Margaret", "Niklaus", "Ole", "Radia",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Contract:
+    """A customer's monthly contract: ``amount`` cents, first due ``due_offset`` s into a month."""
+
+    id: str
+    customer: str
+    amount: int
+    due_offset: float
+
+    def due_time(self, period: int, month: float) -> float:
+        """Simulated time at which the charge for ``period`` (0, 1, ...) falls due."""
+        return period * month + self.due_offset
+
+
+@dataclass(frozen=True, slots=True)
+class Charge:
+    """One charge the job must make: a contract in a period, due at ``due``."""
+
+    contract: Contract
+    period: int
+    due: float
+
+    @property
+    def job(self) -> str:
+        """The charge's name and idempotency key: contract and period, e.g. ``c03/m2``."""
+        return f"{self.contract.id}/m{self.period}"
+
+
+def make_contracts(job: JobConfig, rng: random.Random) -> tuple[Contract, ...]:
+    """Generate the contracts table: ``job.contracts`` contracts due across the month."""
+    contracts = []
+    for i in range(job.contracts):
+        customer = CUSTOMERS[i % len(CUSTOMERS)]
+        if i >= len(CUSTOMERS):
+            customer = f"{customer} {i // len(CUSTOMERS) + 1}"
+        amount = rng.randrange(900, 9900, 100)
+        due_offset = round(rng.uniform(0.05, 0.95) * job.month, 3)
+        contracts.append(Contract(f"c{i + 1:02d}", customer, amount, due_offset))
+    return tuple(contracts)
+
+
+def due_charges(contracts: tuple[Contract, ...], month: float, now: float) -> list[Charge]:
+    """Every charge due at or before ``now``, ordered by due time then contract id."""
+    charges = []
+    for contract in contracts:
+        period = 0
+        while (due := contract.due_time(period, month)) <= now:
+            charges.append(Charge(contract, period, due))
+            period += 1
+    charges.sort(key=lambda c: (c.due, c.contract.id))
+    return charges
