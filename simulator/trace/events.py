@@ -335,13 +335,19 @@ class AppRole(Event):
 
 @dataclass(frozen=True, slots=True)
 class Work(Event):
-    """The payment provider handled a charge of ``job`` from ``server``."""
+    """The payment provider handled a charge of ``job`` from ``server``.
+
+    ``due`` is the simulated time the charge fell due (None when unknown), so late charges can
+    be measured; ``reason`` is the provider's short explanation (e.g. "stale token 3 < 5").
+    """
 
     server: str
     job: str
     token: int | None
     accepted: bool
     duplicate: bool
+    due: float | None = None
+    reason: str = ""
     kind: ClassVar[str] = "work"
 
 
