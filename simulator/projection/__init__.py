@@ -1,0 +1,20 @@
+"""The state of the world at a time t, folded from the trace: what every view draws."""
+
+from simulator.projection.fold import FoldState, natural_key
+from simulator.projection.projector import Projector
+from simulator.projection.world import (
+    AppView,
+    CaptionView,
+    Flight,
+    LeaseView,
+    ProviderView,
+    RaftView,
+    ViolationView,
+    WorkView,
+    World,
+)
+
+__all__ = [
+    "AppView", "CaptionView", "Flight", "FoldState", "LeaseView", "Projector", "ProviderView",
+    "RaftView", "ViolationView", "WorkView", "World", "natural_key",
+]

@@ -1,0 +1,351 @@
+"""Folding trace events one by one into the state of the world (no Qt, no clock, no random).
+
+``FoldState.apply(event)`` moves the state forward by one event; ``copy()`` is cheap (views are
+immutable, only the dicts are copied) so checkpoints can be kept every few hundred events;
+``world(t, ends)`` freezes the state into a ``World``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
+from typing import Any
+
+from simulator.projection.world import (
+    AppView,
+    CaptionView,
+    Flight,
+    LeaseView,
+    ProviderView,
+    RaftView,
+    ViolationView,
+    WorkView,
+    World,
+)
+from simulator.trace.events import (
+    AppRole,
+    Caption,
+    Event,
+    LeaseGrant,
+    LeaseRenew,
+    LeaseRevoke,
+    MsgDeliver,
+    MsgDrop,
+    MsgSend,
+    NetCut,
+    NetHeal,
+    NodeClock,
+    NodeCrash,
+    NodePause,
+    NodeRestart,
+    NodeResume,
+    PausePoint,
+    RaftAppend,
+    RaftApply,
+    RaftCommit,
+    RaftRole,
+    RaftTimer,
+    RaftVote,
+    Violation,
+    Work,
+)
+
+PROVIDER_ID = "provider"
+RECENT_VIOLATIONS = 20
+# A message the trace never resolves is forgotten this long after it was sent.
+FLIGHT_HORIZON = 30.0
+
+Ending = tuple[float, str, str | None]  # (time, "deliver" | "drop", reason)
+
+_NATURAL = re.compile(r"(\d+)")
+
+
+def natural_key(name: str) -> tuple[object, ...]:
+    """Sort key that puts ``n2`` before ``n10``."""
+    return tuple(int(part) if part.isdigit() else part for part in _NATURAL.split(name))
+
+
+def lease_belongs_to(owner: str, server: str) -> bool:
+    """True when a lease granted to ``owner`` is held by app server ``server``.
+
+    A lease's owner is the server itself or one of its clients named ``<server>/<client>``.
+    """
+    return owner == server or owner.startswith(server + "/")
+
+
+class FoldState:
+    """The world as the events folded so far describe it."""
+
+    __slots__ = (
+        "index", "raft", "apps", "provider", "crashed", "paused", "cuts", "flights",
+        "leases", "violations", "caption", "pause_question", "_order_raft", "_order_apps",
+    )
+
+    def __init__(self, raft_ids: Iterable[str] = (), app_ids: Iterable[str] = (),
+                 with_provider: bool = False) -> None:
+        self.index = 0
+        self.raft: dict[str, RaftView] = {node: RaftView(node) for node in raft_ids}
+        self.apps: dict[str, AppView] = {server: AppView(server) for server in app_ids}
+        self.provider: ProviderView | None = ProviderView() if with_provider else None
+        self.crashed: set[str] = set()
+        self.paused: dict[str, float] = {}
+        self.cuts: set[tuple[str, str]] = set()
+        self.flights: dict[int, Flight] = {}
+        self.leases: dict[int, LeaseView] = {}
+        self.violations: tuple[ViolationView, ...] = ()
+        self.caption: CaptionView | None = None
+        self.pause_question: str | None = None
+        self._order_raft: list[str] | None = None
+        self._order_apps: list[str] | None = None
+
+    def copy(self) -> FoldState:
+        """An independent copy (the immutable views are shared)."""
+        other = FoldState.__new__(FoldState)
+        other.index = self.index
+        other.raft = dict(self.raft)
+        other.apps = dict(self.apps)
+        other.provider = self.provider
+        other.crashed = set(self.crashed)
+        other.paused = dict(self.paused)
+        other.cuts = set(self.cuts)
+        other.flights = dict(self.flights)
+        other.leases = dict(self.leases)
+        other.violations = self.violations
+        other.caption = self.caption
+        other.pause_question = self.pause_question
+        other._order_raft = self._order_raft
+        other._order_apps = self._order_apps
+        return other
+
+    # --- folding ---------------------------------------------------------------------------
+
+    def apply(self, event: Event) -> None:
+        """Fold one event into the state (events of unknown kinds are counted and ignored)."""
+        self.index += 1
+        handler = _HANDLERS.get(event.kind)
+        if handler is not None:
+            handler(self, event)
+
+    def prune_flights(self, now: float) -> None:
+        """Forget messages sent more than FLIGHT_HORIZON before ``now`` that never resolved."""
+        stale = [key for key, flight in self.flights.items() if now - flight.sent > FLIGHT_HORIZON]
+        for key in stale:
+            del self.flights[key]
+
+    def _raft_node(self, node: str) -> RaftView:
+        view = self.raft.get(node)
+        if view is None:
+            view = RaftView(node)
+            self.raft[node] = view
+            self._order_raft = None
+        return view
+
+    def _app(self, server: str) -> AppView:
+        view = self.apps.get(server)
+        if view is None:
+            view = AppView(server)
+            self.apps[server] = view
+            self._order_apps = None
+        return view
+
+    def _on_role(self, e: RaftRole) -> None:
+        view = self._raft_node(e.node)
+        role, term = e.role, e.term
+        voted = view.voted_for if term == view.term else None
+        changes: dict[str, object] = {"role": role, "term": term, "voted_for": voted}
+        if role == "leader":
+            changes["timer_deadline"] = None
+            changes["timer_armed_at"] = None
+        self.raft[view.id] = replace(view, **changes)
+
+    def _on_vote(self, e: RaftVote) -> None:
+        if e.pre_vote:
+            return
+        view = self._raft_node(e.node)
+        self.raft[view.id] = replace(view, voted_for=e.candidate,
+                                     term=max(view.term, e.term))
+
+    def _on_append(self, e: RaftAppend) -> None:
+        view = self._raft_node(e.node)
+        self.raft[view.id] = replace(view, log_length=e.last_index)
+
+    def _on_commit(self, e: RaftCommit) -> None:
+        view = self._raft_node(e.node)
+        self.raft[view.id] = replace(view, commit_index=e.index)
+
+    def _on_apply(self, e: RaftApply) -> None:
+        view = self._raft_node(e.node)
+        self.raft[view.id] = replace(
+            view, applied_index=e.index, last_applied_cmd=e.cmd,
+            commit_index=max(view.commit_index, e.index),
+        )
+
+    def _on_timer(self, e: RaftTimer) -> None:
+        view = self._raft_node(e.node)
+        self.raft[view.id] = replace(view, timer_deadline=e.deadline,
+                                     timer_armed_at=e.t)
+
+    def _on_crash(self, e: NodeCrash) -> None:
+        node = e.node
+        self.crashed.add(node)
+        self.paused.pop(node, None)
+        view = self.raft.get(node)
+        if view is not None:
+            self.raft[node] = replace(view, timer_deadline=None, timer_armed_at=None)
+        app = self.apps.get(node)
+        if app is not None:
+            self.apps[node] = replace(app, leader=False, since=None)
+
+    def _on_restart(self, e: NodeRestart) -> None:
+        self.crashed.discard(e.node)
+
+    def _on_pause(self, e: NodePause) -> None:
+        self.paused[e.node] = e.t + e.duration
+
+    def _on_resume(self, e: NodeResume) -> None:
+        self.paused.pop(e.node, None)
+
+    def _on_clock(self, e: NodeClock) -> None:
+        view = self.raft.get(e.node)
+        if view is not None:
+            self.raft[view.id] = replace(view, clock_offset=e.offset,
+                                         clock_rate=e.rate)
+
+    def _on_cut(self, e: NetCut) -> None:
+        self.cuts.add((e.src, e.dst))
+
+    def _on_heal(self, e: NetHeal) -> None:
+        self.cuts.discard((e.src, e.dst))
+
+    def _on_send(self, e: MsgSend) -> None:
+        self.flights[e.id] = Flight(
+            id=e.id, src=e.src, dst=e.dst, type=e.type,
+            label=e.label, sent=e.t,
+        )
+
+    def _on_resolve(self, e: MsgDeliver | MsgDrop) -> None:
+        self.flights.pop(e.id, None)
+
+    def _on_lease_grant(self, e: LeaseGrant) -> None:
+        lease = LeaseView(id=e.lease, owner=e.owner, ttl=e.ttl,
+                          granted_at=e.t, expiry=e.t + e.ttl)
+        self.leases[lease.id] = lease
+
+    def _on_lease_renew(self, e: LeaseRenew) -> None:
+        lease = self.leases.get(e.lease)
+        if lease is not None:
+            self.leases[lease.id] = replace(lease, expiry=e.expiry)
+
+    def _on_lease_revoke(self, e: LeaseRevoke) -> None:
+        self.leases.pop(e.lease, None)
+
+    def _on_app_role(self, e: AppRole) -> None:
+        view = self._app(e.server)
+        leader = e.leader
+        since = (view.since if view.leader else e.t) if leader else None
+        self.apps[view.id] = replace(view, leader=leader, since=since,
+                                     token=e.token)
+
+    def _on_work(self, e: Work) -> None:
+        work = WorkView(t=e.t, server=e.server, job=e.job,
+                        token=e.token, accepted=e.accepted,
+                        duplicate=e.duplicate)
+        app = self._app(work.server)
+        self.apps[app.id] = replace(app, last_work=work, charges=app.charges + 1)
+        provider = self.provider or ProviderView()
+        highest = provider.highest_token
+        if work.accepted and work.token is not None:
+            highest = work.token if highest is None else max(highest, work.token)
+        self.provider = replace(
+            provider,
+            accepted=provider.accepted + (1 if work.accepted else 0),
+            rejected=provider.rejected + (0 if work.accepted else 1),
+            duplicates=provider.duplicates + (1 if work.duplicate else 0),
+            highest_token=highest, last_work=work,
+        )
+
+    def _on_violation(self, e: Violation) -> None:
+        entry = ViolationView(t=e.t, what=e.what, detail=e.detail)
+        self.violations = (*self.violations, entry)[-RECENT_VIOLATIONS:]
+
+    def _on_caption(self, e: Caption) -> None:
+        self.caption = CaptionView(t=e.t, text=e.text)
+
+    def _on_pause_point(self, e: PausePoint) -> None:
+        self.pause_question = e.question
+
+    # --- freezing --------------------------------------------------------------------------
+
+    def world(self, t: float, ends: Mapping[int, Ending]) -> World:
+        """Freeze the state as seen at time ``t``; ``ends`` tells how each message ended."""
+        if self._order_raft is None:
+            self._order_raft = sorted(self.raft, key=natural_key)
+        if self._order_apps is None:
+            self._order_apps = sorted(self.apps, key=natural_key)
+        raft = tuple(self._host(self.raft[node]) for node in self._order_raft)
+        apps = tuple(self._app_view(self.apps[server]) for server in self._order_apps)
+        provider = self.provider
+        if provider is not None:
+            provider = replace(provider, crashed=PROVIDER_ID in self.crashed,
+                               paused_until=self.paused.get(PROVIDER_ID))
+        flights = []
+        for key in sorted(self.flights):
+            flight = self.flights[key]
+            if t - flight.sent > FLIGHT_HORIZON:
+                continue
+            ending = ends.get(key)
+            if ending is not None:
+                flight = replace(flight, ends=ending[0], fate=ending[1], reason=ending[2])
+            flights.append(flight)
+        leases = tuple(self.leases[key] for key in sorted(self.leases))
+        return World(
+            t=t, event_index=self.index, raft=raft, apps=apps, provider=provider,
+            cuts=frozenset(self.cuts), flights=tuple(flights), leases=leases,
+            violations=self.violations, caption=self.caption,
+            pause_question=self.pause_question,
+        )
+
+    def _host(self, view: RaftView) -> RaftView:
+        crashed = view.id in self.crashed
+        paused = self.paused.get(view.id)
+        if crashed == view.crashed and paused == view.paused_until:
+            return view
+        return replace(view, crashed=crashed, paused_until=paused)
+
+    def _app_view(self, view: AppView) -> AppView:
+        lease = None
+        for key in sorted(self.leases):
+            candidate = self.leases[key]
+            if lease_belongs_to(candidate.owner, view.id):
+                lease = candidate
+        return replace(view, crashed=view.id in self.crashed,
+                       paused_until=self.paused.get(view.id), lease=lease)
+
+
+_HANDLERS: dict[str, Callable[[FoldState, Any], None]] = {
+    "raft.role": FoldState._on_role,
+    "raft.vote": FoldState._on_vote,
+    "raft.append": FoldState._on_append,
+    "raft.commit": FoldState._on_commit,
+    "raft.apply": FoldState._on_apply,
+    "raft.timer": FoldState._on_timer,
+    "node.crash": FoldState._on_crash,
+    "node.restart": FoldState._on_restart,
+    "node.pause": FoldState._on_pause,
+    "node.resume": FoldState._on_resume,
+    "node.clock": FoldState._on_clock,
+    "net.cut": FoldState._on_cut,
+    "net.heal": FoldState._on_heal,
+    "msg.send": FoldState._on_send,
+    "msg.deliver": FoldState._on_resolve,
+    "msg.drop": FoldState._on_resolve,
+    "lease.grant": FoldState._on_lease_grant,
+    "lease.renew": FoldState._on_lease_renew,
+    "lease.revoke": FoldState._on_lease_revoke,
+    "app.role": FoldState._on_app_role,
+    "work": FoldState._on_work,
+    "violation": FoldState._on_violation,
+    "caption": FoldState._on_caption,
+    "pause.point": FoldState._on_pause_point,
+}

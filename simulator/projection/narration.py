@@ -1,0 +1,138 @@
+"""Plain sentences for the events that matter to a class ("n3 timed out and started an election").
+
+``Narrator.feed(event, index)`` returns a ``NarrationEntry`` for important events and None for
+the chatter (messages, timers, log appends). It remembers each node's previous role so a
+step-down reads differently from a first election.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from simulator.trace.events import Event
+
+# Entry levels, from calm to alarming: the narration feed colours them.
+INFO, ELECTION, FAULT, LEADER, WARNING, CAPTION = (
+    "info", "election", "fault", "leader", "warning", "caption",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class NarrationEntry:
+    """One sentence of the narration: when, which trace index, what, how important, about whom."""
+
+    t: float
+    index: int
+    text: str
+    level: str
+    subject: str | None = None
+
+
+class Narrator:
+    """Turns trace events into sentences, one event at a time, in trace order."""
+
+    def __init__(self) -> None:
+        self._roles: dict[str, str] = {}
+        self._leases: dict[int, str] = {}
+        self._app_leader: dict[str, bool] = {}
+
+    def feed(self, event: Event, index: int) -> NarrationEntry | None:
+        """The sentence for ``event`` (the ``index``-th event of the trace), or None."""
+        method = getattr(self, "_" + event.kind.replace(".", "_"), None)
+        if method is None:
+            return None
+        said: tuple[str, str, str | None] | None = method(event)
+        if said is None:
+            return None
+        text, level, subject = said
+        return NarrationEntry(t=event.t, index=index, text=text, level=level, subject=subject)
+
+    def _raft_role(self, e: Any) -> tuple[str, str, str | None] | None:
+        before = self._roles.get(e.node)
+        self._roles[e.node] = e.role
+        if e.role == "precandidate":
+            return (f"{e.node} heard no leader in time and asks for pre-votes for term {e.term}.",
+                    ELECTION, e.node)
+        if e.role == "candidate":
+            return (f"{e.node} timed out and started an election for term {e.term}.",
+                    ELECTION, e.node)
+        if e.role == "leader":
+            return f"{e.node} won the election and leads term {e.term}.", LEADER, e.node
+        if before == "leader":
+            return (f"{e.node} stepped down: it is a follower in term {e.term}.",
+                    WARNING, e.node)
+        return None
+
+    def _node_crash(self, e: Any) -> tuple[str, str, str | None]:
+        self._roles.pop(e.node, None)
+        return f"{e.node} crashed.", FAULT, e.node
+
+    def _node_restart(self, e: Any) -> tuple[str, str, str | None]:
+        return f"{e.node} restarted.", INFO, e.node
+
+    def _node_pause(self, e: Any) -> tuple[str, str, str | None]:
+        return (f"{e.node} froze (a process pause) for {e.duration:g} s.", FAULT, e.node)
+
+    def _node_resume(self, e: Any) -> tuple[str, str, str | None]:
+        return f"{e.node} woke up from its pause, unaware time has passed.", INFO, e.node
+
+    def _node_clock(self, e: Any) -> tuple[str, str, str | None]:
+        return (f"{e.node}'s clock now runs at {e.rate:g}x with offset {e.offset:+g} s.",
+                FAULT, e.node)
+
+    def _user_action(self, e: Any) -> tuple[str, str, str | None]:
+        detail = f" ({e.detail})" if e.detail else ""
+        target = f" on {e.target}" if e.target else ""
+        return f"Action: {e.action}{target}{detail}.", FAULT, e.target or None
+
+    def _lease_grant(self, e: Any) -> tuple[str, str, str | None]:
+        self._leases[e.lease] = e.owner
+        return (f"The store granted lease {e.lease} ({e.ttl:g} s) to {e.owner}.",
+                INFO, e.owner)
+
+    def _lease_revoke(self, e: Any) -> tuple[str, str, str | None]:
+        owner = self._leases.pop(e.lease, None)
+        whose = f" of {owner}" if owner else ""
+        if e.reason == "expired":
+            return (f"Lease {e.lease}{whose} expired: its keys are deleted.", WARNING, owner)
+        return f"Lease {e.lease}{whose} was revoked.", INFO, owner
+
+    def _app_role(self, e: Any) -> tuple[str, str, str | None] | None:
+        before = self._app_leader.get(e.server, False)
+        self._app_leader[e.server] = e.leader
+        if e.leader and not before:
+            token = f" with fencing token {e.token}" if e.token is not None else ""
+            return f"{e.server} now believes it is the leader{token}.", LEADER, e.server
+        if before and not e.leader:
+            return f"{e.server} stopped acting as the leader.", WARNING, e.server
+        return None
+
+    def _work(self, e: Any) -> tuple[str, str, str | None] | None:
+        if e.duplicate:
+            return (f"Double charge! {e.server} charged {e.job} a second time.",
+                    WARNING, e.server)
+        if not e.accepted:
+            return (f"The provider rejected {e.server}'s charge of {e.job} "
+                    f"(stale token {e.token}).", WARNING, e.server)
+        return f"{e.server} charged {e.job}.", INFO, e.server
+
+    def _violation(self, e: Any) -> tuple[str, str, str | None]:
+        return f"Safety violation ({e.what}): {e.detail}", WARNING, None
+
+    def _caption(self, e: Any) -> tuple[str, str, str | None]:
+        return e.text, CAPTION, None
+
+    def _pause_point(self, e: Any) -> tuple[str, str, str | None]:
+        return f"Question: {e.question}", CAPTION, None
+
+
+def narrate(events: list[Event]) -> list[NarrationEntry]:
+    """The narration of a whole event list, in order."""
+    narrator = Narrator()
+    entries = []
+    for index, event in enumerate(events):
+        entry = narrator.feed(event, index)
+        if entry is not None:
+            entries.append(entry)
+    return entries

@@ -1,0 +1,215 @@
+"""The world at one simulated time: immutable views the canvas, inspector and narration draw.
+
+Every value here is folded from trace events only (DESIGN.md principle 6); nothing reads node
+internals. Collections are tuples ordered by id so one trace always gives the same World.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class RaftView:
+    """One Raft node as the trace shows it at time ``t`` of the World."""
+
+    id: str
+    role: str = "follower"
+    term: int = 0
+    crashed: bool = False
+    paused_until: float | None = None
+    timer_deadline: float | None = None
+    timer_armed_at: float | None = None
+    commit_index: int = 0
+    log_length: int = 0
+    applied_index: int = 0
+    last_applied_cmd: str | None = None
+    voted_for: str | None = None
+    clock_offset: float = 0.0
+    clock_rate: float = 1.0
+
+    @property
+    def is_leader(self) -> bool:
+        """True while the node believes it is the leader of its term (and is up)."""
+        return self.role == "leader" and not self.crashed
+
+    @property
+    def paused(self) -> bool:
+        """True while a process pause is in progress."""
+        return self.paused_until is not None
+
+
+@dataclass(frozen=True, slots=True)
+class LeaseView:
+    """A lease in the store: its owner, TTL and the leader's expiry time (None: not known)."""
+
+    id: int
+    owner: str
+    ttl: float
+    granted_at: float
+    expiry: float | None
+
+    def remaining(self, t: float) -> float | None:
+        """Seconds left until expiry at time ``t`` (never negative), None when unknown."""
+        if self.expiry is None:
+            return None
+        return max(0.0, self.expiry - t)
+
+
+@dataclass(frozen=True, slots=True)
+class WorkView:
+    """One charge the payment provider handled."""
+
+    t: float
+    server: str
+    job: str
+    token: int | None
+    accepted: bool
+    duplicate: bool
+
+
+@dataclass(frozen=True, slots=True)
+class AppView:
+    """One application server: does it believe it leads, its fencing token, its lease."""
+
+    id: str
+    leader: bool = False
+    token: int | None = None
+    since: float | None = None
+    crashed: bool = False
+    paused_until: float | None = None
+    lease: LeaseView | None = None
+    last_work: WorkView | None = None
+    charges: int = 0
+
+    @property
+    def paused(self) -> bool:
+        """True while a process pause is in progress."""
+        return self.paused_until is not None
+
+
+@dataclass(frozen=True, slots=True)
+class ProviderView:
+    """The payment provider: its ledger counts and the highest fencing token it has seen."""
+
+    id: str = "provider"
+    crashed: bool = False
+    paused_until: float | None = None
+    accepted: int = 0
+    rejected: int = 0
+    duplicates: int = 0
+    highest_token: int | None = None
+    last_work: WorkView | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Flight:
+    """A message in the air at the World's time.
+
+    ``ends`` is when it arrives or is dropped (None while the trace does not know yet);
+    ``fate`` is "deliver", "drop" or None; ``reason`` the drop reason.
+    """
+
+    id: int
+    src: str
+    dst: str
+    type: str
+    label: str
+    sent: float
+    ends: float | None = None
+    fate: str | None = None
+    reason: str | None = None
+
+    def progress(self, t: float, expected_latency: float) -> float:
+        """How far along its link the message is at ``t``, from 0 to 1.
+
+        With an unknown end the flight is placed by ``expected_latency`` and held short of the
+        destination (0.95) until the trace says what happened.
+        """
+        if self.ends is not None:
+            span = self.ends - self.sent
+            if span <= 0:
+                return 1.0
+            return min(1.0, max(0.0, (t - self.sent) / span))
+        if expected_latency <= 0:
+            return 0.95
+        return min(0.95, max(0.0, (t - self.sent) / expected_latency))
+
+
+@dataclass(frozen=True, slots=True)
+class ViolationView:
+    """A failed live safety check."""
+
+    t: float
+    what: str
+    detail: str
+
+
+@dataclass(frozen=True, slots=True)
+class CaptionView:
+    """The preset caption shown from ``t`` on."""
+
+    t: float
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class World:
+    """Everything a view needs to draw the simulation at simulated time ``t``.
+
+    ``event_index`` is how many trace events are folded in (the events at or before ``t``).
+    ``cuts`` holds the directed links (src, dst) that carry no messages.
+    """
+
+    t: float
+    event_index: int
+    raft: tuple[RaftView, ...]
+    apps: tuple[AppView, ...]
+    provider: ProviderView | None
+    cuts: frozenset[tuple[str, str]]
+    flights: tuple[Flight, ...]
+    leases: tuple[LeaseView, ...]
+    violations: tuple[ViolationView, ...]
+    caption: CaptionView | None
+    pause_question: str | None = None
+
+    def raft_node(self, node_id: str) -> RaftView | None:
+        """The Raft node ``node_id``, or None."""
+        for view in self.raft:
+            if view.id == node_id:
+                return view
+        return None
+
+    def app(self, server_id: str) -> AppView | None:
+        """The app server ``server_id``, or None."""
+        for view in self.apps:
+            if view.id == server_id:
+                return view
+        return None
+
+    @property
+    def leaders(self) -> tuple[RaftView, ...]:
+        """Every up node that believes it leads (more than one only across terms)."""
+        return tuple(view for view in self.raft if view.is_leader)
+
+    @property
+    def leader(self) -> RaftView | None:
+        """The up leader with the highest term, or None while there is none."""
+        best: RaftView | None = None
+        for view in self.leaders:
+            if best is None or view.term > best.term:
+                best = view
+        return best
+
+    @property
+    def term(self) -> int:
+        """The highest term any node has seen."""
+        return max((view.term for view in self.raft), default=0)
+
+    def is_cut(self, src: str, dst: str) -> bool:
+        """True when the directed link src->dst carries no messages."""
+        return (src, dst) in self.cuts
+
+    def recent_violations(self, within: float) -> tuple[ViolationView, ...]:
+        """Violations that happened in the last ``within`` seconds before ``t``."""
+        return tuple(v for v in self.violations if self.t - v.t <= within)
