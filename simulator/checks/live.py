@@ -1,0 +1,53 @@
+"""The live checker: watches a Trace and traces a ``violation`` as soon as a check fails."""
+
+from __future__ import annotations
+
+from simulator.checks.charges import DEFAULT_LATE_AFTER
+from simulator.checks.incidents import Incident
+from simulator.checks.monitors import SafetyMonitors
+from simulator.trace.events import Event, Violation
+from simulator.trace.recorder import Trace
+
+
+class LiveChecker:
+    """Subscribes to ``trace`` and emits one Violation event per incident into the same trace.
+
+    Events already in the trace when the checker attaches are checked at once; an incident
+    among them is emitted (at the trace's current end time, keeping time order) unless the
+    trace already holds the same violation. The violation is
+    emitted from inside the listener call, so it lands in the trace right after the event that
+    revealed it, with the same time.
+    """
+
+    def __init__(self, trace: Trace, late_after: float = DEFAULT_LATE_AFTER) -> None:
+        self._trace = trace
+        self.monitors = SafetyMonitors(late_after)
+        recorded = {
+            (e.what, e.detail) for e in trace.events if isinstance(e, Violation)
+        }
+        backlog: list[Incident] = []
+        for event in list(trace.events):
+            backlog.extend(self.monitors.observe(event))
+        self._attached = True
+        trace.subscribe(self._on_event)
+        for incident in backlog:
+            if (incident.what, incident.detail) not in recorded:
+                late = max(incident.t, trace.end_time)
+                trace.emit(Violation(late, incident.what, incident.detail))
+
+    def _on_event(self, event: Event) -> None:
+        if isinstance(event, Violation):
+            return
+        for incident in self.monitors.observe(event):
+            self._trace.emit(incident.to_event())
+
+    @property
+    def incidents(self) -> tuple[Incident, ...]:
+        """Every incident found so far, oldest first."""
+        return self.monitors.incidents
+
+    def detach(self) -> None:
+        """Stop watching the trace (idempotent)."""
+        if self._attached:
+            self._trace.unsubscribe(self._on_event)
+            self._attached = False

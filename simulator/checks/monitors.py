@@ -1,0 +1,32 @@
+"""All the safety checks together: one fold over events that returns each new incident once."""
+
+from __future__ import annotations
+
+from simulator.checks.charges import DEFAULT_LATE_AFTER, ChargeMonitor
+from simulator.checks.incidents import Incident
+from simulator.checks.leadership import LeadershipMonitor
+from simulator.checks.raft_safety import RaftSafetyMonitor
+from simulator.trace.events import Event
+
+
+class SafetyMonitors:
+    """Raft safety, app leadership and charges, folded together in event order."""
+
+    def __init__(self, late_after: float = DEFAULT_LATE_AFTER) -> None:
+        self.raft = RaftSafetyMonitor()
+        self.leadership = LeadershipMonitor()
+        self.charges = ChargeMonitor(late_after)
+        self._incidents: list[Incident] = []
+
+    def observe(self, event: Event) -> list[Incident]:
+        """Take the next event; return every incident it reveals, in check order."""
+        found = self.raft.observe(event)
+        found += self.leadership.observe(event)
+        found += self.charges.observe(event)
+        self._incidents.extend(found)
+        return found
+
+    @property
+    def incidents(self) -> tuple[Incident, ...]:
+        """Every incident found so far, oldest first."""
+        return tuple(self._incidents)

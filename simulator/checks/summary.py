@@ -1,0 +1,200 @@
+"""The run summary: every check and metric of a run, folded once from its events.
+
+``summarize(events, scenario)`` is what ``leadersim run`` prints (``to_text()``) or writes as
+JSON (``to_dict()``, with ``--json``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from simulator.checks.availability import Availability, measure_availability
+from simulator.checks.charges import DEFAULT_LATE_AFTER, ChargeReport
+from simulator.checks.incidents import Incident
+from simulator.checks.leadership import Failover, Overlap
+from simulator.checks.monitors import SafetyMonitors
+from simulator.checks.summary_text import format_summary
+from simulator.config import Scenario
+from simulator.trace.events import (
+    AppRole,
+    Event,
+    MsgDeliver,
+    MsgDrop,
+    MsgSend,
+    RunEnd,
+    RunStart,
+    Violation,
+    Work,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MessageCounts:
+    """How many messages were sent, delivered and dropped."""
+
+    sent: int = 0
+    delivered: int = 0
+    dropped: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """Everything a run's summary reports. Times are simulated seconds."""
+
+    preset: str
+    seed: int | None
+    start: float
+    end: float
+    leaders_per_term: tuple[tuple[int, tuple[str, ...]], ...]
+    elections: int
+    max_term: int
+    app_servers: tuple[str, ...]
+    leader_time: tuple[tuple[str, float], ...]
+    availability: Availability | None
+    failovers: tuple[Failover, ...]
+    overlaps: tuple[Overlap, ...]
+    charges: ChargeReport
+    messages: MessageCounts
+    violations: tuple[Incident, ...]
+
+    @property
+    def duration(self) -> float:
+        """Simulated seconds the run covered."""
+        return self.end - self.start
+
+    @property
+    def double_charges(self) -> int:
+        """How many times a customer was charged again for a job already paid."""
+        return len(self.charges.double_charges)
+
+    @property
+    def safe(self) -> bool:
+        """True when no check failed."""
+        return not self.violations
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-serialisable form with a stable key order (``leadersim run --json``)."""
+        return _to_dict(self)
+
+    def to_text(self) -> str:
+        """A readable, aligned plain-text report for a terminal."""
+        return format_summary(self)
+
+
+def summarize(
+    events: Iterable[Event], scenario: Scenario | None = None, end: float | None = None
+) -> Summary:
+    """Fold ``events`` into a Summary.
+
+    ``scenario`` supplies the preset name, the app servers and the late-charge threshold; ``end``
+    is when the run stopped (default: the run.end event, else the last event's time).
+    """
+    late_after = scenario.apps.job.late_after if scenario is not None else DEFAULT_LATE_AFTER
+    monitors = SafetyMonitors(late_after)
+    preset = scenario.name if scenario is not None else ""
+    seed: int | None = None
+    start: float | None = None
+    last = 0.0
+    run_end: float | None = None
+    sent = delivered = dropped = 0
+    recorded: list[Incident] = []
+    apps_seen = False
+    for event in events:
+        if start is None:
+            start = event.t
+        last = max(last, event.t)
+        if isinstance(event, RunStart):
+            seed = event.seed
+            preset = preset or event.preset
+        elif isinstance(event, RunEnd):
+            run_end = event.t
+        elif isinstance(event, MsgSend):
+            sent += 1
+        elif isinstance(event, MsgDeliver):
+            delivered += 1
+        elif isinstance(event, MsgDrop):
+            dropped += 1
+        elif isinstance(event, Violation):
+            recorded.append(Incident(event.t, event.what, event.detail))
+            continue
+        elif isinstance(event, (AppRole, Work)):
+            apps_seen = True
+        monitors.observe(event)
+    stop = end if end is not None else (run_end if run_end is not None else last)
+    begin = 0.0 if start is None else min(start, stop)
+    raft = monitors.raft.report()
+    leadership = monitors.leadership.report(stop)
+    app_servers = tuple(scenario.app_ids) if scenario is not None else ()
+    if not app_servers:
+        app_servers = leadership.servers_seen
+    has_apps = bool(app_servers) or apps_seen
+    return Summary(
+        preset=preset or "custom",
+        seed=seed if seed is not None else (scenario.seed if scenario is not None else None),
+        start=begin,
+        end=leadership.end,
+        leaders_per_term=raft.leaders_per_term,
+        elections=raft.elections,
+        max_term=raft.max_term,
+        app_servers=app_servers,
+        leader_time=tuple(leadership.leader_time().items()),
+        availability=measure_availability(leadership, begin) if has_apps else None,
+        failovers=leadership.failovers,
+        overlaps=leadership.overlaps,
+        charges=monitors.charges.report(),
+        messages=MessageCounts(sent, delivered, dropped),
+        violations=_merge_violations(monitors.incidents, recorded),
+    )
+
+
+def _merge_violations(
+    computed: tuple[Incident, ...], recorded: list[Incident]
+) -> tuple[Incident, ...]:
+    """Computed incidents plus recorded violations the checks here do not know about."""
+    known = {(i.what, i.detail) for i in computed}
+    extra = [i for i in recorded if (i.what, i.detail) not in known]
+    merged = list(computed) + extra
+    merged.sort(key=lambda i: i.t)
+    return tuple(merged)
+
+
+def _to_dict(s: Summary) -> dict[str, object]:
+    charges = s.charges
+    return {
+        "preset": s.preset,
+        "seed": s.seed,
+        "start": s.start,
+        "end": s.end,
+        "duration": s.duration,
+        "safe": s.safe,
+        "raft": {
+            "elections": s.elections,
+            "max_term": s.max_term,
+            "leaders_per_term": [
+                {"term": term, "leaders": list(nodes)} for term, nodes in s.leaders_per_term
+            ],
+        },
+        "app": {
+            "servers": list(s.app_servers),
+            "leader_time": {server: seconds for server, seconds in s.leader_time},
+            "availability": None if s.availability is None else s.availability.to_dict(),
+        },
+        "failovers": [f.to_dict() for f in s.failovers],
+        "overlaps": [o.to_dict() for o in s.overlaps],
+        "charges": {
+            "attempts": charges.attempts,
+            "accepted": charges.accepted,
+            "rejected": charges.rejected,
+            "late": charges.late,
+            "jobs_charged": charges.jobs_charged,
+            "double_charges": len(charges.double_charges),
+            "doubles": [d.to_dict() for d in charges.double_charges],
+        },
+        "messages": {
+            "sent": s.messages.sent,
+            "delivered": s.messages.delivered,
+            "dropped": s.messages.dropped,
+        },
+        "violations": [v.to_dict() for v in s.violations],
+    }

@@ -1,0 +1,134 @@
+"""The plain-text run summary: short aligned sections a terminal shows after a headless run."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from simulator.checks.summary import Summary
+
+LABEL_WIDTH = 12
+MAX_ROWS = 8
+
+
+def _s(seconds: float) -> str:
+    return f"{seconds:.3f} s"
+
+
+def _n(count: int, noun: str) -> str:
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def _section(label: str, lines: list[str]) -> list[str]:
+    out = []
+    for i, line in enumerate(lines):
+        head = label if i == 0 else ""
+        out.append(f"{head:<{LABEL_WIDTH}}{line}".rstrip())
+    return out
+
+
+def _capped(rows: list[str], what: str) -> list[str]:
+    if len(rows) <= MAX_ROWS:
+        return rows
+    return rows[:MAX_ROWS] + [f"  ... and {len(rows) - MAX_ROWS} more {what}"]
+
+
+def _raft_lines(s: Summary) -> list[str]:
+    changes = sum(len(nodes) for _, nodes in s.leaders_per_term)
+    lines = [
+        f"{_n(s.elections, 'election')}, highest term {s.max_term}, "
+        f"{_n(changes, 'leader')} elected"
+    ]
+    terms = [
+        f"term {term:>3}: {', '.join(nodes)}" + ("  <- TWO LEADERS" if len(nodes) > 1 else "")
+        for term, nodes in s.leaders_per_term
+    ]
+    if len(terms) > MAX_ROWS:
+        keep = terms[: MAX_ROWS // 2] + [f"  ... {len(terms) - MAX_ROWS} terms ..."]
+        terms = keep + terms[-(MAX_ROWS // 2):]
+    return lines + ["  " + t if not t.startswith("  ") else t for t in terms]
+
+
+def _app_lines(s: Summary) -> list[str]:
+    a = s.availability
+    if a is None:
+        return ["no app servers in this run"]
+    lines = [f"servers {', '.join(s.app_servers) or '(none)'}"]
+    if a.first_leader_at is None:
+        lines.append(f"no server ever led: unavailable for the whole {_s(a.window)}")
+        return lines
+    lines.append(f"first leader at {_s(a.first_leader_at)}")
+    if s.leader_time:
+        lines.append("leader time  " + ", ".join(f"{k} {v:.1f} s" for k, v in s.leader_time))
+    if a.no_downtime:
+        lines.append(f"availability 100% over {_s(a.window)}: no downtime")
+    else:
+        lines.append(
+            f"availability {a.availability * 100:.4f}% ({a.nines:.2f} nines), "
+            f"downtime {_s(a.downtime)} over {_s(a.window)}"
+        )
+    return lines
+
+
+def _failover_lines(s: Summary) -> list[str]:
+    if not s.failovers:
+        return ["none"]
+    durations = [f.duration for f in s.failovers]
+    lines = [
+        f"{len(durations)}: mean {_s(sum(durations) / len(durations))}, "
+        f"max {_s(max(durations))}"
+    ]
+    rows = []
+    for f in s.failovers:
+        to = f"-> {f.successor}" if f.successor else "-> nobody by the end"
+        rows.append(
+            f"  at {f.start:9.3f} s  {f.lost} {f.cause:<8} {to:<14} {f.duration:9.3f} s"
+        )
+    return lines + _capped(rows, "failovers")
+
+
+def _overlap_lines(s: Summary) -> list[str]:
+    if not s.overlaps:
+        return ["none: never two app leaders at once"]
+    total = sum(o.duration for o in s.overlaps)
+    lines = [f"{len(s.overlaps)}, total {_s(total)} with two or more believers"]
+    rows = [
+        f"  {o.start:9.3f} - {o.end:9.3f} s ({o.duration:.3f} s): {', '.join(o.servers)}"
+        + (" (still at the end)" if o.ongoing else "")
+        for o in s.overlaps
+    ]
+    return lines + _capped(rows, "overlaps")
+
+
+def _charge_lines(s: Summary) -> list[str]:
+    c = s.charges
+    if c.attempts == 0:
+        return ["no charges"]
+    return [
+        f"{c.accepted} accepted ({_n(c.jobs_charged, 'job')}), {c.rejected} rejected as stale, "
+        f"{len(c.double_charges)} double, {c.late} late"
+    ]
+
+
+def _violation_lines(s: Summary) -> list[str]:
+    if not s.violations:
+        return ["none"]
+    rows = [f"  {v.t:9.3f} s  {v.what}: {v.detail}" for v in s.violations]
+    return [f"{len(s.violations)}"] + _capped(rows, "violations")
+
+
+def format_summary(s: Summary) -> str:
+    """Return the summary as aligned plain text, ending with a one-line verdict."""
+    seed = "" if s.seed is None else f", seed {s.seed}"
+    m = s.messages
+    lines = [f"Run of {s.preset}{seed}: {s.start:.3f} to {s.end:.3f} s simulated", ""]
+    lines += _section("Raft", _raft_lines(s))
+    lines += _section("App leader", _app_lines(s))
+    lines += _section("Failovers", _failover_lines(s))
+    lines += _section("Overlaps", _overlap_lines(s))
+    lines += _section("Charges", _charge_lines(s))
+    lines += _section("Messages", [f"{m.sent} sent, {m.delivered} delivered, {m.dropped} dropped"])
+    lines += _section("Violations", _violation_lines(s))
+    lines += ["", "SAFE: no check failed" if s.safe else
+              f"UNSAFE: {len(s.violations)} violation(s)"]
+    return "\n".join(lines) + "\n"
