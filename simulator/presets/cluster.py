@@ -1,0 +1,184 @@
+"""Reading the [raft], [network] and [store] tables and latency distributions of a preset.
+
+Times in these tables are milliseconds (every key ends in ``_ms``); the Scenario holds seconds.
+Defaults are etcd's (../shared/REFERENCE.md): heartbeat 100 ms, election timeout 1000 ms
+randomised in [1000, 2000) ms, PreVote and CheckQuorum on, a lease check every 500 ms.
+"""
+
+from __future__ import annotations
+
+from simulator.config import (
+    LATENCY_KINDS,
+    Latency,
+    LinkOverride,
+    NetworkConfig,
+    RaftConfig,
+    StoreConfig,
+)
+from simulator.presets.reader import Section, check_number, item, show, type_name
+
+MS = 0.001
+MAX_NODES = 15
+MAX_DELAY_MS = 60_000.0
+MAX_TIMEOUT_MS = 600_000.0
+
+LATENCY_KEYS = {
+    "constant": ("ms",),
+    "uniform": ("min_ms", "max_ms"),
+    "normal": ("mean_ms", "stddev_ms"),
+}
+ALL_LATENCY_KEYS = ("dist", "ms", "min_ms", "max_ms", "mean_ms", "stddev_ms")
+
+RAFT_KEYS = ("nodes", "heartbeat_ms", "election_timeout_ms", "pre_vote", "check_quorum",
+             "disk_latency")
+NETWORK_KEYS = ("latency", "loss", "link")
+LINK_KEYS = ("src", "dst", "latency", "loss", "both_ways")
+STORE_KEYS = ("lease_check_ms", "request_timeout_ms", "compaction_retention")
+
+
+def read_latency(parent: Section, key: str, default: Latency) -> Latency:
+    """A latency table such as ``{dist = "uniform", min_ms = 1, max_ms = 5}``, else default."""
+    table = parent.table(key, ALL_LATENCY_KEYS)
+    if table is None:
+        return default
+    dist = table.text("dist", "", choices=LATENCY_KINDS, required=True)
+    if dist not in LATENCY_KEYS:
+        return default
+    wanted = LATENCY_KEYS[dist]
+    ok = True
+    for name in ALL_LATENCY_KEYS[1:]:
+        if name in table.data and name not in wanted:
+            parent.problems.add(table.key(name), f"is not used by dist = '{dist}' "
+                                                 f"(it takes {', '.join(wanted)})")
+            ok = False
+    values: list[float] = []
+    for name in wanted:
+        if name not in table.data:
+            parent.problems.add(table.key(name), f"is required for dist = '{dist}' "
+                                                 f"(milliseconds, 0 to {MAX_DELAY_MS:g})")
+            ok = False
+            continue
+        value = table.optional_number(name, low=0, high=MAX_DELAY_MS, scale=MS)
+        if value is None:
+            ok = False
+        else:
+            values.append(value)
+    if not ok:
+        return default
+    if dist == "constant":
+        return Latency.constant(values[0])
+    if dist == "uniform":
+        if values[0] > values[1]:
+            parent.problems.add(table.key("min_ms"), f"must not exceed max_ms "
+                                                     f"({values[0] / MS:g} > {values[1] / MS:g})")
+            return default
+        return Latency.uniform(values[0], values[1])
+    return Latency.normal(values[0], values[1])
+
+
+def read_raft(root: Section) -> RaftConfig:
+    """The [raft] table: cluster size 1 to 15, timing in ms, PreVote, CheckQuorum, disk."""
+    base = RaftConfig()
+    raft = root.table("raft", RAFT_KEYS)
+    if raft is None:
+        return base
+    nodes = raft.integer("nodes", base.nodes, low=1, high=MAX_NODES)
+    heartbeat = raft.number("heartbeat_ms", base.heartbeat_interval, low=0, low_open=True,
+                            high=MAX_DELAY_MS, scale=MS)
+    timeout_min, timeout_max = _read_timeout_range(
+        raft, (base.election_timeout_min, base.election_timeout_max))
+    return RaftConfig(
+        nodes=nodes,
+        heartbeat_interval=heartbeat,
+        election_timeout_min=timeout_min,
+        election_timeout_max=timeout_max,
+        pre_vote=raft.boolean("pre_vote", base.pre_vote),
+        check_quorum=raft.boolean("check_quorum", base.check_quorum),
+        disk_latency=read_latency(raft, "disk_latency", base.disk_latency),
+    )
+
+
+def _read_timeout_range(raft: Section, default: tuple[float, float]) -> tuple[float, float]:
+    path = raft.key("election_timeout_ms")
+    value = raft.raw("election_timeout_ms")
+    if value is None:
+        return default
+    allowed = f"[min, max] in milliseconds, each from above 0 to {MAX_TIMEOUT_MS:g}"
+    if not isinstance(value, list) or len(value) != 2:
+        got = f"{len(value)} numbers" if isinstance(value, list) else type_name(value)
+        raft.problems.add(path, f"must be a list of two numbers {allowed}, e.g. [150, 300]; "
+                                f"got {got}")
+        return default
+    ok = all(
+        check_number(raft.problems, item(path, i), v, low=0, low_open=True, high=MAX_TIMEOUT_MS)
+        for i, v in enumerate(value)
+    )
+    if not ok:
+        return default
+    low, high = float(value[0]), float(value[1])
+    if low > high:
+        raft.problems.add(path, f"min must not exceed max, got [{show(value[0])}, "
+                                f"{show(value[1])}]")
+        return default
+    return low * MS, high * MS
+
+
+def read_network(root: Section, hosts: tuple[str, ...]) -> NetworkConfig:
+    """The [network] table: default latency, loss in [0, 1], and [[network.link]] overrides."""
+    base = NetworkConfig()
+    network = root.table("network", NETWORK_KEYS)
+    if network is None:
+        return base
+    latency = read_latency(network, "latency", base.latency)
+    loss = network.number("loss", base.loss, low=0, high=1)
+    links = tuple(
+        link for section in network.tables("link", LINK_KEYS)
+        if (link := _read_link(section, hosts)) is not None
+    )
+    return NetworkConfig(latency=latency, loss=loss, links=links)
+
+
+def _read_link(link: Section, hosts: tuple[str, ...]) -> LinkOverride | None:
+    src = _host(link, "src", hosts)
+    dst = _host(link, "dst", hosts)
+    latency = read_latency(link, "latency", Latency()) if link.has("latency") else None
+    loss = link.optional_number("loss", low=0, high=1)
+    both_ways = link.boolean("both_ways", True)
+    if not link.has("latency") and not link.has("loss"):
+        link.problems.add(link.path, "a link override needs latency or loss (or both)")
+        return None
+    if src is None or dst is None:
+        return None
+    if src == dst:
+        link.problems.add(link.key("dst"), f"must differ from src ({src})")
+        return None
+    return LinkOverride(src=src, dst=dst, latency=latency, loss=loss, both_ways=both_ways)
+
+
+def _host(section: Section, key: str, hosts: tuple[str, ...]) -> str | None:
+    if not section.has(key):
+        section.problems.add(section.key(key), f"is required: one of {', '.join(hosts)}")
+        return None
+    value = section.text(key, "")
+    if value and value not in hosts:
+        section.problems.add(section.key(key), f"unknown node {show(value)}; "
+                                               f"known: {', '.join(hosts)}")
+        return None
+    return value or None
+
+
+def read_store(root: Section) -> StoreConfig:
+    """The [store] table: the leader's lease check period and client request timeout in ms."""
+    base = StoreConfig()
+    store = root.table("store", STORE_KEYS)
+    if store is None:
+        return base
+    return StoreConfig(
+        lease_check_interval=store.number("lease_check_ms", base.lease_check_interval, low=0,
+                                          low_open=True, high=MAX_DELAY_MS, scale=MS),
+        request_timeout=store.number("request_timeout_ms", base.request_timeout, low=0,
+                                     low_open=True, high=MAX_DELAY_MS, scale=MS),
+        compaction_retention=store.integer("compaction_retention", base.compaction_retention,
+                                           low=0, high=1_000_000_000),
+    )
+

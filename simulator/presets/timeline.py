@@ -1,0 +1,289 @@
+"""Reading a preset's timeline: the [[faults]] schedule, [[captions]] and [[pauses]].
+
+Every time is in seconds from the start of the run. A fault step runs ``at`` an absolute time
+or ``after`` seconds after the previous step (the first step's previous time is 0). Targets are
+node ids (``n1``.., ``app1``.., ``provider``) or symbolic targets resolved when the step runs.
+Nothing may happen after the end of the run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from simulator.config import FAULT_ACTIONS, CaptionStep, FaultStep, PauseStep
+from simulator.presets.cluster import MS
+from simulator.presets.reader import Section, check_number, item, show, type_name
+
+MAX_SECONDS = 604_800.0
+FAULT_KEYS = ("at", "after", "action", "target", "duration", "groups", "peer", "both_ways",
+              "loss", "latency_ms", "offset", "rate", "every")
+CAPTION_KEYS = ("at", "text")
+PAUSE_KEYS = ("at", "question")
+RAFT_SYMBOLS = ("raft-leader", "follower")
+APP_SYMBOLS = ("app-leader", "app-follower")
+
+
+@dataclass(frozen=True, slots=True)
+class ActionSpec:
+    """What one fault action needs: its target kind, required and optional keys."""
+
+    targets: str
+    required: tuple[str, ...]
+    optional: tuple[str, ...] = ()
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """Every key this action uses, required first."""
+        return self.required + self.optional
+
+
+ACTION_SPECS: dict[str, ActionSpec] = {
+    "crash": ActionSpec("host", ("target",), ("duration",)),
+    "restart": ActionSpec("restart", ("target",)),
+    "pause": ActionSpec("host", ("target", "duration")),
+    "partition": ActionSpec("none", ("groups",), ("duration",)),
+    "isolate": ActionSpec("host", ("target",), ("duration",)),
+    "heal": ActionSpec("none", ()),
+    "cut": ActionSpec("host", ("target", "peer"), ("both_ways", "duration")),
+    "heal-link": ActionSpec("host", ("target", "peer"), ("both_ways",)),
+    "loss": ActionSpec("host", ("loss",), ("target", "peer", "both_ways", "duration")),
+    "latency": ActionSpec("host", ("latency_ms",), ("target", "peer", "both_ways", "duration")),
+    "clock": ActionSpec("host", ("target",), ("offset", "rate")),
+    "timeout": ActionSpec("raft", ("target",)),
+    "exception": ActionSpec("app", ("target",)),
+    "shutdown": ActionSpec("app", ("target",)),
+    "random-faults": ActionSpec("none", ("every",), ("duration",)),
+}
+assert tuple(ACTION_SPECS) == FAULT_ACTIONS
+
+
+@dataclass(frozen=True, slots=True)
+class Hosts:
+    """The ids a preset may name: Raft nodes, app servers, and the provider (with apps)."""
+
+    raft: tuple[str, ...]
+    apps: tuple[str, ...]
+
+    @property
+    def all(self) -> tuple[str, ...]:
+        """Every host id in order: Raft nodes, app servers, provider."""
+        return self.raft + self.apps + (("provider",) if self.apps else ())
+
+    def symbols(self) -> tuple[str, ...]:
+        """The symbolic node names usable here (app ones only when there are app servers)."""
+        return RAFT_SYMBOLS + (APP_SYMBOLS if self.apps else ())
+
+    def targets(self, kind: str) -> tuple[str, ...]:
+        """The allowed targets of an action whose spec has target kind ``kind``."""
+        if kind == "raft":
+            return self.raft + RAFT_SYMBOLS + ("all",)
+        if kind == "app":
+            return self.apps + (APP_SYMBOLS + ("all",) if self.apps else ())
+        if kind == "restart":
+            return self.all + ("all",)
+        return self.all + self.symbols() + ("all",)
+
+
+def read_faults(root: Section, hosts: Hosts, duration: float) -> tuple[FaultStep, ...]:
+    """Every [[faults]] step, checked against its action, the known ids and the run's end."""
+    steps: list[FaultStep] = []
+    previous = 0.0
+    for fault in root.tables("faults", FAULT_KEYS):
+        step, when = _read_fault(fault, hosts, duration, previous)
+        previous = when
+        if step is not None:
+            steps.append(step)
+    return tuple(steps)
+
+
+def _read_fault(
+    fault: Section, hosts: Hosts, duration: float, previous: float
+) -> tuple[FaultStep | None, float]:
+    when, at, after = _read_when(fault, duration, previous)
+    action = fault.text("action", "", choices=FAULT_ACTIONS, required=True)
+    spec = ACTION_SPECS.get(action)
+    if spec is None:
+        return None, when
+    problems_before = len(fault.problems.found)
+    for key in FAULT_KEYS[3:]:
+        if key in fault.data and key not in spec.keys:
+            uses = ", ".join(spec.keys) if spec.keys else "nothing but at/after"
+            fault.problems.add(fault.key(key), f"is not used by action '{action}' "
+                                               f"(it takes {uses})")
+    for key in spec.required:
+        if key not in fault.data:
+            fault.problems.add(fault.key(key), f"is required by action '{action}'"
+                                               f"{_allowed_hint(key, spec, hosts)}")
+    uses = spec.keys
+    target = _read_node(fault, "target", hosts.targets(spec.targets)) if "target" in uses \
+        else None
+    peer = _read_node(fault, "peer", hosts.targets("host")[:-1]) if "peer" in uses else None
+    if target is not None and target == peer:
+        fault.problems.add(fault.key("peer"), f"must differ from target ({target})")
+    if action in ("loss", "latency") and (fault.has("target") != fault.has("peer")):
+        fault.problems.add(fault.path, f"action '{action}' on one link needs both target and "
+                                       f"peer; leave both out to change the whole network")
+    if action == "clock" and not (fault.has("offset") or fault.has("rate")):
+        fault.problems.add(fault.path, "action 'clock' needs offset (seconds) or rate "
+                                       "(or both)")
+    step = FaultStep(
+        action=action,
+        at=at,
+        after=after,
+        target=target,
+        duration=fault.optional_number("duration", low=0, low_open=True, high=MAX_SECONDS)
+        if "duration" in uses else None,
+        groups=_read_groups(fault, hosts) if "groups" in uses else (),
+        peer=peer,
+        value=_read_value(fault, action),
+        rate=fault.optional_number("rate", low=0, low_open=True, high=10)
+        if "rate" in uses else None,
+        both_ways=fault.boolean("both_ways", True) if "both_ways" in uses else True,
+    )
+    return (step if len(fault.problems.found) == problems_before else None), when
+
+
+def _allowed_hint(key: str, spec: ActionSpec, hosts: Hosts) -> str:
+    if key == "target":
+        allowed = hosts.targets(spec.targets)
+        if not allowed:
+            return " (but there are no app servers: set apps.count)"
+        return f": one of {', '.join(allowed)}"
+    if key == "peer":
+        return f": one of {', '.join(hosts.targets('host')[:-1])}"
+    if key == "groups":
+        return ", e.g. [[\"n1\", \"n2\"], [\"n3\", \"n4\", \"n5\"]]"
+    if key == "duration":
+        return " (seconds, greater than 0)"
+    if key == "loss":
+        return " (a probability from 0 to 1)"
+    if key == "latency_ms":
+        return " (milliseconds)"
+    if key == "every":
+        return " (mean seconds between faults)"
+    return ""
+
+
+def _read_value(fault: Section, action: str) -> float | None:
+    if action == "loss":
+        return fault.optional_number("loss", low=0, high=1)
+    if action == "latency":
+        return fault.optional_number("latency_ms", low=0, high=600_000, scale=MS)
+    if action == "clock":
+        return fault.optional_number("offset", low=-86_400, high=86_400)
+    if action == "random-faults":
+        return fault.optional_number("every", low=0, low_open=True, high=MAX_SECONDS)
+    return None
+
+
+def _read_when(
+    fault: Section, duration: float, previous: float
+) -> tuple[float, float | None, float | None]:
+    """(absolute time, at, after) of a step; reports a missing, doubled or too late time."""
+    has_at, has_after = fault.has("at"), fault.has("after")
+    if has_at and has_after:
+        fault.problems.add(fault.key("after"), "give either at (absolute seconds) or after "
+                                               "(seconds after the previous step), not both")
+        return previous, None, None
+    if not has_at and not has_after:
+        fault.problems.add(fault.key("at"), "is required: at (seconds from the start) or "
+                                            "after (seconds after the previous step)")
+        return previous, None, None
+    key = "at" if has_at else "after"
+    value = fault.raw(key)
+    if not check_number(fault.problems, fault.key(key), value, low=0, high=MAX_SECONDS):
+        return previous, None, None
+    assert isinstance(value, int | float)
+    when = float(value) if has_at else previous + float(value)
+    if when > duration:
+        fault.problems.add(fault.key(key), f"this step would run at {when:g} s, after the end "
+                                           f"of the run (run.duration = {duration:g} s)")
+    if has_at:
+        return when, float(value), None
+    return when, None, float(value)
+
+
+def _read_node(fault: Section, key: str, allowed: tuple[str, ...]) -> str | None:
+    if not fault.has(key):
+        return None
+    value = fault.raw(key)
+    if not isinstance(value, str):
+        fault.problems.add(fault.key(key), f"must be a string naming a node, not "
+                                           f"{type_name(value)} ({show(value)})")
+        return None
+    if not allowed:
+        fault.problems.add(fault.key(key), "there are no app servers to target "
+                                           "(set apps.count)")
+        return None
+    if value not in allowed:
+        fault.problems.add(fault.key(key), f"unknown or unsuitable node {show(value)}; "
+                                           f"allowed: {', '.join(allowed)}")
+        return None
+    return value
+
+
+def _read_groups(fault: Section, hosts: Hosts) -> tuple[tuple[str, ...], ...]:
+    """Partition groups: lists of ids or symbolic nodes, none twice; the rest form one group."""
+    if not fault.has("groups"):
+        return ()
+    path = fault.key("groups")
+    value = fault.raw("groups")
+    allowed = hosts.all + hosts.symbols()
+    if not isinstance(value, list) or not value or not all(isinstance(g, list) for g in value):
+        fault.problems.add(path, "must be a non-empty list of lists of node ids, e.g. "
+                                 "[[\"n1\", \"n2\"], [\"n3\", \"n4\", \"n5\"]]")
+        return ()
+    groups: list[tuple[str, ...]] = []
+    seen: set[str] = set()
+    for index, group in enumerate(value):
+        group_path = item(path, index)
+        if not group:
+            fault.problems.add(group_path, "an empty group: list at least one node")
+            continue
+        members: list[str] = []
+        for member_index, member in enumerate(group):
+            member_path = item(group_path, member_index)
+            if not isinstance(member, str) or member not in allowed:
+                fault.problems.add(member_path, f"unknown node {show(member)}; "
+                                                f"allowed: {', '.join(allowed)}")
+            elif member in seen:
+                fault.problems.add(member_path, f"{member} is already in a group")
+            else:
+                seen.add(member)
+                members.append(member)
+        groups.append(tuple(members))
+    return tuple(groups)
+
+
+def read_captions(root: Section, duration: float) -> tuple[CaptionStep, ...]:
+    """Every [[captions]] entry: a time within the run and a non-empty text."""
+    captions: list[CaptionStep] = []
+    for caption in root.tables("captions", CAPTION_KEYS):
+        at = _read_moment(caption, duration)
+        text = caption.text("text", "", required=True, nonempty=True)
+        if at is not None and text:
+            captions.append(CaptionStep(at=at, text=text))
+    return tuple(captions)
+
+
+def read_pauses(root: Section, duration: float) -> tuple[PauseStep, ...]:
+    """Every [[pauses]] entry: a time within the run and the question asked there."""
+    pauses: list[PauseStep] = []
+    for pause in root.tables("pauses", PAUSE_KEYS):
+        at = _read_moment(pause, duration)
+        question = pause.text("question", "", required=True, nonempty=True)
+        if at is not None and question:
+            pauses.append(PauseStep(at=at, question=question))
+    return tuple(pauses)
+
+
+def _read_moment(section: Section, duration: float) -> float | None:
+    if not section.has("at"):
+        section.problems.add(section.key("at"), "is required: seconds from the start")
+        return None
+    at = section.optional_number("at", low=0, high=MAX_SECONDS)
+    if at is not None and at > duration:
+        section.problems.add(section.key("at"), f"{at:g} s is after the end of the run "
+                                                f"(run.duration = {duration:g} s)")
+        return None
+    return at
