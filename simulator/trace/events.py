@@ -119,6 +119,15 @@ class RaftAppend(Event):
 
 
 @dataclass(frozen=True, slots=True)
+class RaftTruncate(Event):
+    """A node removed its uncommitted entries from ``from_index`` on (they conflicted)."""
+
+    node: str
+    from_index: int
+    kind: ClassVar[str] = "raft.truncate"
+
+
+@dataclass(frozen=True, slots=True)
 class RaftCommit(Event):
     """A node learned that its log is committed up to ``index``."""
 
@@ -362,7 +371,7 @@ class Violation(Event):
 
 ALL_EVENT_TYPES: tuple[type[Event], ...] = (
     RunStart, RunEnd, Caption, PausePoint, UserAction,
-    RaftRole, RaftVote, RaftAppend, RaftCommit, RaftApply, RaftTimer,
+    RaftRole, RaftVote, RaftAppend, RaftTruncate, RaftCommit, RaftApply, RaftTimer,
     NodeCrash, NodeRestart, NodePause, NodeResume, NodeClock,
     NetCut, NetHeal, NetLink, MsgSend, MsgDeliver, MsgDrop,
     KvInvoke, KvComplete, LeaseGrant, LeaseRenew, LeaseRevoke, WatchEvent,
