@@ -1,0 +1,46 @@
+"""A real simulated run's trace passes the Raft safety checks (skipped until the runtime exists)."""
+
+import pytest
+
+from simulator.checks import LiveChecker, check_raft, summarize
+from simulator.config import RaftConfig, Scenario
+from simulator.trace.events import RaftRole
+
+simulation = pytest.importorskip(
+    "simulator.runtime.simulation", reason="simulator.runtime.simulation is not written yet"
+)
+
+
+def _current_leader(events: list) -> str | None:
+    leader: str | None = None
+    term = -1
+    for event in events:
+        if isinstance(event, RaftRole) and event.term >= term:
+            term = event.term
+            if event.role == "leader":
+                leader = event.node
+            elif event.node == leader:
+                leader = None
+    return leader
+
+
+def test_a_run_with_leader_crashes_keeps_raft_safe() -> None:
+    scenario = Scenario(name="checks-real-run", seed=11, duration=20.0, raft=RaftConfig(nodes=5))
+    sim = simulation.Simulation(scenario)
+    checker = LiveChecker(sim.trace)
+    sim.run_until(4.0)
+    for stop in (8.0, 12.0):
+        leader = _current_leader(list(sim.trace.events))
+        assert leader is not None, "no Raft leader was elected"
+        sim.crash(leader)
+        sim.run_until(stop)
+        sim.restart(leader)
+    sim.run_until(16.0)
+    events = list(sim.trace.events)
+    report = check_raft(events)
+    assert report.incidents == () and checker.incidents == ()
+    assert len(report.leaders_per_term) >= 3, "each crash should have led to a new leader"
+    assert report.elections >= 3
+    summary = summarize(events, scenario)
+    assert summary.safe
+    assert summary.max_term >= report.leaders_per_term[-1][0]
