@@ -86,12 +86,18 @@ class AppendEntries(Message):
 
 @dataclass(frozen=True, slots=True)
 class AppendEntriesResponse(Message):
-    """The answer to AppendEntries: ``match_index`` on success, a ``conflict_index`` hint else."""
+    """The answer to AppendEntries: ``match_index`` on success, a ``conflict_index`` hint else.
+
+    On a rejection, ``conflict_index`` is the follower's last index that may still match the
+    leader and ``conflict_term`` the follower's term there (etcd's reject hint), so the leader can
+    skip a whole term of mismatching entries in one round trip.
+    """
 
     success: bool = False
     match_index: int = 0
     conflict_index: int = 0
     context: int = 0
+    conflict_term: int = 0
     kind: ClassVar[str] = "AppendEntriesResponse"
 
     def label(self) -> str:

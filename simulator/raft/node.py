@@ -1,0 +1,547 @@
+"""RaftNode: one Raft member as a pure, deterministic state machine (etcd-io/raft's style).
+
+The host feeds it messages (``step``) and timer wake-ups (``tick``) with its *local* time, and
+collects what it produced with ``ready()``. The node never reads a clock, sleeps or touches the
+global random: the election timeout comes from the ``rng`` the host gives it.
+
+Behaviour follows etcd's raft.go: PreVote (ask for term+1 without changing state), CheckQuorum
+(a leader steps down when it has not heard from a majority within the minimum election timeout)
+with leader stickiness (a node that heard from a live leader within that time ignores vote
+requests), a no-op entry on election, commit by counting only for entries of the current term,
+reject hints for fast back-off, and ReadIndex rounds confirmed by a heartbeat quorum.
+Differences from etcd: time is continuous (deadlines instead of ticks); the check-quorum timer
+fires exactly when the majority's latest contact becomes older than the minimum election timeout
+(etcd checks once per election timeout); stale-term requests are always answered with the
+current term (as in the Raft paper); the timeout is re-drawn at every timer reset; TimeoutNow
+(leadership transfer) is not implemented and is ignored.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+from collections.abc import Iterable
+
+from simulator.raft.log import RaftInvariantError, RaftLog
+from simulator.raft.messages import (
+    AppendEntries,
+    AppendEntriesResponse,
+    Entry,
+    Message,
+    RequestVote,
+    RequestVoteResponse,
+)
+from simulator.raft.options import PersistentState, RaftOptions, Role
+from simulator.raft.progress import Progress, quorum_size, quorum_value
+from simulator.raft.readindex import ReadIndexQueue
+from simulator.raft.ready import (
+    Committed,
+    ElectionTimerReset,
+    LogAppended,
+    LogTruncated,
+    Note,
+    Ready,
+    RoleChanged,
+    VoteGranted,
+)
+
+INF = math.inf
+
+
+class RaftNode:
+    """One Raft member: roles, elections, replication, commit, ReadIndex; no I/O of its own.
+
+    ``peers`` lists every member including ``node_id``. ``storage`` is the PersistentState a
+    restarted node found on disk; all volatile state (role, leader, commit) starts afresh.
+    """
+
+    def __init__(
+        self,
+        node_id: str,
+        peers: Iterable[str],
+        options: RaftOptions,
+        rng: random.Random,
+        storage: PersistentState | None = None,
+        now: float = 0.0,
+    ) -> None:
+        members = sorted(set(peers))
+        if node_id not in members:
+            raise ValueError(f"Raft node {node_id!r} is not among its peers {members}")
+        state = storage if storage is not None else PersistentState()
+        self._id = node_id
+        self._members = tuple(members)
+        self._others = tuple(p for p in members if p != node_id)
+        self._quorum = quorum_size(len(members))
+        self._options = options
+        self._rng = rng
+        self._term = state.term
+        self._voted_for = state.voted_for
+        self._log = RaftLog(state.log)
+        self._role = Role.FOLLOWER
+        self._leader_id: str | None = None
+        self._commit = 0
+        self._applied = 0
+        self._messages: list[Message] = []
+        self._notes: list[Note] = []
+        self._read_states: list[tuple[int, int]] = []
+        self._must_persist = False
+        self._election_deadline = INF
+        self._heartbeat_deadline = INF
+        self._quorum_deadline = INF
+        self._leader_contact = -INF
+        self._votes: dict[str, bool] = {}
+        self._progress: dict[str, Progress] = {}
+        self._reads = ReadIndexQueue()
+        self._notes.append(RoleChanged(Role.FOLLOWER, self._term))
+        self._reset_election_timer(now)
+
+    # --- read-only state ----------------------------------------------------------------------
+
+    @property
+    def id(self) -> str:
+        """This node's id."""
+        return self._id
+
+    @property
+    def peers(self) -> tuple[str, ...]:
+        """Every member of the cluster, this node included, ordered by id."""
+        return self._members
+
+    @property
+    def options(self) -> RaftOptions:
+        """The protocol options this node runs with."""
+        return self._options
+
+    @property
+    def role(self) -> Role:
+        """The current role."""
+        return self._role
+
+    @property
+    def term(self) -> int:
+        """The current term."""
+        return self._term
+
+    @property
+    def voted_for(self) -> str | None:
+        """Whom this node voted for in the current term (None when nobody)."""
+        return self._voted_for
+
+    @property
+    def leader_id(self) -> str | None:
+        """The leader this node currently follows (itself when leader, None when unknown)."""
+        return self._leader_id
+
+    @property
+    def commit_index(self) -> int:
+        """The highest log index known to be committed."""
+        return self._commit
+
+    @property
+    def last_applied(self) -> int:
+        """The highest index handed out in ``Ready.committed`` so far."""
+        return self._applied
+
+    @property
+    def log(self) -> tuple[Entry, ...]:
+        """The whole log as a tuple (entry i at position i - 1). A copy: O(length)."""
+        return self._log.as_tuple()
+
+    @property
+    def last_index(self) -> int:
+        """The index of the last log entry."""
+        return self._log.last_index
+
+    @property
+    def last_term(self) -> int:
+        """The term of the last log entry."""
+        return self._log.last_term
+
+    def entry(self, index: int) -> Entry:
+        """The log entry at ``index`` (1-based), without copying the log."""
+        return self._log.entry(index)
+
+    def persistent_state(self) -> PersistentState:
+        """The term, vote and log to keep across a crash."""
+        return PersistentState(self._term, self._voted_for, self._log.as_tuple())
+
+    def next_deadline(self) -> float:
+        """The local time at which the node next needs ``tick`` (inf when never)."""
+        if self._role is Role.LEADER:
+            return min(self._heartbeat_deadline, self._quorum_deadline)
+        return self._election_deadline
+
+    # --- inputs -------------------------------------------------------------------------------
+
+    def tick(self, now: float) -> None:
+        """Handle every timer due at local time ``now`` (before any deadline it does nothing)."""
+        if self._role is Role.LEADER:
+            if now >= self._quorum_deadline:
+                self._check_quorum(now)
+            if self._role is Role.LEADER and now >= self._heartbeat_deadline:
+                self._heartbeat_deadline = now + self._options.heartbeat_interval
+                self._broadcast_append(now, self._reads.latest, heartbeat=True)
+        elif now >= self._election_deadline:
+            self._hup(now)
+
+    def campaign(self, now: float) -> None:
+        """Act as if the election timer fired now (pre-vote first if enabled); leaders ignore it."""
+        if self._role is not Role.LEADER:
+            self._hup(now)
+
+    def propose(self, command: object, now: float) -> int | None:
+        """Append ``command`` to the leader's log and replicate it; None when not the leader."""
+        if self._role is not Role.LEADER:
+            return None
+        entry = self._append_local(command)
+        for peer in self._others:
+            progress = self._progress[peer]
+            if not progress.probing:
+                self._send_append(peer, progress, 0)
+        if not self._others:
+            self._maybe_commit()
+        return entry.index
+
+    def read_index(self, ctx: int, now: float) -> bool:
+        """Start a ReadIndex round for ``ctx`` (a positive int); False when it cannot start now.
+
+        Only a leader that has committed an entry of its own term can serve: it records
+        (ctx, commit index) and confirms its leadership with a heartbeat round carrying ``ctx``;
+        the pair appears in ``Ready.read_states`` once a majority answered. A repeated ``ctx``
+        that is still pending is accepted without a new round.
+        """
+        if not isinstance(ctx, int) or isinstance(ctx, bool) or ctx <= 0:
+            raise ValueError(f"read_index ctx must be a positive int, got {ctx!r}")
+        if self._role is not Role.LEADER or self._log.term_at(self._commit) != self._term:
+            return False
+        if ctx in self._reads:
+            return True
+        if not self._others:
+            self._read_states.append((ctx, self._commit))
+            return True
+        self._reads.add(ctx, self._commit)
+        self._broadcast_append(now, ctx, heartbeat=True)
+        return True
+
+    def step(self, msg: Message, now: float) -> None:
+        """Handle one message received at local time ``now``."""
+        if msg.dst != self._id:
+            raise ValueError(f"message for {msg.dst!r} stepped into node {self._id!r}")
+        if msg.src not in self._members or msg.src == self._id:
+            return
+        if msg.term > self._term:
+            if isinstance(msg, RequestVote):
+                if self._in_lease(now):
+                    return  # leader stickiness: a live leader was heard recently
+                if not msg.pre_vote:
+                    self._become_follower(msg.term, None, now)
+            elif isinstance(msg, RequestVoteResponse) and msg.pre_vote and msg.granted:
+                pass  # a granted pre-vote carries the term we asked for
+            else:
+                leader = msg.src if isinstance(msg, AppendEntries) else None
+                self._become_follower(msg.term, leader, now)
+        elif msg.term < self._term:
+            self._answer_stale(msg)
+            return
+        if isinstance(msg, AppendEntries):
+            self._handle_append(msg, now)
+        elif isinstance(msg, AppendEntriesResponse):
+            if self._role is Role.LEADER:
+                self._handle_append_response(msg, now)
+        elif isinstance(msg, RequestVote):
+            self._handle_vote_request(msg, now)
+        elif isinstance(msg, RequestVoteResponse):
+            self._handle_vote_response(msg, now)
+
+    def ready(self) -> Ready:
+        """Drain messages, notes, newly committed entries and confirmed reads since last call."""
+        committed: tuple[Entry, ...] = ()
+        if self._commit > self._applied:
+            committed = self._log.slice(self._applied + 1, self._commit)
+            self._applied = self._commit
+        result = Ready(
+            messages=tuple(self._messages),
+            must_persist=self._must_persist,
+            committed=committed,
+            notes=tuple(self._notes),
+            read_states=tuple(self._read_states),
+        )
+        self._messages.clear()
+        self._notes.clear()
+        self._read_states.clear()
+        self._must_persist = False
+        return result
+
+    # --- timers and role changes --------------------------------------------------------------
+
+    def _reset_election_timer(self, now: float) -> None:
+        options = self._options
+        timeout = self._rng.uniform(options.election_timeout_min, options.election_timeout_max)
+        self._election_deadline = now + timeout
+        self._notes.append(ElectionTimerReset(self._election_deadline))
+
+    def _in_lease(self, now: float) -> bool:
+        """Leader stickiness: CheckQuorum is on and a live leader was heard recently."""
+        if not self._options.check_quorum or self._leader_id is None:
+            return False
+        if self._role is Role.LEADER:
+            return True
+        return now - self._leader_contact < self._options.election_timeout_min
+
+    def _set_role(self, role: Role, term: int) -> None:
+        if role is not self._role or term != self._term:
+            if term != self._term:
+                self._term = term
+                self._voted_for = None
+                self._must_persist = True
+            self._role = role
+            self._notes.append(RoleChanged(role, term))
+
+    def _leave_leadership(self) -> None:
+        self._progress.clear()
+        self._reads.clear()
+        self._heartbeat_deadline = INF
+        self._quorum_deadline = INF
+
+    def _become_follower(self, term: int, leader: str | None, now: float) -> None:
+        self._leave_leadership()
+        self._votes.clear()
+        self._set_role(Role.FOLLOWER, term)
+        self._leader_id = leader
+        if leader is not None:
+            self._leader_contact = now
+        self._reset_election_timer(now)
+
+    def _hup(self, now: float) -> None:
+        if self._options.pre_vote:
+            self._become_precandidate(now)
+        else:
+            self._become_candidate(now)
+
+    def _become_precandidate(self, now: float) -> None:
+        self._set_role(Role.PRECANDIDATE, self._term)
+        self._leader_id = None
+        self._votes = {self._id: True}
+        self._reset_election_timer(now)
+        if self._quorum == 1:
+            self._become_candidate(now)
+            return
+        self._request_votes(self._term + 1, pre_vote=True)
+
+    def _become_candidate(self, now: float) -> None:
+        self._set_role(Role.CANDIDATE, self._term + 1)
+        self._voted_for = self._id
+        self._must_persist = True
+        self._leader_id = None
+        self._votes = {self._id: True}
+        self._reset_election_timer(now)
+        if self._quorum == 1:
+            self._become_leader(now)
+            return
+        self._request_votes(self._term, pre_vote=False)
+
+    def _request_votes(self, term: int, pre_vote: bool) -> None:
+        last_index, last_term = self._log.last_index, self._log.last_term
+        for peer in self._others:
+            self._messages.append(
+                RequestVote(self._id, peer, term, last_index, last_term, pre_vote)
+            )
+
+    def _become_leader(self, now: float) -> None:
+        self._set_role(Role.LEADER, self._term)
+        self._leader_id = self._id
+        self._votes.clear()
+        self._election_deadline = INF
+        next_index = self._log.last_index + 1
+        self._progress = {peer: Progress(next_index, now) for peer in self._others}
+        self._reads.clear()
+        self._heartbeat_deadline = now + self._options.heartbeat_interval if self._others else INF
+        if self._options.check_quorum and self._others:
+            self._quorum_deadline = now + self._options.election_timeout_min
+        else:
+            self._quorum_deadline = INF
+        self._append_local(None)
+        if self._others:
+            self._broadcast_append(now, 0, heartbeat=False)
+        else:
+            self._maybe_commit()
+
+    def _check_quorum(self, now: float) -> None:
+        """Step down unless a majority was heard within the minimum election timeout."""
+        window = self._options.election_timeout_min
+        heard = [p.last_heard for p in self._progress.values()]
+        latest_quorum = quorum_value(heard, self._quorum - 1)
+        if latest_quorum + window > now:
+            self._quorum_deadline = latest_quorum + window
+        else:
+            self._become_follower(self._term, None, now)
+
+    # --- log replication (leader) -------------------------------------------------------------
+
+    def _append_local(self, command: object | None) -> Entry:
+        entry = self._log.append(self._term, command)
+        self._must_persist = True
+        self._notes.append(LogAppended(entry.index, entry.index, entry.term))
+        return entry
+
+    def _send_append(self, peer: str, progress: Progress, context: int) -> None:
+        log = self._log
+        last = log.last_index
+        prev = progress.next - 1
+        entries = log.slice(progress.next, last) if progress.next <= last else ()
+        self._messages.append(
+            AppendEntries(
+                self._id, peer, self._term, prev, log.term_at(prev), entries, self._commit, context
+            )
+        )
+        if entries and not progress.probing:
+            progress.next = last + 1
+
+    def _broadcast_append(self, now: float, context: int, heartbeat: bool) -> None:
+        """Send every follower what it lacks (empty = heartbeat), with the leader's commit.
+
+        On a heartbeat a replicating follower that has not confirmed everything gets the
+        missing entries again from its match index, so lost appends are repaired.
+        """
+        last = self._log.last_index
+        for peer in self._others:
+            progress = self._progress[peer]
+            if heartbeat and not progress.probing and progress.match < last:
+                progress.next = progress.match + 1
+            self._send_append(peer, progress, context)
+
+    def _handle_append_response(self, msg: AppendEntriesResponse, now: float) -> None:
+        progress = self._progress.get(msg.src)
+        if progress is None:
+            return
+        progress.last_heard = now
+        if msg.context:
+            self._read_states.extend(self._reads.ack(msg.context, msg.src, self._quorum))
+        if msg.success:
+            if msg.match_index > self._log.last_index:
+                raise RaftInvariantError(
+                    f"{msg.src} acknowledged index {msg.match_index} beyond leader's log"
+                )
+            if progress.next <= msg.match_index:
+                progress.next = msg.match_index + 1
+            resume = progress.probing
+            progress.probing = False
+            if msg.match_index > progress.match:
+                progress.match = msg.match_index
+                if self._maybe_commit():
+                    self._broadcast_append(now, 0, heartbeat=False)
+                    return
+            if resume and progress.next <= self._log.last_index:
+                self._send_append(msg.src, progress, 0)
+            return
+        probe = msg.conflict_index
+        if msg.conflict_term > 0:
+            probe = self._log.find_conflict_by_term(probe, msg.conflict_term)
+        progress.next = max(progress.match + 1, min(progress.next, probe + 1))
+        progress.probing = True
+        self._send_append(msg.src, progress, 0)
+
+    def _maybe_commit(self) -> bool:
+        """Advance commit to the majority's match if that entry is of the current term."""
+        matches = [self._log.last_index] + [p.match for p in self._progress.values()]
+        candidate = int(quorum_value(matches, self._quorum))
+        if candidate > self._commit and self._log.term_at(candidate) == self._term:
+            self._commit_to(candidate)
+            return True
+        return False
+
+    def _commit_to(self, index: int) -> None:
+        if index > self._commit:
+            self._commit = index
+            self._notes.append(Committed(index))
+
+    # --- log replication (follower) -----------------------------------------------------------
+
+    def _handle_append(self, msg: AppendEntries, now: float) -> None:
+        if self._role is Role.LEADER:
+            raise RaftInvariantError(f"two leaders in term {self._term}: {self._id}, {msg.src}")
+        if self._role is not Role.FOLLOWER:
+            self._become_follower(msg.term, msg.src, now)
+        else:
+            self._leader_id = msg.src
+            self._leader_contact = now
+            self._reset_election_timer(now)
+        log = self._log
+        if msg.prev_log_index < self._commit:
+            self._reply_append(msg, True, self._commit)
+            return
+        if not log.matches(msg.prev_log_index, msg.prev_log_term):
+            hint = log.find_conflict_by_term(msg.prev_log_index, msg.prev_log_term)
+            self._messages.append(
+                AppendEntriesResponse(
+                    self._id, msg.src, self._term, False, 0, hint, msg.context, log.term_at(hint)
+                )
+            )
+            return
+        if msg.entries:
+            first, truncated = log.merge(msg.entries, self._commit)
+            if truncated:
+                self._notes.append(LogTruncated(truncated))
+            if first:
+                self._must_persist = True
+                self._notes.append(LogAppended(first, log.last_index, log.last_term))
+        new_last = msg.prev_log_index + len(msg.entries)
+        if msg.leader_commit > self._commit:
+            self._commit_to(min(msg.leader_commit, new_last))
+        self._reply_append(msg, True, new_last)
+
+    def _reply_append(self, msg: AppendEntries, success: bool, match: int) -> None:
+        self._messages.append(
+            AppendEntriesResponse(self._id, msg.src, self._term, success, match, 0, msg.context)
+        )
+
+    # --- elections ----------------------------------------------------------------------------
+
+    def _handle_vote_request(self, msg: RequestVote, now: float) -> None:
+        can_vote = (
+            self._voted_for == msg.src
+            or (self._voted_for is None and self._leader_id is None)
+            or (msg.pre_vote and msg.term > self._term)
+        )
+        if can_vote and self._log.is_up_to_date(msg.last_log_index, msg.last_log_term):
+            self._messages.append(
+                RequestVoteResponse(self._id, msg.src, msg.term, True, msg.pre_vote)
+            )
+            self._notes.append(VoteGranted(msg.src, msg.term, msg.pre_vote))
+            if not msg.pre_vote:
+                if self._voted_for != msg.src:
+                    self._voted_for = msg.src
+                    self._must_persist = True
+                self._reset_election_timer(now)
+        else:
+            self._messages.append(
+                RequestVoteResponse(self._id, msg.src, self._term, False, msg.pre_vote)
+            )
+
+    def _handle_vote_response(self, msg: RequestVoteResponse, now: float) -> None:
+        if self._role is Role.PRECANDIDATE and msg.pre_vote:
+            if msg.granted and msg.term != self._term + 1:
+                return
+        elif not (self._role is Role.CANDIDATE and not msg.pre_vote):
+            return
+        self._votes.setdefault(msg.src, msg.granted)
+        granted = sum(1 for vote in self._votes.values() if vote)
+        rejected = len(self._votes) - granted
+        if granted >= self._quorum:
+            if self._role is Role.PRECANDIDATE:
+                self._become_candidate(now)
+            else:
+                self._become_leader(now)
+        elif len(self._members) - rejected < self._quorum:
+            self._become_follower(self._term, None, now)
+
+    def _answer_stale(self, msg: Message) -> None:
+        """Tell the sender of a stale-term request our term; ignore stale responses."""
+        if isinstance(msg, AppendEntries):
+            self._messages.append(
+                AppendEntriesResponse(self._id, msg.src, self._term, False, 0, 0, msg.context)
+            )
+        elif isinstance(msg, RequestVote):
+            self._messages.append(
+                RequestVoteResponse(self._id, msg.src, self._term, False, msg.pre_vote)
+            )

@@ -1,0 +1,34 @@
+"""The leader's view of each follower: replication progress and when it was last heard."""
+
+from __future__ import annotations
+
+
+class Progress:
+    """How far one follower's log is known to match the leader's, and what to send it next.
+
+    In probe mode (after election or a rejection) the leader sends one append at ``next`` and
+    waits for the answer; in replicate mode it streams new entries and advances ``next``
+    optimistically. ``last_heard`` is the local time of the follower's latest message this term.
+    """
+
+    __slots__ = ("match", "next", "probing", "last_heard")
+
+    def __init__(self, next_index: int, now: float) -> None:
+        self.match = 0
+        self.next = next_index
+        self.probing = True
+        self.last_heard = now
+
+    def __repr__(self) -> str:
+        mode = "probe" if self.probing else "replicate"
+        return f"Progress(match={self.match}, next={self.next}, {mode})"
+
+
+def quorum_size(members: int) -> int:
+    """The number of votes or acknowledgements that make a majority of ``members``."""
+    return members // 2 + 1
+
+
+def quorum_value(values: list[int] | list[float], quorum: int) -> float:
+    """The largest value that at least ``quorum`` of ``values`` reach (the quorum-th largest)."""
+    return sorted(values, reverse=True)[quorum - 1]

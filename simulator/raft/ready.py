@@ -1,0 +1,84 @@
+"""What a Raft node hands its host: notes about what happened, and the drained ``Ready`` batch.
+
+Notes are small frozen records the host stamps with simulated time and turns into trace events.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from simulator.raft.messages import Entry, Message
+from simulator.raft.options import Role
+
+
+@dataclass(frozen=True, slots=True)
+class RoleChanged:
+    """The node's role or term changed (also reported once when the node starts)."""
+
+    role: Role
+    term: int
+
+
+@dataclass(frozen=True, slots=True)
+class VoteGranted:
+    """The node granted ``candidate`` its vote (or pre-vote) for ``term``."""
+
+    candidate: str
+    term: int
+    pre_vote: bool
+
+
+@dataclass(frozen=True, slots=True)
+class LogAppended:
+    """Entries ``first_index``..``last_index`` were written; ``term`` is the last one's term."""
+
+    first_index: int
+    last_index: int
+    term: int
+
+
+@dataclass(frozen=True, slots=True)
+class LogTruncated:
+    """Uncommitted entries from ``from_index`` on were removed because they conflict."""
+
+    from_index: int
+
+
+@dataclass(frozen=True, slots=True)
+class Committed:
+    """The node's commit index advanced to ``index``."""
+
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class ElectionTimerReset:
+    """The election timer was reset; it will fire at local time ``deadline``."""
+
+    deadline: float
+
+
+Note = RoleChanged | VoteGranted | LogAppended | LogTruncated | Committed | ElectionTimerReset
+
+
+@dataclass(frozen=True, slots=True)
+class Ready:
+    """Everything a node produced since the previous ``ready()`` call.
+
+    ``messages`` go out after the state is on disk when ``must_persist`` is true (term, vote or
+    log changed); ``committed`` entries are applied in order; ``read_states`` are confirmed
+    ReadIndex rounds as (ctx, commit index) pairs.
+    """
+
+    messages: tuple[Message, ...] = ()
+    must_persist: bool = False
+    committed: tuple[Entry, ...] = ()
+    notes: tuple[Note, ...] = ()
+    read_states: tuple[tuple[int, int], ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        """True when there is nothing to send, write, apply, report or answer."""
+        return not (
+            self.messages or self.must_persist or self.committed or self.notes or self.read_states
+        )
