@@ -1,0 +1,362 @@
+"""The ``leadersim`` command line: run presets headless, list and validate them, open the window.
+
+``main(argv, frontends)`` returns the exit status: 0 on success, 2 on bad input or an unwritable
+output (one clear message on stderr, checked before a run starts), 1 when ``--fail-on-violation``
+finds a violation. The Qt parts (the window, the offscreen timeline renderer) are injected by
+``ui.launcher`` through ``Frontends``: this module never imports Qt.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import importlib.util
+import json
+import math
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, TextIO
+
+from simulator.config import Scenario
+from simulator.presets import PresetError
+from simulator.presets.catalog import DEFAULT_PRESET, find_scenario, list_presets
+from simulator.trace.events import Event
+
+PROG = "leadersim"
+EXIT_OK = 0
+EXIT_VIOLATION = 1
+EXIT_BAD_INPUT = 2
+TIMELINE_SUFFIXES = (".png", ".svg")
+SCREENSHOT_SUFFIXES = (".png", ".jpg", ".jpeg")
+PROGRESS_CHUNKS = 100
+PROGRESS_DELAY_S = 0.5
+DEBUG_ENV = "LEADERSIM_DEBUG"
+
+GuiFrontend = Callable[[Scenario, float | None, Path | None], int]
+TimelineRenderer = Callable[[Sequence[Event], Scenario, Path], None]
+
+
+@dataclass(frozen=True, slots=True)
+class Frontends:
+    """The Qt-backed pieces ``ui.launcher`` hands in: the window and the timeline renderer.
+
+    ``gui(scenario, until, screenshot)`` opens the window on a validated scenario (running it to
+    ``until`` and saving a screenshot when given) and returns an exit status;
+    ``render_timeline(events, scenario, path)`` draws the timeline picture offscreen.
+    """
+
+    gui: GuiFrontend | None = None
+    render_timeline: TimelineRenderer | None = None
+
+
+class UsageError(Exception):
+    """Bad input on the command line: the message names the argument or file and the problem."""
+
+
+def main(argv: Sequence[str] | None = None, frontends: Frontends | None = None) -> int:
+    """Run the command line with ``argv`` (default: sys.argv[1:]); return the exit status."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    fronts = frontends or Frontends()
+    try:
+        if args_list[:1] == ["experiment"]:
+            return _experiment(args_list[1:])
+        if not args_list:
+            return _gui(DEFAULT_PRESET, None, None, fronts)
+        try:
+            args = build_parser().parse_args(args_list)
+        except SystemExit as exit_request:
+            return _exit_code(exit_request.code)
+        return _dispatch(args, fronts)
+    except PresetError as error:
+        print(str(error), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except UsageError as error:
+        print(f"{PROG}: {error}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print(f"{PROG}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as error:  # noqa: BLE001 - the command line never shows a traceback
+        if os.environ.get(DEBUG_ENV):
+            raise
+        print(f"{PROG}: internal error: {type(error).__name__}: {error} "
+              f"(set {DEBUG_ENV}=1 to see where)", file=sys.stderr)
+        return EXIT_VIOLATION
+
+
+def _exit_code(code: object) -> int:
+    if code is None:
+        return EXIT_OK
+    return code if isinstance(code, int) else EXIT_BAD_INPUT
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser with the sub-commands run, presets, validate, gui and experiment."""
+    parser = argparse.ArgumentParser(
+        prog=PROG, description="A simulator that teaches leader election (Raft, leases, "
+                               "election recipes, fencing). No command opens the window.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    run = commands.add_parser("run", help="run a preset headless and print a summary")
+    run.add_argument("preset", metavar="PRESET", help="a preset file or a shipped name")
+    run.add_argument("--seed", type=_seed, help="the run's seed (default: the preset's)")
+    run.add_argument("--until", type=_seconds, metavar="S",
+                     help="simulated seconds to run (default: the preset's duration)")
+    run.add_argument("--events", type=Path, metavar="FILE", help="write the event log (JSONL)")
+    run.add_argument("--csv", type=Path, metavar="FILE", help="write the events as CSV")
+    run.add_argument("--timeline", type=Path, metavar="FILE",
+                     help="render the timeline picture (.png or .svg)")
+    run.add_argument("--json", action="store_true", help="print the summary as JSON")
+    run.add_argument("--fail-on-violation", action="store_true",
+                     help="exit with status 1 when a safety check fails")
+
+    commands.add_parser("presets", help="list the shipped presets with their titles")
+
+    validate = commands.add_parser("validate", help="check preset files")
+    validate.add_argument("files", nargs="+", metavar="FILE",
+                          help="preset files or shipped names")
+
+    gui = commands.add_parser("gui", help="open the window (default preset when none given)")
+    gui.add_argument("preset", nargs="?", default=DEFAULT_PRESET, metavar="PRESET",
+                     help=f"a preset file or a shipped name (default: {DEFAULT_PRESET})")
+    gui.add_argument("--until", type=_seconds, metavar="S", help="run to this simulated time")
+    gui.add_argument("--screenshot", type=Path, metavar="FILE",
+                     help="save a picture of the window (.png) and quit")
+
+    commands.add_parser("experiment", help="Monte Carlo experiments, e.g. election-time "
+                                           "(see `leadersim experiment --help`)")
+    return parser
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
+    if not 0 <= value < 2**63:
+        raise argparse.ArgumentTypeError(f"must be from 0 to 2^63-1, got {text}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
+    if not math.isfinite(value) or value <= 0:
+        raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
+    return value
+
+
+def _dispatch(args: argparse.Namespace, fronts: Frontends) -> int:
+    if args.command == "run":
+        return _run(args, fronts)
+    if args.command == "presets":
+        return _presets(sys.stdout)
+    if args.command == "validate":
+        return _validate(args.files, sys.stdout)
+    if args.command == "gui":
+        return _gui(args.preset, args.until, args.screenshot, fronts)
+    build_parser().print_help(sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+# --- outputs -------------------------------------------------------------------------------
+
+
+def output_problem(path: Path, suffixes: Sequence[str] = ()) -> str | None:
+    """Why ``path`` cannot be written (wrong suffix, missing or read-only directory), or None."""
+    if suffixes and path.suffix.lower() not in suffixes:
+        return f"must end in {' or '.join(suffixes)}"
+    if path.is_dir():
+        return "is a directory"
+    parent = path.parent
+    if not parent.exists():
+        return f"cannot be written: directory {parent} does not exist"
+    if not parent.is_dir():
+        return f"cannot be written: {parent} is not a directory"
+    if path.exists():
+        if not os.access(path, os.W_OK):
+            return "cannot be written: permission denied"
+    elif not os.access(parent, os.W_OK | os.X_OK):
+        return f"cannot be written: directory {parent} is not writable"
+    return None
+
+
+def _check_output(option: str, path: Path | None, suffixes: Sequence[str] = ()) -> None:
+    if path is None:
+        return
+    problem = output_problem(path, suffixes)
+    if problem is not None:
+        raise UsageError(f"{option} {path}: {problem}")
+
+
+def _write(option: str, path: Path, write: Callable[[], None]) -> None:
+    try:
+        write()
+    except OSError as error:
+        raise UsageError(f"{option} {path}: cannot be written: "
+                         f"{error.strerror or error}") from None
+
+
+# --- run -----------------------------------------------------------------------------------
+
+
+def _run(args: argparse.Namespace, fronts: Frontends) -> int:
+    scenario = find_scenario(args.preset)
+    if args.seed is not None:
+        scenario = replace(scenario, seed=args.seed)
+    until = args.until if args.until is not None else scenario.duration
+    _check_output("--events", args.events)
+    _check_output("--csv", args.csv)
+    _check_output("--timeline", args.timeline, TIMELINE_SUFFIXES)
+    if args.timeline is not None and fronts.render_timeline is None:
+        raise UsageError("--timeline needs the Qt renderer: use the leadersim command "
+                         "(ui.launcher), or leave out --timeline")
+    simulation_class = _simulation_class()
+    summarize = _summarizer()
+    simulation = simulation_class(scenario, scenario.seed)
+    run_with_progress(simulation, until, sys.stderr)
+    events = list(simulation.trace.events)
+    _save(args, fronts, events, scenario)
+    summary = summarize(events, scenario, end=until)
+    if args.json:
+        json.dump(summary.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(summary.to_text().rstrip("\n") + "\n")
+    violated = not summary.safe or any(e.kind == "violation" for e in events)
+    if args.fail_on_violation and violated:
+        return EXIT_VIOLATION
+    return EXIT_OK
+
+
+def _simulation_class() -> Any:
+    try:
+        module = importlib.import_module("simulator.runtime.simulation")
+    except ModuleNotFoundError as error:
+        if error.name != "simulator.runtime.simulation":
+            raise
+        raise UsageError("this version cannot run simulations yet "
+                         "(simulator.runtime.simulation is missing)") from None
+    return module.Simulation
+
+
+def _summarizer() -> Callable[..., Any]:
+    module = importlib.import_module("simulator.checks")
+    return module.summarize  # type: ignore[no-any-return]
+
+
+def _save(
+    args: argparse.Namespace, fronts: Frontends, events: list[Event], scenario: Scenario
+) -> None:
+    from simulator.trace.export import save_csv, save_jsonl
+
+    if args.events is not None:
+        _write("--events", args.events, lambda: save_jsonl(events, args.events))
+    if args.csv is not None:
+        _write("--csv", args.csv, lambda: save_csv(events, args.csv))
+    if args.timeline is not None and fronts.render_timeline is not None:
+        render = fronts.render_timeline
+        _write("--timeline", args.timeline, lambda: render(events, scenario, args.timeline))
+
+
+def run_with_progress(simulation: Any, until: float, stream: TextIO) -> None:
+    """Run ``simulation`` to ``until`` in fixed steps (the same steps with or without a bar),
+    drawing a progress bar on ``stream`` when it is a terminal and the run is long."""
+    bar = ProgressBar(stream, until)
+    for chunk in range(1, PROGRESS_CHUNKS + 1):
+        simulation.run_until(until * chunk / PROGRESS_CHUNKS)
+        bar.update(until * chunk / PROGRESS_CHUNKS)
+    bar.close()
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal, shown only once a run has taken a while."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO, total: float) -> None:
+        self.stream = stream
+        self.total = total
+        self.enabled = _is_terminal(stream)
+        self.started = time.monotonic()
+        self.shown = False
+
+    def update(self, done: float) -> None:
+        """Redraw the bar for ``done`` simulated seconds out of the total."""
+        if not self.enabled or time.monotonic() - self.started < PROGRESS_DELAY_S:
+            return
+        filled = int(self.WIDTH * done / self.total) if self.total > 0 else self.WIDTH
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        percent = 100 * done / self.total if self.total > 0 else 100
+        self.stream.write(f"\r[{bar}] {percent:3.0f}%  t = {done:g} / {self.total:g} s")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        """End the bar's line (nothing when it was never shown)."""
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
+
+
+# --- presets, validate, gui, experiment ----------------------------------------------------
+
+
+def _presets(out: TextIO) -> int:
+    infos = list_presets()
+    if not infos:
+        print("no shipped presets found", file=sys.stderr)
+        return EXIT_OK
+    width = max(len(info.name) for info in infos)
+    for info in infos:
+        title = info.title if info.valid else \
+            f"(invalid: run `{PROG} validate {info.name}` to see why)"
+        out.write(f"{info.name:<{width}}  {title}\n")
+    return EXIT_OK
+
+
+def _validate(files: Sequence[str], out: TextIO) -> int:
+    status = EXIT_OK
+    for name in files:
+        try:
+            scenario = find_scenario(name)
+        except PresetError as error:
+            print(str(error), file=sys.stderr)
+            status = EXIT_BAD_INPUT
+            continue
+        out.write(f"{name}: ok ({scenario.title})\n")
+    return status
+
+
+def _gui(preset: str, until: float | None, screenshot: Path | None, fronts: Frontends) -> int:
+    scenario = find_scenario(preset)
+    _check_output("--screenshot", screenshot, SCREENSHOT_SUFFIXES)
+    if fronts.gui is None:
+        raise UsageError("the window needs Qt: start it with the leadersim command "
+                         "(ui.launcher); headless commands are run, presets, validate")
+    return fronts.gui(scenario, until, screenshot)
+
+
+def _experiment(argv: list[str]) -> int:
+    if importlib.util.find_spec("simulator.experiments") is None:
+        raise UsageError("experiments are not available in this version "
+                         "(simulator.experiments is missing)")
+    module = importlib.import_module("simulator.experiments")
+    return int(module.main(argv))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
