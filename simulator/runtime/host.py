@@ -1,0 +1,257 @@
+"""A simulated server's lifecycle: crash, restart, process pause, clock, mailbox and timer.
+
+One simpy process per host (``_run``) sleeps until a message arrives or its next deadline
+passes, then lets the subclass handle what is due. Subclasses (RaftHost, later store members
+and app servers) supply four hooks: ``_handle`` a message, ``_on_deadline``, ``_next_deadline``
+(local time) and ``_collect``/``_release`` to drain their core's output, with an optional disk
+wait in between.
+
+- Crash: volatile state is lost (the subclass rebuilds its core on restart), queued messages
+  are lost, timers are cancelled, and the incarnation number changes so messages already flying
+  to the old process are dropped by the network.
+- Pause (a long GC or a stopped VM): messages that arrive wait in a queue (their msg.deliver is
+  traced when the process takes them on resume), timers do not fire, a disk write in progress
+  does not send its messages. On resume the node handles the queue and continues with the
+  beliefs it had. The local clock keeps running during the pause.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import deque
+from collections.abc import Generator
+from typing import Any
+
+import simpy
+
+from simulator.runtime.clock import LocalClock
+from simulator.runtime.network import Network
+from simulator.runtime.scheduling import Callback, call_later
+from simulator.trace.events import (
+    MsgDeliver,
+    MsgDrop,
+    NodeClock,
+    NodeCrash,
+    NodePause,
+    NodeRestart,
+    NodeResume,
+)
+from simulator.trace.recorder import Trace
+
+
+class Host:
+    """The parts every simulated server shares; subclasses run a core inside it."""
+
+    def __init__(self, node_id: str, env: simpy.Environment, trace: Trace, network: Network,
+                 clock: LocalClock | None = None) -> None:
+        self.id = node_id
+        self.env = env
+        self.trace = trace
+        self.network = network
+        self.clock = clock if clock is not None else LocalClock()
+        self.alive = True
+        self.incarnation = 0
+        self.paused = False
+        self._pause_gen = 0
+        self._held: list[tuple[int, Any]] = []
+        self._inbox: deque[Any] = deque()
+        self._wake: simpy.Event | None = None
+        self._timer_at = math.inf
+        self._timer_gen = 0
+        self._last_local = -math.inf
+        network.attach(node_id, self)
+
+    # --- hooks for subclasses ------------------------------------------------------------
+
+    def _handle(self, item: Any, local_now: float) -> None:
+        """Handle one delivered message or queued local command."""
+        raise NotImplementedError
+
+    def _on_deadline(self, local_now: float) -> None:
+        """Handle every timer due at ``local_now``."""
+        raise NotImplementedError
+
+    def _next_deadline(self) -> float:
+        """The local time the core next needs waking (inf for never)."""
+        raise NotImplementedError
+
+    def _collect(self) -> float:
+        """Drain the core's output and return how long to wait for the disk before releasing."""
+        raise NotImplementedError
+
+    def _release(self) -> None:
+        """Send and apply what ``_collect`` drained (after the disk wait)."""
+        raise NotImplementedError
+
+    def _on_crash(self) -> None:
+        """Drop the volatile state (the core)."""
+        raise NotImplementedError
+
+    def _on_restart(self) -> None:
+        """Rebuild the core from what survived the crash."""
+        raise NotImplementedError
+
+    # --- time ------------------------------------------------------------------------------
+
+    def local_now(self) -> float:
+        """The local time now, never less than a time already handed to the core."""
+        local = self.clock.to_local(self.env.now)
+        if local < self._last_local:
+            return self._last_local
+        self._last_local = local
+        return local
+
+    def set_clock(self, offset: float, rate: float) -> None:
+        """Make the local clock read ``offset + rate * sim_time`` (traced as node.clock)."""
+        self.clock.set(offset, rate)
+        self.trace.emit(NodeClock(self.env.now, self.id, self.clock.offset, self.clock.rate))
+        # The deadline in simulated time moved: re-arm the timer from scratch.
+        self._timer_gen += 1
+        self._timer_at = math.inf
+        self._poke()
+
+    # --- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        """Start the host's process (at build time and after each restart)."""
+        self.env.process(self._run(self.incarnation))
+
+    def crash(self) -> None:
+        """Crash now: lose volatile state, queued messages and timers (node.crash)."""
+        if not self.alive:
+            raise ValueError(f"{self.id} is already crashed")
+        now = self.env.now
+        self.trace.emit(NodeCrash(now, self.id))
+        self.alive = False
+        self.incarnation += 1
+        for msg_id, _msg in self._held:
+            self.trace.emit(MsgDrop(now, msg_id, "paused-queue-lost"))
+        self._held.clear()
+        self._inbox.clear()
+        self.paused = False
+        self._pause_gen += 1
+        self._timer_gen += 1
+        self._timer_at = math.inf
+        self._wake = None
+        self._on_crash()
+
+    def restart(self) -> None:
+        """Restart a crashed host from its persistent state (node.restart)."""
+        if self.alive:
+            raise ValueError(f"{self.id} is not crashed, so it cannot restart")
+        self.trace.emit(NodeRestart(self.env.now, self.id))
+        self.alive = True
+        self._on_restart()
+        self.start()
+
+    def pause(self, duration: float) -> None:
+        """Freeze the process for ``duration`` seconds (a pause during a pause extends it)."""
+        if not self.alive:
+            raise ValueError(f"{self.id} is crashed, so it cannot pause")
+        if not (math.isfinite(duration) and duration > 0):
+            raise ValueError(f"pause duration must be a positive number of seconds, "
+                             f"got {duration!r}")
+        self.trace.emit(NodePause(self.env.now, self.id, float(duration)))
+        self.paused = True
+        self._pause_gen += 1
+        call_later(self.env, duration, self._resume, self._pause_gen)
+
+    def _resume(self, event: Callback) -> None:
+        if event.payload != self._pause_gen or not self.paused:
+            return
+        now = self.env.now
+        self.paused = False
+        self.trace.emit(NodeResume(now, self.id))
+        for msg_id, msg in self._held:
+            self.trace.emit(MsgDeliver(now, msg_id))
+            self._inbox.append(msg)
+        self._held.clear()
+        self._poke()
+
+    # --- mailbox ---------------------------------------------------------------------------
+
+    def receive(self, msg_id: int, msg: Any) -> None:
+        """Take a message from the network: handle it soon, or hold it while paused."""
+        if self.paused:
+            self._held.append((msg_id, msg))
+            return
+        self.trace.emit(MsgDeliver(self.env._now, msg_id))  # noqa: SLF001
+        self._inbox.append(msg)
+        wake = self._wake
+        if wake is not None and wake._value is simpy.events.PENDING:  # noqa: SLF001
+            wake.succeed()
+
+    def enqueue(self, command: Any) -> None:
+        """Queue a local command (handled by ``_handle`` in order with messages)."""
+        self._inbox.append(command)
+        self._poke()
+
+    def _poke(self) -> None:
+        wake = self._wake
+        if wake is not None and not wake.triggered:
+            wake.succeed()
+
+    # --- timer -----------------------------------------------------------------------------
+
+    def _arm_timer(self, deadline: float) -> None:
+        """Make sure a timer fires at simulated time ``deadline`` or earlier."""
+        if deadline >= self._timer_at:
+            return
+        self._timer_gen += 1
+        self._timer_at = deadline
+        delay = deadline - self.env._now  # noqa: SLF001
+        call_later(self.env, delay if delay > 0.0 else 0.0, self._on_timer, self._timer_gen)
+
+    def _on_timer(self, event: Callback) -> None:
+        if event.payload != self._timer_gen:
+            return
+        self._timer_at = math.inf
+        if self.paused or not self.alive:
+            return
+        deadline = self.clock.to_sim(self._next_deadline())
+        if deadline > self.env._now:  # noqa: SLF001
+            # The deadline moved later since the timer was armed: re-arm, no wake-up needed.
+            self._arm_timer(deadline)
+            return
+        self._poke()
+
+    # --- the process -----------------------------------------------------------------------
+
+    def _run(self, incarnation: int) -> Generator[simpy.Event, Any, None]:
+        env = self.env
+        inbox = self._inbox
+        clock = self.clock
+        fresh = True  # a new core reports its starting state: drain it at once
+        while True:
+            if self.incarnation != incarnation:
+                return
+            deadline_local = self._next_deadline()
+            deadline = clock.to_sim(deadline_local)
+            due = deadline <= env._now  # noqa: SLF001
+            if fresh:
+                fresh = False
+            elif self.paused or not (inbox or due):
+                if not self.paused and deadline != math.inf:
+                    self._arm_timer(deadline)
+                self._wake = wake = simpy.Event(env)
+                yield wake
+                self._wake = None
+                continue
+            local_now = self.local_now()
+            while inbox:
+                self._handle(inbox.popleft(), local_now)
+            if due:
+                if local_now < deadline_local:
+                    # Float rounding of the clock conversion: the core must see its deadline.
+                    local_now = self._last_local = deadline_local
+                self._on_deadline(local_now)
+            delay = self._collect()
+            if delay > 0.0:
+                yield env.timeout(delay)
+                while self.paused and self.incarnation == incarnation:
+                    self._wake = wake = simpy.Event(env)
+                    yield wake
+                    self._wake = None
+                if self.incarnation != incarnation:
+                    return
+            self._release()

@@ -1,0 +1,263 @@
+"""The simulated network: per-link latency and loss, directional cuts, partitions, heal.
+
+Generic over any message with ``src``, ``dst``, ``kind`` and ``label()`` (Raft messages now;
+store clients, app servers and the payment provider later). Delivery is one scheduled simpy
+callback per message, never a process.
+
+Drop rules (each drop is traced as msg.drop with its reason, at the time it happens):
+- ``cut``: the link src->dst is cut when the message is sent (dropped at once, at the send time),
+  or has been cut by the time it arrives (messages keep flying during a partition and are
+  dropped at the cut when they get there).
+- ``loss``: decided at send time with the link's loss probability (stream ``net/loss``); the
+  message is traced as lost at its arrival time, so a view can show it vanish on the way.
+- ``crashed``: the destination is down at arrival, or crashed and restarted while the message
+  was flying (the connection to the old process is gone). A message already on the wire when
+  its *sender* crashes still arrives: it left the host.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any, ClassVar, Protocol
+
+import simpy
+from simpy.events import NORMAL
+
+from simulator.config import LATENCY_KINDS, Latency, NetworkConfig
+from simulator.rng import Streams
+from simulator.runtime.scheduling import Callback
+from simulator.trace.events import MsgDrop, MsgSend, NetCut, NetHeal, NetLink
+from simulator.trace.recorder import Trace
+
+
+class Routable(Protocol):
+    """Anything the network can carry: addressed, named for the trace, with a short label."""
+
+    src: str
+    dst: str
+    kind: ClassVar[str]
+
+    def label(self) -> str:
+        """A short text for views."""
+        ...
+
+
+class Endpoint(Protocol):
+    """A host as the network sees it: up or down, its incarnation, and a mailbox."""
+
+    alive: bool
+    incarnation: int
+
+    def receive(self, msg_id: int, msg: Any) -> None:
+        """Take a message that arrived (the host traces msg.deliver when it takes it)."""
+        ...
+
+
+class Network:
+    """Carries messages between attached endpoints under the current link conditions."""
+
+    def __init__(self, env: simpy.Environment, trace: Trace, streams: Streams,
+                 config: NetworkConfig) -> None:
+        self._env = env
+        self._trace = trace
+        self._latency_rng = streams.get("net/latency")
+        self._loss_rng = streams.get("net/loss")
+        self.default_latency: Latency = config.latency
+        self.default_loss: float = config.loss
+        self._latency_overrides: dict[tuple[str, str], Latency] = {}
+        self._loss_overrides: dict[tuple[str, str], float] = {}
+        self._cut: set[tuple[str, str]] = set()
+        self._endpoints: dict[str, Endpoint] = {}
+        self._ids = itertools.count(1)
+        self._config_links = config.links
+
+    # --- endpoints -------------------------------------------------------------------------
+
+    def attach(self, node_id: str, endpoint: Endpoint) -> None:
+        """Register ``endpoint`` under ``node_id`` (ids are unique)."""
+        if node_id in self._endpoints:
+            raise ValueError(f"network: host {node_id!r} is attached twice")
+        self._endpoints[node_id] = endpoint
+
+    def apply_configured_links(self) -> None:
+        """Apply NetworkConfig.links once every host is attached (unknown ids are rejected)."""
+        for link in self._config_links:
+            self.set_link(link.src, link.dst, latency=link.latency, loss=link.loss,
+                          both_ways=link.both_ways)
+
+    @property
+    def node_ids(self) -> tuple[str, ...]:
+        """Every attached host id, sorted."""
+        return tuple(sorted(self._endpoints))
+
+    def _check(self, node_id: str) -> None:
+        if node_id not in self._endpoints:
+            known = ", ".join(sorted(self._endpoints))
+            raise ValueError(f"network: unknown host {node_id!r} (known: {known})")
+
+    # --- sending ---------------------------------------------------------------------------
+
+    def send(self, msg: Any) -> int:
+        """Send ``msg`` now; return its message id. Traces msg.send and, if cut, msg.drop."""
+        env = self._env
+        now = env._now  # noqa: SLF001 - hot path, same as env.now
+        msg_id = next(self._ids)
+        src = msg.src
+        dst = msg.dst
+        trace = self._trace
+        trace.emit(MsgSend(now, msg_id, src, dst, msg.kind, msg.label()))
+        endpoint = self._endpoints.get(dst)
+        if endpoint is None:
+            raise ValueError(f"network: message {msg.kind} from {src!r} to unknown host {dst!r}")
+        key = (src, dst)
+        if self._cut and key in self._cut:
+            trace.emit(MsgDrop(now, msg_id, "cut"))
+            return msg_id
+        latency = self._latency_overrides.get(key, self.default_latency) \
+            if self._latency_overrides else self.default_latency
+        loss = self._loss_overrides.get(key, self.default_loss) \
+            if self._loss_overrides else self.default_loss
+        lost = loss > 0.0 and self._loss_rng.random() < loss
+        delay = latency.sample(self._latency_rng)
+        incarnation = endpoint.incarnation if endpoint.alive else -1
+        env.schedule(Callback(self._arrive, (msg_id, msg, incarnation, lost)),  # type: ignore[arg-type]
+                     NORMAL, delay)
+        return msg_id
+
+    def _arrive(self, flight: Callback) -> None:
+        msg_id, msg, incarnation, lost = flight.payload
+        now = self._env._now  # noqa: SLF001
+        if lost:
+            self._trace.emit(MsgDrop(now, msg_id, "loss"))
+            return
+        if self._cut and (msg.src, msg.dst) in self._cut:
+            self._trace.emit(MsgDrop(now, msg_id, "cut"))
+            return
+        endpoint = self._endpoints[msg.dst]
+        if not endpoint.alive or endpoint.incarnation != incarnation:
+            self._trace.emit(MsgDrop(now, msg_id, "crashed"))
+            return
+        endpoint.receive(msg_id, msg)
+
+    # --- link state ------------------------------------------------------------------------
+
+    def is_cut(self, src: str, dst: str) -> bool:
+        """Whether the directed link src->dst is cut."""
+        return (src, dst) in self._cut
+
+    @property
+    def cut_links(self) -> tuple[tuple[str, str], ...]:
+        """Every cut directed link, sorted."""
+        return tuple(sorted(self._cut))
+
+    def cut(self, src: str, dst: str, both_ways: bool = True) -> None:
+        """Stop carrying messages src->dst (and dst->src when ``both_ways``)."""
+        self._check(src)
+        self._check(dst)
+        if src == dst:
+            raise ValueError(f"network: cannot cut the link from {src!r} to itself")
+        self._set_cuts(self._cut | set(_directions(src, dst, both_ways)))
+
+    def heal(self, src: str, dst: str, both_ways: bool = True) -> None:
+        """Carry messages src->dst again (and dst->src when ``both_ways``)."""
+        self._check(src)
+        self._check(dst)
+        self._set_cuts(self._cut - set(_directions(src, dst, both_ways)))
+
+    def isolate(self, node_id: str) -> None:
+        """Cut every link to and from ``node_id``; other links keep their state."""
+        self._check(node_id)
+        links = set(self._cut)
+        for other in self.node_ids:
+            if other != node_id:
+                links.add((node_id, other))
+                links.add((other, node_id))
+        self._set_cuts(links)
+
+    def partition(self, groups: Sequence[Iterable[str]]) -> None:
+        """Split the listed hosts into ``groups``: links between different groups are cut.
+
+        Every other cut is healed first. Hosts listed in no group keep every link (so a
+        partition of the Raft nodes leaves clients and app servers reaching both sides).
+        """
+        listed: dict[str, int] = {}
+        for number, group in enumerate(groups):
+            for node_id in group:
+                self._check(node_id)
+                if node_id in listed:
+                    raise ValueError(f"network: host {node_id!r} is in two partition groups")
+                listed[node_id] = number
+        links = {(a, b) for a in listed for b in listed if listed[a] != listed[b]}
+        self._set_cuts(links)
+
+    def heal_all(self) -> None:
+        """Heal every cut link (latency and loss settings stay)."""
+        self._set_cuts(set())
+
+    def _set_cuts(self, new: set[tuple[str, str]]) -> None:
+        now = self._env.now
+        healed = sorted(self._cut - new)
+        added = sorted(new - self._cut)
+        self._cut = new
+        for src, dst in healed:
+            self._trace.emit(NetHeal(now, src, dst))
+        for src, dst in added:
+            self._trace.emit(NetCut(now, src, dst))
+
+    def set_link(self, src: str, dst: str, latency: Latency | None = None,
+                 loss: float | None = None, both_ways: bool = True) -> None:
+        """Give the link src->dst (and back) its own latency and/or loss; traced as net.link."""
+        self._check(src)
+        self._check(dst)
+        if loss is not None:
+            _check_loss(loss)
+        if latency is not None:
+            check_latency(latency)
+        for a, b in _directions(src, dst, both_ways):
+            if latency is not None:
+                self._latency_overrides[(a, b)] = latency
+            if loss is not None:
+                self._loss_overrides[(a, b)] = float(loss)
+            self._trace.emit(NetLink(self._env.now, a, b, self.loss_of(a, b),
+                                     self.latency_of(a, b).describe()))
+
+    def set_default(self, latency: Latency | None = None, loss: float | None = None) -> None:
+        """Change the latency and/or loss of every link without its own override."""
+        if loss is not None:
+            _check_loss(loss)
+            self.default_loss = float(loss)
+        if latency is not None:
+            check_latency(latency)
+            self.default_latency = latency
+        self._trace.emit(NetLink(self._env.now, "*", "*", self.default_loss,
+                                 self.default_latency.describe()))
+
+    def latency_of(self, src: str, dst: str) -> Latency:
+        """The latency distribution of the link src->dst."""
+        return self._latency_overrides.get((src, dst), self.default_latency)
+
+    def loss_of(self, src: str, dst: str) -> float:
+        """The loss probability of the link src->dst."""
+        return self._loss_overrides.get((src, dst), self.default_loss)
+
+
+def _directions(src: str, dst: str, both_ways: bool) -> list[tuple[str, str]]:
+    return [(src, dst), (dst, src)] if both_ways else [(src, dst)]
+
+
+def _check_loss(loss: float) -> None:
+    if not 0.0 <= loss <= 1.0:
+        raise ValueError(f"network: loss must be a probability between 0 and 1, got {loss!r}")
+
+
+def check_latency(latency: Latency) -> None:
+    """Reject a latency distribution that could give a negative or non-finite delay."""
+    ok = (latency.kind in LATENCY_KINDS and math.isfinite(latency.a) and math.isfinite(latency.b)
+          and latency.a >= 0.0 and latency.b >= 0.0)
+    if ok and latency.kind == "uniform":
+        ok = latency.b >= latency.a
+    if not ok:
+        raise ValueError(f"network: invalid latency {latency!r} (delays are >= 0 seconds; "
+                         "uniform needs low <= high)")

@@ -1,0 +1,51 @@
+"""Plain callbacks on the simpy queue: the cheapest way to make something happen at a time.
+
+A ``Callback`` is a minimal simpy event (no process, no generator) whose one callback runs when
+the environment reaches it. The network uses one per message in flight and hosts one per armed
+timer; simpy's ``Environment.step`` only needs ``callbacks`` and ``_ok`` on what it pops.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import simpy
+from simpy.events import NORMAL
+
+
+class Callback:
+    """A scheduled call of ``fn(self)``; ``payload`` carries whatever the callee needs."""
+
+    __slots__ = ("callbacks", "_ok", "_value", "payload")
+
+    def __init__(self, fn: Callable[[Callback], None], payload: Any) -> None:
+        self.callbacks: list[Callable[[Callback], None]] | None = [fn]
+        self._ok = True
+        self._value = None
+        self.payload = payload
+
+
+def call_later(env: simpy.Environment, delay: float, fn: Callable[[Callback], None],
+               payload: Any = None) -> Callback:
+    """Run ``fn(callback)`` ``delay`` simulated seconds from now (delay >= 0)."""
+    if delay < 0:
+        raise ValueError(f"cannot schedule a callback {delay} s in the past")
+    event = Callback(fn, payload)
+    env.schedule(event, NORMAL, delay)  # type: ignore[arg-type]
+    return event
+
+
+class SimEnvironment(simpy.Environment):
+    """A simpy environment that starts at 0.0 s and can move its clock to a time with no event."""
+
+    def __init__(self) -> None:
+        super().__init__(initial_time=0.0)
+
+    def advance_to(self, t: float) -> None:
+        """Set now to ``t`` (only forward, and only past every event before ``t``)."""
+        if t < self._now:
+            raise ValueError(f"cannot move the clock back from {self._now} to {t}")
+        if self.peek() < t:
+            raise ValueError(f"events before {t} are still pending")
+        self._now = float(t)

@@ -1,0 +1,382 @@
+"""The Simulation facade: build a Raft cluster from a Scenario, run it, inject faults, fork.
+
+``Simulation(scenario, seed)`` builds the network and one RaftHost per node, schedules the
+scenario's captions, pause points and fault steps, and records every user action so that
+``fork(at)`` can rebuild the same run up to ``at``. The same scenario, seed and actions give a
+byte-identical trace. Replayed actions run after every event at their time (an action made
+between two events of one instant via ``step()`` replays after both).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from simulator.config import Latency, Scenario
+from simulator.raft.options import RaftOptions
+from simulator.rng import Streams
+from simulator.runtime import faults
+from simulator.runtime.actions import ACTION_NAMES, Action
+from simulator.runtime.clock import LocalClock
+from simulator.runtime.network import Network, check_latency
+from simulator.runtime.raft_host import RaftHost
+from simulator.runtime.scheduling import Callback, SimEnvironment, call_later
+from simulator.runtime.state_machine import AppliedLog, StateMachineFactory
+from simulator.trace.events import Caption, PausePoint, RunStart, UserAction
+from simulator.trace.recorder import Trace
+
+
+class Simulation:
+    """A running simulation of one scenario: its trace, its clock, its faults."""
+
+    def __init__(self, scenario: Scenario, seed: int | None = None,
+                 state_machine_factory: StateMachineFactory = AppliedLog) -> None:
+        self.scenario = scenario
+        self.seed = scenario.seed if seed is None else seed
+        self.env = SimEnvironment()
+        self.trace = Trace()
+        self.streams = Streams(self.seed)
+        self.actions: list[Action] = []
+        self.steps = 0
+        self._factory = state_machine_factory
+        self._recording = True
+        self._crash_order: list[str] = []
+        _check_scenario(scenario)
+        self.trace.emit(RunStart(0.0, self.seed, scenario.name))
+        self.network = Network(self.env, self.trace, self.streams, scenario.network)
+        options = RaftOptions.from_config(scenario.raft)
+        node_ids = scenario.raft.node_ids
+        self.raft_hosts: dict[str, RaftHost] = {
+            node_id: RaftHost(node_id, node_ids, options, self.env, self.trace, self.network,
+                              self.streams, scenario.raft.disk_latency, state_machine_factory,
+                              LocalClock())
+            for node_id in node_ids
+        }
+        self.network.apply_configured_links()
+        schedule = faults.plan(scenario.faults, node_ids, scenario.app_ids)
+        for caption in scenario.captions:
+            call_later(self.env, caption.at, self._emit_caption, caption.text)
+        for pause in scenario.pauses:
+            call_later(self.env, pause.at, self._emit_pause_point, pause.question)
+        for timed in schedule:
+            call_later(self.env, timed.at, self._run_fault_step, timed)
+        for node_id in node_ids:
+            self.raft_hosts[node_id].start()
+
+    # --- running ---------------------------------------------------------------------------
+
+    @property
+    def now(self) -> float:
+        """The current simulated time in seconds."""
+        return self.env.now
+
+    def peek(self) -> float:
+        """The time of the next scheduled event (inf when nothing is scheduled)."""
+        return self.env.peek()
+
+    def step(self) -> bool:
+        """Process the next event; False when nothing is scheduled."""
+        if self.env.peek() == math.inf:
+            return False
+        self.env.step()
+        self.steps += 1
+        return True
+
+    def run_until(self, t: float) -> None:
+        """Process every event at or before ``t``, then set the clock to ``t``."""
+        if not t >= self.env.now:
+            raise ValueError(f"cannot run back to {t} s: the simulation is at {self.env.now} s")
+        env = self.env
+        queue = env._queue  # noqa: SLF001 - the hot loop; same as env.peek()
+        step = env.step
+        count = 0
+        while queue and queue[0][0] <= t:
+            step()
+            count += 1
+        self.steps += count
+        env.advance_to(t)
+
+    def fork(self, at: float) -> Simulation:
+        """A fresh run of the same scenario and seed with the recorded actions up to ``at``."""
+        if not at >= 0:
+            raise ValueError(f"cannot fork at {at} s")
+        sim = Simulation(self.scenario, self.seed, self._factory)
+        for action in self.actions:
+            if action.t > at:
+                break
+            sim.apply_action(action)
+        sim.run_until(at)
+        return sim
+
+    def apply_action(self, action: Action) -> Any:
+        """Run until ``action.t`` and perform the recorded action (dispatch by name)."""
+        if action.name not in ACTION_NAMES:
+            raise ValueError(f"unknown action {action.name!r}; known: {', '.join(ACTION_NAMES)}")
+        if action.t < self.env.now:
+            raise ValueError(f"action {action.name} at {action.t} s is in the past "
+                             f"(the simulation is at {self.env.now} s)")
+        self.run_until(action.t)
+        return getattr(self, action.name)(**action.kwargs())
+
+    # --- queries ---------------------------------------------------------------------------
+
+    def raft_leader(self) -> str | None:
+        """The live node leading the highest term, or None."""
+        best: RaftHost | None = None
+        for node_id in sorted(self.raft_hosts):
+            host = self.raft_hosts[node_id]
+            if host.alive and host.role == "leader" and (best is None or host.term > best.term):
+                best = host
+        return best.id if best is not None else None
+
+    def host(self, node: str) -> RaftHost:
+        """The host of Raft node ``node`` (ValueError for an unknown id)."""
+        host = self.raft_hosts.get(node)
+        if host is None:
+            known = ", ".join(sorted(self.raft_hosts))
+            raise ValueError(f"unknown node {node!r} (known: {known})")
+        return host
+
+    def applied(self, node: str) -> list[str]:
+        """The canonical commands node ``node`` applied since it last started."""
+        machine = self.host(node).state_machine
+        if not isinstance(machine, AppliedLog):
+            raise ValueError(f"{node} runs a custom state machine; read it from the trace")
+        return machine.commands
+
+    def clock_of(self, node: str) -> LocalClock:
+        """Node ``node``'s local clock."""
+        return self.host(node).clock
+
+    def crashed_nodes(self) -> list[str]:
+        """The ids of the crashed Raft nodes, sorted."""
+        return [n for n in sorted(self.raft_hosts) if not self.raft_hosts[n].alive]
+
+    def last_crashed(self) -> str | None:
+        """The crashed node that crashed most recently, or None."""
+        for node in reversed(self._crash_order):
+            if not self.raft_hosts[node].alive:
+                return node
+        return None
+
+    def resolve(self, target: str) -> list[str]:
+        """Node ids for a node id or a symbolic target (raft-leader, follower, all)."""
+        if target == "raft-leader":
+            leader = self.raft_leader()
+            if leader is None:
+                raise ValueError("there is no Raft leader now")
+            return [leader]
+        if target == "follower":
+            return [self._follower()]
+        if target == "all":
+            return [n for n in sorted(self.raft_hosts) if self.raft_hosts[n].alive]
+        if target in ("app-leader", "app-follower"):
+            raise ValueError(f"{target}: this simulation runs no app servers yet")
+        return [self.host(target).id]
+
+    def _follower(self) -> str:
+        leader = self.raft_leader()
+        live = [n for n in sorted(self.raft_hosts) if self.raft_hosts[n].alive and n != leader]
+        followers = [n for n in live if self.raft_hosts[n].role == "follower"]
+        if followers:
+            return followers[0]
+        if live:
+            return live[0]
+        raise ValueError("there is no live follower now")
+
+    def _one(self, target: str) -> RaftHost:
+        return self.host(self.resolve(target)[0])
+
+    # --- faults and actions ------------------------------------------------------------------
+
+    def crash(self, node: str) -> None:
+        """Crash ``node`` now (a node id, or raft-leader / follower)."""
+        host = self._one(node)
+        if not host.alive:
+            raise ValueError(f"{host.id} is already crashed")
+        self._record("crash", node=host.id)
+        host.crash()
+        self._crash_order.append(host.id)
+
+    def restart(self, node: str) -> None:
+        """Restart the crashed ``node`` from its persistent state."""
+        host = self.host(node)
+        if host.alive:
+            raise ValueError(f"{host.id} is not crashed, so it cannot restart")
+        self._record("restart", node=host.id)
+        host.restart()
+
+    def pause(self, node: str, duration: float) -> None:
+        """Pause ``node``'s process for ``duration`` seconds (a long GC)."""
+        host = self._one(node)
+        if not host.alive:
+            raise ValueError(f"{host.id} is crashed, so it cannot pause")
+        if not (isinstance(duration, int | float) and math.isfinite(duration) and duration > 0):
+            raise ValueError(f"pause duration must be a positive number of seconds, "
+                             f"got {duration!r}")
+        self._record("pause", node=host.id, duration=float(duration))
+        host.pause(float(duration))
+
+    def partition(self, groups: Sequence[Iterable[str]]) -> None:
+        """Split the nodes into ``groups``; links between groups are cut, others healed."""
+        frozen = tuple(tuple(self._one(n).id for n in group) for group in groups)
+        if len(frozen) < 2:
+            raise ValueError("a partition needs at least two groups")
+        self._record("partition", groups=frozen)
+        self.network.partition(frozen)
+
+    def isolate(self, node: str) -> None:
+        """Cut every link to and from ``node``."""
+        host = self._one(node)
+        self._record("isolate", node=host.id)
+        self.network.isolate(host.id)
+
+    def heal_all(self) -> None:
+        """Heal every cut link."""
+        self._record("heal_all")
+        self.network.heal_all()
+
+    def cut(self, src: str, dst: str, both_ways: bool = True) -> None:
+        """Cut the link src->dst (and back when ``both_ways``)."""
+        a, b = self._link(src, dst)
+        self._record("cut", src=a, dst=b, both_ways=bool(both_ways))
+        self.network.cut(a, b, both_ways)
+
+    def heal_link(self, src: str, dst: str, both_ways: bool = True) -> None:
+        """Heal the link src->dst (and back when ``both_ways``)."""
+        a, b = self._link(src, dst)
+        self._record("heal_link", src=a, dst=b, both_ways=bool(both_ways))
+        self.network.heal(a, b, both_ways)
+
+    def set_link(self, src: str, dst: str, latency: Latency | None = None,
+                 loss: float | None = None, both_ways: bool = True) -> None:
+        """Give the link src->dst its own latency and/or loss probability."""
+        a, b = self._link(src, dst)
+        _check_link_values(latency, loss)
+        self._record("set_link", src=a, dst=b, latency=latency, loss=loss,
+                     both_ways=bool(both_ways))
+        self.network.set_link(a, b, latency=latency, loss=loss, both_ways=both_ways)
+
+    def set_loss(self, loss: float, src: str | None = None, dst: str | None = None,
+                 both_ways: bool = True) -> None:
+        """Set the loss probability of every link, or of the link src->dst."""
+        if src is not None or dst is not None:
+            self.set_link(src or "", dst or "", loss=loss, both_ways=both_ways)
+            return
+        _check_link_values(None, loss)
+        self._record("set_loss", loss=float(loss))
+        self.network.set_default(loss=float(loss))
+
+    def set_latency(self, latency: Latency | float, src: str | None = None,
+                    dst: str | None = None, both_ways: bool = True) -> None:
+        """Set the latency of every link, or of the link src->dst (a number is constant)."""
+        dist = latency if isinstance(latency, Latency) else Latency.constant(float(latency))
+        if src is not None or dst is not None:
+            self.set_link(src or "", dst or "", latency=dist, both_ways=both_ways)
+            return
+        _check_link_values(dist, None)
+        self._record("set_latency", latency=dist)
+        self.network.set_default(latency=dist)
+
+    def set_clock(self, node: str, offset: float = 0.0, rate: float = 1.0) -> None:
+        """Make ``node``'s local clock read ``offset + rate * sim_time``."""
+        host = self._one(node)
+        LocalClock(offset, rate)  # validates, with a clear message
+        self._record("set_clock", node=host.id, offset=float(offset), rate=float(rate))
+        host.set_clock(float(offset), float(rate))
+
+    def force_timeout(self, node: str) -> None:
+        """Make ``node``'s election timer fire now (it starts an election)."""
+        host = self._one(node)
+        if not host.alive:
+            raise ValueError(f"{host.id} is crashed, so its timer cannot fire")
+        self._record("force_timeout", node=host.id)
+        host.campaign()
+
+    def propose(self, command: object, node: str | None = None) -> int | None:
+        """Propose ``command`` to ``node`` (default: the current leader); its index or None.
+
+        None means nobody took it right now: no leader, a follower, or a busy/paused leader
+        (then it is queued and the leader handles it when it can).
+        """
+        target = node if node is not None else self.raft_leader()
+        if target is None:
+            return None
+        host = self.host(target)
+        if not host.alive:
+            raise ValueError(f"{host.id} is crashed, so it cannot take a proposal")
+        self._record("propose", command=command, node=host.id)
+        return host.propose(command)
+
+    def app_exception(self, server: str) -> None:
+        """Make app server ``server`` raise in its leader loop (app servers come later)."""
+        raise ValueError(self._no_app_server(server))
+
+    def app_shutdown(self, server: str) -> None:
+        """Shut app server ``server`` down gracefully (app servers come later)."""
+        raise ValueError(self._no_app_server(server))
+
+    def _no_app_server(self, server: str) -> str:
+        if server in self.scenario.app_ids:
+            return f"app server {server!r} is configured but this runtime does not run it yet"
+        return f"unknown app server {server!r}: this simulation runs no app servers"
+
+    def note_skipped(self, action: str, target: str, detail: str) -> None:
+        """Trace a schedule step that could not run (as a user.action with the reason)."""
+        self.trace.emit(UserAction(self.env.now, action, target, detail))
+
+    # --- internals ---------------------------------------------------------------------------
+
+    def _link(self, src: str, dst: str) -> tuple[str, str]:
+        a = self._one(src).id
+        b = self._one(dst).id
+        if a == b:
+            raise ValueError(f"a link needs two different nodes, got {a!r} twice")
+        return a, b
+
+    def _record(self, name: str, **args: Any) -> None:
+        action = Action(self.env.now, name, tuple(args.items()))
+        detail = action.detail()
+        if self._recording:
+            self.actions.append(action)
+        else:
+            detail = f"schedule {detail}".strip()
+        self.trace.emit(UserAction(action.t, name, action.target(), detail))
+
+    def _run_fault_step(self, event: Callback) -> None:
+        self._recording = False
+        try:
+            faults.run_step(self, event.payload)
+        finally:
+            self._recording = True
+
+    def _emit_caption(self, event: Callback) -> None:
+        self.trace.emit(Caption(self.env.now, event.payload))
+
+    def _emit_pause_point(self, event: Callback) -> None:
+        self.trace.emit(PausePoint(self.env.now, event.payload))
+
+
+def _check_link_values(latency: Latency | None, loss: float | None) -> None:
+    if latency is not None:
+        check_latency(latency)
+    if loss is not None and not (isinstance(loss, int | float) and 0.0 <= loss <= 1.0):
+        raise ValueError(f"loss must be a probability between 0 and 1, got {loss!r}")
+
+
+def _check_scenario(scenario: Scenario) -> None:
+    raft = scenario.raft
+    if not (isinstance(raft.nodes, int) and raft.nodes >= 1):
+        raise ValueError(f"raft.nodes must be at least 1, got {raft.nodes!r}")
+    for name, latency in (("raft.disk_latency", raft.disk_latency),
+                          ("network.latency", scenario.network.latency)):
+        try:
+            check_latency(latency)
+        except ValueError as problem:
+            raise ValueError(f"{name}: {problem}") from None
+    _check_link_values(None, scenario.network.loss)
+    for when, what in [(c.at, "captions") for c in scenario.captions] + \
+                      [(p.at, "pauses") for p in scenario.pauses]:
+        if not (math.isfinite(when) and when >= 0):
+            raise ValueError(f"{what}: time {when!r} must be a non-negative number")

@@ -1,0 +1,53 @@
+"""The hook a Raft host applies committed entries to (later the KV store; by default a list).
+
+A state machine is volatile: a crashed host loses it and a restarted host builds a fresh one
+and re-applies the committed log from index 1.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol
+
+from simulator.raft.messages import Entry
+
+
+class StateMachine(Protocol):
+    """Receives committed entries in log order, and confirmed ReadIndex rounds."""
+
+    def apply(self, entry: Entry) -> None:
+        """Apply one committed entry (index i is applied before i + 1, exactly once)."""
+        ...
+
+    def read_ready(self, ctx: int, index: int) -> None:
+        """A ReadIndex round ``ctx`` is confirmed: reads may be served once ``index`` applies."""
+        ...
+
+
+StateMachineFactory = Callable[[str], StateMachine]
+
+
+class AppliedLog:
+    """The default state machine: the list of applied entries and confirmed read rounds."""
+
+    def __init__(self, node_id: str) -> None:
+        self.node_id = node_id
+        self.entries: list[Entry] = []
+        self.reads: list[tuple[int, int]] = []
+
+    def apply(self, entry: Entry) -> None:
+        """Remember ``entry`` (checks that indices come in order without gaps)."""
+        expected = len(self.entries) + 1
+        if entry.index != expected:
+            raise RuntimeError(f"{self.node_id}: applied index {entry.index}, "
+                               f"expected {expected}")
+        self.entries.append(entry)
+
+    def read_ready(self, ctx: int, index: int) -> None:
+        """Remember the confirmed read round."""
+        self.reads.append((ctx, index))
+
+    @property
+    def commands(self) -> list[str]:
+        """The canonical text of every applied entry, in index order."""
+        return [entry.canonical() for entry in self.entries]
