@@ -1,0 +1,507 @@
+"""The timeline's lane model: intervals and point markers folded from trace events, without Qt.
+
+One lane per Raft node (track ``role``: follower / precandidate / candidate / leader with the
+term as label), one lane per app server (track ``leads``: when it believes it leads, labelled
+with its fencing token; track ``lease``: the store's lease it owns, valid until its expiry
+deadline, then lapsed until the leader applies the revoke), and on every lane the shading
+tracks ``crash``, ``pause`` and ``cut`` (cut off by at least one cut link). A top lane
+``events`` carries captions, pause points and violations. Point marks name elections, lease
+expiries, watch events, charges and hand-overs.
+
+The model is incremental: ``append`` costs O(1) for the events it ignores (messages, log
+entries) and amortised O(1) for the others, so a live window can feed it every event.
+Events may be typed trace events (simulator.trace.events) or JSON objects read from a log.
+"""
+
+from __future__ import annotations
+
+import bisect
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+EVENTS_LANE = "events"
+RAFT = "raft"
+APP = "app"
+NOTES = "notes"
+
+TRACKS_BY_LANE_KIND: dict[str, tuple[str, ...]] = {
+    RAFT: ("role", "crash", "pause", "cut"),
+    APP: ("leads", "lease", "crash", "pause", "cut"),
+    NOTES: (),
+}
+"""The tracks a lane of each kind has."""
+
+_SHADES = ("crash", "pause", "cut")
+
+
+@dataclass(frozen=True, slots=True)
+class Lane:
+    """One horizontal lane of the timeline: a Raft node, an app server or the events lane."""
+
+    id: str
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A stretch of time [start, end] in one ``state`` of a track; ``label`` is drawn on it."""
+
+    start: float
+    end: float
+    state: str
+    label: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A point event at time ``t`` on ``lane``; ``kind`` picks the symbol, ``text`` explains it."""
+
+    t: float
+    lane: str
+    kind: str
+    text: str
+
+
+class _Track:
+    """Closed spans of one track in append order plus the one open span (if any)."""
+
+    __slots__ = ("spans", "ends", "monotone", "open")
+
+    def __init__(self) -> None:
+        self.spans: list[Span] = []
+        self.ends: list[float] = []
+        self.monotone = True
+        self.open: tuple[float, str, str] | None = None
+
+    def add(self, span: Span) -> None:
+        if span.end <= span.start:
+            return
+        if self.ends and span.end < self.ends[-1]:
+            self.monotone = False
+        self.spans.append(span)
+        self.ends.append(span.end)
+
+    def close(self, t: float) -> None:
+        if self.open is not None:
+            start, state, label = self.open
+            self.open = None
+            self.add(Span(start, t, state, label))
+
+    def switch(self, t: float, state: str, label: str) -> None:
+        if self.open is not None and self.open[1] == state and self.open[2] == label:
+            return
+        self.close(t)
+        self.open = (t, state, label)
+
+
+@dataclass(slots=True)
+class _Lease:
+    """What the model knows about one store lease while it lives."""
+
+    lane: str | None
+    start: float
+    expiry: float
+    ttl: float
+
+
+def _natural_key(text: str) -> tuple[Any, ...]:
+    return tuple(int(part) if part.isdigit() else part for part in re.split(r"(\d+)", text))
+
+
+def _field(event: Any, name: str) -> Any:
+    if isinstance(event, Mapping):
+        return event.get(name)
+    return getattr(event, name, None)
+
+
+def _kind(event: Any) -> str:
+    if isinstance(event, Mapping):
+        return str(event.get("kind", ""))
+    return str(getattr(event, "kind", ""))
+
+
+def _time(event: Any) -> float:
+    return float(_field(event, "t"))
+
+
+class TimelineModel:
+    """Folds trace events into lanes of spans and point marks for the timeline.
+
+    ``raft_nodes`` and ``app_servers`` fix the lanes and their order up front (a scenario's
+    ids); ids first seen in events are added after them in natural order (n2 before n10).
+    """
+
+    def __init__(self, raft_nodes: Sequence[str] = (), app_servers: Sequence[str] = ()) -> None:
+        self._lane_kind: dict[str, str] = {}
+        self._declared: dict[str, list[str]] = {RAFT: [], APP: []}
+        self._discovered: dict[str, list[str]] = {RAFT: [], APP: []}
+        self._tracks: dict[tuple[str, str], _Track] = {}
+        self._marks: dict[str, list[Mark]] = {}
+        self._mark_count = 0
+        self._terms: dict[str, int] = {}
+        self._cuts: set[tuple[str, str]] = set()
+        self._cut_peers: dict[str, tuple[str, ...]] = {}
+        self._leases: dict[int, _Lease] = {}
+        self._app_leader: str | None = None
+        self._end = 0.0
+        self._count = 0
+        self._version = 0
+        for node in raft_nodes:
+            self._declare(node, RAFT)
+        for server in app_servers:
+            self._declare(server, APP)
+
+    @classmethod
+    def from_scenario(cls, scenario: Any, events: Iterable[Any] = ()) -> TimelineModel:
+        """Build a model with the lanes of ``scenario`` (a simulator.config.Scenario) and fold
+        ``events`` into it."""
+        model = cls(tuple(scenario.raft.node_ids), tuple(scenario.app_ids))
+        model.extend(events)
+        return model
+
+    # --- reading -------------------------------------------------------------------------
+
+    @property
+    def end_time(self) -> float:
+        """The latest event time folded so far (open spans are drawn up to here)."""
+        return self._end
+
+    @property
+    def version(self) -> int:
+        """A counter that grows whenever something visible changed (for redraw decisions)."""
+        return self._version
+
+    @property
+    def event_count(self) -> int:
+        """How many events have been folded in (including ignored ones)."""
+        return self._count
+
+    def lanes(self) -> tuple[Lane, ...]:
+        """All lanes top to bottom: the events lane, Raft nodes, then app servers."""
+        lanes = [Lane(EVENTS_LANE, NOTES)]
+        for kind in (RAFT, APP):
+            ids = self._declared[kind] + sorted(self._discovered[kind], key=_natural_key)
+            lanes.extend(Lane(lane_id, kind) for lane_id in ids)
+        return tuple(lanes)
+
+    def spans(self, lane: str, track: str, until: float | None = None) -> list[Span]:
+        """All spans of ``track`` on ``lane``; an open span is drawn up to ``until`` (default the
+        end time). The lease track splits an open lease at its expiry deadline."""
+        return self.spans_between(lane, track, float("-inf"), float("inf"), until)
+
+    def spans_between(
+        self, lane: str, track: str, t0: float, t1: float, until: float | None = None
+    ) -> list[Span]:
+        """The spans of ``track`` on ``lane`` that overlap [t0, t1], oldest first."""
+        data = self._tracks.get((lane, track))
+        if data is None:
+            if track != "lease":
+                return []
+            data = _Track()
+        if data.monotone:
+            first = bisect.bisect_left(data.ends, t0)
+            result = []
+            for span in data.spans[first:]:
+                if span.start > t1:
+                    break
+                result.append(span)
+        else:
+            result = [s for s in data.spans if s.end >= t0 and s.start <= t1]
+        result.extend(
+            s for s in self._open_spans(lane, track, data, until) if s.end >= t0 and s.start <= t1
+        )
+        return result
+
+    def span_at(self, lane: str, track: str, t: float) -> Span | None:
+        """The span of ``track`` on ``lane`` covering time ``t`` (the later one at a boundary)."""
+        found = None
+        for span in self.spans_between(lane, track, t, t):
+            if span.start <= t <= span.end and (found is None or span.start >= found.start):
+                found = span
+        return found
+
+    def marks(self, kind: str | None = None) -> list[Mark]:
+        """The point marks of ``kind`` (all kinds when None), oldest first."""
+        if kind is not None:
+            return list(self._marks.get(kind, ()))
+        every = [m for k in sorted(self._marks) for m in self._marks[k]]
+        every.sort(key=lambda m: m.t)
+        return every
+
+    def mark_kinds(self) -> tuple[str, ...]:
+        """The mark kinds present so far, sorted."""
+        return tuple(sorted(k for k, v in self._marks.items() if v))
+
+    def mark_count(self) -> int:
+        """The number of marks of every kind."""
+        return self._mark_count
+
+    def _open_spans(
+        self, lane: str, track: str, data: _Track, until: float | None
+    ) -> list[Span]:
+        end = self._end if until is None else until
+        if track == "lease":
+            return self._open_lease_spans(lane, end)
+        if data.open is None or end <= data.open[0]:
+            return []
+        start, state, label = data.open
+        return [Span(start, end, state, label)]
+
+    def _open_lease_spans(self, lane: str, end: float) -> list[Span]:
+        result = []
+        for lease_id in sorted(self._leases):
+            lease = self._leases[lease_id]
+            if lease.lane != lane or end <= lease.start:
+                continue
+            label = _lease_label(lease_id, lease.ttl)
+            valid_end = min(end, lease.expiry)
+            if valid_end > lease.start:
+                result.append(Span(lease.start, valid_end, "lease", label))
+            if end > lease.expiry:
+                result.append(Span(max(lease.start, lease.expiry), end, "lease-lapsed", label))
+        return result
+
+    # --- folding -------------------------------------------------------------------------
+
+    def extend(self, events: Iterable[Any]) -> None:
+        """Fold every event of ``events`` in order."""
+        for event in events:
+            self.append(event)
+
+    def append(self, event: Any) -> None:
+        """Fold one event (typed trace event or JSON object) into the lanes."""
+        self._count += 1
+        handler = _HANDLERS.get(_kind(event))
+        t = _time(event)
+        if t > self._end:
+            self._end = t
+            self._version += 1
+        if handler is not None:
+            handler(self, event, t)
+            self._version += 1
+
+    def _declare(self, lane_id: str, kind: str) -> None:
+        if lane_id in self._lane_kind or lane_id == EVENTS_LANE:
+            return
+        self._lane_kind[lane_id] = kind
+        self._declared[kind].append(lane_id)
+
+    def _discover(self, lane_id: str, kind: str) -> None:
+        if lane_id in self._lane_kind or lane_id == EVENTS_LANE:
+            return
+        self._lane_kind[lane_id] = kind
+        self._discovered[kind].append(lane_id)
+
+    def _track(self, lane: str, track: str) -> _Track:
+        data = self._tracks.get((lane, track))
+        if data is None:
+            data = self._tracks[(lane, track)] = _Track()
+        return data
+
+    def _mark(self, t: float, lane: str, kind: str, text: str) -> None:
+        self._marks.setdefault(kind, []).append(Mark(t, lane, kind, text))
+        self._mark_count += 1
+
+    def _app_lane_of(self, who: str | None, create: bool) -> str | None:
+        """Map a client or lease owner id to an app server lane (``app1/session`` -> app1)."""
+        if not who:
+            return None
+        if self._lane_kind.get(who) == APP:
+            return who
+        apps = [lane for lane, kind in self._lane_kind.items() if kind == APP]
+        for lane in sorted(apps, key=len, reverse=True):
+            if who.startswith(lane) and not who[len(lane)].isalnum():
+                return lane
+        if self._lane_kind.get(who) == RAFT:
+            return None
+        if create:
+            base = re.split(r"[/:#@]", who, maxsplit=1)[0] or who
+            if self._lane_kind.get(base) == RAFT:
+                return None
+            self._discover(base, APP)
+            return base
+        return None
+
+    # raft ---------------------------------------------------------------------------------
+
+    def _on_raft_role(self, event: Any, t: float) -> None:
+        node = str(_field(event, "node"))
+        role = str(_field(event, "role"))
+        term = int(_field(event, "term") or 0)
+        self._discover(node, RAFT)
+        self._terms[node] = term
+        self._track(node, "role").switch(t, role, str(term))
+        if role == "candidate":
+            self._mark(t, node, "election", f"{node} starts an election for term {term}")
+        elif role == "leader":
+            self._mark(t, node, "elected", f"{node} becomes the Raft leader of term {term}")
+
+    def _on_crash(self, event: Any, t: float) -> None:
+        node = str(_field(event, "node"))
+        self._track(node, "role").close(t)
+        leads = self._track(node, "leads")
+        if leads.open is not None:
+            leads.close(t)
+            if self._app_leader == node:
+                self._app_leader = None
+        self._track(node, "pause").close(t)
+        self._track(node, "crash").switch(t, "crash", "crashed")
+
+    def _on_restart(self, event: Any, t: float) -> None:
+        node = str(_field(event, "node"))
+        self._track(node, "crash").close(t)
+        if self._lane_kind.get(node) == RAFT:
+            term = self._terms.get(node, 0)
+            self._track(node, "role").switch(t, "follower", str(term))
+
+    def _on_pause(self, event: Any, t: float) -> None:
+        node = str(_field(event, "node"))
+        duration = _field(event, "duration")
+        label = f"paused {float(duration):g} s" if duration is not None else "paused"
+        self._track(node, "pause").switch(t, "pause", label)
+
+    def _on_resume(self, event: Any, t: float) -> None:
+        self._track(str(_field(event, "node")), "pause").close(t)
+
+    def _on_cut(self, event: Any, t: float) -> None:
+        self._cuts.add((str(_field(event, "src")), str(_field(event, "dst"))))
+        self._update_cut_shading(event, t)
+
+    def _on_heal(self, event: Any, t: float) -> None:
+        self._cuts.discard((str(_field(event, "src")), str(_field(event, "dst"))))
+        self._update_cut_shading(event, t)
+
+    def _update_cut_shading(self, event: Any, t: float) -> None:
+        for node in sorted({str(_field(event, "src")), str(_field(event, "dst"))}):
+            peers = tuple(sorted(
+                {dst for src, dst in self._cuts if src == node}
+                | {src for src, dst in self._cuts if dst == node},
+                key=_natural_key,
+            ))
+            if peers == self._cut_peers.get(node, ()):
+                continue
+            self._cut_peers[node] = peers
+            track = self._track(node, "cut")
+            if peers:
+                track.switch(t, "cut", "cut from " + ", ".join(peers))
+            else:
+                track.close(t)
+
+    # store --------------------------------------------------------------------------------
+
+    def _on_lease_grant(self, event: Any, t: float) -> None:
+        lease_id = int(_field(event, "lease"))
+        ttl = float(_field(event, "ttl") or 0.0)
+        owner = _field(event, "owner")
+        lane = self._app_lane_of(str(owner) if owner is not None else None, create=True)
+        self._leases[lease_id] = _Lease(lane, t, t + ttl, ttl)
+
+    def _on_lease_renew(self, event: Any, t: float) -> None:
+        lease = self._leases.get(int(_field(event, "lease")))
+        expiry = _field(event, "expiry")
+        if lease is not None and expiry is not None:
+            lease.expiry = float(expiry)
+
+    def _on_lease_revoke(self, event: Any, t: float) -> None:
+        lease_id = int(_field(event, "lease"))
+        reason = str(_field(event, "reason"))
+        lease = self._leases.pop(lease_id, None)
+        lane = lease.lane if lease is not None and lease.lane else EVENTS_LANE
+        if lease is not None and lease.lane is not None:
+            track = self._track(lease.lane, "lease")
+            label = _lease_label(lease_id, lease.ttl)
+            valid_end = min(t, lease.expiry)
+            track.add(Span(lease.start, valid_end, "lease", label))
+            if t > lease.expiry:
+                track.add(Span(max(lease.start, lease.expiry), t, "lease-lapsed", label))
+        owner = f" of {lane}" if lane != EVENTS_LANE else ""
+        if reason == "expired":
+            detail = f" (deadline {lease.expiry:.2f} s)" if lease is not None else ""
+            self._mark(t, lane, "lease-expired", f"lease {lease_id:x}{owner} expired{detail}")
+        else:
+            self._mark(t, lane, "lease-revoked", f"lease {lease_id:x}{owner} revoked ({reason})")
+
+    def _on_watch(self, event: Any, t: float) -> None:
+        client = str(_field(event, "client"))
+        lane = self._app_lane_of(client, create=False) or EVENTS_LANE
+        kind = _field(event, "type")
+        self._mark(
+            t, lane, "watch",
+            f"{client} sees {kind} of {_field(event, 'key')} (rev {_field(event, 'revision')})",
+        )
+
+    # application --------------------------------------------------------------------------
+
+    def _on_app_role(self, event: Any, t: float) -> None:
+        server = str(_field(event, "server"))
+        leader = bool(_field(event, "leader"))
+        token = _field(event, "token")
+        self._discover(server, APP)
+        track = self._track(server, "leads")
+        if leader:
+            label = f"token {token}" if token is not None else ""
+            track.switch(t, "app-leader", label)
+            previous = self._app_leader
+            came_from = f" from {previous}" if previous and previous != server else ""
+            text = f"{server} takes over{came_from} ({label or 'no token'})"
+            self._mark(t, server, "app-leader", text)
+            self._app_leader = server
+        else:
+            track.close(t)
+            if self._app_leader == server:
+                self._app_leader = None
+
+    def _on_work(self, event: Any, t: float) -> None:
+        server = str(_field(event, "server"))
+        self._discover(server, APP)
+        accepted = bool(_field(event, "accepted"))
+        duplicate = bool(_field(event, "duplicate"))
+        job = _field(event, "job")
+        token = _field(event, "token")
+        if accepted and duplicate:
+            kind, what = "double-charge", "DOUBLE charge"
+        elif accepted:
+            kind, what = "charge", "charge"
+        else:
+            kind = "charge-rejected"
+            what = "rejected duplicate charge" if duplicate else "rejected charge"
+        self._mark(t, server, kind, f"{server}: {what} of {job} (token {token})")
+
+    # notes --------------------------------------------------------------------------------
+
+    def _on_violation(self, event: Any, t: float) -> None:
+        self._mark(
+            t, EVENTS_LANE, "violation", f"{_field(event, 'what')}: {_field(event, 'detail')}"
+        )
+
+    def _on_caption(self, event: Any, t: float) -> None:
+        self._mark(t, EVENTS_LANE, "caption", str(_field(event, "text")))
+
+    def _on_pause_point(self, event: Any, t: float) -> None:
+        self._mark(t, EVENTS_LANE, "caption", "Question: " + str(_field(event, "question")))
+
+
+def _lease_label(lease_id: int, ttl: float) -> str:
+    return f"lease {lease_id:x}, TTL {ttl:g} s"
+
+
+_HANDLERS = {
+    "raft.role": TimelineModel._on_raft_role,
+    "node.crash": TimelineModel._on_crash,
+    "node.restart": TimelineModel._on_restart,
+    "node.pause": TimelineModel._on_pause,
+    "node.resume": TimelineModel._on_resume,
+    "net.cut": TimelineModel._on_cut,
+    "net.heal": TimelineModel._on_heal,
+    "lease.grant": TimelineModel._on_lease_grant,
+    "lease.renew": TimelineModel._on_lease_renew,
+    "lease.revoke": TimelineModel._on_lease_revoke,
+    "watch.event": TimelineModel._on_watch,
+    "app.role": TimelineModel._on_app_role,
+    "work": TimelineModel._on_work,
+    "violation": TimelineModel._on_violation,
+    "caption": TimelineModel._on_caption,
+    "pause.point": TimelineModel._on_pause_point,
+}

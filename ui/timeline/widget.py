@@ -1,0 +1,214 @@
+"""TimelineWidget: the live, zoomable timeline under the canvas, with a cursor synced to it.
+
+Feed it events (``append_events`` or ``feed`` from a trace listener); it folds them into its
+TimelineModel and redraws at most once per event-loop turn. ``set_cursor(t)`` moves the
+cursor line; clicking the plot emits ``seek_requested(t)``. The mouse wheel zooms and dragging
+pans along time; "Follow" keeps the cursor in view, "Whole run" fits everything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+import pyqtgraph as pg
+from PySide6 import QtCore, QtWidgets
+
+from ui.timeline.model import TimelineModel
+from ui.timeline.plot import TimelinePlot
+
+FOLLOW_LEAD = 0.8
+"""In follow mode the cursor sits at this fraction of the visible width."""
+
+MIN_SPAN = 0.01
+"""The narrowest time window one can zoom into (seconds)."""
+
+
+class TimelineWidget(QtWidgets.QWidget):
+    """One lane per Raft node and per app server over simulated time, with a seek cursor."""
+
+    seek_requested = QtCore.Signal(float)
+
+    def __init__(
+        self,
+        model: TimelineModel | None = None,
+        parent: QtWidgets.QWidget | None = None,
+        *,
+        scale: float = 1.0,
+    ) -> None:
+        super().__init__(parent)
+        self._model = model if model is not None else TimelineModel()
+        self._cursor = 0.0
+        self._auto_fit = True
+        self._follow = False
+        self._redraw_pending = False
+
+        self.view = pg.GraphicsLayoutWidget()
+        self.view.setBackground("w")
+        self.view.ci.setContentsMargins(4, 4, 8, 4)
+        self.timeline = TimelinePlot(self.view.ci, self._model, scale=scale)
+
+        self.follow_box = QtWidgets.QCheckBox("Follow")
+        self.follow_box.setToolTip("Keep the cursor in view while the simulation runs")
+        self.follow_box.toggled.connect(self.set_follow)
+        self.fit_button = QtWidgets.QPushButton("Whole run")
+        self.fit_button.setToolTip("Zoom out to show the whole run")
+        self.fit_button.clicked.connect(self.fit_all)
+        self.legend_box = QtWidgets.QCheckBox("Legend")
+        self.legend_box.setChecked(True)
+        self.legend_box.toggled.connect(self.timeline.legend.setVisible)
+        bar = QtWidgets.QHBoxLayout()
+        bar.setContentsMargins(4, 2, 4, 0)
+        bar.addWidget(QtWidgets.QLabel("Timeline"))
+        bar.addStretch(1)
+        bar.addWidget(self.legend_box)
+        bar.addWidget(self.follow_box)
+        bar.addWidget(self.fit_button)
+        layout = QtWidgets.QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+
+        viewbox = self.timeline.viewbox
+        viewbox.setLimits(minXRange=MIN_SPAN)
+        viewbox.sigXRangeChanged.connect(self._on_range_changed)
+        viewbox.sigRangeChangedManually.connect(self._on_manual_range)
+        self.view.scene().sigMouseClicked.connect(self._on_click)
+        self._fit_range()
+        self.redraw()
+
+    # --- model -------------------------------------------------------------------------------
+
+    @property
+    def model(self) -> TimelineModel:
+        """The lane model drawn (feed it through this widget so it redraws)."""
+        return self._model
+
+    def set_model(self, model: TimelineModel) -> None:
+        """Draw ``model`` instead (e.g. after a fork replaced the trace) and fit the view."""
+        self._model = model
+        self.timeline.model = model
+        self._auto_fit = True
+        self._fit_range()
+        self.redraw()
+
+    def reset(self, events: Iterable[Any] = (), scenario: Any | None = None) -> None:
+        """Start over from ``events`` (with the lanes of ``scenario`` when given)."""
+        model = TimelineModel.from_scenario(scenario) if scenario is not None else TimelineModel()
+        model.extend(events)
+        self.set_model(model)
+
+    def feed(self, event: Any) -> None:
+        """Fold one event in (usable as a Trace listener); redraws once per event-loop turn."""
+        self._model.append(event)
+        self._schedule_redraw()
+
+    def append_events(self, events: Iterable[Any]) -> None:
+        """Fold ``events`` in and schedule one redraw."""
+        self._model.extend(events)
+        self._schedule_redraw()
+
+    # --- cursor, follow, zoom ----------------------------------------------------------------
+
+    @property
+    def cursor_time(self) -> float:
+        """Where the cursor line is (simulated seconds)."""
+        return self._cursor
+
+    @QtCore.Slot(float)
+    def set_cursor(self, t: float) -> None:
+        """Move the cursor line to ``t``; in follow mode scroll so it stays in view."""
+        self._cursor = float(t)
+        self.timeline.set_cursor(self._cursor)
+        if self._follow:
+            self._keep_cursor_in_view()
+
+    @property
+    def follow(self) -> bool:
+        """Whether the view scrolls to keep the cursor visible."""
+        return self._follow
+
+    @QtCore.Slot(bool)
+    def set_follow(self, on: bool) -> None:
+        """Turn follow mode on or off."""
+        self._follow = bool(on)
+        if self.follow_box.isChecked() != self._follow:
+            self.follow_box.setChecked(self._follow)
+        if self._follow:
+            self._auto_fit = False
+            self._keep_cursor_in_view()
+
+    @QtCore.Slot()
+    def fit_all(self) -> None:
+        """Show the whole run, and keep showing it as the run grows."""
+        self._auto_fit = True
+        self.set_follow(False)
+        self._fit_range()
+
+    def set_time_range(self, t0: float, t1: float) -> None:
+        """Show simulated times [t0, t1] (stops fitting the whole run)."""
+        self._auto_fit = False
+        self._set_x_range(t0, t1)
+
+    def time_range(self) -> tuple[float, float]:
+        """The visible time window."""
+        (x0, x1), _ = self.timeline.viewbox.viewRange()
+        return float(x0), float(x1)
+
+    def _fit_range(self) -> None:
+        self._set_x_range(0.0, max(self._model.end_time, self._cursor, 1.0))
+
+    def _keep_cursor_in_view(self) -> None:
+        x0, x1 = self.time_range()
+        width = x1 - x0
+        margin = width * (1.0 - FOLLOW_LEAD)
+        if x0 <= self._cursor <= x1 - margin * 0.5:
+            return
+        start = max(0.0, self._cursor - width * FOLLOW_LEAD)
+        self._set_x_range(start, start + width)
+
+    def _set_x_range(self, t0: float, t1: float) -> None:
+        self.timeline.viewbox.setXRange(t0, t1, padding=0.0)
+
+    def _on_manual_range(self, *_: Any) -> None:
+        self._auto_fit = False
+        x0, x1 = self.time_range()
+        if self._follow and not x0 <= self._cursor <= x1:
+            self.set_follow(False)
+
+    def _on_range_changed(self, *_: Any) -> None:
+        self._schedule_redraw()
+
+    def _on_click(self, event: Any) -> None:
+        if event.button() != QtCore.Qt.MouseButton.LeftButton:
+            return
+        pos = event.scenePos()
+        viewbox = self.timeline.viewbox
+        if not viewbox.sceneBoundingRect().contains(pos):
+            return
+        t = max(0.0, float(viewbox.mapSceneToView(pos).x()))
+        self.set_cursor(t)
+        self.seek_requested.emit(t)
+
+    # --- drawing -----------------------------------------------------------------------------
+
+    def _schedule_redraw(self) -> None:
+        if not self._redraw_pending:
+            self._redraw_pending = True
+            QtCore.QTimer.singleShot(0, self._deferred_redraw)
+
+    def _deferred_redraw(self) -> None:
+        if self._auto_fit and not self._follow:
+            x0, x1 = self.time_range()
+            wanted = max(self._model.end_time, self._cursor, 1.0)
+            if abs(x1 - wanted) > 1e-9 or x0 != 0.0:
+                self._fit_range()
+        elif self._follow:
+            self._keep_cursor_in_view()
+        self._redraw_pending = False
+        self.redraw()
+
+    def redraw(self) -> None:
+        """Redraw now for the visible range (normally done for you once per event-loop turn)."""
+        self.timeline.redraw()
