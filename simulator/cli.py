@@ -24,7 +24,7 @@ from typing import Any, TextIO
 from simulator.config import Scenario
 from simulator.presets import PresetError
 from simulator.presets.catalog import DEFAULT_PRESET, find_scenario, list_presets
-from simulator.trace.events import Event
+from simulator.trace.events import Event, RunEnd
 
 PROG = "leadersim"
 EXIT_OK = 0
@@ -219,8 +219,13 @@ def _run(args: argparse.Namespace, fronts: Frontends) -> int:
                          "(ui.launcher), or leave out --timeline")
     simulation_class = _simulation_class()
     summarize = _summarizer()
-    simulation = simulation_class(scenario, scenario.seed)
+    try:
+        simulation = simulation_class(scenario, scenario.seed)
+    except ValueError as problem:
+        raise UsageError(f"{args.preset}: the simulation cannot run this preset: "
+                         f"{problem}") from None
     run_with_progress(simulation, until, sys.stderr)
+    simulation.trace.emit(RunEnd(until))
     events = list(simulation.trace.events)
     _save(args, fronts, events, scenario)
     summary = summarize(events, scenario, end=until)

@@ -1,9 +1,10 @@
 """Reading a preset's timeline: the [[faults]] schedule, [[captions]] and [[pauses]].
 
-Every time is in seconds from the start of the run. A fault step runs ``at`` an absolute time
-or ``after`` seconds after the previous step (the first step's previous time is 0). Targets are
-node ids (``n1``.., ``app1``.., ``provider``) or symbolic targets resolved when the step runs.
-Nothing may happen after the end of the run.
+Every time is in seconds from the start of the run. A fault step runs ``at`` an absolute time,
+or ``after`` seconds after the previous step, or (with neither) at the previous step's time; the
+first step's previous time is 0 (as simulator.runtime.faults plans them). Targets are node ids
+(``n1``.., ``app1``.., ``provider``) or symbolic targets resolved when the step runs. Nothing
+may happen after the end of the run.
 """
 
 from __future__ import annotations
@@ -38,16 +39,16 @@ class ActionSpec:
 
 
 ACTION_SPECS: dict[str, ActionSpec] = {
-    "crash": ActionSpec("host", ("target",), ("duration",)),
-    "restart": ActionSpec("restart", ("target",)),
+    "crash": ActionSpec("host", ("target",)),
+    "restart": ActionSpec("restart", (), ("target",)),
     "pause": ActionSpec("host", ("target", "duration")),
-    "partition": ActionSpec("none", ("groups",), ("duration",)),
-    "isolate": ActionSpec("host", ("target",), ("duration",)),
+    "partition": ActionSpec("none", ("groups",)),
+    "isolate": ActionSpec("host", ("target",)),
     "heal": ActionSpec("none", ()),
-    "cut": ActionSpec("host", ("target", "peer"), ("both_ways", "duration")),
+    "cut": ActionSpec("host", ("target", "peer"), ("both_ways",)),
     "heal-link": ActionSpec("host", ("target", "peer"), ("both_ways",)),
-    "loss": ActionSpec("host", ("loss",), ("target", "peer", "both_ways", "duration")),
-    "latency": ActionSpec("host", ("latency_ms",), ("target", "peer", "both_ways", "duration")),
+    "loss": ActionSpec("host", ("loss",), ("target", "peer", "both_ways")),
+    "latency": ActionSpec("host", ("latency_ms",), ("target", "peer", "both_ways")),
     "clock": ActionSpec("host", ("target",), ("offset", "rate")),
     "timeout": ActionSpec("raft", ("target",)),
     "exception": ActionSpec("app", ("target",)),
@@ -120,9 +121,9 @@ def _read_fault(
     peer = _read_node(fault, "peer", hosts.targets("host")[:-1]) if "peer" in uses else None
     if target is not None and target == peer:
         fault.problems.add(fault.key("peer"), f"must differ from target ({target})")
-    if action in ("loss", "latency") and (fault.has("target") != fault.has("peer")):
-        fault.problems.add(fault.path, f"action '{action}' on one link needs both target and "
-                                       f"peer; leave both out to change the whole network")
+    if action in ("loss", "latency") and fault.has("peer") and not fault.has("target"):
+        fault.problems.add(fault.key("peer"), f"action '{action}' with a peer needs a target "
+                                              f"too (the link target->peer)")
     if action == "clock" and not (fault.has("offset") or fault.has("rate")):
         fault.problems.add(fault.path, "action 'clock' needs offset (seconds) or rate "
                                        "(or both)")
@@ -186,8 +187,6 @@ def _read_when(
                                                "(seconds after the previous step), not both")
         return previous, None, None
     if not has_at and not has_after:
-        fault.problems.add(fault.key("at"), "is required: at (seconds from the start) or "
-                                            "after (seconds after the previous step)")
         return previous, None, None
     key = "at" if has_at else "after"
     value = fault.raw(key)
@@ -223,15 +222,16 @@ def _read_node(fault: Section, key: str, allowed: tuple[str, ...]) -> str | None
 
 
 def _read_groups(fault: Section, hosts: Hosts) -> tuple[tuple[str, ...], ...]:
-    """Partition groups: lists of ids or symbolic nodes, none twice; the rest form one group."""
+    """Partition groups: two or more lists of ids or symbolic nodes, none named twice."""
     if not fault.has("groups"):
         return ()
     path = fault.key("groups")
     value = fault.raw("groups")
     allowed = hosts.all + hosts.symbols()
-    if not isinstance(value, list) or not value or not all(isinstance(g, list) for g in value):
-        fault.problems.add(path, "must be a non-empty list of lists of node ids, e.g. "
-                                 "[[\"n1\", \"n2\"], [\"n3\", \"n4\", \"n5\"]]")
+    if not isinstance(value, list) or len(value) < 2 \
+            or not all(isinstance(g, list) for g in value):
+        fault.problems.add(path, "must be a list of at least two groups (lists of node ids), "
+                                 "e.g. [[\"n1\", \"n2\"], [\"n3\", \"n4\", \"n5\"]]")
         return ()
     groups: list[tuple[str, ...]] = []
     seen: set[str] = set()
