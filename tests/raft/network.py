@@ -15,6 +15,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable
 
 from simulator.raft import (
+    AppendEntriesResponse,
     Entry,
     Message,
     Note,
@@ -63,6 +64,7 @@ class Network:
         self.queue: deque[Message] = deque()
         self.sent: Counter[str] = Counter()
         self.dropped = 0
+        self.rejections: Counter[str] = Counter()
         self.notes: list[tuple[float, str, Note]] = []
         self.applied: dict[str, list[Entry]] = {node: [] for node in self.ids}
         self.applied_at: dict[int, Entry] = {}
@@ -167,6 +169,8 @@ class Network:
         self.read_states[node].extend(ready.read_states)
         for msg in ready.messages:
             self.sent[msg.kind] += 1
+            if isinstance(msg, AppendEntriesResponse) and not msg.success:
+                self.rejections[node] += 1
             self.queue.append(msg)
 
     def deliver(self) -> None:
