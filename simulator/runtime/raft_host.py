@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, Protocol
 
 import simpy
 
@@ -60,6 +60,37 @@ class Propose:
         self.command = command
 
 
+class HostedService(StateMachine, Protocol):
+    """A state machine that also serves requests from inside its host (the store server).
+
+    The host calls ``bind`` once after building it, routes every message or local command that
+    is not Raft's to ``handle``, reports role changes to ``on_role``, and wakes it at
+    ``next_deadline`` (local time, inf for never) through ``on_deadline``. All of these run
+    inside the host's process, so whatever the service does to ``host.node`` is drained into
+    the next Ready.
+    """
+
+    def bind(self, host: RaftHost) -> None:
+        """Remember the host this service runs in."""
+        ...
+
+    def handle(self, item: object, local_now: float) -> None:
+        """Handle one non-Raft message or local command."""
+        ...
+
+    def on_role(self, role: str, term: int) -> None:
+        """The Raft node's role or term changed."""
+        ...
+
+    def next_deadline(self) -> float:
+        """The local time the service next needs ``on_deadline`` (inf for never)."""
+        ...
+
+    def on_deadline(self, local_now: float) -> None:
+        """Handle every service timer due at ``local_now``."""
+        ...
+
+
 class RaftHost(Host):
     """A Raft node in a simulated server."""
 
@@ -81,12 +112,16 @@ class RaftHost(Host):
         self._ready: Ready | None = None
         self.node: RaftNode | None = None
         self.state_machine: StateMachine = state_machine_factory(node_id)
+        self._service: HostedService | None = None
         self._build(None)
 
     def _build(self, storage: PersistentState | None) -> None:
         self.node = RaftNode(self.id, self.peers, self.options, self._election_rng,
                              storage=storage, now=self.local_now())
-        self.state_machine = self._factory(self.id)
+        self.state_machine = machine = self._factory(self.id)
+        self._service = machine if callable(getattr(machine, "bind", None)) else None  # type: ignore[assignment]
+        if self._service is not None:
+            self._service.bind(self)
 
     # --- commands from the simulation ------------------------------------------------------
 
@@ -128,16 +163,24 @@ class RaftHost(Host):
             node.propose(item.command, local_now)
         elif isinstance(item, Campaign):
             node.campaign(local_now)
+        elif self._service is not None:
+            self._service.handle(item, local_now)
         else:
             raise TypeError(f"{self.id}: cannot handle {item!r}")
 
     def _on_deadline(self, local_now: float) -> None:
         assert self.node is not None
         self.node.tick(local_now)
+        if self._service is not None:
+            self._service.on_deadline(local_now)
 
     def _next_deadline(self) -> float:
         node = self.node
-        return node.next_deadline() if node is not None else math.inf
+        if node is None:
+            return math.inf
+        if self._service is not None:
+            return min(node.next_deadline(), self._service.next_deadline())
+        return node.next_deadline()
 
     def _collect(self) -> float:
         node = self.node
@@ -188,6 +231,8 @@ class RaftHost(Host):
                 self.role = str(note.role)  # type: ignore[attr-defined]
                 self.term = note.term  # type: ignore[attr-defined]
                 emit(RaftRole(now, node_id, self.role, self.term))
+                if self._service is not None:
+                    self._service.on_role(self.role, self.term)
             elif cls is LogAppended:
                 emit(RaftAppend(now, node_id, note.first_index, note.last_index,  # type: ignore[attr-defined]
                                 note.term))  # type: ignore[attr-defined]
