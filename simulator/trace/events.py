@@ -329,6 +329,58 @@ class WatchEvent(Event):
     kind: ClassVar[str] = "watch.event"
 
 
+@dataclass(frozen=True, slots=True)
+class KvChange(Event):
+    """Member ``node`` applied a change of ``key`` at store ``revision`` (its state for the UI).
+
+    ``type`` is "put" or "delete"; for a put, ``value``, ``create_revision``, ``version`` and
+    ``lease`` describe the key's new version (the mod revision is ``revision``).
+    """
+
+    node: str
+    revision: int
+    key: str
+    type: str
+    value: str = ""
+    create_revision: int = 0
+    version: int = 0
+    lease: int = 0
+    kind: ClassVar[str] = "kv.change"
+
+
+@dataclass(frozen=True, slots=True)
+class LeasePrimary(Event):
+    """Member ``node``'s lessor became primary (it expires leases) or stopped being primary."""
+
+    node: str
+    primary: bool
+    kind: ClassVar[str] = "lease.primary"
+
+
+@dataclass(frozen=True, slots=True)
+class WatchOpen(Event):
+    """Member ``node`` started serving ``client``'s watch ``watch_id`` on ``key`` (or prefix)."""
+
+    node: str
+    client: str
+    watch_id: int
+    key: str
+    prefix: bool
+    start_revision: int
+    kind: ClassVar[str] = "watch.open"
+
+
+@dataclass(frozen=True, slots=True)
+class WatchClose(Event):
+    """Member ``node`` stopped serving ``client``'s watch ``watch_id`` (``reason`` says why)."""
+
+    node: str
+    client: str
+    watch_id: int
+    reason: str
+    kind: ClassVar[str] = "watch.close"
+
+
 # --- application ---------------------------------------------------------------------------
 
 
@@ -375,6 +427,7 @@ ALL_EVENT_TYPES: tuple[type[Event], ...] = (
     NodeCrash, NodeRestart, NodePause, NodeResume, NodeClock,
     NetCut, NetHeal, NetLink, MsgSend, MsgDeliver, MsgDrop,
     KvInvoke, KvComplete, LeaseGrant, LeaseRenew, LeaseRevoke, WatchEvent,
+    KvChange, LeasePrimary, WatchOpen, WatchClose,
     AppRole, Work, Violation,
 )
 EVENT_TYPES_BY_KIND: dict[str, type[Event]] = {cls.kind: cls for cls in ALL_EVENT_TYPES}
