@@ -83,6 +83,8 @@ class WatchHub:
         Returns the catch-up responses for the revisions already applied, one per revision; a
         start revision that was compacted cancels the watch instead.
         """
+        if start_revision < 0:
+            raise ValueError(f"watch start_revision must be >= 0, got {start_revision}")
         compacted = self.store.compacted_revision
         start = start_revision or self.store.revision + 1
         if watch_id in self._watchers:
