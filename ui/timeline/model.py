@@ -144,7 +144,7 @@ class TimelineModel:
         self._cuts: set[tuple[str, str]] = set()
         self._cut_peers: dict[str, tuple[str, ...]] = {}
         self._leases: dict[int, _Lease] = {}
-        self._app_leader: str | None = None
+        self._app_leader: str | None = None  # the last server that took over
         self._end = 0.0
         self._count = 0
         self._version = 0
@@ -229,6 +229,16 @@ class TimelineModel:
         every = [m for k in sorted(self._marks) for m in self._marks[k]]
         every.sort(key=lambda m: m.t)
         return every
+
+    def bar_states(self) -> tuple[str, ...]:
+        """The bar states present in any lane so far (including open spans), sorted."""
+        states: set[str] = set()
+        for (lane, track), data in sorted(self._tracks.items()):
+            states.update(span.state for span in data.spans)
+            states.update(span.state for span in self._open_spans(lane, track, data, None))
+        for lane in sorted({lease.lane for lease in self._leases.values() if lease.lane}):
+            states.update(span.state for span in self._open_lease_spans(lane, self._end))
+        return tuple(sorted(states))
 
     def mark_kinds(self) -> tuple[str, ...]:
         """The mark kinds present so far, sorted."""
@@ -341,11 +351,7 @@ class TimelineModel:
     def _on_crash(self, event: Any, t: float) -> None:
         node = str(_field(event, "node"))
         self._track(node, "role").close(t)
-        leads = self._track(node, "leads")
-        if leads.open is not None:
-            leads.close(t)
-            if self._app_leader == node:
-                self._app_leader = None
+        self._track(node, "leads").close(t)
         self._track(node, "pause").close(t)
         self._track(node, "crash").switch(t, "crash", "crashed")
 
@@ -450,8 +456,6 @@ class TimelineModel:
             self._app_leader = server
         else:
             track.close(t)
-            if self._app_leader == server:
-                self._app_leader = None
 
     def _on_work(self, event: Any, t: float) -> None:
         server = str(_field(event, "server"))

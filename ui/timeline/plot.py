@@ -70,6 +70,9 @@ _LABELLED: dict[str, tuple[str, str, str | None]] = {
 }
 """Bar states that carry text: format of the label, its colour and its background."""
 
+_ROLES = ("follower", "precandidate", "candidate", "leader")
+"""Bar states always in the legend (every timeline has Raft lanes)."""
+
 
 def _brush(state: str) -> QtGui.QBrush:
     style = BAR_STYLES[state]
@@ -110,11 +113,13 @@ class TimelinePlot:
         scale: float = 1.0,
         title: str | None = None,
         legend_kinds: Callable[[], tuple[str, ...]] | None = None,
+        legend_states: Callable[[], tuple[str, ...]] | None = None,
         legend_columns: int = 6,
     ) -> None:
         self.model = model
         self.scale = scale
         self._legend_kinds = legend_kinds
+        self._legend_states = legend_states
         row = 0
         if title:
             layout.addLabel(title, row=row, col=0, size=f"{round(15 * scale)}pt", bold=True,
@@ -223,13 +228,16 @@ class TimelinePlot:
     def update_legend(self) -> None:
         """Show legend entries for every bar state and for the mark kinds wanted."""
         kinds = self._legend_kinds() if self._legend_kinds is not None else tuple(MARK_STYLES)
-        key = tuple(kinds)
-        if key == self._legend_key and self._legend_key:
+        states = set(_ROLES)
+        states.update(self._legend_states() if self._legend_states is not None else BAR_STYLES)
+        key = tuple(kinds) + tuple(sorted(states))
+        if key == self._legend_key:
             return
         self._legend_key = key
         self.legend.clear()
-        for state in ("follower", "precandidate", "candidate", "leader", "app-leader", "lease",
-                      "lease-lapsed", "crash", "pause", "cut"):
+        for state in BAR_STYLES:
+            if state not in states:
+                continue
             sample = pg.BarGraphItem(x0=[0], x1=[1], y0=[0], height=[1], brush=_brush(state),
                                      pen=pg.mkPen(None))
             self.legend.addItem(sample, BAR_STYLES[state].label)

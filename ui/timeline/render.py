@@ -100,6 +100,7 @@ def render_timeline(
     end = max(model.end_time, 1.0)
     timeline = TimelinePlot(view.ci, model, scale=scale, title=_title_of(scenario, end),
                             legend_kinds=model.mark_kinds,
+                            legend_states=model.bar_states,
                             legend_columns=max(2, min(6, width // 320)))
     timeline.cursor.hide()
     view.resize(width, height)
