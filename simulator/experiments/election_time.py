@@ -1,0 +1,160 @@
+"""One trial of the Raft paper's election-time experiment (Ongaro & Ousterhout, section 9.3).
+
+The setup of Figure 16, modelled on MiniCluster: ``nodes`` servers, one-way latency and a disk
+write per persisted step so that a round trip plus a disk write is about 15 ms; node ``n1`` is
+made leader; while it leads, its log entries reach only enough followers to commit (the other
+``nodes - quorum`` followers get its heartbeats with the entries stripped), so those stale
+survivors cannot win an election; the leader is crashed at a uniformly random point of its
+heartbeat interval (half the minimum election timeout unless set); the time measured runs from
+the crash until every surviving follower has heard the new leader's first AppendEntries.
+A trial with no such moment within ``cap`` seconds is censored (its result is None).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from simulator.config import Latency
+from simulator.raft.messages import AppendEntries, Message
+from simulator.raft.options import RaftOptions, Role
+from simulator.raft.progress import quorum_size
+from simulator.rng import Streams, derive_seed
+from simulator.runtime.experiment_loop import MiniCluster
+
+
+@dataclass(frozen=True, slots=True)
+class ElectionSetup:
+    """The conditions of one line of the experiment. Times are seconds."""
+
+    timeout_min: float
+    timeout_max: float
+    label: str = ""
+    nodes: int = 5
+    heartbeat: float | None = None
+    pre_vote: bool = False
+    check_quorum: bool = False
+    loss: float = 0.0
+    latency: Latency = field(default_factory=lambda: Latency.uniform(0.004, 0.006))
+    disk: Latency = field(default_factory=lambda: Latency.uniform(0.004, 0.006))
+    cap: float = 30.0
+
+    def __post_init__(self) -> None:
+        if not 0 < self.timeout_min <= self.timeout_max:
+            raise ValueError(
+                f"election timeout range must satisfy 0 < min <= max, got "
+                f"{self.timeout_min * 1000:g}-{self.timeout_max * 1000:g} ms"
+            )
+        if not 1 <= self.nodes <= 15:
+            raise ValueError(f"nodes must be from 1 to 15, got {self.nodes}")
+        if not 0.0 <= self.loss < 1.0:
+            raise ValueError(f"loss must be in [0, 1), got {self.loss}")
+        if self.heartbeat is not None and self.heartbeat <= 0:
+            raise ValueError(f"heartbeat must be positive, got {self.heartbeat}")
+        if self.cap <= 0:
+            raise ValueError(f"cap must be positive, got {self.cap}")
+
+    @property
+    def heartbeat_interval(self) -> float:
+        """The leader's heartbeat period: as set, else half the minimum election timeout."""
+        return self.heartbeat if self.heartbeat is not None else self.timeout_min / 2
+
+    @property
+    def name(self) -> str:
+        """The label, or the range in milliseconds, e.g. ``150-155``."""
+        return self.label or f"{self.timeout_min * 1000:g}-{self.timeout_max * 1000:g}"
+
+    def options(self) -> RaftOptions:
+        """The Raft options every node of a trial runs with."""
+        return RaftOptions(
+            heartbeat_interval=self.heartbeat_interval,
+            election_timeout_min=self.timeout_min,
+            election_timeout_max=self.timeout_max,
+            pre_vote=self.pre_vote,
+            check_quorum=self.check_quorum,
+        )
+
+    def with_label(self, label: str) -> ElectionSetup:
+        """A copy named ``label``."""
+        return replace(self, label=label)
+
+
+def trial_seed(seed: int, setup: ElectionSetup, index: int) -> int:
+    """The seed of trial ``index`` of ``setup``: depends only on the seed, label and index."""
+    return derive_seed(seed, f"election-time/{setup.name}/{index}")
+
+
+def _strip_entries_to(stale: frozenset[str]) -> object:
+    def rewrite(msg: Message) -> Message | None:
+        if isinstance(msg, AppendEntries) and msg.entries and msg.dst in stale:
+            return replace(msg, entries=())
+        return msg
+
+    return rewrite
+
+
+def _leader(cluster: MiniCluster) -> str | None:
+    for node_id in cluster.ids:
+        if cluster.nodes[node_id].role is Role.LEADER:
+            return node_id
+    return None
+
+
+def run_trial(setup: ElectionSetup, seed: int) -> float | None:
+    """Run one trial with ``seed``; return seconds from crash to heard leader, None if censored.
+
+    Warm-up: ``n1`` campaigns at once; whichever node leads (normally n1) then commits one
+    command while its entries are kept from the stale followers; a few heartbeats later it is
+    crashed at a random point of its heartbeat interval.
+    """
+    ids = tuple(f"n{i}" for i in range(1, setup.nodes + 1))
+    if len(ids) == 1:
+        return None
+    streams = Streams(seed)
+    cluster = MiniCluster(ids, setup.options(), streams, setup.latency, setup.disk, setup.loss)
+    cluster.campaign(ids[0])
+    if not cluster.run_until(setup.cap, stop=lambda: _leader(cluster) is not None):
+        return None
+    leader = _leader(cluster)
+    assert leader is not None
+    node = cluster.nodes[leader]
+    others = [node_id for node_id in ids if node_id != leader]
+    stale = frozenset(others[quorum_size(len(ids)) - 1:])
+    cluster.outgoing = _strip_entries_to(stale)  # type: ignore[assignment]
+    index = cluster.propose(leader, "arrange-logs")
+    if index is None:
+        return None
+    committed = cluster.run_until(
+        cluster.now + setup.cap, stop=lambda: node.commit_index >= index
+    )
+    cluster.run_until(cluster.now + 3 * setup.heartbeat_interval)
+    if not committed or node.role is not Role.LEADER:
+        return None
+    beat = node.next_deadline()
+    cluster.run_until(beat)
+    crash_at = beat + streams.get("experiment/crash").uniform(0.0, setup.heartbeat_interval)
+    cluster.run_until(crash_at)
+    if node.role is not Role.LEADER:
+        return None
+    old_term = node.term
+    cluster.crash(leader)
+    cluster.outgoing = None
+    followers = len(ids) - 2
+    heard: dict[tuple[str, int], set[str]] = {}
+    done: list[float] = []
+
+    def on_deliver(msg: Message, t: float) -> None:
+        if isinstance(msg, AppendEntries) and msg.term > old_term:
+            hearers = heard.setdefault((msg.src, msg.term), set())
+            hearers.add(msg.dst)
+            if len(hearers) >= followers and not done:
+                done.append(t)
+
+    cluster.on_deliver = on_deliver
+    if followers == 0:
+        survivor = cluster.nodes[others[0]]
+        won = cluster.run_until(
+            crash_at + setup.cap, stop=lambda: survivor.role is Role.LEADER
+        )
+        return cluster.now - crash_at if won else None
+    cluster.run_until(crash_at + setup.cap, stop=lambda: bool(done))
+    return done[0] - crash_at if done else None

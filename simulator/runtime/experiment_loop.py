@@ -1,0 +1,164 @@
+"""A tiny, fast event loop that drives pure RaftNodes for Monte Carlo experiments.
+
+The full Simulation traces every message and runs simpy; an experiment repeating an election
+thousands of times needs neither. This loop keeps one heap of timed events (node wake-ups and
+message arrivals), samples link latency and loss from the run's named streams, delays a node's
+outgoing messages behind its disk writes (a message follows any write that ``must_persist``
+asked for), and calls hooks instead of tracing. Clocks are ideal (local time = simulated time).
+It is deterministic: one seed gives one history.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from collections.abc import Callable, Sequence
+
+from simulator.config import Latency
+from simulator.raft.messages import Message
+from simulator.raft.node import RaftNode
+from simulator.raft.options import PersistentState, RaftOptions
+from simulator.rng import Streams
+
+_TICK = 0
+_DELIVER = 1
+
+MessageHook = Callable[[Message, float], None]
+MessageFilter = Callable[[Message], Message | None]
+
+
+class MiniCluster:
+    """Raft nodes ``ids`` on an ideal-clock network with ``latency``, ``loss`` and ``disk`` delay.
+
+    Hooks: ``on_deliver(msg, t)`` after a message is stepped into a live node; ``on_send(msg,
+    t)`` when a message leaves (after its disk wait). ``outgoing`` may rewrite or drop (return
+    None) a message as it is sent; experiments use it to arrange their starting logs.
+    """
+
+    def __init__(
+        self,
+        ids: Sequence[str],
+        options: RaftOptions,
+        streams: Streams,
+        latency: Latency,
+        disk: Latency,
+        loss: float = 0.0,
+        storage: dict[str, PersistentState] | None = None,
+    ) -> None:
+        self.now = 0.0
+        self.ids = tuple(sorted(ids))
+        self._latency = latency
+        self._disk = disk
+        self._loss = loss
+        self._net_rng = streams.get("net/latency")
+        self._loss_rng = streams.get("net/loss")
+        self._disk_rng = streams.get("disk/latency")
+        stored = storage or {}
+        self.nodes: dict[str, RaftNode] = {
+            node_id: RaftNode(
+                node_id, self.ids, options, streams.get(f"{node_id}/election"),
+                stored.get(node_id), 0.0,
+            )
+            for node_id in self.ids
+        }
+        self.alive: dict[str, bool] = dict.fromkeys(self.ids, True)
+        self._disk_free: dict[str, float] = dict.fromkeys(self.ids, 0.0)
+        self._scheduled: dict[str, float] = {}
+        self._queue: list[tuple[float, int, int, str, Message | None, float]] = []
+        self._crashed_at: dict[str, float] = {}
+        self._seq = itertools.count()
+        self.on_deliver: MessageHook | None = None
+        self.on_send: MessageHook | None = None
+        self.outgoing: MessageFilter | None = None
+        self.events_processed = 0
+        for node_id in self.ids:
+            self._flush(node_id)
+
+    # --- control -----------------------------------------------------------------------------
+
+    def campaign(self, node_id: str) -> None:
+        """Make ``node_id`` start an election now."""
+        self.nodes[node_id].campaign(self.now)
+        self._flush(node_id)
+
+    def propose(self, node_id: str, command: object) -> int | None:
+        """Propose ``command`` at ``node_id`` now; the log index, or None when not the leader."""
+        index = self.nodes[node_id].propose(command, self.now)
+        self._flush(node_id)
+        return index
+
+    def crash(self, node_id: str) -> None:
+        """Stop ``node_id`` now: its timers stop, messages to it are lost, and messages still
+        waiting for its disk never leave (messages already on the wire still arrive)."""
+        self.alive[node_id] = False
+        self._crashed_at[node_id] = self.now
+        self._scheduled.pop(node_id, None)
+
+    def run_until(self, t: float, stop: Callable[[], bool] | None = None) -> bool:
+        """Process every event up to time ``t``; return True if ``stop()`` became true first."""
+        queue = self._queue
+        while queue and queue[0][0] <= t:
+            when, _, what, node_id, msg, sent_at = heapq.heappop(queue)
+            self.now = when
+            if what == _TICK:
+                if self._scheduled.get(node_id) != when:
+                    continue
+                del self._scheduled[node_id]
+                self.nodes[node_id].tick(when)
+            else:
+                if not self.alive[node_id] or msg is None:
+                    continue
+                crashed_at = self._crashed_at.get(msg.src)
+                if crashed_at is not None and sent_at > crashed_at:
+                    continue  # it was still waiting for the disk when its sender crashed
+                self.nodes[node_id].step(msg, when)
+                if self.on_deliver is not None:
+                    self.on_deliver(msg, when)
+            self.events_processed += 1
+            self._flush(node_id)
+            if stop is not None and stop():
+                return True
+        self.now = max(self.now, t)
+        return False
+
+    def next_time(self) -> float | None:
+        """Time of the next pending event (None when nothing is pending)."""
+        return self._queue[0][0] if self._queue else None
+
+    # --- internals ---------------------------------------------------------------------------
+
+    def _flush(self, node_id: str) -> None:
+        if not self.alive[node_id]:
+            return
+        node = self.nodes[node_id]
+        ready = node.ready()
+        if ready.messages:
+            send_at = max(self.now, self._disk_free[node_id])
+            if ready.must_persist:
+                send_at += self._disk.sample(self._disk_rng)
+                self._disk_free[node_id] = send_at
+            for msg in ready.messages:
+                self._send(msg, send_at)
+        elif ready.must_persist:
+            self._disk_free[node_id] = (
+                max(self.now, self._disk_free[node_id]) + self._disk.sample(self._disk_rng)
+            )
+        deadline = node.next_deadline()
+        if deadline != float("inf") and self._scheduled.get(node_id) != deadline:
+            self._scheduled[node_id] = deadline
+            heapq.heappush(
+                self._queue, (deadline, next(self._seq), _TICK, node_id, None, self.now)
+            )
+
+    def _send(self, msg: Message, send_at: float) -> None:
+        if self.outgoing is not None:
+            rewritten = self.outgoing(msg)
+            if rewritten is None:
+                return
+            msg = rewritten
+        if self.on_send is not None:
+            self.on_send(msg, send_at)
+        if self._loss > 0.0 and self._loss_rng.random() < self._loss:
+            return
+        arrival = send_at + self._latency.sample(self._net_rng)
+        heapq.heappush(self._queue, (arrival, next(self._seq), _DELIVER, msg.dst, msg, send_at))
