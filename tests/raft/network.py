@@ -63,6 +63,7 @@ class Network:
         self.blocks: list[Callable[[Message], bool]] = []
         self.queue: deque[Message] = deque()
         self.sent: Counter[str] = Counter()
+        self.sent_messages: list[Message] = []
         self.dropped = 0
         self.rejections: Counter[str] = Counter()
         self.notes: list[tuple[float, str, Note]] = []
@@ -169,6 +170,7 @@ class Network:
         self.read_states[node].extend(ready.read_states)
         for msg in ready.messages:
             self.sent[msg.kind] += 1
+            self.sent_messages.append(msg)
             if isinstance(msg, AppendEntriesResponse) and not msg.success:
                 self.rejections[node] += 1
             self.queue.append(msg)
