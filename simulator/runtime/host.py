@@ -1,10 +1,10 @@
 """A simulated server's lifecycle: crash, restart, process pause, clock, mailbox and timer.
 
 One simpy process per host (``_run``) sleeps until a message arrives or its next deadline
-passes, then lets the subclass handle what is due. Subclasses (RaftHost, later store members
-and app servers) supply four hooks: ``_handle`` a message, ``_on_deadline``, ``_next_deadline``
-(local time) and ``_collect``/``_release`` to drain their core's output, with an optional disk
-wait in between.
+passes, then lets the subclass handle what is due. Subclasses (RaftHost, later store members)
+supply the hooks: ``_work`` (handle the queue and due timers, drain the core), ``_release``
+(send and apply what was drained, after an optional disk wait), ``_next_deadline`` (local
+time), ``_on_crash`` and ``_on_restart``.
 
 - Crash: volatile state is lost (the subclass rebuilds its core on restart), queued messages
   are lost, timers are cancelled, and the incarnation number changes so messages already flying
@@ -23,10 +23,11 @@ from collections.abc import Generator
 from typing import Any
 
 import simpy
+from simpy.events import NORMAL, PENDING
 
 from simulator.runtime.clock import LocalClock
 from simulator.runtime.network import Network
-from simulator.runtime.scheduling import Callback, call_later
+from simulator.runtime.scheduling import Callback, Wake, call_later
 from simulator.trace.events import (
     MsgDeliver,
     MsgDrop,
@@ -55,32 +56,28 @@ class Host:
         self._pause_gen = 0
         self._held: list[tuple[int, Any]] = []
         self._inbox: deque[Any] = deque()
-        self._wake: simpy.Event | None = None
+        self._wake: Wake | None = None
         self._timer_at = math.inf
         self._timer_gen = 0
         self._last_local = -math.inf
+        self._due_local: float | None = None
         network.attach(node_id, self)
 
     # --- hooks for subclasses ------------------------------------------------------------
 
-    def _handle(self, item: Any, local_now: float) -> None:
-        """Handle one delivered message or queued local command."""
-        raise NotImplementedError
+    def _work(self, inbox: deque[Any], local_now: float) -> float:
+        """Handle every queued item, then every timer due at ``local_now``; drain the core.
 
-    def _on_deadline(self, local_now: float) -> None:
-        """Handle every timer due at ``local_now``."""
+        Returns how long to wait for the disk before ``_release`` (0 for no wait).
+        """
         raise NotImplementedError
 
     def _next_deadline(self) -> float:
         """The local time the core next needs waking (inf for never)."""
         raise NotImplementedError
 
-    def _collect(self) -> float:
-        """Drain the core's output and return how long to wait for the disk before releasing."""
-        raise NotImplementedError
-
     def _release(self) -> None:
-        """Send and apply what ``_collect`` drained (after the disk wait)."""
+        """Send and apply what ``_work`` drained (after the disk wait)."""
         raise NotImplementedError
 
     def _on_crash(self) -> None:
@@ -132,6 +129,7 @@ class Host:
         self._pause_gen += 1
         self._timer_gen += 1
         self._timer_at = math.inf
+        self._due_local = None
         self._wake = None
         self._on_crash()
 
@@ -178,18 +176,19 @@ class Host:
         self.trace.emit(MsgDeliver(self.env._now, msg_id))  # noqa: SLF001
         self._inbox.append(msg)
         wake = self._wake
-        if wake is not None and wake._value is simpy.events.PENDING:  # noqa: SLF001
-            wake.succeed()
+        if wake is not None and wake._value is PENDING:  # noqa: SLF001
+            wake._value = None  # noqa: SLF001 - Wake.wake inlined on the hot path
+            self.env.schedule(wake, NORMAL, 0.0)  # type: ignore[arg-type]
 
     def enqueue(self, command: Any) -> None:
-        """Queue a local command (handled by ``_handle`` in order with messages)."""
+        """Queue a local command (handled by ``_work`` in order with messages)."""
         self._inbox.append(command)
         self._poke()
 
     def _poke(self) -> None:
         wake = self._wake
-        if wake is not None and not wake.triggered:
-            wake.succeed()
+        if wake is not None:
+            wake.wake(self.env)
 
     # --- timer -----------------------------------------------------------------------------
 
@@ -208,50 +207,55 @@ class Host:
         self._timer_at = math.inf
         if self.paused or not self.alive:
             return
-        deadline = self.clock.to_sim(self._next_deadline())
+        deadline_local = self._next_deadline()
+        deadline = self.clock.to_sim(deadline_local)
         if deadline > self.env._now:  # noqa: SLF001
             # The deadline moved later since the timer was armed: re-arm, no wake-up needed.
             self._arm_timer(deadline)
             return
+        self._due_local = deadline_local
         self._poke()
 
     # --- the process -----------------------------------------------------------------------
 
-    def _run(self, incarnation: int) -> Generator[simpy.Event, Any, None]:
+    def _run(self, incarnation: int) -> Generator[Any, Any, None]:
         env = self.env
         inbox = self._inbox
         clock = self.clock
-        fresh = True  # a new core reports its starting state: drain it at once
+        work = self._work
         while True:
             if self.incarnation != incarnation:
                 return
-            deadline_local = self._next_deadline()
-            deadline = clock.to_sim(deadline_local)
-            due = deadline <= env._now  # noqa: SLF001
-            if fresh:
-                fresh = False
-            elif self.paused or not (inbox or due):
-                if not self.paused and deadline != math.inf:
+            if not self.paused:
+                local_now = clock.offset + clock.rate * env._now  # noqa: SLF001
+                if local_now < self._last_local:
+                    local_now = self._last_local
+                due = self._due_local
+                if due is not None:
+                    self._due_local = None
+                    if local_now < due:
+                        # Float rounding of the clock conversion: the core must see its deadline.
+                        local_now = due
+                self._last_local = local_now
+                delay = work(inbox, local_now)
+                if delay > 0.0:
+                    yield env.timeout(delay)
+                    while self.paused and self.incarnation == incarnation:
+                        self._wake = wake = Wake()
+                        yield wake
+                        self._wake = None
+                    if self.incarnation != incarnation:
+                        return
+                self._release()
+                if inbox:
+                    continue  # arrived during the disk write
+                deadline_local = self._next_deadline()
+                deadline = clock.to_sim(deadline_local)
+                if deadline <= env._now:  # noqa: SLF001
+                    self._due_local = deadline_local
+                    continue
+                if deadline != math.inf:
                     self._arm_timer(deadline)
-                self._wake = wake = simpy.Event(env)
-                yield wake
-                self._wake = None
-                continue
-            local_now = self.local_now()
-            while inbox:
-                self._handle(inbox.popleft(), local_now)
-            if due:
-                if local_now < deadline_local:
-                    # Float rounding of the clock conversion: the core must see its deadline.
-                    local_now = self._last_local = deadline_local
-                self._on_deadline(local_now)
-            delay = self._collect()
-            if delay > 0.0:
-                yield env.timeout(delay)
-                while self.paused and self.incarnation == incarnation:
-                    self._wake = wake = simpy.Event(env)
-                    yield wake
-                    self._wake = None
-                if self.incarnation != incarnation:
-                    return
-            self._release()
+            self._wake = wake = Wake()
+            yield wake
+            self._wake = None

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import itertools
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar, Protocol
 
 import simpy
@@ -27,7 +27,6 @@ from simpy.events import NORMAL
 
 from simulator.config import LATENCY_KINDS, Latency, NetworkConfig
 from simulator.rng import Streams
-from simulator.runtime.scheduling import Callback
 from simulator.trace.events import MsgDrop, MsgSend, NetCut, NetHeal, NetLink
 from simulator.trace.recorder import Trace
 
@@ -55,6 +54,22 @@ class Endpoint(Protocol):
         ...
 
 
+class Flight:
+    """A message in flight: a minimal simpy event whose callback is the arrival."""
+
+    __slots__ = ("callbacks", "_ok", "_value", "msg_id", "msg", "incarnation", "lost")
+
+    def __init__(self, callbacks: tuple[Callable[[Flight], None], ...], msg_id: int, msg: Any,
+                 incarnation: int, lost: bool) -> None:
+        self.callbacks: tuple[Callable[[Flight], None], ...] | None = callbacks
+        self._ok = True
+        self._value = None
+        self.msg_id = msg_id
+        self.msg = msg
+        self.incarnation = incarnation
+        self.lost = lost
+
+
 class Network:
     """Carries messages between attached endpoints under the current link conditions."""
 
@@ -67,11 +82,14 @@ class Network:
         self.default_latency: Latency = config.latency
         self.default_loss: float = config.loss
         self._latency_overrides: dict[tuple[str, str], Latency] = {}
+        self._samplers: dict[tuple[str, str], Callable[[], float]] = {}
+        self._default_sampler = self._sampler(config.latency)
         self._loss_overrides: dict[tuple[str, str], float] = {}
         self._cut: set[tuple[str, str]] = set()
         self._endpoints: dict[str, Endpoint] = {}
         self._ids = itertools.count(1)
         self._config_links = config.links
+        self._arrive_callbacks = (self._arrive,)
 
     # --- endpoints -------------------------------------------------------------------------
 
@@ -111,32 +129,33 @@ class Network:
         endpoint = self._endpoints.get(dst)
         if endpoint is None:
             raise ValueError(f"network: message {msg.kind} from {src!r} to unknown host {dst!r}")
-        key = (src, dst)
-        if self._cut and key in self._cut:
-            trace.emit(MsgDrop(now, msg_id, "cut"))
-            return msg_id
-        latency = self._latency_overrides.get(key, self.default_latency) \
-            if self._latency_overrides else self.default_latency
-        loss = self._loss_overrides.get(key, self.default_loss) \
-            if self._loss_overrides else self.default_loss
+        sample = self._default_sampler
+        loss = self.default_loss
+        if self._cut or self._samplers or self._loss_overrides:
+            key = (src, dst)
+            if key in self._cut:
+                trace.emit(MsgDrop(now, msg_id, "cut"))
+                return msg_id
+            sample = self._samplers.get(key, sample)
+            loss = self._loss_overrides.get(key, loss)
         lost = loss > 0.0 and self._loss_rng.random() < loss
-        delay = latency.sample(self._latency_rng)
-        incarnation = endpoint.incarnation if endpoint.alive else -1
-        env.schedule(Callback(self._arrive, (msg_id, msg, incarnation, lost)),  # type: ignore[arg-type]
-                     NORMAL, delay)
+        flight = Flight(self._arrive_callbacks, msg_id, msg,
+                        endpoint.incarnation if endpoint.alive else -1, lost)
+        env.schedule(flight, NORMAL, sample())  # type: ignore[arg-type]
         return msg_id
 
-    def _arrive(self, flight: Callback) -> None:
-        msg_id, msg, incarnation, lost = flight.payload
+    def _arrive(self, flight: Flight) -> None:
+        msg_id = flight.msg_id
+        msg = flight.msg
         now = self._env._now  # noqa: SLF001
-        if lost:
+        if flight.lost:
             self._trace.emit(MsgDrop(now, msg_id, "loss"))
             return
         if self._cut and (msg.src, msg.dst) in self._cut:
             self._trace.emit(MsgDrop(now, msg_id, "cut"))
             return
         endpoint = self._endpoints[msg.dst]
-        if not endpoint.alive or endpoint.incarnation != incarnation:
+        if not endpoint.alive or endpoint.incarnation != flight.incarnation:
             self._trace.emit(MsgDrop(now, msg_id, "crashed"))
             return
         endpoint.receive(msg_id, msg)
@@ -218,6 +237,7 @@ class Network:
         for a, b in _directions(src, dst, both_ways):
             if latency is not None:
                 self._latency_overrides[(a, b)] = latency
+                self._samplers[(a, b)] = self._sampler(latency)
             if loss is not None:
                 self._loss_overrides[(a, b)] = float(loss)
             self._trace.emit(NetLink(self._env.now, a, b, self.loss_of(a, b),
@@ -231,8 +251,20 @@ class Network:
         if latency is not None:
             check_latency(latency)
             self.default_latency = latency
+            self._default_sampler = self._sampler(latency)
         self._trace.emit(NetLink(self._env.now, "*", "*", self.default_loss,
                                  self.default_latency.describe()))
+
+    def _sampler(self, latency: Latency) -> Callable[[], float]:
+        """A fast draw from ``latency``: the same numbers as ``latency.sample(rng)``."""
+        rng = self._latency_rng
+        if latency.kind == "uniform":
+            low, span, draw = latency.a, latency.b - latency.a, rng.random
+            return lambda: low + span * draw()  # exactly random.Random.uniform
+        if latency.kind == "constant":
+            value = latency.a
+            return lambda: value
+        return lambda: latency.sample(rng)
 
     def latency_of(self, src: str, dst: str) -> Latency:
         """The latency distribution of the link src->dst."""

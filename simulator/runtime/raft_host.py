@@ -10,6 +10,7 @@ from it with a fresh state machine.
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -154,37 +155,21 @@ class RaftHost(Host):
 
     # --- hooks -----------------------------------------------------------------------------
 
-    def _handle(self, item: Any, local_now: float) -> None:
+    def _work(self, inbox: deque[Any], local_now: float) -> float:
         node = self.node
         assert node is not None
-        if isinstance(item, Message):
-            node.step(item, local_now)
-        elif isinstance(item, Propose):
-            node.propose(item.command, local_now)
-        elif isinstance(item, Campaign):
-            node.campaign(local_now)
-        elif self._service is not None:
-            self._service.handle(item, local_now)
-        else:
-            raise TypeError(f"{self.id}: cannot handle {item!r}")
-
-    def _on_deadline(self, local_now: float) -> None:
-        assert self.node is not None
-        self.node.tick(local_now)
-        if self._service is not None:
-            self._service.on_deadline(local_now)
-
-    def _next_deadline(self) -> float:
-        node = self.node
-        if node is None:
-            return math.inf
-        if self._service is not None:
-            return min(node.next_deadline(), self._service.next_deadline())
-        return node.next_deadline()
-
-    def _collect(self) -> float:
-        node = self.node
-        assert node is not None
+        step = node.step
+        while inbox:
+            item = inbox.popleft()
+            if isinstance(item, Message):
+                step(item, local_now)
+            elif isinstance(item, Propose):
+                node.propose(item.command, local_now)
+            elif isinstance(item, Campaign):
+                node.campaign(local_now)
+            else:
+                raise TypeError(f"{self.id}: cannot handle {item!r}")
+        node.tick(local_now)  # does nothing before a deadline
         ready = node.ready()
         self._ready = ready
         if ready.notes:
@@ -193,6 +178,10 @@ class RaftHost(Host):
             self._writing = node.persistent_state()
             return self._disk_latency.sample(self._disk_rng)
         return 0.0
+
+    def _next_deadline(self) -> float:
+        node = self.node
+        return node.next_deadline() if node is not None else math.inf
 
     def _release(self) -> None:
         ready = self._ready

@@ -1,8 +1,10 @@
 """Plain callbacks on the simpy queue: the cheapest way to make something happen at a time.
 
 A ``Callback`` is a minimal simpy event (no process, no generator) whose one callback runs when
-the environment reaches it. The network uses one per message in flight and hosts one per armed
-timer; simpy's ``Environment.step`` only needs ``callbacks`` and ``_ok`` on what it pops.
+the environment reaches it. Hosts use one per armed timer and pause; the network has its own
+(``Flight``) per message. simpy's ``Environment.step`` only needs ``callbacks`` and ``_ok`` on
+what it pops. A ``Wake`` is the event a host process sleeps on: a slotted stand-in for
+``simpy.Event`` (a process may yield it) that is cheaper to make and to trigger.
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from collections.abc import Callable
 from typing import Any
 
 import simpy
-from simpy.events import NORMAL
+from simpy.events import NORMAL, PENDING
 
 
 class Callback:
@@ -20,10 +22,32 @@ class Callback:
     __slots__ = ("callbacks", "_ok", "_value", "payload")
 
     def __init__(self, fn: Callable[[Callback], None], payload: Any) -> None:
-        self.callbacks: list[Callable[[Callback], None]] | None = [fn]
+        self.callbacks: tuple[Callable[[Callback], None], ...] | None = (fn,)
         self._ok = True
         self._value = None
         self.payload = payload
+
+
+class Wake:
+    """An event a process can yield and anyone can trigger once with ``wake(env)``."""
+
+    __slots__ = ("callbacks", "_ok", "_value")
+
+    def __init__(self) -> None:
+        self.callbacks: list[Any] | None = []
+        self._ok = True
+        self._value: Any = PENDING
+
+    @property
+    def pending(self) -> bool:
+        """True until triggered."""
+        return self._value is PENDING
+
+    def wake(self, env: simpy.Environment) -> None:
+        """Resume the process waiting on this event, at the current time (once)."""
+        if self._value is PENDING:
+            self._value = None
+            env.schedule(self, NORMAL, 0.0)  # type: ignore[arg-type]
 
 
 def call_later(env: simpy.Environment, delay: float, fn: Callable[[Callback], None],
