@@ -74,12 +74,13 @@ _ROLES = ("follower", "precandidate", "candidate", "leader")
 """Bar states always in the legend (every timeline has Raft lanes)."""
 
 
-def _brush(state: str) -> QtGui.QBrush:
+def _brush(state: str, hatching: bool = True) -> QtGui.QBrush:
+    """The fill of a bar state; without ``hatching`` hatched states become translucent."""
     style = BAR_STYLES[state]
     colour = QtGui.QColor(style.colour)
-    colour.setAlpha(style.alpha)
+    colour.setAlpha(style.alpha if hatching or not style.hatch else min(style.alpha, 110))
     brush_style = QtCore.Qt.BrushStyle
-    pattern = brush_style.BDiagPattern if style.hatch else brush_style.SolidPattern
+    pattern = brush_style.BDiagPattern if style.hatch and hatching else brush_style.SolidPattern
     return QtGui.QBrush(colour, pattern)
 
 
@@ -102,7 +103,9 @@ class TimelinePlot:
     """All the pyqtgraph items of one timeline, placed in a GraphicsLayout.
 
     ``scale`` multiplies font and marker sizes (1.0 on screen, larger for slides). ``title``
-    adds a heading row. ``redraw()`` rebuilds the items for the current x range.
+    adds a heading row. ``hatching`` False fills crashes and lapsed leases with translucent
+    colour instead of hatch patterns (SVG viewers render Qt's pattern masks poorly).
+    ``redraw()`` rebuilds the items for the current x range.
     """
 
     def __init__(
@@ -115,11 +118,13 @@ class TimelinePlot:
         legend_kinds: Callable[[], tuple[str, ...]] | None = None,
         legend_states: Callable[[], tuple[str, ...]] | None = None,
         legend_columns: int = 6,
+        hatching: bool = True,
     ) -> None:
         self.model = model
         self.scale = scale
         self._legend_kinds = legend_kinds
         self._legend_states = legend_states
+        self._hatching = hatching
         row = 0
         if title:
             layout.addLabel(title, row=row, col=0, size=f"{round(15 * scale)}pt", bold=True,
@@ -137,7 +142,7 @@ class TimelinePlot:
         self._bars: dict[str, pg.BarGraphItem] = {}
         for z, state in enumerate(BAR_ORDER):
             item = pg.BarGraphItem(x0=[], x1=[], y0=[], height=[], pen=pg.mkPen(None),
-                                   brush=_brush(state))
+                                   brush=_brush(state, hatching))
             item.setZValue(-20 + z if state == "cut" else z)
             self.plot.addItem(item)
             self._bars[state] = item
@@ -215,11 +220,6 @@ class TimelinePlot:
         n = len(lanes)
         ticks = [(float(i), lane.id) for i, lane in enumerate(lanes)]
         self.plot.getAxis("left").setTicks([ticks, []])
-        ys: list[float] = []
-        for i in range(1, n):
-            ys.extend((i - 0.5, i - 0.5))
-        xs = [-1e9, 1e9] * (n - 1)
-        self._separators.setData(np.array(xs, dtype=float), np.array(ys, dtype=float))
         self.viewbox.setLimits(yMin=-0.5, yMax=n - 0.5)
         self.viewbox.setYRange(-0.5, n - 0.5, padding=0.0)
         self._mark_version = -1
@@ -238,7 +238,8 @@ class TimelinePlot:
         for state in BAR_STYLES:
             if state not in states:
                 continue
-            sample = pg.BarGraphItem(x0=[0], x1=[1], y0=[0], height=[1], brush=_brush(state),
+            sample = pg.BarGraphItem(x0=[0], x1=[1], y0=[0], height=[1],
+                                     brush=_brush(state, self._hatching),
                                      pen=pg.mkPen(None))
             self.legend.addItem(sample, BAR_STYLES[state].label)
         for kind in MARK_STYLES:
@@ -295,7 +296,13 @@ class TimelinePlot:
                 y0=np.asarray(tops, dtype=float), height=np.asarray(heights, dtype=float),
             )
         self._place_labels(labelled)
+        self._draw_separators(lo, hi)
         self._redraw_marks()
+
+    def _draw_separators(self, lo: float, hi: float) -> None:
+        """Thin lines between lanes, only as long as the visible range (SVG stays sane)."""
+        gaps = np.arange(1, len(self._lanes), dtype=float) - 0.5
+        self._separators.setData(np.tile([lo, hi], len(gaps)), np.repeat(gaps, 2))
 
     def _bands_of(self, kind: str) -> list[tuple[str, _Band]]:
         result = [("cut", _SHADE_BANDS["cut"])]

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import os
+import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
@@ -101,7 +102,8 @@ def render_timeline(
     timeline = TimelinePlot(view.ci, model, scale=scale, title=_title_of(scenario, end),
                             legend_kinds=model.mark_kinds,
                             legend_states=model.bar_states,
-                            legend_columns=max(2, min(6, width // 320)))
+                            legend_columns=max(2, min(6, width // 280)),
+                            hatching=suffix == ".png")
     timeline.cursor.hide()
     view.resize(width, height)
     view.show()
@@ -127,6 +129,7 @@ def render_timeline(
         timeline.use_vector_marks()
         generator = QtSvg.QSvgGenerator()
         generator.setOutputDevice(buffer)
+        generator.setResolution(round(view.logicalDpiX()))
         generator.setSize(QtCore.QSize(width, height))
         generator.setViewBox(QtCore.QRect(0, 0, width, height))
         generator.setTitle(_title_of(scenario, end))
@@ -137,10 +140,21 @@ def render_timeline(
         painter.end()
     data = bytes(buffer.data())
     buffer.close()
+    if suffix == ".svg":
+        data = _pixel_size_header(data, width, height)
     view.close()
     view.deleteLater()
     with open(target, "wb") as out:
         out.write(data)
+
+
+def _pixel_size_header(svg: bytes, width: int, height: int) -> bytes:
+    """Give the root <svg> a size in pixels (Qt writes millimetres at 72 dpi, which viewers
+    scale differently), so every viewer opens it at width x height."""
+    head, sep, rest = svg.partition(b"viewBox=")
+    head = re.sub(rb'width="[^"]*"', f'width="{width}"'.encode(), head, count=1)
+    head = re.sub(rb'height="[^"]*"', f'height="{height}"'.encode(), head, count=1)
+    return head + sep + rest
 
 
 def _process_events() -> None:
