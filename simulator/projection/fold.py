@@ -274,6 +274,7 @@ class FoldState:
 
     def _on_pause_point(self, e: PausePoint) -> None:
         self.pause_question = e.question
+        self.caption = CaptionView(t=e.t, text="Question: " + e.question)
 
     # --- freezing --------------------------------------------------------------------------
 

@@ -1,0 +1,74 @@
+"""Opening the window: the GUI front end the command line calls (``leadersim gui PRESET``).
+
+``run_gui(scenario, until, screenshot)`` shows the window ready to play; with ``until`` it first
+runs to that simulated time; with ``screenshot`` it renders the whole window offscreen to a PNG
+and returns without entering the event loop.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication
+from PySide6.QtWidgets import QApplication
+
+from simulator.config import Scenario
+from ui.mainwindow import DEFAULT_SIZE, MainWindow
+from ui.session import Session
+
+EXIT_OK = 0
+EXIT_FAILED = 2
+
+
+def ensure_application(offscreen: bool = False) -> QApplication:
+    """The running QApplication, created (offscreen when asked) if there is none yet."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        return existing
+    if offscreen:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    QCoreApplication.setOrganizationName("leadersim")
+    QCoreApplication.setApplicationName("leadersim")
+    return QApplication(sys.argv[:1])
+
+
+def render_window(scenario: Scenario, until: float | None, path: Path,
+                  size: tuple[int, int] = DEFAULT_SIZE) -> None:
+    """Render the window showing ``scenario`` at simulated time ``until`` to the PNG ``path``.
+
+    Raises OSError when the picture cannot be written.
+    """
+    app = ensure_application(offscreen=True)
+    window = MainWindow(Session(scenario), remember=False)
+    window.resize(*size)
+    window.show()
+    app.processEvents()
+    if until is not None:
+        window.runner.seek(until)
+    window.canvas.fit()
+    app.processEvents()
+    app.processEvents()
+    picture = window.grab()
+    window.close()
+    if not picture.save(str(path)):
+        raise OSError(f"{path}: cannot write the picture")
+
+
+def run_gui(scenario: Scenario, until: float | None = None,
+            screenshot: Path | None = None) -> int:
+    """Open the window on ``scenario`` (or only save a screenshot); return an exit status."""
+    if screenshot is not None:
+        try:
+            render_window(scenario, until, screenshot)
+        except OSError as error:
+            print(f"leadersim: {error}", file=sys.stderr)
+            return EXIT_FAILED
+        return EXIT_OK
+    app = ensure_application()
+    window = MainWindow(Session(scenario))
+    if until is not None:
+        window.runner.seek(until)
+    window.show()
+    return int(app.exec())

@@ -1,0 +1,478 @@
+"""The canvas's graphics items: Raft nodes, app servers, the provider, links and flying messages.
+
+Each item draws one projected view (simulator.projection.world) at the cursor time; it never
+reads the simulation. ``set_state`` stores what to draw and repaints only when it changed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+    QPolygonF,
+)
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from simulator.projection.world import AppView, ProviderView, RaftView
+from ui import style
+from ui.style import colour, font
+
+SELECT_COLOUR = "#1565c0"
+
+
+def crown_polygon(cx: float, top: float, width: float, height: float) -> QPolygonF:
+    """A five-point crown whose base is centred at ``cx`` and whose tips reach ``top``."""
+    left, right, base = cx - width / 2, cx + width / 2, top + height
+    mid = top + height * 0.45
+    points = [
+        (left, base), (left, top + height * 0.1), (cx - width * 0.25, mid), (cx, top),
+        (cx + width * 0.25, mid), (right, top + height * 0.1), (right, base),
+    ]
+    return QPolygonF([QPointF(x, y) for x, y in points])
+
+
+def draw_crown(painter: QPainter, cx: float, top: float, width: float, height: float) -> None:
+    """Paint a gold crown (the Raft leader's mark)."""
+    painter.setPen(QPen(colour("#8a6200"), 2.5))
+    painter.setBrush(QBrush(colour(style.CROWN_COLOUR)))
+    painter.drawPolygon(crown_polygon(cx, top, width, height))
+
+
+def draw_pause_mark(painter: QPainter, cx: float, cy: float, size: float) -> None:
+    """Paint a pause badge: two bars on a yellow disc."""
+    painter.setPen(QPen(colour("#7a5c00"), 2))
+    painter.setBrush(QBrush(colour(style.PAUSE_COLOUR)))
+    painter.drawEllipse(QPointF(cx, cy), size, size)
+    painter.setPen(Qt.PenStyle.NoPen)
+    painter.setBrush(QBrush(colour("#3a2c00")))
+    bar_w, bar_h = size * 0.28, size * 1.0
+    painter.drawRect(QRectF(cx - bar_w * 1.5, cy - bar_h / 2, bar_w, bar_h))
+    painter.drawRect(QRectF(cx + bar_w * 0.5, cy - bar_h / 2, bar_w, bar_h))
+
+
+def draw_cross(painter: QPainter, cx: float, cy: float, size: float) -> None:
+    """Paint a red X (crashed)."""
+    painter.setPen(QPen(colour(style.CRASH_MARK_COLOUR), 7, Qt.PenStyle.SolidLine,
+                        Qt.PenCapStyle.RoundCap))
+    painter.drawLine(QPointF(cx - size, cy - size), QPointF(cx + size, cy + size))
+    painter.drawLine(QPointF(cx - size, cy + size), QPointF(cx + size, cy - size))
+
+
+def role_path(role: str, radius: float) -> QPainterPath:
+    """The outline of a Raft node: a diamond for a candidate, a circle otherwise."""
+    path = QPainterPath()
+    if role == "candidate":
+        r = radius * 1.18
+        path.addPolygon(QPolygonF([QPointF(0, -r), QPointF(r, 0), QPointF(0, r),
+                                   QPointF(-r, 0), QPointF(0, -r)]))
+    else:
+        path.addEllipse(QPointF(0, 0), radius, radius)
+    return path
+
+
+def draw_countdown(painter: QPainter, centre: QPointF, radius: float, fraction: float,
+                   hex_colour: str, width: float) -> None:
+    """Paint a ring whose coloured arc shows ``fraction`` (0-1) of time left, clockwise from 12."""
+    rect = QRectF(centre.x() - radius, centre.y() - radius, 2 * radius, 2 * radius)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    painter.setPen(QPen(colour("#d9dde2"), width))
+    painter.drawEllipse(rect)
+    fraction = min(1.0, max(0.0, fraction))
+    if fraction > 0:
+        painter.setPen(QPen(colour(hex_colour), width, Qt.PenStyle.SolidLine,
+                            Qt.PenCapStyle.FlatCap))
+        painter.drawArc(rect, 90 * 16, -round(fraction * 360 * 16))
+
+
+class HostItem(QGraphicsItem):
+    """A movable, selectable host on the canvas; tells ``on_moved`` when it is dragged."""
+
+    def __init__(self, host_id: str, on_moved: Callable[[str], None]) -> None:
+        super().__init__()
+        self.host_id = host_id
+        self._on_moved = on_moved
+        self.flash = 0.0
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, True)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges, True)
+        self.setZValue(10)
+        self.setCursor(Qt.CursorShape.OpenHandCursor)
+
+    def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
+        """Report moves so links, messages and the partition follow the host."""
+        if change == QGraphicsItem.GraphicsItemChange.ItemPositionHasChanged:
+            self._on_moved(self.host_id)
+        return super().itemChange(change, value)
+
+    def set_flash(self, amount: float) -> None:
+        """Show a violation glow of strength ``amount`` (0 = none, 1 = full)."""
+        if abs(amount - self.flash) > 0.02 or (amount == 0.0) != (self.flash == 0.0):
+            self.flash = amount
+            self.update()
+
+    def _paint_flash(self, painter: QPainter, rect: QRectF) -> None:
+        if self.flash <= 0:
+            return
+        glow = colour(style.VIOLATION_COLOUR, round(80 + 150 * self.flash))
+        painter.setPen(QPen(glow, 10))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRoundedRect(rect, 18, 18)
+
+    def _paint_selection(self, painter: QPainter, rect: QRectF) -> None:
+        if self.isSelected():
+            painter.setPen(QPen(colour(SELECT_COLOUR), 3, Qt.PenStyle.DashLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(rect, 14, 14)
+
+
+class RaftNodeItem(HostItem):
+    """A Raft node: role by colour and shape, term, election timer arc, crown, crash, pause."""
+
+    def __init__(self, host_id: str, on_moved: Callable[[str], None]) -> None:
+        super().__init__(host_id, on_moved)
+        self.view = RaftView(host_id)
+        self.t = 0.0
+        self._timer_fraction: float | None = None
+
+    def set_state(self, view: RaftView, t: float) -> None:
+        """Draw ``view`` at time ``t`` (repaints only when something visible changed)."""
+        fraction = self.timer_fraction(view, t)
+        if view != self.view or fraction != self._timer_fraction:
+            self.view = view
+            self.t = t
+            self._timer_fraction = fraction
+            self.update()
+
+    @staticmethod
+    def timer_fraction(view: RaftView, t: float) -> float | None:
+        """How much of the election timeout is left (1 = just reset, 0 = fires now)."""
+        if view.crashed or view.timer_deadline is None or view.timer_armed_at is None:
+            return None
+        span = view.timer_deadline - view.timer_armed_at
+        if span <= 0:
+            return 0.0
+        return round(min(1.0, max(0.0, (view.timer_deadline - t) / span)), 3)
+
+    def boundingRect(self) -> QRectF:
+        """Room for the node, its timer ring, the crown above and the labels below."""
+        r = style.NODE_RADIUS
+        return QRectF(-r - 70, -r - 62, 2 * r + 140, 2 * r + 112)
+
+    def shape(self) -> QPainterPath:
+        """Clicks hit the node's disc and its timer ring."""
+        path = QPainterPath()
+        path.addEllipse(QPointF(0, 0), style.NODE_RADIUS + 12, style.NODE_RADIUS + 12)
+        return path
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        """Paint the node as its projected view says."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        view = self.view
+        r = style.NODE_RADIUS
+        frame = QRectF(-r - 18, -r - 18, 2 * r + 36, 2 * r + 36)
+        self._paint_flash(painter, frame)
+        self._paint_selection(painter, frame)
+        if self._timer_fraction is not None:
+            draw_countdown(painter, QPointF(0, 0), r + 11, self._timer_fraction,
+                           style.TIMER_COLOUR, 6)
+        role = view.role
+        fill = style.CRASH_COLOUR if view.crashed else style.ROLE_COLOURS.get(role, "#cccccc")
+        edge = colour("#37474f")
+        pen = QPen(edge, 3)
+        if role == "precandidate" and not view.crashed:
+            pen = QPen(colour(style.ROLE_COLOURS["candidate"]), 5, Qt.PenStyle.DashLine)
+        if role == "leader" and not view.crashed:
+            pen = QPen(colour("#1b5e20"), 5)
+        painter.setPen(pen)
+        painter.setBrush(QBrush(colour(fill)))
+        painter.drawPath(role_path(role, r))
+        if role == "leader" and not view.crashed:
+            draw_crown(painter, 0, -r - 52, 58, 36)
+        text_colour = colour("#ffffff" if role == "leader" and not view.crashed else "#111111")
+        painter.setPen(text_colour)
+        painter.setFont(font(26, bold=True))
+        painter.drawText(QRectF(-r, -r * 0.75, 2 * r, r * 0.9),
+                         Qt.AlignmentFlag.AlignCenter, view.id)
+        painter.setFont(font(18))
+        painter.drawText(QRectF(-r, r * 0.1, 2 * r, r * 0.6),
+                         Qt.AlignmentFlag.AlignCenter, f"T{view.term}")
+        if view.crashed:
+            draw_cross(painter, 0, 0, r * 0.7)
+        if view.paused:
+            draw_pause_mark(painter, r * 0.85, -r * 0.85, 17)
+        painter.setPen(colour(style.FOREGROUND))
+        painter.setFont(font(17))
+        painter.drawText(QRectF(-r - 70, r + 16, 2 * r + 140, 30),
+                         Qt.AlignmentFlag.AlignCenter, self.caption_text())
+
+    def caption_text(self) -> str:
+        """The line under the node: its role, or why it is out."""
+        view = self.view
+        if view.crashed:
+            return "crashed"
+        if view.paused:
+            return "paused"
+        return style.ROLE_NAMES.get(view.role, view.role).lower()
+
+
+class AppServerItem(HostItem):
+    """An app server: leader belief, fencing token and a lease countdown ring."""
+
+    def __init__(self, host_id: str, on_moved: Callable[[str], None]) -> None:
+        super().__init__(host_id, on_moved)
+        self.view = AppView(host_id)
+        self.t = 0.0
+        self._lease_fraction: float | None = None
+
+    def set_state(self, view: AppView, t: float) -> None:
+        """Draw ``view`` at time ``t`` (repaints only when something visible changed)."""
+        fraction = self.lease_fraction(view, t)
+        left = None if view.lease is None else view.lease.remaining(t)
+        shown = None if left is None else round(left, 1)
+        if view != self.view or fraction != self._lease_fraction or shown != self._shown_left():
+            self.view = view
+            self.t = t
+            self._lease_fraction = fraction
+            self.update()
+
+    def _shown_left(self) -> float | None:
+        lease = self.view.lease
+        if lease is None:
+            return None
+        left = lease.remaining(self.t)
+        return None if left is None else round(left, 1)
+
+    @staticmethod
+    def lease_fraction(view: AppView, t: float) -> float | None:
+        """How much of the lease's TTL is left (None without a lease)."""
+        lease = view.lease
+        if lease is None or lease.ttl <= 0:
+            return None
+        left = lease.remaining(t)
+        if left is None:
+            return None
+        return round(min(1.0, left / lease.ttl), 3)
+
+    def boundingRect(self) -> QRectF:
+        """The box plus its selection and flash frame."""
+        w, h = style.APP_WIDTH, style.APP_HEIGHT
+        return QRectF(-w / 2 - 12, -h / 2 - 12, w + 24, h + 24)
+
+    def shape(self) -> QPainterPath:
+        """Clicks hit the box."""
+        path = QPainterPath()
+        w, h = style.APP_WIDTH, style.APP_HEIGHT
+        path.addRoundedRect(QRectF(-w / 2, -h / 2, w, h), 14, 14)
+        return path
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        """Paint the app server as its projected view says."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        view = self.view
+        w, h = style.APP_WIDTH, style.APP_HEIGHT
+        box = QRectF(-w / 2, -h / 2, w, h)
+        self._paint_flash(painter, box.adjusted(-8, -8, 8, 8))
+        self._paint_selection(painter, box.adjusted(-6, -6, 6, 6))
+        leading = view.leader and not view.crashed
+        fill = style.CRASH_COLOUR if view.crashed else (
+            style.APP_LEADER_COLOUR if leading else style.APP_IDLE_COLOUR)
+        painter.setPen(QPen(colour("#3b2a5c"), 4 if leading else 2))
+        painter.setBrush(QBrush(colour(fill)))
+        painter.drawRoundedRect(box, 14, 14)
+        ring_centre = QPointF(-w / 2 + 40, 0)
+        ring_radius = 27.0
+        painter.setBrush(QBrush(colour("#ffffff")))
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.drawEllipse(ring_centre, ring_radius + 4, ring_radius + 4)
+        if self._lease_fraction is not None:
+            draw_countdown(painter, ring_centre, ring_radius, self._lease_fraction,
+                           style.LEASE_COLOUR, 7)
+            left = view.lease.remaining(self.t) if view.lease else None
+            painter.setPen(colour(style.FOREGROUND))
+            painter.setFont(font(15, bold=True))
+            painter.drawText(QRectF(ring_centre.x() - 26, -12, 52, 24),
+                             Qt.AlignmentFlag.AlignCenter,
+                             "" if left is None else f"{left:.1f}s")
+        else:
+            painter.setPen(QPen(colour("#c9c9c9"), 3, Qt.PenStyle.DotLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(ring_centre, ring_radius, ring_radius)
+            painter.setPen(colour(style.MUTED))
+            painter.setFont(font(13))
+            painter.drawText(QRectF(ring_centre.x() - 26, -10, 52, 20),
+                             Qt.AlignmentFlag.AlignCenter, "no lease")
+        text_left = -w / 2 + 78
+        text_colour = colour("#ffffff" if leading else "#1f1f1f")
+        painter.setPen(text_colour)
+        painter.setFont(font(23, bold=True))
+        painter.drawText(QRectF(text_left, -h / 2 + 6, w - 84, 32),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         view.id)
+        painter.setFont(font(16, bold=leading))
+        painter.drawText(QRectF(text_left, -h / 2 + 36, w - 84, 24),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         self.status_text())
+        painter.setFont(font(15))
+        token = "token —" if view.token is None else f"token {view.token}"
+        painter.drawText(QRectF(text_left, -h / 2 + 60, w - 84, 24),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, token)
+        if view.crashed:
+            draw_cross(painter, 0, 0, h * 0.35)
+        if view.paused:
+            draw_pause_mark(painter, w / 2 - 4, -h / 2 + 4, 16)
+
+    def status_text(self) -> str:
+        """What the server believes: leading, waiting, or out."""
+        view = self.view
+        if view.crashed:
+            return "crashed"
+        if view.paused:
+            return "paused"
+        return "★ LEADER" if view.leader else "standby"
+
+
+class ProviderItem(HostItem):
+    """The payment provider: charges accepted, rejected, doubled, and the highest token seen."""
+
+    def __init__(self, host_id: str, on_moved: Callable[[str], None], protection: str) -> None:
+        super().__init__(host_id, on_moved)
+        self.view = ProviderView(host_id)
+        self.protection = protection
+
+    def set_state(self, view: ProviderView) -> None:
+        """Draw ``view`` (repaints only when it changed)."""
+        if view != self.view:
+            self.view = view
+            self.update()
+
+    def boundingRect(self) -> QRectF:
+        """The box plus its selection and flash frame."""
+        w, h = style.PROVIDER_WIDTH, style.PROVIDER_HEIGHT
+        return QRectF(-w / 2 - 12, -h / 2 - 12, w + 24, h + 24)
+
+    def shape(self) -> QPainterPath:
+        """Clicks hit the box."""
+        path = QPainterPath()
+        w, h = style.PROVIDER_WIDTH, style.PROVIDER_HEIGHT
+        path.addRect(QRectF(-w / 2, -h / 2, w, h))
+        return path
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        """Paint the provider's ledger summary."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        view = self.view
+        w, h = style.PROVIDER_WIDTH, style.PROVIDER_HEIGHT
+        box = QRectF(-w / 2, -h / 2, w, h)
+        self._paint_flash(painter, box.adjusted(-8, -8, 8, 8))
+        self._paint_selection(painter, box.adjusted(-6, -6, 6, 6))
+        painter.setPen(QPen(colour(style.PROVIDER_EDGE), 3))
+        painter.setBrush(QBrush(colour(style.CRASH_COLOUR if view.crashed
+                                       else style.PROVIDER_COLOUR)))
+        painter.drawRoundedRect(box, 8, 8)
+        painter.setPen(colour(style.FOREGROUND))
+        painter.setFont(font(20, bold=True))
+        painter.drawText(QRectF(-w / 2, -h / 2 + 6, w, 28), Qt.AlignmentFlag.AlignCenter,
+                         "Payment provider")
+        lines = [
+            (f"charges  {view.accepted}", style.FOREGROUND),
+            (f"rejected  {view.rejected}", style.FOREGROUND),
+            (f"double  {view.duplicates}",
+             style.VIOLATION_COLOUR if view.duplicates else style.FOREGROUND),
+            ("max token  " + ("—" if view.highest_token is None else str(view.highest_token))
+             + f"   ({self.protection})", style.MUTED),
+        ]
+        for number, (text, hex_colour) in enumerate(lines):
+            painter.setPen(colour(hex_colour))
+            painter.setFont(font(16, bold=number == 2 and view.duplicates > 0))
+            painter.drawText(QRectF(-w / 2 + 14, -h / 2 + 38 + number * 26, w - 20, 26),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
+        if view.crashed:
+            draw_cross(painter, 0, 0, h * 0.3)
+        if view.paused:
+            draw_pause_mark(painter, w / 2 - 4, -h / 2 + 4, 16)
+
+
+class LinkItem(QGraphicsItem):
+    """The link between two hosts: grey when it works, red dashed where a direction is cut."""
+
+    def __init__(self, a: str, b: str) -> None:
+        super().__init__()
+        self.a, self.b = a, b
+        self.p1 = QPointF()
+        self.p2 = QPointF()
+        self.cut_ab = False
+        self.cut_ba = False
+        self.faint = False
+        self.setZValue(1)
+        self.setAcceptHoverEvents(True)
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+
+    def set_ends(self, p1: QPointF, p2: QPointF) -> None:
+        """Move the link's ends to the hosts' centres."""
+        if p1 != self.p1 or p2 != self.p2:
+            self.prepareGeometryChange()
+            self.p1, self.p2 = QPointF(p1), QPointF(p2)
+
+    def set_cuts(self, cut_ab: bool, cut_ba: bool) -> None:
+        """Show which directions (a->b, b->a) are cut."""
+        if (cut_ab, cut_ba) != (self.cut_ab, self.cut_ba):
+            self.cut_ab, self.cut_ba = cut_ab, cut_ba
+            self.update()
+
+    def boundingRect(self) -> QRectF:
+        """The segment's box, with room for the cut marks."""
+        return QRectF(self.p1, self.p2).normalized().adjusted(-22, -22, 22, 22)
+
+    def shape(self) -> QPainterPath:
+        """A band 18 units wide around the segment, so the link is easy to click."""
+        path = QPainterPath(self.p1)
+        path.lineTo(self.p2)
+        stroker = QPainterPathStroker()
+        stroker.setWidth(18)
+        return stroker.createStroke(path)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        """Paint the line and, for cut directions, a red dashed line and a bar across it."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        if not (self.cut_ab or self.cut_ba):
+            painter.setPen(QPen(colour(style.LINK_COLOUR, 140 if self.faint else 255), 3))
+            painter.drawLine(self.p1, self.p2)
+            return
+        both = self.cut_ab and self.cut_ba
+        painter.setPen(QPen(colour(style.CUT_COLOUR, 200), 3, Qt.PenStyle.DashLine))
+        painter.drawLine(self.p1, self.p2)
+        dx, dy = self.p2.x() - self.p1.x(), self.p2.y() - self.p1.y()
+        length = math.hypot(dx, dy) or 1.0
+        ux, uy = dx / length, dy / length
+        nx, ny = -uy, ux
+        painter.setPen(QPen(colour(style.CUT_COLOUR), 5, Qt.PenStyle.SolidLine,
+                            Qt.PenCapStyle.RoundCap))
+        if both:
+            mid = QPointF(self.p1.x() + dx / 2, self.p1.y() + dy / 2)
+            painter.drawLine(QPointF(mid.x() + nx * 14, mid.y() + ny * 14),
+                             QPointF(mid.x() - nx * 14, mid.y() - ny * 14))
+            return
+        # One direction: a bar in front of the host that no longer receives, with an arrow.
+        towards = 0.62 if self.cut_ab else 0.38
+        sign = 1.0 if self.cut_ab else -1.0
+        bar = QPointF(self.p1.x() + dx * towards, self.p1.y() + dy * towards)
+        painter.drawLine(QPointF(bar.x() + nx * 14, bar.y() + ny * 14),
+                         QPointF(bar.x() - nx * 14, bar.y() - ny * 14))
+        tip = QPointF(bar.x() - sign * ux * 6, bar.y() - sign * uy * 6)
+        back = QPointF(tip.x() - sign * ux * 16, tip.y() - sign * uy * 16)
+        painter.drawLine(back, tip)
+        painter.drawLine(tip, QPointF(tip.x() - sign * ux * 9 + nx * 7,
+                                      tip.y() - sign * uy * 9 + ny * 7))
+        painter.drawLine(tip, QPointF(tip.x() - sign * ux * 9 - nx * 7,
+                                      tip.y() - sign * uy * 9 - ny * 7))

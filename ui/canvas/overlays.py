@@ -1,0 +1,295 @@
+"""Canvas overlays: flying messages, partition walls, the caption banner and the legend."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from simulator.projection.world import Flight
+from ui import style
+from ui.canvas.items import draw_countdown, draw_cross, draw_crown, draw_pause_mark, role_path
+from ui.canvas.walls import Wall
+from ui.style import colour, font
+
+# Above this many messages in the air, dots lose their text labels to stay readable.
+MAX_LABELLED_FLIGHTS = 14
+
+
+class FlightsItem(QGraphicsItem):
+    """Every message in the air, drawn as a labelled dot along its link at the cursor time."""
+
+    def __init__(self, width: float, height: float,
+                 position_of: Callable[[str], QPointF | None]) -> None:
+        super().__init__()
+        self._rect = QRectF(0, 0, width, height)
+        self._position_of = position_of
+        self._flights: tuple[Flight, ...] = ()
+        self._t = 0.0
+        self._latency = 0.003
+        self.setZValue(20)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def set_flights(self, flights: tuple[Flight, ...], t: float, expected_latency: float) -> None:
+        """Show ``flights`` at ``t`` (one with no known end moves at the mean latency)."""
+        if flights == self._flights and (not flights or t == self._t):
+            return
+        self._flights = flights
+        self._t = t
+        self._latency = expected_latency
+        self.update()
+
+    def set_size(self, width: float, height: float) -> None:
+        """Cover a canvas of this size."""
+        self.prepareGeometryChange()
+        self._rect = QRectF(0, 0, width, height)
+
+    def boundingRect(self) -> QRectF:
+        """The whole canvas."""
+        return self._rect
+
+    def positions(self) -> list[tuple[Flight, QPointF]]:
+        """Each flight with its point on the canvas now (flights between unknown hosts skipped)."""
+        placed = []
+        for flight in self._flights:
+            a = self._position_of(flight.src)
+            b = self._position_of(flight.dst)
+            if a is None or b is None:
+                continue
+            s = flight.progress(self._t, self._latency)
+            placed.append((flight, QPointF(a.x() + (b.x() - a.x()) * s,
+                                           a.y() + (b.y() - a.y()) * s)))
+        return placed
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        """Paint the dots, with a short label each when there are few of them."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        placed = self.positions()
+        labelled = len(placed) <= MAX_LABELLED_FLIGHTS
+        label_font = font(14, bold=True)
+        metrics = QFontMetricsF(label_font)
+        painter.setFont(label_font)
+        r = style.MESSAGE_RADIUS
+        for flight, point in placed:
+            doomed = flight.fate == "drop"
+            fill = colour(style.message_colour(flight.type))
+            painter.setPen(QPen(colour("#263238"), 1.5))
+            painter.setBrush(QBrush(fill))
+            painter.drawEllipse(point, r, r)
+            if doomed and flight.ends is not None and self._t >= flight.ends - 1e-12:
+                draw_cross(painter, point.x(), point.y(), r)
+            if not labelled:
+                continue
+            text = flight.label
+            width = metrics.horizontalAdvance(text) + 10
+            box = QRectF(point.x() + r + 2, point.y() - 11, width, 22)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QBrush(colour("#ffffff", 215)))
+            painter.drawRoundedRect(box, 5, 5)
+            painter.setPen(colour(style.DROP_COLOUR if doomed else style.FOREGROUND))
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+
+
+class WallItem(QGraphicsItem):
+    """A partition wall across the canvas: movable, selectable, deletable."""
+
+    def __init__(self, wall: Wall, width: float, height: float,
+                 on_moved: Callable[[WallItem], None]) -> None:
+        super().__init__()
+        self.base = wall
+        self._size = (width, height)
+        self._on_moved = on_moved
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, True)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
+        self.setZValue(5)
+        self.setCursor(Qt.CursorShape.SizeAllCursor)
+        self._ends = wall.clipped(width, height)
+
+    @property
+    def wall(self) -> Wall:
+        """The wall where it is now (its drawn line moved by the item's offset)."""
+        return self.base.moved(self.pos().x(), self.pos().y())
+
+    def _path(self) -> QPainterPath:
+        (ax, ay), (bx, by) = self._ends
+        path = QPainterPath(QPointF(ax, ay))
+        path.lineTo(QPointF(bx, by))
+        return path
+
+    def boundingRect(self) -> QRectF:
+        """The drawn segment with room for its thickness."""
+        return self.shape().boundingRect().adjusted(-4, -4, 4, 4)
+
+    def shape(self) -> QPainterPath:
+        """A band 26 units wide along the wall, easy to grab."""
+        stroker = QPainterPathStroker()
+        stroker.setWidth(26)
+        return stroker.createStroke(self._path())
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        """Paint a thick brick-red line; dashed blue outline when selected."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        path = self._path()
+        if self.isSelected():
+            painter.setPen(QPen(colour("#1565c0"), 18, Qt.PenStyle.SolidLine,
+                                Qt.PenCapStyle.RoundCap))
+            painter.drawPath(path)
+        painter.setPen(QPen(colour(style.WALL_COLOUR, 210), 10, Qt.PenStyle.SolidLine,
+                            Qt.PenCapStyle.RoundCap))
+        painter.drawPath(path)
+        painter.setPen(QPen(colour("#ffffff", 200), 2, Qt.PenStyle.DashLine))
+        painter.drawPath(path)
+
+    def mouseReleaseEvent(self, event: object) -> None:
+        """After a drag, the partition follows the wall."""
+        moved = self.pos() != QPointF(0, 0)
+        super().mouseReleaseEvent(event)  # type: ignore[arg-type]
+        if moved:
+            self._on_moved(self)
+
+
+class BannerItem(QGraphicsItem):
+    """The top banner: simulated time, the current term and leader, and the preset's caption."""
+
+    def __init__(self, width: float) -> None:
+        super().__init__()
+        self._width = width
+        self.t = 0.0
+        self.summary = ""
+        self.caption = ""
+        self.setZValue(30)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def set_text(self, t: float, summary: str, caption: str) -> None:
+        """Show time ``t``, the cluster ``summary`` and the ``caption`` (may be empty)."""
+        if (round(t, 3), summary, caption) != (round(self.t, 3), self.summary, self.caption):
+            self.t, self.summary, self.caption = t, summary, caption
+            self.update()
+
+    def set_width(self, width: float) -> None:
+        """Span a canvas this wide."""
+        self.prepareGeometryChange()
+        self._width = width
+
+    def boundingRect(self) -> QRectF:
+        """A strip along the top of the canvas."""
+        return QRectF(0, 0, self._width, 120)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        """Paint the time on the left, the summary next to it, the caption below."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(colour(style.FOREGROUND))
+        painter.setFont(font(34, bold=True))
+        painter.drawText(QRectF(20, 8, 300, 48),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         f"t = {self.t:.3f} s")
+        painter.setFont(font(24))
+        painter.drawText(QRectF(330, 8, self._width - 350, 48),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.summary)
+        if not self.caption:
+            return
+        box = QRectF(20, 62, self._width - 40, 46)
+        painter.setPen(QPen(colour("#d9b64a"), 2))
+        painter.setBrush(QBrush(colour(style.CAPTION_BACKGROUND)))
+        painter.drawRoundedRect(box, 10, 10)
+        painter.setPen(colour(style.FOREGROUND))
+        painter.setFont(font(21))
+        painter.drawText(box.adjusted(14, 0, -14, 0),
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+                         | Qt.TextFlag.TextSingleLine, self.caption)
+
+
+class LegendItem(QGraphicsItem):
+    """What each shape and colour means, in the canvas's bottom-left corner."""
+
+    ROW = 34.0
+    WIDTH = 270.0
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._rows = self.rows()
+        self.setZValue(2)
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    @staticmethod
+    def rows() -> list[str]:
+        """The legend's rows, top to bottom."""
+        return ["follower", "precandidate", "candidate", "leader", "crashed", "paused", "timer",
+                "app", "lease", "message", "cut", "wall"]
+
+    def boundingRect(self) -> QRectF:
+        """The legend box."""
+        return QRectF(0, 0, self.WIDTH, 16 + self.ROW * len(self._rows))
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        """Paint one symbol and its meaning per row."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setPen(QPen(colour("#cfd4da"), 1.5))
+        painter.setBrush(QBrush(colour("#ffffff", 230)))
+        painter.drawRoundedRect(self.boundingRect(), 10, 10)
+        texts = {
+            "follower": "Follower", "precandidate": "Pre-candidate",
+            "candidate": "Candidate", "leader": "Raft leader", "crashed": "Crashed",
+            "paused": "Paused (GC)", "timer": "Election timer left",
+            "app": "App server leading", "lease": "Lease time left",
+            "message": "Message in flight", "cut": "Cut link", "wall": "Wall (partition)",
+        }
+        for number, name in enumerate(self._rows):
+            cy = 8 + self.ROW * number + self.ROW / 2
+            painter.save()
+            painter.translate(26, cy)
+            self._symbol(painter, name)
+            painter.restore()
+            painter.setPen(colour(style.FOREGROUND))
+            painter.setFont(font(16))
+            painter.drawText(QRectF(54, cy - 14, self.WIDTH - 58, 28),
+                             Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                             texts[name])
+
+    @staticmethod
+    def _symbol(painter: QPainter, name: str) -> None:
+        r = 11.0
+        if name in style.ROLE_COLOURS:
+            pen = QPen(colour("#37474f"), 2)
+            if name == "precandidate":
+                pen = QPen(colour(style.ROLE_COLOURS["candidate"]), 2.5, Qt.PenStyle.DashLine)
+            painter.setPen(pen)
+            painter.setBrush(QBrush(colour(style.ROLE_COLOURS[name])))
+            painter.drawPath(role_path(name, r))
+            if name == "leader":
+                draw_crown(painter, 0, -r - 9, 16, 10)
+        elif name == "crashed":
+            painter.setPen(QPen(colour("#37474f"), 2))
+            painter.setBrush(QBrush(colour(style.CRASH_COLOUR)))
+            painter.drawEllipse(QPointF(0, 0), r, r)
+            draw_cross(painter, 0, 0, 6)
+        elif name == "paused":
+            draw_pause_mark(painter, 0, 0, 11)
+        elif name == "timer":
+            draw_countdown(painter, QPointF(0, 0), 10, 0.65, style.TIMER_COLOUR, 4)
+        elif name == "app":
+            painter.setPen(QPen(colour("#3b2a5c"), 2))
+            painter.setBrush(QBrush(colour(style.APP_LEADER_COLOUR)))
+            painter.drawRoundedRect(QRectF(-15, -10, 30, 20), 5, 5)
+        elif name == "lease":
+            draw_countdown(painter, QPointF(0, 0), 10, 0.7, style.LEASE_COLOUR, 4)
+        elif name == "message":
+            painter.setPen(QPen(colour("#263238"), 1.5))
+            painter.setBrush(QBrush(colour(style.MESSAGE_COLOURS["AppendEntries"])))
+            painter.drawEllipse(QPointF(0, 0), 7, 7)
+        elif name == "cut":
+            painter.setPen(QPen(colour(style.CUT_COLOUR), 3, Qt.PenStyle.DashLine))
+            painter.drawLine(QPointF(-16, 0), QPointF(16, 0))
+            painter.setPen(QPen(colour(style.CUT_COLOUR), 4))
+            painter.drawLine(QPointF(0, -8), QPointF(0, 8))
+        elif name == "wall":
+            painter.setPen(QPen(colour(style.WALL_COLOUR, 210), 7, Qt.PenStyle.SolidLine,
+                                Qt.PenCapStyle.RoundCap))
+            painter.drawLine(QPointF(-12, 12), QPointF(12, -12))
+

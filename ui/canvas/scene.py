@@ -1,0 +1,295 @@
+"""The cluster canvas's scene: an id -> item map drawn from the runner's World, plus walls.
+
+The scene takes the runner (the model) in its constructor. Each frame it moves every item to the
+projected state; it never reads the simulation. Walls and clicked links turn into actions on the
+runner (partition, cut, heal), which the simulation applies at the cursor time and traces.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterable
+
+from PySide6.QtCore import QPointF, QRectF, Signal
+from PySide6.QtGui import QBrush
+from PySide6.QtWidgets import QGraphicsScene
+
+from simulator.projection import World
+from simulator.projection.fold import PROVIDER_ID, natural_key
+from ui import style
+from ui.canvas.items import AppServerItem, HostItem, LinkItem, ProviderItem, RaftNodeItem
+from ui.canvas.layout import SCENE_HEIGHT, default_positions, scene_width
+from ui.canvas.overlays import BannerItem, FlightsItem, LegendItem, WallItem
+from ui.canvas.walls import Wall, partition_groups
+from ui.runner import SimRunner
+from ui.style import colour
+
+# Violations glow on the hosts they name for this many simulated seconds.
+FLASH_SECONDS = 2.0
+
+
+def link_key(a: str, b: str) -> tuple[str, str]:
+    """The undirected link's key: its two ends in natural order."""
+    return (a, b) if natural_key(a) <= natural_key(b) else (b, a)
+
+
+class ClusterScene(QGraphicsScene):
+    """Hosts, links, messages, walls, banner and legend of the running session."""
+
+    selection_moved = Signal(str)
+    """The selected host changed (its id, or "" when nothing is selected)."""
+
+    def __init__(self, runner: SimRunner) -> None:
+        super().__init__()
+        self.runner = runner
+        self.hosts: dict[str, HostItem] = {}
+        self.links: dict[tuple[str, str], LinkItem] = {}
+        self.walls: list[WallItem] = []
+        self.manual_cuts: set[tuple[str, str]] = set()
+        self._applied_groups: list[list[str]] | None = None
+        self._moved_hosts: set[str] = set()
+        self.setBackgroundBrush(QBrush(colour(style.BACKGROUND)))
+        self.banner = BannerItem(1.0)
+        self.legend = LegendItem()
+        self.flights = FlightsItem(1.0, 1.0, self.position_of)
+        self.addItem(self.banner)
+        self.addItem(self.legend)
+        self.addItem(self.flights)
+        self.selectionChanged.connect(self._on_selection)
+        runner.frame.connect(self.show_world)
+        runner.session_replaced.connect(self._on_session_replaced)
+        self.build()
+        self.show_world(runner.world)
+
+    # --- building --------------------------------------------------------------------------
+
+    def build(self) -> None:
+        """(Re)create the host and link items for the session's scenario."""
+        for item in [*self.hosts.values(), *self.links.values()]:
+            self.removeItem(item)
+        self.hosts.clear()
+        self.links.clear()
+        scenario = self.runner.session.scenario
+        raft_ids = scenario.raft.node_ids
+        app_ids = scenario.app_ids
+        provider = PROVIDER_ID if scenario.apps.servers else None
+        width = scene_width(len(app_ids))
+        self.setSceneRect(QRectF(0, 0, width, SCENE_HEIGHT))
+        self.banner.set_width(width)
+        self.flights.set_size(width, SCENE_HEIGHT)
+        legend_height = self.legend.boundingRect().height()
+        self.legend.setPos(12, SCENE_HEIGHT - legend_height - 12)
+        positions = default_positions(raft_ids, app_ids, provider)
+        for node in raft_ids:
+            self._add_host(RaftNodeItem(node, self._host_moved), positions[node])
+        for server in app_ids:
+            self._add_host(AppServerItem(server, self._host_moved), positions[server])
+        if provider is not None:
+            item = ProviderItem(provider, self._host_moved, scenario.apps.provider.protection)
+            self._add_host(item, positions[provider])
+        for number, a in enumerate(raft_ids):
+            for b in raft_ids[number + 1:]:
+                self._add_link(a, b)
+        if provider is not None:
+            for server in app_ids:
+                self._add_link(server, provider)
+        self._applied_groups = None
+
+    def _add_host(self, item: HostItem, position: tuple[float, float]) -> None:
+        self.hosts[item.host_id] = item
+        self.addItem(item)
+        item.setPos(QPointF(*position))
+
+    def _add_link(self, a: str, b: str, faint: bool = False) -> LinkItem:
+        key = link_key(a, b)
+        link = LinkItem(*key)
+        link.faint = faint
+        self.links[key] = link
+        self.addItem(link)
+        link.set_ends(self.hosts[key[0]].pos(), self.hosts[key[1]].pos())
+        return link
+
+    def _on_session_replaced(self) -> None:
+        scenario = self.runner.session.scenario
+        expected = set(scenario.all_node_ids)
+        if set(self.hosts) != expected:
+            for wall in self.walls:
+                self.removeItem(wall)
+            self.walls.clear()
+            self.manual_cuts.clear()
+            self.build()
+        self._applied_groups = None
+
+    # --- drawing ---------------------------------------------------------------------------
+
+    def position_of(self, host: str) -> QPointF | None:
+        """Where host ``host`` is drawn, or None for a host the canvas does not show."""
+        item = self.hosts.get(host)
+        return None if item is None else item.pos()
+
+    def show_world(self, world: World) -> None:
+        """Move every item to the state ``world`` describes."""
+        t = world.t
+        for view in world.raft:
+            item = self.hosts.get(view.id)
+            if isinstance(item, RaftNodeItem):
+                item.set_state(view, t)
+        for app in world.apps:
+            item = self.hosts.get(app.id)
+            if isinstance(item, AppServerItem):
+                item.set_state(app, t)
+        if world.provider is not None:
+            item = self.hosts.get(world.provider.id)
+            if isinstance(item, ProviderItem):
+                item.set_state(world.provider)
+        self._ensure_links(world)
+        cuts = world.cuts
+        for (a, b), link in self.links.items():
+            link.set_cuts((a, b) in cuts, (b, a) in cuts)
+        self.flights.set_flights(world.flights, t, self.runner.session.expected_latency)
+        self._flash(world)
+        self.banner.set_text(t, summary_text(world), caption_text(world))
+
+    def _ensure_links(self, world: World) -> None:
+        pairs: Iterable[tuple[str, str]] = [
+            *((f.src, f.dst) for f in world.flights), *world.cuts]
+        for a, b in pairs:
+            if a != b and link_key(a, b) not in self.links and a in self.hosts and b in self.hosts:
+                self._add_link(a, b, faint=True)
+
+    def _flash(self, world: World) -> None:
+        strength: dict[str, float] = {}
+        for violation in world.recent_violations(FLASH_SECONDS):
+            age = max(0.0, world.t - violation.t)
+            amount = (1.0 - age / FLASH_SECONDS) * (0.6 + 0.4 * abs(math.cos(age * 6.0)))
+            for host in self.hosts:
+                if re.search(rf"\b{re.escape(host)}\b", violation.detail):
+                    strength[host] = max(strength.get(host, 0.0), amount)
+        for host, item in self.hosts.items():
+            item.set_flash(strength.get(host, 0.0))
+
+    # --- hosts moving ----------------------------------------------------------------------
+
+    def _host_moved(self, host: str) -> None:
+        self._moved_hosts.add(host)
+        for (a, b), link in self.links.items():
+            if host in (a, b):
+                link.set_ends(self.hosts[a].pos(), self.hosts[b].pos())
+        self.flights.update()
+
+    def finish_drag(self) -> None:
+        """A drag ended: if hosts crossed a wall, the partition follows."""
+        if self._moved_hosts:
+            self._moved_hosts.clear()
+            if self.walls:
+                self.apply_walls()
+
+    def host_positions(self) -> dict[str, tuple[float, float]]:
+        """Every host's current position on the canvas."""
+        return {host: (item.pos().x(), item.pos().y()) for host, item in self.hosts.items()}
+
+    def selected_host(self) -> str | None:
+        """The id of the selected host, if one is selected."""
+        for item in self.selectedItems():
+            if isinstance(item, HostItem):
+                return item.host_id
+        return None
+
+    def select_host(self, host: str) -> None:
+        """Make ``host`` the only selected item."""
+        self.clearSelection()
+        item = self.hosts.get(host)
+        if item is not None:
+            item.setSelected(True)
+
+    def _on_selection(self) -> None:
+        self.selection_moved.emit(self.selected_host() or "")
+
+    # --- walls and links -------------------------------------------------------------------
+
+    def add_wall(self, wall: Wall) -> WallItem:
+        """Put up ``wall`` and partition the network along it."""
+        rect = self.sceneRect()
+        item = WallItem(wall, rect.width(), rect.height(), self._wall_moved)
+        self.walls.append(item)
+        self.addItem(item)
+        self.apply_walls()
+        return item
+
+    def _wall_moved(self, item: WallItem) -> None:
+        self.apply_walls()
+
+    def delete_selected_walls(self) -> int:
+        """Remove the selected walls (the partition follows); return how many were removed."""
+        chosen = [item for item in self.walls if item.isSelected()]
+        for item in chosen:
+            self.walls.remove(item)
+            self.removeItem(item)
+        if chosen:
+            self.apply_walls()
+        return len(chosen)
+
+    def wall_groups(self) -> list[list[str]]:
+        """The partition groups the walls induce on the hosts where they are drawn now."""
+        return partition_groups(self.host_positions(), [item.wall for item in self.walls])
+
+    def apply_walls(self) -> bool:
+        """Partition the simulation by the walls (then re-apply the links cut by clicking)."""
+        groups = self.wall_groups()
+        if groups == self._applied_groups:
+            return True
+        if not self.runner.act("partition", groups):
+            return False
+        self._applied_groups = groups
+        for src, dst in sorted(self.manual_cuts):
+            self.runner.act("cut", src, dst, both_ways=False)
+        return True
+
+    def toggle_link(self, link: LinkItem, one_way_towards: str | None = None) -> bool:
+        """Cut a working link or heal a cut one; ``one_way_towards`` limits it to messages
+        travelling into that host."""
+        a, b = link.a, link.b
+        world = self.runner.world
+        if one_way_towards is None:
+            directions = [(a, b), (b, a)]
+        else:
+            src = b if one_way_towards == a else a
+            directions = [(src, one_way_towards)]
+        if any(world.is_cut(src, dst) for src, dst in directions):
+            for src, dst in directions:
+                self.manual_cuts.discard((src, dst))
+            src, dst = directions[0]
+            return self.runner.act("heal_link", src, dst, both_ways=len(directions) == 2)
+        for direction in directions:
+            self.manual_cuts.add(direction)
+        src, dst = directions[0]
+        return self.runner.act("cut", src, dst, both_ways=len(directions) == 2)
+
+    def heal_all(self) -> bool:
+        """Take down every wall and heal every cut link."""
+        for item in self.walls:
+            self.removeItem(item)
+        self.walls.clear()
+        self.manual_cuts.clear()
+        self._applied_groups = None
+        return self.runner.act("heal_all")
+
+
+def summary_text(world: World) -> str:
+    """One line for the banner: term, Raft leader and the acting app leader."""
+    leader = world.leader
+    parts = [f"term {world.term}",
+             f"Raft leader {leader.id}" if leader is not None else "no Raft leader"]
+    acting = [app for app in world.apps if app.leader and not app.crashed]
+    if acting:
+        parts.append("app leader " + ", ".join(
+            app.id + ("" if app.token is None else f" (token {app.token})") for app in acting))
+    elif world.apps:
+        parts.append("no app leader")
+    return "   ·   ".join(parts)
+
+
+def caption_text(world: World) -> str:
+    """The banner's caption: the latest preset caption or pause point question."""
+    return world.caption.text if world.caption is not None else ""

@@ -1,0 +1,424 @@
+"""The live window: canvas in the middle, timeline below, inspector and narration at the side.
+
+Every panel draws the runner's World (the trace projected at the cursor). The toolbar and menus
+drive the runner; node actions apply to the selected host. Errors open a dialog and the session
+stays. Layout, last preset and speed persist in QSettings.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QDoubleSpinBox,
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMenu,
+    QMessageBox,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from simulator.config import Scenario
+from simulator.projection import World
+from ui import settings as prefs
+from ui import style
+from ui.canvas.scene import ClusterScene
+from ui.canvas.view import CanvasView
+from ui.controls import SeekBar, SpeedControl, speed_text
+from ui.inspector import InspectorWidget
+from ui.narration import NarrationWidget
+from ui.node_actions import ACTIONS, NodeAction, host_kind
+from ui.runner import DEFAULT_SPEED, SimRunner
+from ui.session import Session
+
+DEFAULT_SIZE = (1600, 1000)
+DEFAULT_PAUSE_SECONDS = 5.0
+
+
+class MainWindow(QMainWindow):
+    """The leadersim window for one session (replaced in place when a preset is opened)."""
+
+    def __init__(self, session: Session, speed: float | None = None,
+                 remember: bool = True) -> None:
+        super().__init__()
+        self._remember = remember
+        store = prefs.settings()
+        if speed is None:
+            speed = prefs.read_float(store, prefs.SPEED, DEFAULT_SPEED) if remember \
+                else DEFAULT_SPEED
+        self.runner = SimRunner(session, speed=speed, parent=self)
+        self.error_box: QMessageBox | None = None
+        self.setWindowTitle(self._title())
+        self.resize(*DEFAULT_SIZE)
+        self.setFont(style.font(15))
+
+        self.scene = ClusterScene(self.runner)
+        self.canvas = CanvasView(self.scene)
+        self.canvas.menu_builder = self.fill_host_menu
+        self.setCentralWidget(self.canvas)
+
+        self.seek_bar = SeekBar()
+        self.seek_bar.seek_requested.connect(self._seek_from_slider)
+        self.timeline = self._make_timeline()
+        bottom = QWidget()
+        bottom_layout = QVBoxLayout(bottom)
+        bottom_layout.setContentsMargins(0, 0, 0, 0)
+        bottom_layout.setSpacing(0)
+        bottom_layout.addWidget(self.seek_bar)
+        if self.timeline is not None:
+            bottom_layout.addWidget(self.timeline, 1)
+        self.timeline_dock = self._dock("Timeline", "timeline", bottom,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea)
+
+        self.inspector = InspectorWidget(self.runner, self.scene)
+        self.inspector_dock = self._dock("Inspector", "inspector", self.inspector,
+                                         Qt.DockWidgetArea.RightDockWidgetArea)
+        self.narration = NarrationWidget(self.runner)
+        self.narration_dock = self._dock("Narration", "narration", self.narration,
+                                         Qt.DockWidgetArea.RightDockWidgetArea)
+        self.resizeDocks([self.inspector_dock, self.narration_dock], [420, 420],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.inspector_dock, self.narration_dock], [380, 420],
+                         Qt.Orientation.Vertical)
+        self.resizeDocks([self.timeline_dock], [330 if self.timeline else 50],
+                         Qt.Orientation.Vertical)
+
+        self.pause_seconds = QDoubleSpinBox()
+        self.pause_seconds.setRange(0.1, 600.0)
+        self.pause_seconds.setSuffix(" s")
+        self.pause_seconds.setDecimals(1)
+        self.pause_seconds.setValue(prefs.read_float(store, prefs.PAUSE_SECONDS,
+                                                     DEFAULT_PAUSE_SECONDS))
+        self.pause_seconds.setToolTip("How long a process pause (GC) lasts")
+        self.speed_control = SpeedControl(self.runner.speed)
+        self.speed_control.speed_chosen.connect(self.runner.set_speed)
+        self.actions_by_key: dict[str, QAction] = {}
+        self._build_actions()
+        self._build_toolbar()
+        self._build_menus()
+
+        self.time_label = QLabel()
+        self.speed_label = QLabel()
+        self.seed_label = QLabel()
+        for label in (self.time_label, self.speed_label, self.seed_label):
+            label.setFont(style.font(16))
+            self.statusBar().addPermanentWidget(label)
+
+        self.runner.frame.connect(self._on_frame)
+        self.runner.state_changed.connect(self._on_state)
+        self.runner.session_replaced.connect(self._on_session_replaced)
+        self.runner.error.connect(self.show_error)
+        self.runner.pause_point.connect(self._on_pause_point)
+        if remember:
+            self._restore_layout()
+            store.setValue(prefs.LAST_PRESET, session.preset_path or session.scenario.name)
+        self._on_state()
+        self.runner.refresh()
+
+    # --- building --------------------------------------------------------------------------
+
+    def _dock(self, title: str, name: str, widget: QWidget,
+              area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        dock.setFeatures(QDockWidget.DockWidgetFeature.DockWidgetMovable
+                         | QDockWidget.DockWidgetFeature.DockWidgetFloatable
+                         | QDockWidget.DockWidgetFeature.DockWidgetClosable)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _make_timeline(self) -> QWidget | None:
+        try:
+            from ui.timeline import TimelineWidget
+            from ui.timeline.model import TimelineModel
+        except ImportError:
+            return None
+        session = self.runner.session
+        widget = TimelineWidget(TimelineModel.from_scenario(session.scenario))
+        widget.append_events(session.trace.events)
+        widget.seek_requested.connect(self._seek_from_timeline)
+        self._timeline_fed = len(session.trace.events)
+        return widget
+
+    def _action(self, key: str, text: str, shortcut: str | QKeySequence.StandardKey | None,
+                handler: Callable[[], object], tip: str = "") -> QAction:
+        action = QAction(text, self)
+        if shortcut is not None:
+            action.setShortcut(QKeySequence(shortcut))
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        action.setToolTip(f"{tip or text} ({action.shortcut().toString()})"
+                          if shortcut is not None else tip or text)
+        action.triggered.connect(lambda _checked=False: handler())
+        self.addAction(action)
+        self.actions_by_key[key] = action
+        return action
+
+    def _build_actions(self) -> None:
+        runner = self.runner
+        self._action("play", "Play", "Space", runner.toggle, "Play or pause")
+        self._action("step", "Step", ".", runner.step, "Go to the next event")
+        self._action("start", "Start", "Home", runner.to_start, "Go to time 0")
+        self._action("end", "End", "End", runner.to_end, "Go to the latest simulated time")
+        self._action("faster", "Faster", "]", lambda: self._scale_speed(2.0), "Double the speed")
+        self._action("slower", "Slower", "[", lambda: self._scale_speed(0.5), "Halve the speed")
+        self._action("heal", "Heal all", "H", self.scene.heal_all,
+                     "Remove every wall and heal every cut link")
+        self._action("restart-run", "Restart the run", "Ctrl+R", self.restart_run,
+                     "Start the scenario again from time 0")
+        self._action("open", "Open preset…", QKeySequence.StandardKey.Open, self.open_preset_dialog)
+        self._action("screenshot", "Save window picture…", "Ctrl+Shift+S",
+                     self.save_picture_dialog)
+        self._action("fullscreen", "Full screen", "F11", self._toggle_fullscreen)
+        self._action("quit", "Quit", QKeySequence.StandardKey.Quit, self.close)
+        for node_action in ACTIONS:
+            self._action(f"node-{node_action.key}", self._node_text(node_action),
+                         node_action.shortcut,
+                         lambda chosen=node_action: self.act_on_selected(chosen))
+
+    def _build_toolbar(self) -> None:
+        bar = QToolBar("Time")
+        bar.setObjectName("time-toolbar")
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        bar.setFont(style.font(16, bold=True))
+        for key in ("start", "play", "step", "end"):
+            bar.addAction(self.actions_by_key[key])
+        bar.addSeparator()
+        bar.addWidget(self.speed_control)
+        bar.addSeparator()
+        bar.addAction(self.actions_by_key["heal"])
+        bar.addSeparator()
+        bar.addWidget(QLabel(" GC pause "))
+        bar.addWidget(self.pause_seconds)
+        self.addToolBar(bar)
+        self.toolbar = bar
+
+    def _build_menus(self) -> None:
+        menus = self.menuBar()
+        file_menu = menus.addMenu("&File")
+        file_menu.addAction(self.actions_by_key["open"])
+        presets = file_menu.addMenu("Shipped presets")
+        self._fill_presets_menu(presets)
+        file_menu.addAction(self.actions_by_key["restart-run"])
+        file_menu.addAction(self.actions_by_key["screenshot"])
+        file_menu.addSeparator()
+        file_menu.addAction(self.actions_by_key["quit"])
+        sim_menu = menus.addMenu("&Simulation")
+        for key in ("play", "step", "start", "end", "faster", "slower"):
+            sim_menu.addAction(self.actions_by_key[key])
+        sim_menu.addSeparator()
+        sim_menu.addAction(self.actions_by_key["heal"])
+        node_menu = menus.addMenu("&Node")
+        for node_action in ACTIONS:
+            node_menu.addAction(self.actions_by_key[f"node-{node_action.key}"])
+        view_menu = menus.addMenu("&View")
+        for dock in (self.timeline_dock, self.inspector_dock, self.narration_dock):
+            view_menu.addAction(dock.toggleViewAction())
+        view_menu.addAction(self.actions_by_key["fullscreen"])
+        help_menu = menus.addMenu("&Help")
+        help_menu.addAction("How to use the canvas", self._show_help)
+
+    def _fill_presets_menu(self, menu: QMenu) -> None:
+        try:
+            from simulator.presets.catalog import list_presets
+            infos = list_presets()
+        except Exception:  # noqa: BLE001 - a broken catalog must not stop the window
+            infos = []
+        for info in infos:
+            if info.valid:
+                entry = menu.addAction(f"{info.name} — {info.title}")
+                entry.setToolTip(info.description)
+                entry.triggered.connect(lambda _c=False, p=info.path: self.open_preset(p))
+        if not infos:
+            menu.setEnabled(False)
+
+    @staticmethod
+    def _node_text(node_action: NodeAction) -> str:
+        return node_action.text.replace("{duration:g} s", "N s")
+
+    # --- acting ----------------------------------------------------------------------------
+
+    def fill_host_menu(self, host: str, menu: QMenu) -> None:
+        """Put the actions that apply to ``host`` in its context menu."""
+        kind = host_kind(self.runner.world, host)
+        menu.setFont(style.font(16))
+        title = menu.addAction(host)
+        title.setEnabled(False)
+        menu.addSeparator()
+        duration = self.pause_seconds.value()
+        for node_action in ACTIONS:
+            if not node_action.applies_to(kind):
+                continue
+            entry = menu.addAction(node_action.text.format(duration=duration))
+            entry.setShortcut(QKeySequence(node_action.shortcut))
+            entry.triggered.connect(
+                lambda _c=False, a=node_action, h=host: self.act_on(a, h))
+
+    def act_on(self, node_action: NodeAction, host: str) -> bool:
+        """Perform ``node_action`` on ``host`` at the cursor."""
+        kind = host_kind(self.runner.world, host)
+        if not node_action.applies_to(kind):
+            self.statusBar().showMessage(f"{node_action.key} does not apply to {host}", 4000)
+            return False
+        return node_action.perform(self.runner, host, self.pause_seconds.value())
+
+    def act_on_selected(self, node_action: NodeAction) -> bool:
+        """Perform ``node_action`` on the selected host (a hint when none is selected)."""
+        host = self.scene.selected_host()
+        if host is None:
+            self.statusBar().showMessage("Select a node first (click it on the canvas)", 4000)
+            return False
+        return self.act_on(node_action, host)
+
+    def _scale_speed(self, factor: float) -> None:
+        self.runner.set_speed(self.runner.speed * factor)
+
+    def _seek_from_slider(self, t: float) -> None:
+        self.runner.pause()
+        self.runner.seek(t)
+
+    def _seek_from_timeline(self, t: float) -> None:
+        self.runner.pause()
+        self.runner.seek(t)
+
+    def _toggle_fullscreen(self) -> None:
+        if self.isFullScreen():
+            self.showNormal()
+        else:
+            self.showFullScreen()
+
+    # --- sessions --------------------------------------------------------------------------
+
+    def open_preset_dialog(self) -> None:
+        """Ask for a preset file and open it."""
+        path, _ = QFileDialog.getOpenFileName(self, "Open preset", "", "Presets (*.toml)")
+        if path:
+            self.open_preset(Path(path))
+
+    def open_preset(self, path: Path) -> bool:
+        """Load the preset at ``path`` and show it from time 0 (a dialog on errors)."""
+        try:
+            from simulator.presets.loader import load_scenario
+            scenario = load_scenario(path)
+        except Exception as error:  # noqa: BLE001 - PresetError or OSError: shown in a dialog
+            self.show_error(str(error))
+            return False
+        return self.open_scenario(scenario, str(path))
+
+    def open_scenario(self, scenario: Scenario, preset_path: str | None = None) -> bool:
+        """Replace the session with a new run of ``scenario``."""
+        try:
+            session = Session(scenario, preset_path=preset_path)
+        except Exception as error:  # noqa: BLE001
+            self.show_error(f"Could not start {scenario.name}: {error}")
+            return False
+        self.runner.replace_session(session)
+        if self._remember:
+            prefs.settings().setValue(prefs.LAST_PRESET, preset_path or scenario.name)
+        return True
+
+    def restart_run(self) -> None:
+        """Run the same scenario again from time 0."""
+        session = self.runner.session
+        self.open_scenario(session.scenario, session.preset_path)
+
+    def save_picture_dialog(self) -> None:
+        """Ask where to save a picture of the window, and save it."""
+        path, _ = QFileDialog.getSaveFileName(self, "Save window picture", "leadersim.png",
+                                              "PNG (*.png)")
+        if path:
+            self.save_picture(Path(path))
+
+    def save_picture(self, path: Path) -> bool:
+        """Save the whole window as a PNG (a dialog when it cannot be written)."""
+        if not self.grab().save(str(path)):
+            self.show_error(f"Could not write the picture {path}: check the folder exists "
+                            "and is writable, and the name ends in .png")
+            return False
+        return True
+
+    # --- reacting --------------------------------------------------------------------------
+
+    def _on_frame(self, world: World) -> None:
+        runner = self.runner
+        span = max(runner.end_time, runner.session.scenario.duration)
+        self.seek_bar.show_time(world.t, span)
+        self.time_label.setText(f"t = {world.t:.3f} s")
+        if self.timeline is not None:
+            events = runner.session.trace.events
+            if len(events) > self._timeline_fed:
+                self.timeline.append_events(events[self._timeline_fed:])  # type: ignore[attr-defined]
+                self._timeline_fed = len(events)
+            self.timeline.set_cursor(world.t)  # type: ignore[attr-defined]
+
+    def _on_state(self) -> None:
+        runner = self.runner
+        self.actions_by_key["play"].setText("Pause" if runner.playing else "Play")
+        self.speed_control.show_speed(runner.speed)
+        self.speed_label.setText(f"speed {speed_text(runner.speed)}")
+        session = runner.session
+        forks = f"  ·  forked {session.forks}×" if session.forks else ""
+        self.seed_label.setText(f"seed {session.seed}  ·  {session.scenario.name}{forks}")
+        self.setWindowTitle(self._title())
+
+    def _on_session_replaced(self) -> None:
+        if self.timeline is not None:
+            session = self.runner.session
+            self.timeline.reset(session.trace.events, session.scenario)  # type: ignore[attr-defined]
+            self._timeline_fed = len(session.trace.events)
+
+    def _on_pause_point(self, question: str) -> None:
+        self.statusBar().showMessage(f"Paused: {question}", 10000)
+
+    def show_error(self, message: str) -> None:
+        """Show ``message`` in a dialog; the session stays as it was."""
+        box = QMessageBox(QMessageBox.Icon.Warning, "leadersim", message,
+                          QMessageBox.StandardButton.Ok, self)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        self.error_box = box
+        box.open()
+
+    def _show_help(self) -> None:
+        QMessageBox.information(self, "How to use the canvas", (
+            "Draw a line across the canvas: a wall that partitions the network.\n"
+            "Drag a node across a wall to move it to the other side.\n"
+            "Drag a wall to move it; select it and press Delete to remove it.\n"
+            "Click a link to cut or heal it; Shift-click cuts only the direction into the "
+            "nearer node.\n"
+            "Right-click a node: crash, restart, pause, force a timeout, skew its clock.\n"
+            "Space plays or pauses; . steps to the next event; [ and ] change the speed.\n"
+            "Acting while looking at the past starts a new future from there (a fork)."))
+
+    def _title(self) -> str:
+        scenario = self.runner.session.scenario
+        return f"leadersim — {scenario.title}"
+
+    # --- persistence -----------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        store = prefs.settings()
+        geometry = store.value(prefs.GEOMETRY)
+        state = store.value(prefs.STATE)
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """Remember the layout, speed and pause length; stop the timer."""
+        self.runner.pause()
+        if self._remember:
+            store = prefs.settings()
+            store.setValue(prefs.GEOMETRY, self.saveGeometry())
+            store.setValue(prefs.STATE, self.saveState())
+            store.setValue(prefs.SPEED, self.runner.speed)
+            store.setValue(prefs.PAUSE_SECONDS, self.pause_seconds.value())
+            store.sync()
+        super().closeEvent(event)

@@ -1,0 +1,235 @@
+"""SimRunner: the thin Qt adapter between the session and the views (DESIGN.md principle 8).
+
+One QTimer; each tick moves the cursor by the real time elapsed times the speed, runs the
+simulation forward when the cursor passes the end of the recorded trace, and emits one
+coalesced ``frame`` signal with the projected World. Seeking back only moves the cursor (the
+world is re-projected from the trace); acting while the cursor is in the past forks the run there.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from typing import Any
+
+from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
+
+from simulator.projection import World
+from ui.session import Session
+
+MIN_SPEED = 0.01
+MAX_SPEED = 100.0
+DEFAULT_SPEED = 0.1
+FRAME_MS = 16
+# A frame never advances more than this many frame periods (after a stall or a breakpoint).
+MAX_FRAME_CATCH_UP = 4
+STEP_LIMIT = 100_000
+EPSILON = 1e-9
+
+
+def clamp_speed(speed: float) -> float:
+    """``speed`` limited to the 0.01x-100x range (non-finite values become the default)."""
+    if not math.isfinite(speed):
+        return DEFAULT_SPEED
+    return min(MAX_SPEED, max(MIN_SPEED, speed))
+
+
+class SimRunner(QObject):
+    """Owns the cursor, the play state and the speed; advances and forks the session."""
+
+    frame = Signal(object)
+    """A World to draw (emitted at most once per timer tick)."""
+    state_changed = Signal()
+    """Playing, speed or the session changed (toolbars, status bar)."""
+    session_replaced = Signal()
+    """The simulation was forked or restarted: views reload the trace."""
+    error = Signal(str)
+    """Something the user asked for failed; the message says what."""
+    pause_point = Signal(str)
+    """Playback stopped at a preset's pause point with this question."""
+
+    def __init__(self, session: Session, speed: float = DEFAULT_SPEED,
+                 frame_ms: int = FRAME_MS, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.cursor = 0.0
+        self._speed = clamp_speed(speed)
+        self.frame_ms = frame_ms
+        self._timer = QTimer(self)
+        self._timer.setInterval(frame_ms)
+        self._timer.timeout.connect(self._tick)
+        self._clock = QElapsedTimer()
+        self.world: World = session.world_at(0.0)
+        self.stop_at_end = True
+
+    # --- state -----------------------------------------------------------------------------
+
+    @property
+    def playing(self) -> bool:
+        """True while the timer advances the cursor."""
+        return self._timer.isActive()
+
+    @property
+    def speed(self) -> float:
+        """Simulated seconds per real second."""
+        return self._speed
+
+    def set_speed(self, speed: float) -> None:
+        """Change the speed (clamped to 0.01x-100x)."""
+        speed = clamp_speed(speed)
+        if speed != self._speed:
+            self._speed = speed
+            self.state_changed.emit()
+
+    @property
+    def end_time(self) -> float:
+        """The latest time that has been simulated."""
+        return max(self.session.now, self.session.trace.end_time)
+
+    @property
+    def in_past(self) -> bool:
+        """True when the cursor is before the end of the simulated run."""
+        return self.cursor < self.session.now - EPSILON
+
+    # --- playing ---------------------------------------------------------------------------
+
+    def play(self) -> None:
+        """Start advancing the cursor in real time times the speed."""
+        if not self.playing:
+            self._clock.start()
+            self._timer.start()
+            self.state_changed.emit()
+
+    def pause(self) -> None:
+        """Stop advancing."""
+        if self.playing:
+            self._timer.stop()
+            self.state_changed.emit()
+
+    def toggle(self) -> None:
+        """Play when paused, pause when playing."""
+        if self.playing:
+            self.pause()
+        else:
+            self.play()
+
+    def _tick(self) -> None:
+        elapsed = self._clock.restart() / 1000.0
+        frame = self.frame_ms / 1000.0
+        real = min(max(elapsed, 0.0), frame * MAX_FRAME_CATCH_UP)
+        self.advance(real * self._speed)
+
+    def advance(self, dt: float) -> None:
+        """Move the cursor forward by ``dt`` simulated seconds, stopping at pause points."""
+        start = self.cursor
+        target = start + max(0.0, dt)
+        stop_question: str | None = None
+        for pause in self.session.scenario.pauses:
+            if start < pause.at <= target:
+                target, stop_question = pause.at, pause.question
+                break
+        duration = self.session.scenario.duration
+        reached_end = self.stop_at_end and start < duration <= target
+        if reached_end:
+            target = duration
+        if not self._run_to(target):
+            return
+        self.cursor = target
+        self._emit_frame()
+        if stop_question is not None:
+            self.pause()
+            self.pause_point.emit(stop_question)
+        elif reached_end:
+            self.pause()
+
+    def _run_to(self, t: float) -> bool:
+        if t <= self.session.now:
+            return True
+        try:
+            self.session.simulation.run_until(t)
+        except Exception as exc:  # noqa: BLE001 - any model failure becomes a dialog
+            self.pause()
+            self.error.emit(f"The simulation stopped at t = {self.session.now:.3f} s: {exc}")
+            return False
+        return True
+
+    def step(self) -> None:
+        """Move the cursor to the next event after it (running the simulation if needed)."""
+        self.pause()
+        session = self.session
+        next_time = session.projector.time_of_next_event(self.cursor)
+        if next_time is None:
+            before = len(session.trace)
+            steps = 0
+            try:
+                while len(session.trace) == before and steps < STEP_LIMIT:
+                    if not session.simulation.step():
+                        break
+                    steps += 1
+            except Exception as exc:  # noqa: BLE001
+                self.error.emit(f"The simulation stopped at t = {session.now:.3f} s: {exc}")
+                return
+            next_time = session.projector.time_of_next_event(self.cursor)
+            if next_time is None:
+                next_time = max(self.cursor, session.now)
+        self.cursor = next_time
+        self._emit_frame()
+
+    def seek(self, t: float) -> None:
+        """Show time ``t`` (running forward when ``t`` is beyond what has been simulated)."""
+        t = max(0.0, t)
+        if not self._run_to(t):
+            return
+        self.cursor = t
+        self._emit_frame()
+
+    def to_start(self) -> None:
+        """Show time 0."""
+        self.pause()
+        self.seek(0.0)
+
+    def to_end(self) -> None:
+        """Show the latest simulated time."""
+        self.pause()
+        self.seek(self.end_time)
+
+    def refresh(self) -> None:
+        """Emit the frame for the current cursor again (after a layout change)."""
+        self._emit_frame()
+
+    def _emit_frame(self) -> None:
+        self.world = self.session.world_at(self.cursor)
+        self.frame.emit(self.world)
+
+    # --- acting ----------------------------------------------------------------------------
+
+    def act(self, name: str, *args: Any, **kwargs: Any) -> bool:
+        """Apply the fault or action ``name`` at the cursor; fork first when in the past.
+
+        Returns False (and emits ``error``) when the simulation refuses the action.
+        """
+        session = self.session
+        try:
+            if self.in_past:
+                session.fork(self.cursor)
+                self.session_replaced.emit()
+                self.state_changed.emit()
+            elif self.cursor > session.now:
+                session.simulation.run_until(self.cursor)
+            method: Callable[..., Any] = getattr(session.simulation, name)
+            method(*args, **kwargs)
+        except Exception as exc:  # noqa: BLE001 - shown in a dialog, the session stays
+            self.error.emit(f"Could not {name.replace('_', ' ')}: {exc}")
+            self._emit_frame()
+            return False
+        self._emit_frame()
+        return True
+
+    def replace_session(self, session: Session) -> None:
+        """Show another session from its start (a preset was opened or restarted)."""
+        self.pause()
+        self.session = session
+        self.cursor = 0.0
+        self.session_replaced.emit()
+        self.state_changed.emit()
+        self._emit_frame()

@@ -1,0 +1,130 @@
+"""One open run: the scenario, its simulation, and the projections the views draw (no Qt here).
+
+The session owns the ``Projector`` (world at any time) and the narration of the current
+simulation's trace. ``fork(at)`` replaces the simulation by a replay up to ``at`` (DESIGN.md
+principle 7) and rebuilds both projections from the new trace.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Sequence
+from typing import Any, Protocol
+
+from simulator.config import Scenario
+from simulator.projection import Projector, World
+from simulator.projection.narration import NarrationEntry, Narrator
+from simulator.trace.recorder import Trace
+
+
+class SimulationLike(Protocol):
+    """What the window needs of simulator.runtime.Simulation (docs/architecture.md)."""
+
+    trace: Trace
+
+    @property
+    def now(self) -> float:
+        """The simulated time the run has reached."""
+        ...
+
+    def run_until(self, t: float) -> None:
+        """Run every event up to time ``t``."""
+        ...
+
+    def step(self) -> bool:
+        """Process one scheduled event; False when nothing is left."""
+        ...
+
+    def fork(self, at: float) -> SimulationLike:
+        """A replay of this run with the recorded actions up to ``at``."""
+        ...
+
+
+SimulationFactory = Callable[[Scenario, int | None], SimulationLike]
+
+
+def default_factory(scenario: Scenario, seed: int | None) -> SimulationLike:
+    """Build the real simulation (imported lazily: the runtime is heavy to import)."""
+    from simulator.runtime.simulation import Simulation
+
+    simulation: Any = Simulation(scenario, seed=seed)
+    return simulation  # type: ignore[no-any-return]
+
+
+class Session:
+    """The scenario being shown, its live simulation, the projector and the narration."""
+
+    def __init__(self, scenario: Scenario, seed: int | None = None,
+                 factory: SimulationFactory = default_factory,
+                 preset_path: str | None = None) -> None:
+        self.scenario = scenario
+        self.seed = scenario.seed if seed is None else seed
+        self.preset_path = preset_path
+        self._factory = factory
+        self.simulation: SimulationLike = factory(scenario, self.seed)
+        self.forks = 0
+        self._attach()
+
+    def _attach(self) -> None:
+        scenario = self.scenario
+        self.projector = Projector(
+            self.simulation.trace, raft_ids=scenario.raft.node_ids, app_ids=scenario.app_ids,
+            with_provider=bool(scenario.apps.servers),
+        )
+        self._narrator = Narrator()
+        self._narrated = 0
+        self.narration: list[NarrationEntry] = []
+        self._narration_times: list[float] = []
+
+    @property
+    def trace(self) -> Trace:
+        """The current simulation's trace."""
+        return self.simulation.trace
+
+    @property
+    def now(self) -> float:
+        """How far the simulation has run."""
+        return self.simulation.now
+
+    @property
+    def host_ids(self) -> tuple[str, ...]:
+        """Every host: Raft nodes, app servers and the provider (when there are apps)."""
+        return self.scenario.all_node_ids
+
+    @property
+    def expected_latency(self) -> float:
+        """The mean default link latency, to place messages whose arrival is not traced yet."""
+        return self.scenario.network.latency.mean
+
+    def world_at(self, t: float) -> World:
+        """The projected world at ``t``."""
+        return self.projector.world_at(t)
+
+    def update_narration(self) -> Sequence[NarrationEntry]:
+        """Narrate events the trace gained since the last call; return the new entries."""
+        events = self.trace.events
+        start = len(self.narration)
+        for index in range(self._narrated, len(events)):
+            entry = self._narrator.feed(events[index], index)
+            if entry is not None:
+                self.narration.append(entry)
+                self._narration_times.append(entry.t)
+        self._narrated = len(events)
+        return self.narration[start:]
+
+    def narration_count_at(self, t: float) -> int:
+        """How many narration entries happened at or before ``t``."""
+        return bisect.bisect_right(self._narration_times, t)
+
+    def fork(self, at: float) -> None:
+        """Replace the simulation by a replay up to ``at`` (the old future is discarded)."""
+        self.simulation = self.simulation.fork(at)
+        self.forks += 1
+        self._attach()
+
+    def restart(self, seed: int | None = None) -> None:
+        """Start the scenario again from time 0 (optionally with another seed)."""
+        if seed is not None:
+            self.seed = seed
+        self.simulation = self._factory(self.scenario, self.seed)
+        self._attach()
