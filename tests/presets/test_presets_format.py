@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from simulator.config import Latency, Scenario
@@ -217,3 +219,12 @@ def test_syntax_errors_name_the_line_and_column() -> None:
     with pytest.raises(PresetError) as caught:
         parse_scenario('[run]\ntitle = "ok"\nseed = = 3\n', "broken.toml")
     assert str(caught.value).startswith("broken.toml: invalid TOML at line 3, column 8")
+
+
+def test_the_examples_in_the_reference_page_are_valid_presets() -> None:
+    page = (Path(__file__).resolve().parents[2] / "docs" / "presets.md").read_text("utf-8")
+    blocks = [b.split("```", 1)[0] for b in page.split("```toml\n")[1:]]
+    documents = [b for b in blocks if "\n[" in "\n" + b]
+    assert len(documents) >= 2
+    for number, block in enumerate(documents, start=1):
+        parse_scenario(block, f"docs/presets.md example {number}")
