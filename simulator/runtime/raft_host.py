@@ -66,9 +66,10 @@ class HostedService(StateMachine, Protocol):
 
     The host calls ``bind`` once after building it, routes every message or local command that
     is not Raft's to ``handle``, reports role changes to ``on_role``, and wakes it at
-    ``next_deadline`` (local time, inf for never) through ``on_deadline``. All of these run
-    inside the host's process, so whatever the service does to ``host.node`` is drained into
-    the next Ready.
+    ``next_deadline`` (local time, inf for never, -inf for at once) through ``on_deadline``
+    (called on every wake-up of the process: it checks itself what is due). All of these run
+    inside the host's process; whatever the service does to ``host.node`` is drained before the
+    process sleeps again.
     """
 
     def bind(self, host: RaftHost) -> None:
@@ -111,6 +112,7 @@ class RaftHost(Host):
         self._durable: PersistentState | None = None
         self._writing: PersistentState | None = None
         self._ready: Ready | None = None
+        self._dirty = False
         self.node: RaftNode | None = None
         self.state_machine: StateMachine = state_machine_factory(node_id)
         self._service: HostedService | None = None
@@ -159,6 +161,7 @@ class RaftHost(Host):
         node = self.node
         assert node is not None
         step = node.step
+        service = self._service
         while inbox:
             item = inbox.popleft()
             if isinstance(item, Message):
@@ -167,9 +170,14 @@ class RaftHost(Host):
                 node.propose(item.command, local_now)
             elif isinstance(item, Campaign):
                 node.campaign(local_now)
+            elif service is not None:
+                service.handle(item, local_now)
             else:
                 raise TypeError(f"{self.id}: cannot handle {item!r}")
         node.tick(local_now)  # does nothing before a deadline
+        if service is not None:
+            service.on_deadline(local_now)  # the service checks what is due
+        self._dirty = False
         ready = node.ready()
         self._ready = ready
         if ready.notes:
@@ -181,7 +189,16 @@ class RaftHost(Host):
 
     def _next_deadline(self) -> float:
         node = self.node
-        return node.next_deadline() if node is not None else math.inf
+        if node is None:
+            return math.inf
+        if self._dirty:
+            return -math.inf  # the service made the node produce output: drain it now
+        deadline = node.next_deadline()
+        if self._service is not None:
+            service = self._service.next_deadline()
+            if service < deadline:
+                return service
+        return deadline
 
     def _release(self) -> None:
         ready = self._ready
@@ -196,9 +213,11 @@ class RaftHost(Host):
             send(message)
         if ready.committed:
             self._apply(ready.committed)
+            self._dirty = True
         if ready.read_states:
             for ctx, index in ready.read_states:
                 self.state_machine.read_ready(ctx, index)
+            self._dirty = True
 
     def _apply(self, entries: Sequence[Entry]) -> None:
         now = self.env.now
@@ -222,6 +241,7 @@ class RaftHost(Host):
                 emit(RaftRole(now, node_id, self.role, self.term))
                 if self._service is not None:
                     self._service.on_role(self.role, self.term)
+                    self._dirty = True
             elif cls is LogAppended:
                 emit(RaftAppend(now, node_id, note.first_index, note.last_index,  # type: ignore[attr-defined]
                                 note.term))  # type: ignore[attr-defined]

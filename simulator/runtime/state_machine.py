@@ -2,6 +2,9 @@
 
 A state machine is volatile: a crashed host loses it and a restarted host builds a fresh one
 and re-applies the committed log from index 1.
+
+A state machine that also serves requests from inside its host is a ``HostedService``
+(raft_host.py).
 """
 
 from __future__ import annotations
