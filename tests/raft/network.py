@@ -62,6 +62,8 @@ class Network:
         self.loss_rng = random.Random(0)
         self.blocks: list[Callable[[Message], bool]] = []
         self.queue: deque[Message] = deque()
+        self.paused: set[str] = set()
+        self.held: list[Message] = []
         self.sent: Counter[str] = Counter()
         self.sent_messages: list[Message] = []
         self.dropped = 0
@@ -95,6 +97,23 @@ class Network:
     def crash(self, node: str) -> None:
         """Stop ``node``: its volatile state is lost, its disk (term, vote, log) is kept."""
         del self.nodes[node]
+        self.paused.discard(node)
+        self.held = [m for m in self.held if m.dst != node]
+
+    def pause(self, node: str) -> None:
+        """Freeze ``node`` (a GC pause): no timers fire, messages to it wait until ``resume``."""
+        if node in self.nodes:
+            self.paused.add(node)
+
+    def resume(self, node: str) -> None:
+        """Unfreeze ``node``: it handles the messages that waited, with its stale beliefs."""
+        if node not in self.paused:
+            return
+        self.paused.discard(node)
+        waiting = [m for m in self.held if m.dst == node]
+        self.held = [m for m in self.held if m.dst != node]
+        self.queue.extend(waiting)
+        self.deliver()
 
     def restart(self, node: str) -> None:
         """Start ``node`` again from what it persisted."""
@@ -191,18 +210,24 @@ class Network:
             ):
                 self.dropped += 1
                 continue
+            if msg.dst in self.paused:
+                self.held.append(msg)
+                continue
             self.nodes[msg.dst].step(msg, self.now)
             self.collect(msg.dst)
 
     def next_deadline(self) -> float:
         """The earliest deadline of any live node."""
-        return min((node.next_deadline() for node in self.nodes.values()), default=float("inf"))
+        return min(
+            (raft.next_deadline() for node, raft in self.nodes.items() if node not in self.paused),
+            default=float("inf"),
+        )
 
     def advance(self) -> None:
         """Move time to the earliest deadline, tick every node due then, and deliver."""
         self.now = max(self.now, self.next_deadline())
         for node in sorted(self.nodes):
-            if self.nodes[node].next_deadline() <= self.now:
+            if node not in self.paused and self.nodes[node].next_deadline() <= self.now:
                 self.nodes[node].tick(self.now)
                 self.collect(node)
         self.deliver()

@@ -225,3 +225,16 @@ def test_an_append_behind_the_commit_index_is_acknowledged_without_touching_the_
     assert isinstance(answer, AppendEntriesResponse)
     assert answer.success and answer.match_index == follower.commit_index == 2
     assert follower.log == before
+
+
+def test_a_follower_commits_only_up_to_what_the_leader_showed_it_matches() -> None:
+    """commitIndex = min(leaderCommit, last new entry): a stale tail is never committed."""
+    stale = PersistentState(1, None, (Entry(1, 1, "a"), Entry(1, 2, "stale")))
+    net = Network(3, options=PLAIN, storages={"n2": stale})
+    follower = net["n2"]
+    follower.ready()
+    heartbeat = AppendEntries("n1", "n2", 2, 1, 1, (), leader_commit=5)
+    follower.step(heartbeat, now=net.now)
+    ready = follower.ready()
+    assert follower.commit_index == 1
+    assert [e.command for e in ready.committed] == ["a"]
