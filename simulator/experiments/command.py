@@ -1,0 +1,248 @@
+"""``leadersim experiment election-time ...``: parse the options, run, print, save CSV and plot.
+
+Bad input (a malformed range, a number out of range, an unwritable output) gives one message
+naming the option and exit status 2, before anything runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TextIO
+
+from simulator.config import Latency
+from simulator.experiments.election_time import ElectionSetup
+from simulator.experiments.plot import cdf_svg
+from simulator.experiments.runner import run_lines
+from simulator.experiments.stats import CSV_COLUMNS, LineStats, describe
+
+PROG = "leadersim experiment"
+PAPER_RANGES = "150-150,150-151,150-155,150-175,150-200,150-300"
+ETCD_RANGES = "1000-2000"
+EXIT_OK, EXIT_BAD_INPUT = 0, 2
+
+SvgToPng = Callable[[str, Path], None]
+
+
+class BadInput(Exception):
+    """A problem with the command's input: the message names the option."""
+
+
+def _ms_range(option: str, text: str) -> tuple[float, float]:
+    parts = text.strip().split("-")
+    try:
+        if len(parts) != 2:
+            raise ValueError
+        low, high = float(parts[0]), float(parts[1])
+    except ValueError:
+        raise BadInput(f"{option}: {text!r} is not a range like 150-300 (milliseconds)") from None
+    if not (math.isfinite(low) and math.isfinite(high)) or low < 0 or high < low:
+        raise BadInput(f"{option}: {text!r} must have 0 <= low <= high")
+    return low / 1000, high / 1000
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog=PROG, exit_on_error=False,
+        description="Monte Carlo experiments. election-time repeats the Raft paper's Figure 16 "
+                    "setup: crash the leader, measure the time until a new one is heard.",
+    )
+    parser.add_argument("experiment", choices=["election-time"])
+    parser.add_argument("--ranges", help=f"election timeout ranges in ms, comma separated "
+                                         f"(default {PAPER_RANGES}; with --etcd {ETCD_RANGES})")
+    parser.add_argument("--trials", type=int, default=1000, help="trials per range (1000)")
+    parser.add_argument("--nodes", type=int, default=5, help="cluster size (5)")
+    parser.add_argument("--seed", type=int, default=1, help="experiment seed (1)")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+                        help="processes to run trials in (all cores)")
+    parser.add_argument("--heartbeat", type=float, help="heartbeat interval in ms "
+                                                        "(default half the minimum timeout)")
+    parser.add_argument("--pre-vote", action=argparse.BooleanOptionalAction, default=None,
+                        help="PreVote (off, as in the paper; on with --etcd)")
+    parser.add_argument("--check-quorum", action=argparse.BooleanOptionalAction, default=None,
+                        help="CheckQuorum and leader stickiness (off; on with --etcd)")
+    parser.add_argument("--loss", type=float, default=0.0, help="message loss probability")
+    parser.add_argument("--latency", default="4-6", help="one-way latency range in ms (4-6)")
+    parser.add_argument("--disk", default="4-6", help="disk write latency range in ms (4-6)")
+    parser.add_argument("--cap", type=float, default=30.0,
+                        help="seconds after which a trial counts as censored (30)")
+    parser.add_argument("--etcd", action="store_true",
+                        help="etcd's defaults: 100 ms heartbeat, 1000-2000 ms timeout, "
+                             "PreVote and CheckQuorum on")
+    parser.add_argument("--csv", type=Path, help="write one row per range to this CSV file")
+    parser.add_argument("--plot", type=Path, help="write the CDF plot (.svg, or .png)")
+    return parser
+
+
+def _output_problem(path: Path, suffixes: Sequence[str]) -> str | None:
+    if suffixes and path.suffix.lower() not in suffixes:
+        return f"must end in {' or '.join(suffixes)}"
+    if path.is_dir():
+        return "is a directory"
+    parent = path.parent if str(path.parent) else Path(".")
+    if not parent.is_dir():
+        return f"cannot be written: directory {parent} does not exist"
+    target = path if path.exists() else parent
+    if not os.access(target, os.W_OK):
+        return "cannot be written: permission denied"
+    return None
+
+
+def build_setups(args: argparse.Namespace) -> list[ElectionSetup]:
+    """Turn parsed options into one ElectionSetup per range; BadInput names a bad option."""
+    if args.trials < 1:
+        raise BadInput(f"--trials must be at least 1, got {args.trials}")
+    if not 1 <= args.nodes <= 15:
+        raise BadInput(f"--nodes must be from 1 to 15, got {args.nodes}")
+    if args.workers < 1:
+        raise BadInput(f"--workers must be at least 1, got {args.workers}")
+    if not 0.0 <= args.loss < 1.0:
+        raise BadInput(f"--loss must be in [0, 1), got {args.loss}")
+    if not (math.isfinite(args.cap) and args.cap > 0):
+        raise BadInput(f"--cap must be a positive number of seconds, got {args.cap}")
+    if args.seed < 0:
+        raise BadInput(f"--seed must not be negative, got {args.seed}")
+    heartbeat = None
+    if args.heartbeat is not None:
+        if not (math.isfinite(args.heartbeat) and args.heartbeat > 0):
+            raise BadInput(f"--heartbeat must be a positive number of ms, got {args.heartbeat}")
+        heartbeat = args.heartbeat / 1000
+    elif args.etcd:
+        heartbeat = 0.1
+    pre_vote = args.pre_vote if args.pre_vote is not None else args.etcd
+    check_quorum = args.check_quorum if args.check_quorum is not None else args.etcd
+    latency = Latency.uniform(*_ms_range("--latency", args.latency))
+    disk = Latency.uniform(*_ms_range("--disk", args.disk))
+    text = args.ranges or (ETCD_RANGES if args.etcd else PAPER_RANGES)
+    labels = [part.strip() for part in text.split(",") if part.strip()]
+    if not labels:
+        raise BadInput("--ranges: give at least one range like 150-300")
+    if len(set(labels)) != len(labels):
+        raise BadInput(f"--ranges: {text!r} repeats a range")
+    setups = []
+    for label in labels:
+        low, high = _ms_range("--ranges", label)
+        if low <= 0:
+            raise BadInput(f"--ranges: {label!r} must have a minimum above 0 ms")
+        base = ElectionSetup(low, high, label=label, nodes=args.nodes, heartbeat=heartbeat,
+                             pre_vote=pre_vote, check_quorum=check_quorum, loss=args.loss,
+                             cap=args.cap)
+        setups.append(replace(base, latency=latency, disk=disk))
+    return setups
+
+
+def _cell(seconds: float, cap: float) -> str:
+    if math.isinf(seconds):
+        return f">{cap * 1000:g}"
+    if math.isnan(seconds):
+        return "-"
+    return f"{seconds * 1000:.1f}"
+
+
+def format_table(stats: Sequence[LineStats], setups: Sequence[ElectionSetup]) -> str:
+    """The results as an aligned text table (milliseconds), one row per line."""
+    first = setups[0]
+    beat = "half the minimum timeout" if first.heartbeat is None else \
+        f"{first.heartbeat * 1000:g} ms"
+    header = (
+        f"Election time after a leader crash: {first.nodes} nodes, heartbeat {beat}"
+        f", PreVote {'on' if first.pre_vote else 'off'}, CheckQuorum "
+        f"{'on' if first.check_quorum else 'off'}, loss {first.loss:g}, latency "
+        f"{first.latency.describe()}, disk {first.disk.describe()}"
+    )
+    width = max(5, *(len(s.label) for s in stats))
+    names = ("trials", "censored", "min", "median", "mean", "p90", "p99", "max")
+    rows = [header, "", f"{'range':<{width}}" + "".join(f"{n:>10}" for n in names) + "   (ms)"]
+    for s, setup in zip(stats, setups, strict=True):
+        cells = [str(s.trials), str(s.censored)] + [
+            _cell(v, setup.cap) for v in (s.min, s.median, s.mean, s.p90, s.p99, s.max)
+        ]
+        rows.append(f"{s.label:<{width}}" + "".join(f"{c:>10}" for c in cells))
+    return "\n".join(rows) + "\n"
+
+
+def write_csv(stats: Sequence[LineStats], path: Path) -> None:
+    """Write one row per line with the columns of CSV_COLUMNS."""
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(CSV_COLUMNS)
+        for s in stats:
+            writer.writerow(s.csv_row())
+
+
+class _Bar:
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        try:
+            self.enabled = stream.isatty()
+        except (AttributeError, ValueError):
+            self.enabled = False
+        self.shown = False
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        filled = 30 * done // total
+        self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} trials")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
+
+
+def main(
+    argv: Sequence[str], svg_to_png: SvgToPng | None = None,
+    out: TextIO | None = None, err: TextIO | None = None,
+) -> int:
+    """Run ``leadersim experiment`` with ``argv``; return the exit status (0, or 2 on bad input).
+
+    ``svg_to_png(svg_text, path)`` renders a PNG plot; without it only .svg plots are possible.
+    """
+    out = out or sys.stdout
+    err = err or sys.stderr
+    try:
+        args = _parser().parse_args(list(argv))
+        setups = build_setups(args)
+        plot_suffixes = (".svg", ".png") if svg_to_png is not None else (".svg",)
+        for option, path, suffixes in (("--csv", args.csv, (".csv",)),
+                                       ("--plot", args.plot, plot_suffixes)):
+            if path is not None and (problem := _output_problem(path, suffixes)) is not None:
+                if option == "--plot" and path.suffix.lower() == ".png":
+                    problem = "PNG needs the Qt renderer of the leadersim command; use .svg"
+                raise BadInput(f"{option} {path}: {problem}")
+    except SystemExit as request:
+        return EXIT_OK if request.code in (0, None) else EXIT_BAD_INPUT
+    except (argparse.ArgumentError, BadInput) as error:
+        err.write(f"{PROG}: {error}\n")
+        return EXIT_BAD_INPUT
+    started = time.monotonic()
+    bar = _Bar(err)
+    results = run_lines(setups, args.trials, args.seed, args.workers, bar)
+    bar.close()
+    stats = [describe(s.name, r) for s, r in zip(setups, results, strict=True)]
+    out.write(format_table(stats, setups))
+    err.write(f"{args.trials * len(setups)} trials in {time.monotonic() - started:.1f} s "
+              f"with {args.workers} worker(s)\n")
+    try:
+        if args.csv is not None:
+            write_csv(stats, args.csv)
+        if args.plot is not None:
+            title = f"Election time after a leader crash ({setups[0].nodes} nodes)"
+            svg = cdf_svg([(s.name, r) for s, r in zip(setups, results, strict=True)], title)
+            if args.plot.suffix.lower() == ".png" and svg_to_png is not None:
+                svg_to_png(svg, args.plot)
+            else:
+                args.plot.write_text(svg, encoding="utf-8")
+    except OSError as error:
+        err.write(f"{PROG}: cannot write an output: {error.strerror or error}\n")
+        return EXIT_BAD_INPUT
+    return EXIT_OK
