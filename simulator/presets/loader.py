@@ -52,7 +52,8 @@ def parse_scenario(text: str, source_name: str) -> Scenario:
         raise PresetError([Problem(source_name, "", "invalid TOML: nested too deeply")]) \
             from None
     except ValueError as error:
-        raise PresetError([Problem(source_name, "", f"invalid TOML: {error}")]) from None
+        reason = "a number has too many digits" if "digits" in str(error) else str(error)
+        raise PresetError([Problem(source_name, "", f"invalid TOML: {reason}")]) from None
     return scenario_from_dict(data, source_name)
 
 
@@ -75,8 +76,19 @@ def scenario_from_dict(data: dict[str, Any], source_name: str) -> Scenario:
         problems.add("", "nested too deeply")
         scenario = None
     if problems.found or scenario is None:
-        raise PresetError(problems.found)
+        raise PresetError(_in_file_order(problems.found, data))
     return scenario
+
+
+def _in_file_order(found: list[Problem], data: dict[str, Any]) -> list[Problem]:
+    """The problems ordered by where their top-level table appears in the file (stable)."""
+    order = {key: index for index, key in enumerate(data)}
+
+    def position(problem: Problem) -> int:
+        head = problem.key_path.split(".", 1)[0].split("[", 1)[0]
+        return order.get(head, -1)
+
+    return sorted(found, key=position)
 
 
 def _build(problems: Problems, data: dict[str, Any], source_name: str) -> Scenario:

@@ -74,17 +74,26 @@ def is_number(value: object) -> bool:
     return isinstance(value, int | float) and not isinstance(value, bool)
 
 
+def number_text(value: float) -> str:
+    """A bound as people write it: ``15``, ``0.5``, ``9223372036854775807`` (no exponent)."""
+    if isinstance(value, int) or float(value).is_integer():
+        return str(int(value))
+    return f"{value:g}"
+
+
 def range_text(low: float | None, high: float | None, low_open: bool, whole: bool) -> str:
     """Say in words which numbers are allowed, e.g. 'a whole number from 1 to 15'."""
     noun = "a whole number" if whole else "a number"
+    lo = number_text(low) if low is not None else ""
+    hi = number_text(high) if high is not None else ""
     if low is not None and high is not None:
         if low_open:
-            return f"{noun} greater than {low:g} and at most {high:g}"
-        return f"{noun} from {low:g} to {high:g}"
+            return f"{noun} greater than {lo} and at most {hi}"
+        return f"{noun} from {lo} to {hi}"
     if low is not None:
-        return f"{noun} greater than {low:g}" if low_open else f"{noun} of at least {low:g}"
+        return f"{noun} greater than {lo}" if low_open else f"{noun} of at least {lo}"
     if high is not None:
-        return f"{noun} of at most {high:g}"
+        return f"{noun} of at most {hi}"
     return noun
 
 
