@@ -245,3 +245,40 @@ def test_a_long_run_on_a_terminal_shows_a_progress_bar(monkeypatch) -> None:
     quiet.isatty = lambda: False  # type: ignore[method-assign]
     cli.run_with_progress(_Clock(), 40.0, quiet)  # type: ignore[arg-type]
     assert quiet.text == ""
+
+
+# The stable minimum of ../shared/EVENTS.md: kind -> {field: type}.
+EVENTS_MINIMUM: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "run.start": {"seed": int, "preset": str},
+    "raft.role": {"node": str, "role": str, "term": int},
+    "raft.apply": {"node": str, "index": int, "term": int, "cmd": str},
+    "node.crash": {"node": str}, "node.restart": {"node": str},
+    "node.pause": {"node": str, "duration": (int, float)}, "node.resume": {"node": str},
+    "net.cut": {"src": str, "dst": str}, "net.heal": {"src": str, "dst": str},
+    "msg.send": {"id": int, "src": str, "dst": str, "type": str},
+    "msg.deliver": {"id": int}, "msg.drop": {"id": int, "reason": str},
+    "violation": {"what": str, "detail": str},
+}
+ROLES = {"follower", "precandidate", "candidate", "leader"}
+
+
+@pytest.mark.parametrize("preset", ["raft-leader-crash", "flapping-no-prevote"])
+def test_the_exported_event_log_follows_the_public_format(preset: str, tmp_path) -> None:
+    path = tmp_path / "log.jsonl"
+    assert main(["run", preset, "--events", str(path)]) == 0
+    lines = path.read_text(encoding="utf-8").splitlines()
+    records = [json.loads(line) for line in lines]
+    assert records[0]["kind"] == "run.start" and records[0]["preset"] == preset
+    seen: set[str] = set()
+    previous = 0.0
+    for record in records:
+        assert isinstance(record["t"], float) and record["t"] >= previous
+        previous = record["t"]
+        assert list(record)[:2] == ["t", "kind"]
+        seen.add(record["kind"])
+        for field, kind in EVENTS_MINIMUM.get(record["kind"], {}).items():
+            assert isinstance(record[field], kind), (record, field)
+        if record["kind"] == "raft.role":
+            assert record["role"] in ROLES
+    assert {"raft.role", "msg.send", "msg.deliver", "net.cut" if "flapping" in preset
+            else "node.crash"} <= seen

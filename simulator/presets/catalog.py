@@ -68,7 +68,8 @@ def resolve_preset(name_or_path: str, directory: Path = PRESETS_DIR) -> Path:
     candidate = Path(name_or_path)
     if candidate.is_file():
         return candidate
-    shipped = directory / f"{name_or_path}.toml"
+    stem = name_or_path.removesuffix(".toml")
+    shipped = directory / f"{stem}.toml"
     if "/" not in name_or_path and "\\" not in name_or_path and shipped.is_file():
         return shipped
     if candidate.exists():
