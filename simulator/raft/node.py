@@ -46,6 +46,7 @@ from simulator.raft.ready import (
 )
 
 INF = math.inf
+_NOTHING = Ready()
 
 
 class RaftNode:
@@ -74,6 +75,8 @@ class RaftNode:
         self._quorum = quorum_size(len(members))
         self._options = options
         self._rng = rng
+        self._timeout_range = (options.election_timeout_min, options.election_timeout_max)
+        self._last_reply: AppendEntriesResponse | None = None
         self._term = state.term
         self._voted_for = state.voted_for
         self._log = RaftLog(state.log)
@@ -255,16 +258,24 @@ class RaftNode:
 
     def ready(self) -> Ready:
         """Drain messages, notes, newly committed entries and confirmed reads since last call."""
+        if not (
+            self._messages
+            or self._notes
+            or self._must_persist
+            or self._read_states
+            or self._commit > self._applied
+        ):
+            return _NOTHING
         committed: tuple[Entry, ...] = ()
         if self._commit > self._applied:
             committed = self._log.slice(self._applied + 1, self._commit)
             self._applied = self._commit
         result = Ready(
-            messages=tuple(self._messages),
-            must_persist=self._must_persist,
-            committed=committed,
-            notes=tuple(self._notes),
-            read_states=tuple(self._read_states),
+            tuple(self._messages) if self._messages else (),
+            self._must_persist,
+            committed,
+            tuple(self._notes) if self._notes else (),
+            tuple(self._read_states) if self._read_states else (),
         )
         self._messages.clear()
         self._notes.clear()
@@ -275,9 +286,9 @@ class RaftNode:
     # --- timers and role changes --------------------------------------------------------------
 
     def _reset_election_timer(self, now: float) -> None:
-        options = self._options
-        timeout = self._rng.uniform(options.election_timeout_min, options.election_timeout_max)
-        self._election_deadline = now + timeout
+        low, high = self._timeout_range
+        # the same draw as rng.uniform(low, high), without its call overhead
+        self._election_deadline = now + low + (high - low) * self._rng.random()
         self._notes.append(ElectionTimerReset(self._election_deadline))
 
     def _in_lease(self, now: float) -> bool:
@@ -388,13 +399,28 @@ class RaftNode:
         log = self._log
         last = log.last_index
         prev = progress.next - 1
-        entries = log.slice(progress.next, last) if progress.next <= last else ()
+        if progress.next > last:
+            # A heartbeat: reuse the previous one when nothing changed (messages are values).
+            beat = progress.heartbeat
+            if (
+                beat is None
+                or beat.prev_log_index != prev
+                or beat.leader_commit != self._commit
+                or beat.context != context
+            ):
+                beat = AppendEntries(
+                    self._id, peer, self._term, prev, log.term_at(prev), (), self._commit, context
+                )
+                progress.heartbeat = beat
+            self._messages.append(beat)
+            return
+        entries = log.slice(progress.next, last)
         self._messages.append(
             AppendEntries(
                 self._id, peer, self._term, prev, log.term_at(prev), entries, self._commit, context
             )
         )
-        if entries and not progress.probing:
+        if not progress.probing:
             progress.next = last + 1
 
     def _broadcast_append(self, now: float, context: int, heartbeat: bool) -> None:
@@ -468,7 +494,7 @@ class RaftNode:
             self._reset_election_timer(now)
         log = self._log
         if msg.prev_log_index < self._commit:
-            self._reply_append(msg, True, self._commit)
+            self._reply_append(msg, self._commit)
             return
         if not log.matches(msg.prev_log_index, msg.prev_log_term):
             hint = log.find_conflict_by_term(msg.prev_log_index, msg.prev_log_term)
@@ -488,12 +514,24 @@ class RaftNode:
         new_last = msg.prev_log_index + len(msg.entries)
         if msg.leader_commit > self._commit:
             self._commit_to(min(msg.leader_commit, new_last))
-        self._reply_append(msg, True, new_last)
+        self._reply_append(msg, new_last)
 
-    def _reply_append(self, msg: AppendEntries, success: bool, match: int) -> None:
-        self._messages.append(
-            AppendEntriesResponse(self._id, msg.src, self._term, success, match, 0, msg.context)
-        )
+    def _reply_append(self, msg: AppendEntries, match: int) -> None:
+        """Acknowledge ``msg``: our log matches the leader's up to ``match``."""
+        reply = self._last_reply
+        if (
+            reply is None
+            or reply.dst != msg.src
+            or reply.term != self._term
+            or reply.match_index != match
+            or reply.context != msg.context
+        ):
+            # a new answer; an unchanged one is reused (messages are immutable values)
+            reply = AppendEntriesResponse(
+                self._id, msg.src, self._term, True, match, 0, msg.context
+            )
+            self._last_reply = reply
+        self._messages.append(reply)
 
     # --- elections ----------------------------------------------------------------------------
 

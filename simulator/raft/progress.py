@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from simulator.raft.messages import AppendEntries
+
 
 class Progress:
     """How far one follower's log is known to match the leader's, and what to send it next.
@@ -11,13 +13,14 @@ class Progress:
     optimistically. ``last_heard`` is the local time of the follower's latest message this term.
     """
 
-    __slots__ = ("match", "next", "probing", "last_heard")
+    __slots__ = ("match", "next", "probing", "last_heard", "heartbeat")
 
     def __init__(self, next_index: int, now: float) -> None:
         self.match = 0
         self.next = next_index
         self.probing = True
         self.last_heard = now
+        self.heartbeat: AppendEntries | None = None  # the last heartbeat sent, for reuse
 
     def __repr__(self) -> str:
         mode = "probe" if self.probing else "replicate"
