@@ -99,8 +99,24 @@ def _leader(cluster: MiniCluster) -> str | None:
     return None
 
 
+@dataclass(frozen=True, slots=True)
+class TrialOutcome:
+    """One trial: seconds from the crash until the new leader was heard (None: censored), who
+    crashed, who won, and which followers had been kept stale."""
+
+    elapsed: float | None
+    crashed: str | None
+    winner: str | None
+    stale: tuple[str, ...]
+
+
 def run_trial(setup: ElectionSetup, seed: int) -> float | None:
-    """Run one trial with ``seed``; return seconds from crash to heard leader, None if censored.
+    """Run one trial with ``seed``; return seconds from crash to heard leader, None if censored."""
+    return run_trial_outcome(setup, seed).elapsed
+
+
+def run_trial_outcome(setup: ElectionSetup, seed: int) -> TrialOutcome:
+    """Run one trial with ``seed`` and report its outcome.
 
     Warm-up: ``n1`` campaigns at once; whichever node leads (normally n1) then commits one
     command while its entries are kept from the stale followers; a few heartbeats later it is
@@ -108,46 +124,46 @@ def run_trial(setup: ElectionSetup, seed: int) -> float | None:
     """
     ids = tuple(f"n{i}" for i in range(1, setup.nodes + 1))
     if len(ids) == 1:
-        return None
+        return TrialOutcome(None, None, None, ())
     streams = Streams(seed)
     cluster = MiniCluster(ids, setup.options(), streams, setup.latency, setup.disk, setup.loss)
     cluster.campaign(ids[0])
     if not cluster.run_until(setup.cap, stop=lambda: _leader(cluster) is not None):
-        return None
+        return TrialOutcome(None, None, None, ())
     leader = _leader(cluster)
     assert leader is not None
     node = cluster.nodes[leader]
     others = [node_id for node_id in ids if node_id != leader]
-    stale = frozenset(others[quorum_size(len(ids)) - 1:])
-    cluster.outgoing = _strip_entries_to(stale)  # type: ignore[assignment]
+    stale = tuple(others[quorum_size(len(ids)) - 1:])
+    cluster.outgoing = _strip_entries_to(frozenset(stale))  # type: ignore[assignment]
     index = cluster.propose(leader, "arrange-logs")
     if index is None:
-        return None
+        return TrialOutcome(None, None, None, stale)
     committed = cluster.run_until(
         cluster.now + setup.cap, stop=lambda: node.commit_index >= index
     )
     cluster.run_until(cluster.now + 3 * setup.heartbeat_interval)
     if not committed or node.role is not Role.LEADER:
-        return None
+        return TrialOutcome(None, None, None, stale)
     beat = node.next_deadline()
     cluster.run_until(beat)
     crash_at = beat + streams.get("experiment/crash").uniform(0.0, setup.heartbeat_interval)
     cluster.run_until(crash_at)
     if node.role is not Role.LEADER:
-        return None
+        return TrialOutcome(None, None, None, stale)
     old_term = node.term
     cluster.crash(leader)
     cluster.outgoing = None
     followers = len(ids) - 2
     heard: dict[tuple[str, int], set[str]] = {}
-    done: list[float] = []
+    done: list[tuple[float, str]] = []
 
     def on_deliver(msg: Message, t: float) -> None:
         if isinstance(msg, AppendEntries) and msg.term > old_term:
             hearers = heard.setdefault((msg.src, msg.term), set())
             hearers.add(msg.dst)
             if len(hearers) >= followers and not done:
-                done.append(t)
+                done.append((t, msg.src))
 
     cluster.on_deliver = on_deliver
     if followers == 0:
@@ -155,6 +171,11 @@ def run_trial(setup: ElectionSetup, seed: int) -> float | None:
         won = cluster.run_until(
             crash_at + setup.cap, stop=lambda: survivor.role is Role.LEADER
         )
-        return cluster.now - crash_at if won else None
+        if not won:
+            return TrialOutcome(None, leader, None, stale)
+        return TrialOutcome(cluster.now - crash_at, leader, others[0], stale)
     cluster.run_until(crash_at + setup.cap, stop=lambda: bool(done))
-    return done[0] - crash_at if done else None
+    if not done:
+        return TrialOutcome(None, leader, None, stale)
+    heard_at, winner = done[0]
+    return TrialOutcome(heard_at - crash_at, leader, winner, stale)

@@ -1,0 +1,60 @@
+"""``leadersim experiment``: the table, CSV and plot outputs, and bad input as exit status 2."""
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+
+from simulator.experiments import main
+
+
+def _run(argv: list[str]) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    status = main(argv, out=out, err=err)
+    return status, out.getvalue(), err.getvalue()
+
+
+def test_table_csv_and_plot(tmp_path: Path) -> None:
+    table, plot = tmp_path / "r.csv", tmp_path / "r.svg"
+    status, out, _ = _run(["election-time", "--ranges", "150-300,150-200", "--trials", "8",
+                           "--workers", "1", "--csv", str(table), "--plot", str(plot)])
+    assert status == 0
+    assert "150-300" in out and "median" in out and "PreVote off" in out
+    rows = list(csv.reader(table.open(encoding="utf-8")))
+    assert rows[0] == ["range", "trials", "censored", "min_ms", "median_ms", "mean_ms",
+                       "p90_ms", "p99_ms", "max_ms"]
+    assert [row[0] for row in rows[1:]] == ["150-300", "150-200"]
+    assert all(row[1] == "8" for row in rows[1:])
+    assert float(rows[1][3]) <= float(rows[1][4]) <= float(rows[1][8])
+    svg = plot.read_text(encoding="utf-8")
+    assert svg.startswith("<svg") and svg.count("<polyline") == 2 and "150-200" in svg
+
+
+def test_etcd_defaults_switch_on_prevote_and_checkquorum() -> None:
+    status, out, _ = _run(["election-time", "--etcd", "--trials", "3", "--workers", "1"])
+    assert status == 0
+    assert "1000-2000" in out and "PreVote on" in out and "CheckQuorum on" in out
+    assert "heartbeat 100 ms" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["election-time", "--ranges", "150-abc"], "--ranges"),
+        (["election-time", "--ranges", "300-150"], "--ranges"),
+        (["election-time", "--trials", "0"], "--trials"),
+        (["election-time", "--nodes", "40"], "--nodes"),
+        (["election-time", "--loss", "1.5"], "--loss"),
+        (["election-time", "--latency", "5"], "--latency"),
+        (["election-time", "--plot", "out.pdf"], "--plot"),
+        (["election-time", "--plot", "out.png"], "PNG"),
+        (["election-time", "--csv", "/nonexistent-dir/x.csv"], "--csv"),
+        (["election-time", "--trials", "many"], "--trials"),
+        (["no-such-experiment"], "invalid choice"),
+    ],
+)
+def test_bad_input_is_one_message_and_status_2(argv: list[str], message: str) -> None:
+    status, out, err = _run(argv)
+    assert status == 2
+    assert message in err and "Traceback" not in err and out == ""

@@ -1,0 +1,57 @@
+"""The election-time experiment: the paper's setup, censoring, determinism, statistics."""
+
+import math
+
+from simulator.experiments import ElectionSetup, describe, run_lines
+from simulator.experiments.election_time import run_trial_outcome, trial_seed
+
+
+def test_a_crashed_leader_is_replaced_by_an_up_to_date_follower() -> None:
+    setup = ElectionSetup(0.150, 0.300)
+    for index in range(20):
+        outcome = run_trial_outcome(setup, trial_seed(7, setup, index))
+        assert outcome.elapsed is not None
+        assert outcome.stale == ("n4", "n5")
+        assert outcome.winner not in outcome.stale and outcome.winner != outcome.crashed
+        # nobody can notice the crash before its timer, armed at the last heartbeat, runs out
+        assert outcome.elapsed >= setup.timeout_min - setup.heartbeat_interval
+
+
+def test_stale_followers_scale_with_cluster_size() -> None:
+    for nodes, stale in ((3, 1), (7, 3)):
+        setup = ElectionSetup(0.150, 0.300, nodes=nodes)
+        outcome = run_trial_outcome(setup, trial_seed(3, setup, 0))
+        assert len(outcome.stale) == stale
+        assert outcome.winner is not None and outcome.winner not in outcome.stale
+
+
+def test_no_timeout_randomness_keeps_splitting_votes_until_censored() -> None:
+    fixed = ElectionSetup(0.150, 0.150, cap=2.0)
+    spread = ElectionSetup(0.150, 0.300, cap=2.0)
+    fixed_stats = describe("150-150", run_lines([fixed], 10, seed=5)[0])
+    spread_stats = describe("150-300", run_lines([spread], 10, seed=5)[0])
+    assert fixed_stats.censored >= 8
+    assert spread_stats.censored == 0
+
+
+def test_results_do_not_depend_on_the_number_of_workers() -> None:
+    setups = [ElectionSetup(0.150, 0.200, label="150-200"),
+              ElectionSetup(0.150, 0.300, label="150-300")]
+    alone = run_lines(setups, 30, seed=11, workers=1)
+    seen: list[tuple[int, int]] = []
+    together = run_lines(setups, 30, seed=11, workers=2,
+                         progress=lambda done, total: seen.append((done, total)))
+    assert alone == together
+    assert seen[-1] == (60, 60)
+    assert run_lines(setups, 30, seed=12, workers=1) != alone
+
+
+def test_statistics_keep_censored_trials_as_longer_than_any() -> None:
+    stats = describe("x", [0.3, 0.1, None, 0.2])
+    assert (stats.trials, stats.censored) == (4, 1)
+    assert (stats.min, stats.median) == (0.1, 0.2)
+    assert math.isinf(stats.max) and math.isinf(stats.mean) and math.isinf(stats.p90)
+    finished = describe("y", [0.4, 0.1, 0.2, 0.3])
+    assert finished.mean == 0.25 and finished.max == 0.4 and finished.p90 == 0.4
+    assert finished.csv_row() == ["y", "4", "0", "100.000", "200.000", "250.000", "400.000",
+                                  "400.000", "400.000"]
