@@ -17,7 +17,7 @@ from simulator.config import (
     ProviderConfig,
     ZooKeeperConfig,
 )
-from simulator.presets.cluster import MS, read_latency
+from simulator.presets.cluster import MS_PER_S, read_latency
 from simulator.presets.reader import Section, show
 
 MAX_APPS = 15
@@ -164,14 +164,14 @@ def _read_zookeeper(apps: Section) -> ZooKeeperConfig:
         return base
     config = ZooKeeperConfig(
         tick_time=zk.number("tick_time_ms", base.tick_time, low=0, low_open=True,
-                            high=MAX_SECONDS * 1000, scale=MS),
+                            high=MAX_SECONDS * 1000, per_second=MS_PER_S),
         session_timeout=zk.number("session_timeout_ms", base.session_timeout, low=0,
-                                  low_open=True, high=MAX_SECONDS * 1000, scale=MS),
+                                  low_open=True, high=MAX_SECONDS * 1000, per_second=MS_PER_S),
     )
     low, high = 2 * config.tick_time, 20 * config.tick_time
     if not low - 1e-9 <= config.session_timeout <= high + 1e-9:
+        tick, session = config.tick_time * MS_PER_S, config.session_timeout * MS_PER_S
         zk.problems.add(zk.key("session_timeout_ms"),
-                        f"must be between 2 and 20 ticks ({low / MS:g} to {high / MS:g} ms "
-                        f"with tick_time_ms = {config.tick_time / MS:g}), "
-                        f"got {config.session_timeout / MS:g}")
+                        f"must be between 2 and 20 ticks ({2 * tick:g} to {20 * tick:g} ms "
+                        f"with tick_time_ms = {tick:g}), got {session:g}")
     return config

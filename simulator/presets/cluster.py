@@ -17,7 +17,7 @@ from simulator.config import (
 )
 from simulator.presets.reader import Section, check_number, item, show, type_name
 
-MS = 0.001
+MS_PER_S = 1000.0
 MAX_NODES = 15
 MAX_DELAY_MS = 60_000.0
 MAX_TIMEOUT_MS = 600_000.0
@@ -58,7 +58,7 @@ def read_latency(parent: Section, key: str, default: Latency) -> Latency:
                                                  f"(milliseconds, 0 to {MAX_DELAY_MS:g})")
             ok = False
             continue
-        value = table.optional_number(name, low=0, high=MAX_DELAY_MS, scale=MS)
+        value = table.optional_number(name, low=0, high=MAX_DELAY_MS, per_second=MS_PER_S)
         if value is None:
             ok = False
         else:
@@ -69,8 +69,9 @@ def read_latency(parent: Section, key: str, default: Latency) -> Latency:
         return Latency.constant(values[0])
     if dist == "uniform":
         if values[0] > values[1]:
+            low_ms, high_ms = (v * MS_PER_S for v in values)
             parent.problems.add(table.key("min_ms"), f"must not exceed max_ms "
-                                                     f"({values[0] / MS:g} > {values[1] / MS:g})")
+                                                     f"({low_ms:g} > {high_ms:g})")
             return default
         return Latency.uniform(values[0], values[1])
     return Latency.normal(values[0], values[1])
@@ -84,7 +85,7 @@ def read_raft(root: Section) -> RaftConfig:
         return base
     nodes = raft.integer("nodes", base.nodes, low=1, high=MAX_NODES)
     heartbeat = raft.number("heartbeat_ms", base.heartbeat_interval, low=0, low_open=True,
-                            high=MAX_DELAY_MS, scale=MS)
+                            high=MAX_DELAY_MS, per_second=MS_PER_S)
     timeout_min, timeout_max = _read_timeout_range(
         raft, (base.election_timeout_min, base.election_timeout_max))
     return RaftConfig(
@@ -120,7 +121,7 @@ def _read_timeout_range(raft: Section, default: tuple[float, float]) -> tuple[fl
         raft.problems.add(path, f"min must not exceed max, got [{show(value[0])}, "
                                 f"{show(value[1])}]")
         return default
-    return low * MS, high * MS
+    return low / MS_PER_S, high / MS_PER_S
 
 
 def read_network(root: Section, hosts: tuple[str, ...]) -> NetworkConfig:
@@ -175,9 +176,9 @@ def read_store(root: Section) -> StoreConfig:
         return base
     return StoreConfig(
         lease_check_interval=store.number("lease_check_ms", base.lease_check_interval, low=0,
-                                          low_open=True, high=MAX_DELAY_MS, scale=MS),
+                                          low_open=True, high=MAX_DELAY_MS, per_second=MS_PER_S),
         request_timeout=store.number("request_timeout_ms", base.request_timeout, low=0,
-                                     low_open=True, high=MAX_DELAY_MS, scale=MS),
+                                     low_open=True, high=MAX_DELAY_MS, per_second=MS_PER_S),
         compaction_retention=store.integer("compaction_retention", base.compaction_retention,
                                            low=0, high=1_000_000_000),
     )

@@ -160,24 +160,28 @@ class Section:
 
     def number(
         self, key: str, default: float, *, low: float | None = None, high: float | None = None,
-        low_open: bool = False, scale: float = 1.0,
+        low_open: bool = False, per_second: float = 1.0,
     ) -> float:
-        """A number in range (times ``scale``, e.g. 0.001 for a ``_ms`` key), else ``default``."""
-        value = self.optional_number(key, low=low, high=high, low_open=low_open, scale=scale)
+        """A number in range, in seconds (``per_second`` = 1000 for a ``_ms`` key), else
+        ``default``."""
+        value = self.optional_number(key, low=low, high=high, low_open=low_open,
+                                     per_second=per_second)
         return default if value is None else value
 
     def optional_number(
         self, key: str, *, low: float | None = None, high: float | None = None,
-        low_open: bool = False, scale: float = 1.0,
+        low_open: bool = False, per_second: float = 1.0,
     ) -> float | None:
-        """A number in range (times ``scale``), or None when missing or wrong."""
+        """A number in range divided by ``per_second``, or None when missing or wrong.
+
+        Dividing (not multiplying by 0.001) keeps 150 ms exactly the float 0.15."""
         path = self.key(key)
         if key not in self.data:
             return None
         value = self.data[key]
         if not check_number(self.problems, path, value, low=low, high=high, low_open=low_open):
             return None
-        return float(value) * scale
+        return float(value) / per_second
 
     def integer(self, key: str, default: int, *, low: int, high: int) -> int:
         """A whole number in [low, high], else ``default``."""

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from simulator.config import FAULT_ACTIONS, CaptionStep, FaultStep, PauseStep
-from simulator.presets.cluster import MS
+from simulator.presets.cluster import MS_PER_S
 from simulator.presets.reader import Section, check_number, item, show, type_name
 
 MAX_SECONDS = 604_800.0
@@ -169,7 +169,7 @@ def _read_value(fault: Section, action: str) -> float | None:
     if action == "loss":
         return fault.optional_number("loss", low=0, high=1)
     if action == "latency":
-        return fault.optional_number("latency_ms", low=0, high=600_000, scale=MS)
+        return fault.optional_number("latency_ms", low=0, high=600_000, per_second=MS_PER_S)
     if action == "clock":
         return fault.optional_number("offset", low=-86_400, high=86_400)
     if action == "random-faults":
