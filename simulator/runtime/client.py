@@ -28,6 +28,7 @@ import simpy
 
 from simulator.kv.commands import (
     Command,
+    Compact,
     Compare,
     Delete,
     LeaseGrant,
@@ -155,6 +156,11 @@ class StoreClient:
         """Revoke ``lease_id`` and delete its keys; a LeaseRevokeResponse."""
         command = LeaseRevoke(lease_id, "revoked")
         response = yield from self._call("lease_revoke", None, str(lease_id), command)
+        return response
+
+    def compact(self, revision: int) -> Gen:
+        """Discard the history below ``revision`` on every member; a CompactResponse."""
+        response = yield from self._call("compact", None, str(revision), Compact(revision))
         return response
 
     def lease_keepalive(self, lease_id: int) -> Gen:

@@ -1,0 +1,145 @@
+"""Watches through the client: history, order, fail-over without gaps or duplicates, compaction."""
+
+from __future__ import annotations
+
+from collections.abc import Generator
+from typing import Any
+
+import pytest
+from storetools import Cluster, sleep
+
+from simulator.runtime.store_errors import WatchCancelled
+
+
+def collect(cluster: Cluster, name: str, key: str, until: float, prefix: bool = False,
+            start_revision: int = 0, member: str | None = None) -> dict[str, Any]:
+    """Spawn a watcher that gathers every batch until simulated time ``until``."""
+    watcher = cluster.client(name)
+    if member is not None:
+        watcher.member = member
+    batches: list[Any] = []
+
+    def body() -> Generator[Any, Any, Any]:
+        stream = yield from watcher.watch(key, prefix=prefix, start_revision=start_revision)
+        outcome["watch"] = stream
+        while cluster.sim.now < until:
+            batches.append((yield stream.next()))
+        return batches
+
+    outcome = cluster.spawn(body)
+    outcome["batches"] = batches
+    return outcome
+
+
+def test_watch_from_a_past_revision_replays_history_then_follows() -> None:
+    """A watch from revision 2 gets revisions 2 and 3 from history, then the live write."""
+    cluster = Cluster(seed=21)
+    writer = cluster.client("writer")
+    cluster.run_to_leader()
+    revisions: list[int] = []
+
+    def write(values: tuple[str, ...]) -> Generator[Any, Any, None]:
+        for value in values:
+            response = yield from writer.put("k", value)
+            revisions.append(response.revision)
+
+    cluster.spawn(lambda: write(("1", "2", "3")))
+    cluster.run(cluster.sim.now + 1)
+    watched = collect(cluster, "watcher", "k", until=1e9, start_revision=revisions[1])
+    cluster.run(cluster.sim.now + 1)
+    cluster.spawn(lambda: write(("4",)))
+    cluster.run(cluster.sim.now + 1)
+    batches = watched["batches"]
+    assert [[(e.value, e.revision) for e in b] for b in batches] == [
+        [("2", revisions[1])], [("3", revisions[2])], [("4", revisions[3])]]
+    traced = [(e.key, e.revision) for e in cluster.events("watch.event", client="watcher")]
+    assert traced == [("k", r) for r in revisions[1:]]
+
+
+@pytest.mark.parametrize("restart_after", [None, 0.3])
+def test_watch_stream_survives_the_crash_of_its_member(restart_after: float | None) -> None:
+    """Every revision of the watched prefix arrives once, in order, across the member's crash."""
+    cluster = Cluster(seed=22)
+    writer = cluster.client("writer")
+    leader = cluster.run_to_leader()
+    follower = next(n for n in sorted(cluster.sim.raft_hosts) if n != leader)
+    start = cluster.sim.now
+    watched = collect(cluster, "watcher", "/jobs/", until=start + 9, prefix=True,
+                      member=follower)
+
+    def write() -> Generator[Any, Any, None]:
+        for number in range(40):
+            yield from writer.put(f"/jobs/{number % 3}", str(number))
+            yield from sleep(writer, 0.2)
+
+    cluster.spawn(write)
+    cluster.run(start + 3)
+    cluster.sim.crash(follower)
+    if restart_after is not None:
+        cluster.run(start + 3 + restart_after)
+        cluster.sim.restart(follower)
+    cluster.run(start + 12)
+    written = sorted({e.revision for e in cluster.events("kv.change")
+                      if e.key.startswith("/jobs/")})
+    assert len(written) == 40
+    seen = [b[0].revision for b in watched["batches"]]
+    assert seen == sorted(seen) and len(seen) == len(set(seen)), "in order, no duplicates"
+    assert seen == written[: len(seen)], "no gaps"
+    assert len(seen) >= 35, "the stream kept going after the crash"
+    values = [e.value for b in watched["batches"] for e in b]
+    assert values == [str(n) for n in range(len(values))]
+    assert watched["watch"].reconnects >= 1
+    opened = cluster.events("watch.open", client="watcher")
+    assert opened[0].node == follower and len(opened) >= 2
+
+
+def test_watch_on_a_compacted_revision_is_cancelled_with_the_reason() -> None:
+    """History below the compacted revision is gone: such a watch fails and says why."""
+    cluster = Cluster(seed=23)
+    client = cluster.client("c")
+    cluster.run_to_leader()
+
+    def body() -> Generator[Any, Any, Any]:
+        for value in "abcd":
+            yield from client.put("k", value)
+        yield from client.compact(3)
+        try:
+            yield from client.watch("k", start_revision=2)
+        except WatchCancelled as problem:
+            return problem
+        return None
+
+    outcome = cluster.spawn(body)
+    cluster.run(cluster.sim.now + 3)
+    problem = outcome["result"]
+    assert isinstance(problem, WatchCancelled)
+    assert "compacted" in str(problem) and problem.compact_revision == 3
+    failed = cluster.events("kv.complete", client="c", ok=False)
+    assert failed and "compacted" in (failed[-1].error or "")
+
+
+def test_cancelled_watch_gets_no_more_events() -> None:
+    """After cancel(), the member stops serving the watch and next() fails."""
+    cluster = Cluster(seed=24)
+    client = cluster.client("c")
+    cluster.run_to_leader()
+
+    def body() -> Generator[Any, Any, Any]:
+        stream = yield from client.watch("k")
+        yield from client.put("k", "1")
+        first = yield stream.next()
+        stream.cancel()
+        yield from client.put("k", "2")
+        yield from sleep(client, 0.5)
+        try:
+            yield stream.next()
+        except WatchCancelled:
+            return first
+        return None
+
+    outcome = cluster.spawn(body)
+    cluster.run(cluster.sim.now + 3)
+    assert [e.value for e in outcome["result"]] == ["1"]
+    assert len(cluster.events("watch.event", client="c")) == 1
+    assert [e.reason for e in cluster.events("watch.close", client="c")] == [
+        "cancelled by the client"]
