@@ -223,6 +223,10 @@ class Simulation:
         frozen = tuple(tuple(self._one(n).id for n in group) for group in groups)
         if len(frozen) < 2:
             raise ValueError("a partition needs at least two groups")
+        members = [n for group in frozen for n in group]
+        for node in sorted(set(members)):
+            if members.count(node) > 1:
+                raise ValueError(f"{node} is in two partition groups")
         self._record("partition", groups=frozen)
         self.network.partition(frozen)
 
