@@ -60,6 +60,7 @@ class Network:
         self.cuts: set[tuple[str, str]] = set()
         self.loss = 0.0
         self.loss_rng = random.Random(0)
+        self.reorder_rng: random.Random | None = None
         self.blocks: list[Callable[[Message], bool]] = []
         self.queue: deque[Message] = deque()
         self.paused: set[str] = set()
@@ -162,15 +163,20 @@ class Network:
         self.loss = fraction
         self.loss_rng = rng
 
+    def reorder(self, rng: random.Random) -> None:
+        """Deliver queued messages in a random order drawn from ``rng`` (until ``heal``)."""
+        self.reorder_rng = rng
+
     def block(self, predicate: Callable[[Message], bool]) -> None:
         """Drop every message for which ``predicate`` is true (until ``heal``)."""
         self.blocks.append(predicate)
 
     def heal(self) -> None:
-        """Remove every cut, block and loss."""
+        """Remove every cut, block, loss and reordering."""
         self.cuts.clear()
         self.blocks.clear()
         self.loss = 0.0
+        self.reorder_rng = None
 
     # --- driving ------------------------------------------------------------------------------
 
@@ -201,6 +207,8 @@ class Network:
             count += 1
             if count > MAX_DELIVERIES:
                 raise RuntimeError("the network never went quiet")
+            if self.reorder_rng is not None and len(self.queue) > 1:
+                self.queue.rotate(-self.reorder_rng.randrange(len(self.queue)))
             msg = self.queue.popleft()
             if (
                 msg.dst not in self.nodes

@@ -31,6 +31,7 @@ def node_ops(size: int) -> st.SearchStrategy[Op]:
         st.tuples(st.just("partition"), st.lists(st.integers(0, 2), min_size=size, max_size=size)),
         st.tuples(st.just("heal")),
         st.tuples(st.just("drop"), st.floats(0.0, 0.5)),
+        st.tuples(st.just("reorder"), st.integers(0, 1000)),
         st.tuples(st.just("propose"), node, st.integers(1, 3)),
         st.tuples(st.just("campaign"), node),
         st.tuples(st.just("read"), node),
@@ -41,7 +42,7 @@ def random_op(rng: random.Random, size: int) -> Op:
     """The same kinds of operations, drawn from a plain random stream."""
     kind = rng.choice(
         ["run", "run", "run", "crash", "restart", "pause", "resume", "partition", "heal",
-         "drop", "propose", "propose", "campaign", "read"]
+         "drop", "reorder", "propose", "propose", "campaign", "read"]
     )
     if kind == "run":
         return (kind, rng.uniform(0.05, 2.0))
@@ -49,6 +50,8 @@ def random_op(rng: random.Random, size: int) -> Op:
         return (kind, [rng.randrange(3) for _ in range(size)])
     if kind == "drop":
         return (kind, rng.uniform(0.0, 0.5))
+    if kind == "reorder":
+        return (kind, rng.randrange(1000))
     if kind == "heal":
         return (kind,)
     if kind == "propose":
@@ -59,7 +62,7 @@ def random_op(rng: random.Random, size: int) -> Op:
 def apply(net: Network, op: Op, counter: list[int]) -> None:
     """Carry out one operation on the network."""
     kind = op[0]
-    name = net.ids[op[1]] if kind not in ("run", "partition", "heal", "drop") else ""
+    name = net.ids[op[1]] if kind not in ("run", "partition", "heal", "drop", "reorder") else ""
     if kind == "run":
         net.run_for(op[1])
     elif kind == "crash":
@@ -81,6 +84,8 @@ def apply(net: Network, op: Op, counter: list[int]) -> None:
         net.heal()
     elif kind == "drop":
         net.drop(op[1], random.Random(counter[0]))
+    elif kind == "reorder":
+        net.reorder(random.Random(op[1]))
     elif kind == "propose" and usable(net, name):
         for _ in range(op[2]):
             counter[0] += 1
@@ -171,3 +176,17 @@ def test_many_seeds_of_long_random_schedules_keep_raft_safe_and_live() -> None:
             0.1, 1.0, 2.0, pre_vote=rng.random() < 0.5, check_quorum=rng.random() < 0.5
         )
         play(size, options, seed, [random_op(rng, size) for _ in range(100)])
+
+
+def test_the_same_seed_and_schedule_give_the_same_history() -> None:
+    rng = random.Random(99)
+    ops = [random_op(rng, 5) for _ in range(80)]
+    histories = []
+    for _ in range(2):
+        net = Network(5, options=RaftOptions(), seed=42)
+        counter = [0]
+        for op in ops:
+            apply(net, op, counter)
+        histories.append((net.notes, net.sent_messages, net.logs()))
+    assert histories[0] == histories[1]
+    assert len(histories[0][1]) > 200
