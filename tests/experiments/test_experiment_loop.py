@@ -1,0 +1,85 @@
+"""MiniCluster, the experiments' small event loop: elections, crashes, disk waits, determinism."""
+
+from simulator.config import Latency
+from simulator.raft.messages import AppendEntries, Message
+from simulator.raft.options import RaftOptions, Role
+from simulator.rng import Streams
+from simulator.runtime.experiment_loop import MiniCluster
+
+IDS = ("n1", "n2", "n3")
+OPTIONS = RaftOptions(0.05, 0.15, 0.3, pre_vote=False, check_quorum=False)
+
+
+def _cluster(seed: int = 1, disk: float = 0.005) -> MiniCluster:
+    return MiniCluster(IDS, OPTIONS, Streams(seed), Latency.uniform(0.004, 0.006),
+                       Latency.constant(disk))
+
+
+def _leaders(cluster: MiniCluster) -> list[str]:
+    return [i for i in cluster.ids if cluster.nodes[i].role is Role.LEADER]
+
+
+def test_a_campaign_elects_and_replicates_a_command() -> None:
+    cluster = _cluster()
+    cluster.campaign("n1")
+    cluster.run_until(0.1)
+    assert _leaders(cluster) == ["n1"]
+    index = cluster.propose("n1", "x")
+    assert index is not None
+    cluster.run_until(0.3)
+    assert all(cluster.nodes[i].commit_index >= index for i in IDS)
+
+
+def test_messages_to_a_crashed_node_are_lost_and_the_rest_elect_again() -> None:
+    cluster = _cluster()
+    cluster.campaign("n1")
+    cluster.run_until(0.1)
+    delivered: list[Message] = []
+    cluster.on_deliver = lambda msg, t: delivered.append(msg)
+    cluster.crash("n1")
+    cluster.run_until(2.0)
+    assert all(msg.dst != "n1" for msg in delivered)
+    assert len(_leaders(cluster)) == 2  # the crashed n1 still thinks it leads; one other won
+    assert any(cluster.nodes[i].role is Role.LEADER for i in ("n2", "n3"))
+
+
+def test_messages_still_waiting_for_the_disk_die_with_their_sender() -> None:
+    cluster = _cluster(disk=0.02)
+    sent: list[tuple[Message, float]] = []
+    cluster.on_send = lambda msg, t: sent.append((msg, t))
+    delivered: list[Message] = []
+    cluster.on_deliver = lambda msg, t: delivered.append(msg)
+    cluster.campaign("n1")  # the vote requests wait for n1's disk write of its new term
+    assert sent and all(t >= 0.02 for _, t in sent)
+    cluster.crash("n1")
+    cluster.run_until(0.1)
+    assert not any(msg.src == "n1" for msg in delivered)
+
+
+def test_outgoing_filter_can_rewrite_messages() -> None:
+    cluster = _cluster()
+
+    def strip(msg: Message) -> Message | None:
+        if isinstance(msg, AppendEntries) and msg.dst == "n3" and msg.entries:
+            return AppendEntries(msg.src, msg.dst, msg.term, msg.prev_log_index,
+                                 msg.prev_log_term, (), msg.leader_commit, msg.context)
+        return msg
+
+    cluster.outgoing = strip
+    cluster.campaign("n1")
+    cluster.run_until(0.5)
+    assert cluster.nodes["n2"].last_index == cluster.nodes["n1"].last_index >= 1
+    assert cluster.nodes["n3"].last_index == 0
+    assert cluster.nodes["n3"].role is Role.FOLLOWER  # it still hears the heartbeats
+
+
+def test_one_seed_gives_one_history() -> None:
+    def history(seed: int) -> list[tuple[float, str, str]]:
+        cluster = _cluster(seed)
+        log: list[tuple[float, str, str]] = []
+        cluster.on_deliver = lambda msg, t: log.append((t, msg.src, msg.label()))
+        cluster.run_until(1.0)
+        return log
+
+    assert history(4) == history(4)
+    assert history(4) != history(5)
