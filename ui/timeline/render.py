@@ -15,6 +15,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from ui.timeline.none_guard import keep_none_alive
+
 SUFFIXES = (".png", ".svg")
 
 
@@ -77,6 +79,7 @@ def render_timeline(
     if width < 200 or (height is not None and height < 150):
         raise ValueError(f"{target}: picture size {width}x{height} is too small (min 200x150)")
     _ensure_app()
+    keep_none_alive()
     import pyqtgraph as pg
     from PySide6 import QtCore, QtGui, QtSvg
 

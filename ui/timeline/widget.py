@@ -15,6 +15,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
 from ui.timeline.model import TimelineModel
+from ui.timeline.none_guard import keep_none_alive
 from ui.timeline.plot import TimelinePlot
 
 FOLLOW_LEAD = 0.8
@@ -37,6 +38,7 @@ class TimelineWidget(QtWidgets.QWidget):
         scale: float = 1.0,
     ) -> None:
         super().__init__(parent)
+        keep_none_alive()
         self._model = model if model is not None else TimelineModel()
         self._cursor = 0.0
         self._auto_fit = True
