@@ -8,6 +8,7 @@ import pytest
 from network import FAST, Network
 
 from simulator.raft import (
+    AppendEntries,
     ElectionTimerReset,
     RaftNode,
     RaftOptions,
@@ -146,3 +147,21 @@ def test_options_reject_impossible_timing_with_a_clear_message() -> None:
         RaftOptions(0.0, 1.0, 2.0)
     with pytest.raises(ValueError, match="not among its peers"):
         RaftNode("n9", ["n1", "n2"], FAST, random.Random(1))
+
+
+def test_an_idle_leader_sends_a_heartbeat_every_interval_and_keeps_its_followers() -> None:
+    net = Network(3, options=FAST)
+    net.elect("n1")
+    start, sent_before = net.now, len(net.sent_messages)
+    net.run_for(10.05)
+    beats = [
+        m for m in net.sent_messages[sent_before:] if isinstance(m, AppendEntries) and m.src == "n1"
+    ]
+    per_follower = {dst: sum(1 for m in beats if m.dst == dst) for dst in ("n2", "n3")}
+    assert per_follower == {"n2": 100, "n3": 100}  # one every 0.1 s for 10 s
+    assert net.leader() == "n1" and net["n1"].term == 1
+    assert net["n1"].next_deadline() <= net.now + FAST.heartbeat_interval
+    assert all(net[n].role is Role.FOLLOWER for n in ("n2", "n3"))
+    assert not any(
+        isinstance(note, RoleChanged) for t, _, note in net.notes if t > start
+    )  # no follower ever timed out
