@@ -21,6 +21,8 @@ from simulator.raft.progress import quorum_size
 from simulator.rng import Streams, derive_seed
 from simulator.runtime.experiment_loop import MiniCluster
 
+ARRANGE_ATTEMPTS = 5
+
 
 @dataclass(frozen=True, slots=True)
 class ElectionSetup:
@@ -115,21 +117,20 @@ def run_trial(setup: ElectionSetup, seed: int) -> float | None:
     return run_trial_outcome(setup, seed).elapsed
 
 
-def run_trial_outcome(setup: ElectionSetup, seed: int) -> TrialOutcome:
-    """Run one trial with ``seed`` and report its outcome.
+Arranged = tuple[MiniCluster, str, tuple[str, ...]]
 
-    Warm-up: ``n1`` campaigns at once; whichever node leads (normally n1) then commits one
-    command while its entries are kept from the stale followers; a few heartbeats later it is
-    crashed at a random point of its heartbeat interval.
+
+def _arrange(setup: ElectionSetup, streams: Streams) -> Arranged | None:
+    """Elect a leader, commit one entry kept from the stale followers, and wait a few beats.
+
+    Returns the cluster, its leader and the stale followers, or None when the arrangement did
+    not hold (e.g. a lost heartbeat let a follower start an election before the crash).
     """
     ids = tuple(f"n{i}" for i in range(1, setup.nodes + 1))
-    if len(ids) == 1:
-        return TrialOutcome(None, None, None, ())
-    streams = Streams(seed)
     cluster = MiniCluster(ids, setup.options(), streams, setup.latency, setup.disk, setup.loss)
     cluster.campaign(ids[0])
     if not cluster.run_until(setup.cap, stop=lambda: _leader(cluster) is not None):
-        return TrialOutcome(None, None, None, ())
+        return None
     leader = _leader(cluster)
     assert leader is not None
     node = cluster.nodes[leader]
@@ -138,23 +139,54 @@ def run_trial_outcome(setup: ElectionSetup, seed: int) -> TrialOutcome:
     cluster.outgoing = _strip_entries_to(frozenset(stale))  # type: ignore[assignment]
     index = cluster.propose(leader, "arrange-logs")
     if index is None:
-        return TrialOutcome(None, None, None, stale)
+        return None
     committed = cluster.run_until(
         cluster.now + setup.cap, stop=lambda: node.commit_index >= index
     )
     cluster.run_until(cluster.now + 3 * setup.heartbeat_interval)
     if not committed or node.role is not Role.LEADER:
-        return TrialOutcome(None, None, None, stale)
-    beat = node.next_deadline()
-    cluster.run_until(beat)
-    crash_at = beat + streams.get("experiment/crash").uniform(0.0, setup.heartbeat_interval)
-    cluster.run_until(crash_at)
-    if node.role is not Role.LEADER:
-        return TrialOutcome(None, None, None, stale)
-    old_term = node.term
+        return None
+    return cluster, leader, stale
+
+
+def run_trial_outcome(setup: ElectionSetup, seed: int) -> TrialOutcome:
+    """Run one trial with ``seed`` and report its outcome.
+
+    Warm-up: ``n1`` campaigns at once; whichever node leads (normally n1) then commits one
+    command while its entries are kept from the stale followers; a few heartbeats later it is
+    crashed at a random point of its heartbeat interval. When the warm-up does not hold (only
+    possible with message loss or tiny timeouts) it is redone with a derived seed, up to
+    ARRANGE_ATTEMPTS times; a warm-up that never holds makes the trial censored.
+    """
+    if setup.nodes == 1:
+        return TrialOutcome(None, None, None, ())
+    for attempt in range(ARRANGE_ATTEMPTS):
+        streams = Streams(seed if attempt == 0 else derive_seed(seed, f"attempt/{attempt}"))
+        arranged = _arrange(setup, streams)
+        if arranged is None:
+            continue
+        cluster, leader, stale = arranged
+        node = cluster.nodes[leader]
+        beat = node.next_deadline()
+        cluster.run_until(beat)
+        crash_at = beat + streams.get("experiment/crash").uniform(0.0, setup.heartbeat_interval)
+        cluster.run_until(crash_at)
+        if node.role is not Role.LEADER:
+            continue
+        return _measure(setup, cluster, leader, stale, crash_at)
+    return TrialOutcome(None, None, None, ())
+
+
+def _measure(
+    setup: ElectionSetup, cluster: MiniCluster, leader: str, stale: tuple[str, ...],
+    crash_at: float,
+) -> TrialOutcome:
+    """Crash ``leader`` now and time how long until every survivor hears a new leader."""
+    old_term = cluster.nodes[leader].term
     cluster.crash(leader)
     cluster.outgoing = None
-    followers = len(ids) - 2
+    others = [node_id for node_id in cluster.ids if node_id != leader]
+    followers = len(others) - 1
     heard: dict[tuple[str, int], set[str]] = {}
     done: list[tuple[float, str]] = []
 
