@@ -15,7 +15,14 @@ from simulator.config import (
     RaftConfig,
     StoreConfig,
 )
-from simulator.presets.reader import Section, check_number, item, show, type_name
+from simulator.presets.reader import (
+    Section,
+    check_number,
+    in_seconds,
+    item,
+    show,
+    type_name,
+)
 
 MS_PER_S = 1000.0
 MAX_NODES = 15
@@ -116,12 +123,11 @@ def _read_timeout_range(raft: Section, default: tuple[float, float]) -> tuple[fl
     )
     if not ok:
         return default
-    low, high = float(value[0]), float(value[1])
-    if low > high:
+    if value[0] > value[1]:
         raft.problems.add(path, f"min must not exceed max, got [{show(value[0])}, "
                                 f"{show(value[1])}]")
         return default
-    return low / MS_PER_S, high / MS_PER_S
+    return in_seconds(value[0], MS_PER_S), in_seconds(value[1], MS_PER_S)
 
 
 def read_network(root: Section, hosts: tuple[str, ...]) -> NetworkConfig:

@@ -12,7 +12,7 @@ from simulator.config import Scenario
 from simulator.presets.apps import read_apps
 from simulator.presets.cluster import read_network, read_raft, read_store
 from simulator.presets.problems import PresetError, Problem
-from simulator.presets.reader import Problems, Section
+from simulator.presets.reader import Problems, Section, TomlFloat
 from simulator.presets.timeline import Hosts, read_captions, read_faults, read_pauses
 
 TOP_KEYS = ("run", "raft", "network", "store", "apps", "faults", "captions", "pauses")
@@ -45,7 +45,7 @@ def parse_scenario(text: str, source_name: str) -> Scenario:
     """Parse and validate preset TOML ``text``; ``source_name`` names it in messages and its
     stem becomes the scenario's name."""
     try:
-        data = tomllib.loads(text)
+        data = tomllib.loads(text, parse_float=TomlFloat)
     except tomllib.TOMLDecodeError as error:
         raise PresetError([Problem(source_name, "", _syntax_message(str(error)))]) from None
     except RecursionError:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import difflib
 import math
 from collections.abc import Sequence
+from decimal import Decimal
 from typing import Any
 
 from simulator.presets.problems import Problem
@@ -67,6 +68,27 @@ class Problems:
     def add(self, key_path: str, message: str) -> None:
         """Record that the value at ``key_path`` is wrong and what is allowed instead."""
         self.found.append(Problem(self.file, key_path, message))
+
+
+class TomlFloat(float):
+    """A float parsed from TOML that remembers its text, so unit conversions are exact."""
+
+    __slots__ = ("text",)
+
+    def __new__(cls, text: str) -> TomlFloat:
+        """The float of TOML float ``text`` (tomllib's ``parse_float`` hook)."""
+        value = super().__new__(cls, text)
+        value.text = text
+        return value
+
+
+def in_seconds(value: float, per_second: float) -> float:
+    """``value`` units as seconds, computed in decimal: 150 ms is exactly the float 0.15, and
+    any float of seconds written as an exact decimal of milliseconds reads back unchanged."""
+    if per_second == 1:
+        return float(value)
+    text = value.text if isinstance(value, TomlFloat) else repr(value)
+    return float(Decimal(text.replace("_", "")) / Decimal(repr(per_second)))
 
 
 def is_number(value: object) -> bool:
@@ -172,16 +194,15 @@ class Section:
         self, key: str, *, low: float | None = None, high: float | None = None,
         low_open: bool = False, per_second: float = 1.0,
     ) -> float | None:
-        """A number in range divided by ``per_second``, or None when missing or wrong.
-
-        Dividing (not multiplying by 0.001) keeps 150 ms exactly the float 0.15."""
+        """A number in range converted to seconds (``in_seconds``), or None when missing or
+        wrong."""
         path = self.key(key)
         if key not in self.data:
             return None
         value = self.data[key]
         if not check_number(self.problems, path, value, low=low, high=high, low_open=low_open):
             return None
-        return float(value) / per_second
+        return in_seconds(value, per_second)
 
     def integer(self, key: str, default: int, *, low: int, high: int) -> int:
         """A whole number in [low, high], else ``default``."""

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from simulator.config import Latency, Scenario
-from simulator.presets import PresetError, load_scenario, parse_scenario
+from simulator.presets import PresetError, load_scenario, parse_scenario, scenario_to_toml
 
 FULL = """
 [run]
@@ -228,3 +229,20 @@ def test_the_examples_in_the_reference_page_are_valid_presets() -> None:
     assert len(documents) >= 2
     for number, block in enumerate(documents, start=1):
         parse_scenario(block, f"docs/presets.md example {number}")
+
+
+def test_a_scenario_written_back_as_toml_reads_the_same() -> None:
+    for text, name in [(FULL, "everything"), ("", "blank"),
+                       ('[run]\ndescription = """\nTwo\nlines with \'\'\' and "quotes"\n"""\n'
+                        '[[captions]]\nat = 1\ntext = "tab\\there \\u00e9 \\\\ done"\n', "odd")]:
+        scenario = parse_scenario(text, f"{name}.toml")
+        written = scenario_to_toml(scenario)
+        assert parse_scenario(written, f"{name}.toml") == scenario, written
+
+
+def test_only_app1_to_appn_can_be_written() -> None:
+    scenario = parse_scenario("[apps]\ncount = 2\n", "two.toml")
+    renamed = replace(scenario, apps=replace(
+        scenario.apps, servers=(replace(scenario.apps.servers[0], id="web"),)))
+    with pytest.raises(ValueError, match="app1..app1"):
+        scenario_to_toml(renamed)

@@ -11,7 +11,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from simulator.config import FAULT_ACTIONS, Scenario
-from simulator.presets import PresetError, parse_scenario, scenario_from_dict
+from simulator.presets import (
+    PresetError,
+    parse_scenario,
+    scenario_from_dict,
+    scenario_to_toml,
+)
 from simulator.presets.apps import APPS_KEYS, JOB_KEYS, KUBERNETES_KEYS, SERVER_KEYS, ZOOKEEPER_KEYS
 from simulator.presets.catalog import shipped_paths
 from simulator.presets.cluster import (
@@ -108,3 +113,19 @@ def test_one_changed_value_in_a_shipped_preset_never_crashes(data: st.DataObject
     result = _outcome(lambda: scenario_from_dict(document, "mutated.toml"))
     if isinstance(result, PresetError):
         assert all(p.file == "mutated.toml" for p in result.problems)
+    else:
+        assert parse_scenario(scenario_to_toml(result), "mutated.toml") == result
+
+
+@FUZZ
+@given(st.text(min_size=1).filter(str.strip), st.text(), st.text(min_size=1).filter(str.strip),
+       st.floats(min_value=0, max_value=60), st.floats(min_value=0.001, max_value=60_000))
+def test_any_text_and_times_survive_writing_and_reading_back(
+    title: str, description: str, caption: str, at: float, heartbeat_ms: float
+) -> None:
+    document = {"run": {"title": title, "description": description},
+                "raft": {"heartbeat_ms": heartbeat_ms},
+                "captions": [{"at": at, "text": caption}]}
+    result = _outcome(lambda: scenario_from_dict(document, "texts.toml"))
+    assert not isinstance(result, PresetError), result
+    assert parse_scenario(scenario_to_toml(result), "texts.toml") == result

@@ -1,0 +1,206 @@
+"""Writing a Scenario back as preset TOML (e.g. to save a session as a lesson).
+
+``scenario_to_toml(scenario)`` writes every setting explicitly, in the layout docs/presets.md
+describes, so that ``parse_scenario(scenario_to_toml(s), f"{s.name}.toml") == s``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from decimal import Decimal
+
+from simulator.config import AppServerConfig, FaultStep, Latency, LinkOverride, Scenario
+from simulator.presets.apps import app_ids
+from simulator.presets.cluster import MS_PER_S
+
+VALUE_KEYS = {"loss": "loss", "latency": "latency_ms", "clock": "offset",
+              "random-faults": "every"}
+
+
+def scenario_to_toml(scenario: Scenario) -> str:
+    """The preset text of ``scenario`` (ValueError if its app server ids are not app1..appN)."""
+    lines: list[str] = ["# A leadersim preset: the format is described in docs/presets.md", ""]
+    lines += _run(scenario)
+    lines += _raft(scenario)
+    lines += _network(scenario)
+    lines += _store(scenario)
+    lines += _apps(scenario)
+    for step in scenario.faults:
+        lines += ["", "[[faults]]", *_fault(step)]
+    for caption in scenario.captions:
+        lines += ["", "[[captions]]", f"at = {_seconds(caption.at)}",
+                  f"text = {_string(caption.text)}"]
+    for pause in scenario.pauses:
+        lines += ["", "[[pauses]]", f"at = {_seconds(pause.at)}",
+                  f"question = {_string(pause.question)}"]
+    return "\n".join(lines) + "\n"
+
+
+def _run(s: Scenario) -> list[str]:
+    return ["[run]", f"title = {_string(s.title)}", f"description = {_text(s.description)}",
+            f"seed = {s.seed}", f"duration = {_seconds(s.duration)}"]
+
+
+def _raft(s: Scenario) -> list[str]:
+    raft = s.raft
+    return ["", "[raft]", f"nodes = {raft.nodes}",
+            f"heartbeat_ms = {_ms(raft.heartbeat_interval)}",
+            f"election_timeout_ms = [{_ms(raft.election_timeout_min)}, "
+            f"{_ms(raft.election_timeout_max)}]",
+            f"pre_vote = {_bool(raft.pre_vote)}", f"check_quorum = {_bool(raft.check_quorum)}",
+            f"disk_latency = {_latency(raft.disk_latency)}"]
+
+
+def _network(s: Scenario) -> list[str]:
+    lines = ["", "[network]", f"latency = {_latency(s.network.latency)}",
+             f"loss = {_number(s.network.loss)}"]
+    for link in s.network.links:
+        lines += ["", "[[network.link]]", *_link(link)]
+    return lines
+
+
+def _link(link: LinkOverride) -> list[str]:
+    lines = [f"src = {_string(link.src)}", f"dst = {_string(link.dst)}"]
+    if link.latency is not None:
+        lines.append(f"latency = {_latency(link.latency)}")
+    if link.loss is not None:
+        lines.append(f"loss = {_number(link.loss)}")
+    lines.append(f"both_ways = {_bool(link.both_ways)}")
+    return lines
+
+
+def _store(s: Scenario) -> list[str]:
+    store = s.store
+    return ["", "[store]", f"lease_check_ms = {_ms(store.lease_check_interval)}",
+            f"request_timeout_ms = {_ms(store.request_timeout)}",
+            f"compaction_retention = {store.compaction_retention}"]
+
+
+def _apps(s: Scenario) -> list[str]:
+    apps = s.apps
+    servers = apps.servers
+    if not servers:
+        return []
+    if tuple(server.id for server in servers) != app_ids(len(servers)):
+        raise ValueError(f"app server ids must be app1..app{len(servers)} in order, "
+                         f"got {', '.join(server.id for server in servers)}")
+    shared = servers[0]
+    lines = ["", "[apps]", f"count = {len(servers)}", *_server_settings(shared),
+             f"protection = {_string(apps.provider.protection)}",
+             f"provider_processing = {_latency(apps.provider.processing)}"]
+    job, k8s, zk = apps.job, apps.kubernetes, apps.zookeeper
+    lines += ["", "[apps.job]", f"contracts = {job.contracts}", f"month = {_seconds(job.month)}",
+              f"check_interval = {_seconds(job.check_interval)}",
+              f"late_after = {_seconds(job.late_after)}"]
+    lines += ["", "[apps.kubernetes]", f"lease_duration = {_seconds(k8s.lease_duration)}",
+              f"renew_deadline = {_seconds(k8s.renew_deadline)}",
+              f"retry_period = {_seconds(k8s.retry_period)}", f"jitter = {_number(k8s.jitter)}"]
+    lines += ["", "[apps.zookeeper]", f"tick_time_ms = {_ms(zk.tick_time)}",
+              f"session_timeout_ms = {_ms(zk.session_timeout)}"]
+    for server in servers[1:]:
+        if _differs(server, shared):
+            lines += ["", "[[apps.server]]", f"id = {_string(server.id)}",
+                      *_server_settings(server)]
+    return lines
+
+
+def _differs(server: AppServerConfig, shared: AppServerConfig) -> bool:
+    return (server.recipe, server.ttl, server.renew_interval, server.start_at) != \
+        (shared.recipe, shared.ttl, shared.renew_interval, shared.start_at)
+
+
+def _server_settings(server: AppServerConfig) -> list[str]:
+    lines = [f"recipe = {_string(server.recipe)}", f"ttl = {_seconds(server.ttl)}"]
+    if server.renew_interval is not None:
+        lines.append(f"renew_interval = {_seconds(server.renew_interval)}")
+    lines.append(f"start_at = {_seconds(server.start_at)}")
+    return lines
+
+
+def _fault(step: FaultStep) -> list[str]:
+    lines: list[str] = []
+    if step.at is not None:
+        lines.append(f"at = {_seconds(step.at)}")
+    if step.after is not None:
+        lines.append(f"after = {_seconds(step.after)}")
+    lines.append(f"action = {_string(step.action)}")
+    if step.target is not None:
+        lines.append(f"target = {_string(step.target)}")
+    if step.peer is not None:
+        lines.append(f"peer = {_string(step.peer)}")
+    if not step.both_ways:
+        lines.append("both_ways = false")
+    if step.duration is not None:
+        lines.append(f"duration = {_seconds(step.duration)}")
+    if step.groups:
+        lines.append(f"groups = [{', '.join(_strings(group) for group in step.groups)}]")
+    if step.value is not None and step.action in VALUE_KEYS:
+        key = VALUE_KEYS[step.action]
+        value = _ms(step.value) if key == "latency_ms" else _number(step.value)
+        lines.append(f"{key} = {value}")
+    if step.rate is not None:
+        lines.append(f"rate = {_number(step.rate)}")
+    return lines
+
+
+def _latency(latency: Latency) -> str:
+    if latency.kind == "constant":
+        return f'{{ dist = "constant", ms = {_ms(latency.a)} }}'
+    if latency.kind == "uniform":
+        return f'{{ dist = "uniform", min_ms = {_ms(latency.a)}, max_ms = {_ms(latency.b)} }}'
+    return f'{{ dist = "normal", mean_ms = {_ms(latency.a)}, stddev_ms = {_ms(latency.b)} }}'
+
+
+def _number(value: float) -> str:
+    """A number as TOML: integers without a decimal point, others by their shortest repr."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)
+    return str(int(value)) if float(value).is_integer() and abs(value) < 2**53 else repr(value)
+
+
+def _seconds(value: float) -> str:
+    return _number(value)
+
+
+def _ms(seconds: float) -> str:
+    """Seconds as an exact decimal number of milliseconds (0.15 -> 150)."""
+    millis = Decimal(repr(float(seconds))) * Decimal(int(MS_PER_S))
+    return format(millis.normalize(), "f")
+
+
+def _bool(value: bool) -> str:
+    return "true" if value else "false"
+
+
+def _strings(values: Iterable[str]) -> str:
+    return "[" + ", ".join(_string(v) for v in values) + "]"
+
+
+def _string(text: str) -> str:
+    """A TOML basic string with every character TOML requires escaped."""
+    out = ['"']
+    for char in text:
+        code = ord(char)
+        if char == '"':
+            out.append('\\"')
+        elif char == "\\":
+            out.append("\\\\")
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\t":
+            out.append("\\t")
+        elif code < 0x20 or code == 0x7F:
+            out.append(f"\\u{code:04x}")
+        else:
+            out.append(char)
+    out.append('"')
+    return "".join(out)
+
+
+def _text(text: str) -> str:
+    """A long text as a readable multi-line literal string when it can be one."""
+    plain = all(c in "\n\t" or (ord(c) >= 0x20 and ord(c) != 0x7F) for c in text)
+    long = "\n" in text or len(text) > 60
+    if long and plain and "'''" not in text:
+        return "'''\n" + text + "\n'''"
+    return _string(text)
