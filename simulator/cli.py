@@ -2,8 +2,9 @@
 
 ``main(argv, frontends)`` returns the exit status: 0 on success, 2 on bad input or an unwritable
 output (one clear message on stderr, checked before a run starts), 1 when ``--fail-on-violation``
-finds a violation. The Qt parts (the window, the offscreen timeline renderer) are injected by
-``ui.launcher`` through ``Frontends``: this module never imports Qt.
+finds a violation (or, with a one-line message and no traceback, on an internal error). The Qt
+parts (the window, the offscreen timeline renderer) are injected by ``ui.launcher`` through
+``Frontends``: this module never imports Qt.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from simulator.trace.events import Event, RunEnd
 PROG = "leadersim"
 EXIT_OK = 0
 EXIT_VIOLATION = 1
+EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
 TIMELINE_SUFFIXES = (".png", ".svg")
 SCREENSHOT_SUFFIXES = (".png", ".jpg", ".jpeg")
@@ -66,11 +68,13 @@ def main(argv: Sequence[str] | None = None, frontends: Frontends | None = None) 
             return _experiment(args_list[1:])
         if not args_list:
             return _gui(DEFAULT_PRESET, None, None, fronts)
-        try:
-            args = build_parser().parse_args(args_list)
-        except SystemExit as exit_request:
-            return _exit_code(exit_request.code)
+        args = build_parser().parse_args(args_list)
         return _dispatch(args, fronts)
+    except SystemExit as exit_request:
+        return _exit_code(exit_request.code)
+    except BrokenPipeError:
+        _silence_stdout()
+        return EXIT_OK
     except PresetError as error:
         print(str(error), file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -85,7 +89,16 @@ def main(argv: Sequence[str] | None = None, frontends: Frontends | None = None) 
             raise
         print(f"{PROG}: internal error: {type(error).__name__}: {error} "
               f"(set {DEBUG_ENV}=1 to see where)", file=sys.stderr)
-        return EXIT_VIOLATION
+        return EXIT_FAILURE
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe (``leadersim presets | head -1``), drop what is left to print."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        return
 
 
 def _exit_code(code: object) -> int:
