@@ -18,11 +18,15 @@ from simulator.raft.options import RaftOptions
 from simulator.rng import Streams
 from simulator.runtime import faults
 from simulator.runtime.actions import ACTION_NAMES, Action
+from simulator.runtime.app_cluster import app_follower, app_leader, build_apps
+from simulator.runtime.app_server import AppServerHost
 from simulator.runtime.clock import LocalClock
+from simulator.runtime.host import Host
 from simulator.runtime.network import Network, check_latency
 from simulator.runtime.raft_host import RaftHost
 from simulator.runtime.scheduling import Callback, SimEnvironment, call_later
 from simulator.runtime.state_machine import AppliedLog, StateMachineFactory
+from simulator.runtime.store_server import StoreServerFactory
 from simulator.trace.events import Caption, PausePoint, RunStart, UserAction
 from simulator.trace.recorder import Trace
 
@@ -39,6 +43,9 @@ class Simulation:
         self.streams = Streams(self.seed)
         self.actions: list[Action] = []
         self.steps = 0
+        if scenario.apps.servers and state_machine_factory is AppliedLog:
+            # App servers elect through the store: every Raft member runs a store server.
+            state_machine_factory = StoreServerFactory.for_scenario(scenario)
         self._factory = state_machine_factory
         self._recording = True
         self._crash_order: list[str] = []
@@ -53,6 +60,7 @@ class Simulation:
                               LocalClock())
             for node_id in node_ids
         }
+        self.app_hosts, self.provider_host = build_apps(self)
         self.network.apply_configured_links()
         schedule = faults.plan(scenario.faults, node_ids, scenario.app_ids)
         for caption in scenario.captions:
@@ -63,6 +71,10 @@ class Simulation:
             call_later(self.env, timed.at, self._run_fault_step, timed)
         for node_id in node_ids:
             self.raft_hosts[node_id].start()
+        if self.provider_host is not None:
+            self.provider_host.start()
+        for server_id in scenario.app_ids:
+            self.app_hosts[server_id].start()
 
     # --- running ---------------------------------------------------------------------------
 
@@ -138,6 +150,17 @@ class Simulation:
             raise ValueError(f"unknown node {node!r} (known: {known})")
         return host
 
+    def any_host(self, node: str) -> Host:
+        """The host ``node``: a Raft node, an app server or the provider (ValueError if unknown)."""
+        if node in self.raft_hosts:
+            return self.raft_hosts[node]
+        if node in self.app_hosts:
+            return self.app_hosts[node]
+        if self.provider_host is not None and node == self.provider_host.id:
+            return self.provider_host
+        known = ", ".join(self.network.node_ids)
+        raise ValueError(f"unknown node {node!r} (known: {known})")
+
     def applied(self, node: str) -> list[str]:
         """The canonical commands node ``node`` applied since it last started."""
         machine = self.host(node).state_machine
@@ -147,7 +170,7 @@ class Simulation:
 
     def clock_of(self, node: str) -> LocalClock:
         """Node ``node``'s local clock."""
-        return self.host(node).clock
+        return self.any_host(node).clock
 
     def crashed_nodes(self) -> list[str]:
         """The ids of the crashed Raft nodes, sorted."""
@@ -156,7 +179,7 @@ class Simulation:
     def last_crashed(self) -> str | None:
         """The crashed node that crashed most recently, or None."""
         for node in reversed(self._crash_order):
-            if not self.raft_hosts[node].alive:
+            if not self.any_host(node).alive:
                 return node
         return None
 
@@ -171,9 +194,11 @@ class Simulation:
             return [self._follower()]
         if target == "all":
             return [n for n in sorted(self.raft_hosts) if self.raft_hosts[n].alive]
-        if target in ("app-leader", "app-follower"):
-            raise ValueError(f"{target}: this simulation runs no app servers yet")
-        return [self.host(target).id]
+        if target == "app-leader":
+            return [app_leader(self.app_hosts)]
+        if target == "app-follower":
+            return [app_follower(self.app_hosts)]
+        return [self.any_host(target).id]
 
     def _follower(self) -> str:
         leader = self.raft_leader()
@@ -185,8 +210,8 @@ class Simulation:
             return live[0]
         raise ValueError("there is no live follower now")
 
-    def _one(self, target: str) -> RaftHost:
-        return self.host(self.resolve(target)[0])
+    def _one(self, target: str) -> Host:
+        return self.any_host(self.resolve(target)[0])
 
     # --- faults and actions ------------------------------------------------------------------
 
@@ -201,7 +226,7 @@ class Simulation:
 
     def restart(self, node: str) -> None:
         """Restart the crashed ``node`` from its persistent state."""
-        host = self.host(node)
+        host = self.any_host(node)
         if host.alive:
             raise ValueError(f"{host.id} is not crashed, so it cannot restart")
         self._record("restart", node=host.id)
@@ -293,6 +318,8 @@ class Simulation:
     def force_timeout(self, node: str) -> None:
         """Make ``node``'s election timer fire now (it starts an election)."""
         host = self._one(node)
+        if not isinstance(host, RaftHost):
+            raise ValueError(f"{host.id} is not a Raft node, so it has no election timer")
         if not host.alive:
             raise ValueError(f"{host.id} is crashed, so its timer cannot fire")
         self._record("force_timeout", node=host.id)
@@ -314,17 +341,27 @@ class Simulation:
         return host.propose(command)
 
     def app_exception(self, server: str) -> None:
-        """Make app server ``server`` raise in its leader loop (app servers come later)."""
-        raise ValueError(self._no_app_server(server))
+        """Make app server ``server`` (or app-leader) raise in its work loop: it steps down."""
+        host = self._app_server(server)
+        host.inject("exception")  # ValueError first when it cannot happen now
+        self._record("app_exception", server=host.id)
 
     def app_shutdown(self, server: str) -> None:
-        """Shut app server ``server`` down gracefully (app servers come later)."""
-        raise ValueError(self._no_app_server(server))
+        """Shut app server ``server`` (or app-leader / app-follower) down gracefully."""
+        host = self._app_server(server)
+        host.inject("shutdown")
+        self._record("app_shutdown", server=host.id)
 
-    def _no_app_server(self, server: str) -> str:
-        if server in self.scenario.app_ids:
-            return f"app server {server!r} is configured but this runtime does not run it yet"
-        return f"unknown app server {server!r}: this simulation runs no app servers"
+    def _app_server(self, server: str) -> AppServerHost:
+        if not self.app_hosts:
+            raise ValueError(f"unknown app server {server!r}: this simulation runs no app "
+                             "servers")
+        resolved = self.resolve(server)[0] if server in ("app-leader", "app-follower") else server
+        host = self.app_hosts.get(resolved)
+        if host is None:
+            known = ", ".join(sorted(self.app_hosts))
+            raise ValueError(f"unknown app server {server!r} (known: {known})")
+        return host
 
     def note_skipped(self, action: str, target: str, detail: str) -> None:
         """Trace a schedule step that could not run (as a user.action with the reason)."""

@@ -1,0 +1,94 @@
+"""The payment job: what the acting leader does between lease renewals (the seed's do_work).
+
+Every ``JobConfig.check_interval`` seconds of its own clock the leader *decides*: it computes the
+charges due by its local time (``due_charges``), reads the paid marks under ``/payments/`` (a
+linearizable read; a mark is the key ``/payments/<job>``), and then charges each unpaid one in
+due order through the provider, marking it paid afterwards. Before each charge it checks that it
+still believes it leads, then spends ``CHARGE_PREP`` seconds building the request: a pause that
+lands there (after deciding, before charging) makes it charge stale work when it resumes, which
+is the hazard fencing tokens and idempotency keys exist for.
+
+A charge is marked paid when the provider accepted it or had already been paid for it; a
+rejected charge of an unpaid job (a stale fencing token) ends the round: the server has been
+fenced out. A store error or a provider that does not answer also ends the round (the next
+round tries again).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import TYPE_CHECKING, Any
+
+import simpy
+
+from simulator.payments.contracts import Charge, due_charges
+from simulator.runtime.store_errors import StoreError
+
+if TYPE_CHECKING:
+    from simulator.runtime.app_server import AppServerHost
+    from simulator.runtime.client import StoreClient
+
+PAID_PREFIX = "/payments/"
+CHARGE_PREP = 0.01
+
+
+def paid_key(job: str) -> str:
+    """The store key marking ``job`` (e.g. ``c03/m2``) as paid."""
+    return f"{PAID_PREFIX}{job}"
+
+
+class PaymentJob:
+    """The job loop of one leadership term, charging with ``token`` while ``current()`` holds."""
+
+    def __init__(self, host: AppServerHost, client: StoreClient, token: int | None,
+                 current: Callable[[], bool]) -> None:
+        self.host = host
+        self.client = client
+        self.token = token
+        self.current = current
+        self.config = host.apps.job
+        self.paid: set[str] = set()
+        self.charged = 0
+
+    def run(self) -> Generator[simpy.Event, Any, None]:
+        """Decide and charge every check interval, as long as the term lasts."""
+        while self.current():
+            yield from self.round()
+            if not self.current():
+                return
+            yield self.host.sleep(self.config.check_interval)
+
+    def round(self) -> Generator[simpy.Event, Any, None]:
+        """One decision: read what is due and unpaid, then charge it in due order."""
+        due = due_charges(self.host.contracts, self.config.month, self.host.local_now())
+        if all(charge.job in self.paid for charge in due):
+            return
+        try:
+            marks = yield from self.client.get(PAID_PREFIX, prefix=True)
+        except StoreError:
+            return
+        self.paid.update(kv.key[len(PAID_PREFIX):] for kv in marks.kvs)
+        for charge in due:
+            if charge.job in self.paid:
+                continue
+            if not self.current():
+                return
+            yield self.host.sleep(CHARGE_PREP)
+            if not (yield from self.charge(charge)):
+                return
+
+    def charge(self, charge: Charge) -> Generator[simpy.Event, Any, bool]:
+        """Charge one job and mark it paid; False when the round should stop."""
+        reply = yield from self.host.provider.charge(charge.job, charge.contract.amount,
+                                                     self.token, charge.due)
+        if reply is None:
+            return False
+        self.charged += 1
+        if not (reply.accepted or reply.already_charged):
+            return False
+        try:
+            yield from self.client.put(paid_key(charge.job), self.host.id)
+        except StoreError:
+            return False
+        self.paid.add(charge.job)
+        return True

@@ -1,0 +1,42 @@
+"""The election recipes an app server can run, one module each, chosen by AppServerConfig.recipe.
+
+- ``seed``: the seed's single leader key with try_insert, keepalive loop and watch for DELETE.
+- ``etcd``: etcd's concurrency.Election: a key per candidate, wait for the predecessor only.
+- ``zookeeper``: ZooKeeper's recipe emulated on the store: session, ephemeral sequential
+  nodes, one-shot watch on the predecessor.
+- ``kubernetes``: client-go leaderelection: a lease record under optimistic concurrency.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from simulator.runtime.recipes.base import Recipe
+from simulator.runtime.recipes.etcd import EtcdElection
+from simulator.runtime.recipes.kubernetes import KubernetesElection
+from simulator.runtime.recipes.seed import SeedElection
+from simulator.runtime.recipes.zookeeper import ZooKeeperElection
+
+if TYPE_CHECKING:
+    from simulator.runtime.app_server import AppServerHost
+    from simulator.runtime.client import StoreClient
+
+RECIPE_CLASSES: dict[str, type[Recipe]] = {
+    "seed": SeedElection,
+    "etcd": EtcdElection,
+    "zookeeper": ZooKeeperElection,
+    "kubernetes": KubernetesElection,
+}
+
+
+def make_recipe(host: AppServerHost, client: StoreClient) -> Recipe:
+    """The recipe ``host`` is configured to run, using ``client`` to reach the store."""
+    name = host.config.recipe
+    cls = RECIPE_CLASSES.get(name)
+    if cls is None:
+        raise ValueError(f"app server {host.id}: unknown recipe {name!r}; "
+                         f"use one of {', '.join(RECIPE_CLASSES)}")
+    return cls(host, client)
+
+
+__all__ = ["RECIPE_CLASSES", "Recipe", "make_recipe"]
