@@ -71,6 +71,7 @@ class RaftNode:
         state = storage if storage is not None else PersistentState()
         self._id = node_id
         self._members = tuple(members)
+        self._member_set = frozenset(members)
         self._others = tuple(p for p in members if p != node_id)
         self._quorum = quorum_size(len(members))
         self._options = options
@@ -230,8 +231,9 @@ class RaftNode:
         """Handle one message received at local time ``now``."""
         if msg.dst != self._id:
             raise ValueError(f"message for {msg.dst!r} stepped into node {self._id!r}")
-        if msg.src not in self._members or msg.src == self._id:
+        if msg.src not in self._member_set or msg.src == self._id:
             return
+        kind = type(msg)
         if msg.term > self._term:
             if isinstance(msg, RequestVote):
                 if self._in_lease(now):
@@ -246,15 +248,15 @@ class RaftNode:
         elif msg.term < self._term:
             self._answer_stale(msg)
             return
-        if isinstance(msg, AppendEntries):
-            self._handle_append(msg, now)
-        elif isinstance(msg, AppendEntriesResponse):
+        if kind is AppendEntries:
+            self._handle_append(msg, now)  # type: ignore[arg-type]
+        elif kind is AppendEntriesResponse:
             if self._role is Role.LEADER:
-                self._handle_append_response(msg, now)
-        elif isinstance(msg, RequestVote):
-            self._handle_vote_request(msg, now)
-        elif isinstance(msg, RequestVoteResponse):
-            self._handle_vote_response(msg, now)
+                self._handle_append_response(msg, now)  # type: ignore[arg-type]
+        elif kind is RequestVote:
+            self._handle_vote_request(msg, now)  # type: ignore[arg-type]
+        elif kind is RequestVoteResponse:
+            self._handle_vote_response(msg, now)  # type: ignore[arg-type]
 
     def ready(self) -> Ready:
         """Drain messages, notes, newly committed entries and confirmed reads since last call."""
@@ -493,10 +495,11 @@ class RaftNode:
             self._leader_contact = now
             self._reset_election_timer(now)
         log = self._log
-        if msg.prev_log_index < self._commit:
+        prev = msg.prev_log_index
+        if prev < self._commit:
             self._reply_append(msg, self._commit)
             return
-        if not log.matches(msg.prev_log_index, msg.prev_log_term):
+        if prev and not log.matches(prev, msg.prev_log_term):
             hint = log.find_conflict_by_term(msg.prev_log_index, msg.prev_log_term)
             self._messages.append(
                 AppendEntriesResponse(
