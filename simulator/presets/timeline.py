@@ -79,7 +79,7 @@ class Hosts:
         if kind == "raft":
             return self.raft + RAFT_SYMBOLS + ("all",)
         if kind == "app":
-            return self.apps + (APP_SYMBOLS + ("all",) if self.apps else ())
+            return self.apps + (APP_SYMBOLS if self.apps else ())
         if kind == "restart":
             return self.all + ("all",)
         return self.all + self.symbols() + ("all",)
@@ -118,8 +118,8 @@ def _read_fault(
     uses = spec.keys
     target = _read_node(fault, "target", hosts.targets(spec.targets)) if "target" in uses \
         else None
-    peer = _read_node(fault, "peer", hosts.targets("host")[:-1]) if "peer" in uses else None
-    if target is not None and target == peer:
+    peer = _read_node(fault, "peer", hosts.targets("host")) if "peer" in uses else None
+    if target is not None and target == peer and target != "all":
         fault.problems.add(fault.key("peer"), f"must differ from target ({target})")
     if action in ("loss", "latency") and fault.has("peer") and not fault.has("target"):
         fault.problems.add(fault.key("peer"), f"action '{action}' with a peer needs a target "
@@ -151,7 +151,7 @@ def _allowed_hint(key: str, spec: ActionSpec, hosts: Hosts) -> str:
             return " (but there are no app servers: set apps.count)"
         return f": one of {', '.join(allowed)}"
     if key == "peer":
-        return f": one of {', '.join(hosts.targets('host')[:-1])}"
+        return f": one of {', '.join(hosts.targets('host'))}"
     if key == "groups":
         return ", e.g. [[\"n1\", \"n2\"], [\"n3\", \"n4\", \"n5\"]]"
     if key == "duration":
