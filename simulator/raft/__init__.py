@@ -16,6 +16,8 @@ from simulator.raft.messages import (
 )
 from simulator.raft.node import RaftNode
 from simulator.raft.options import PersistentState, RaftOptions, Role
+from simulator.raft.progress import Progress, quorum_size, quorum_value
+from simulator.raft.readindex import ReadIndexQueue
 from simulator.raft.ready import (
     Committed,
     ElectionTimerReset,
@@ -38,10 +40,12 @@ __all__ = [
     "Message",
     "Note",
     "PersistentState",
+    "Progress",
     "RaftInvariantError",
     "RaftLog",
     "RaftNode",
     "RaftOptions",
+    "ReadIndexQueue",
     "Ready",
     "RequestVote",
     "RequestVoteResponse",
@@ -49,4 +53,6 @@ __all__ = [
     "RoleChanged",
     "TimeoutNow",
     "VoteGranted",
+    "quorum_size",
+    "quorum_value",
 ]
