@@ -206,3 +206,13 @@ def test_sub_pixel_spans_merge_into_the_dominant_state() -> None:
 def test_touching_spans_of_one_state_draw_as_one_bar() -> None:
     bars = reduce_spans([Span(0.0, 1.0, "follower", "1"), Span(1.0, 3.0, "follower", "2")], 0.01)
     assert [(b.start, b.end, b.state) for b in bars] == [(0.0, 3.0, "follower")]
+
+
+def test_quiet_time_extends_what_is_still_going_on() -> None:
+    model = TimelineModel(("n1",))
+    model.extend([ev.RaftRole(0.0, "n1", "leader", 1), ev.NodePause(2.0, "n1", 5.0)])
+    model.advance_to(6.0)
+    assert [(s.state, s.end) for s in model.spans("n1", "role")] == [("leader", 6.0)]
+    assert [(s.start, s.end) for s in model.spans("n1", "pause")] == [(2.0, 6.0)]
+    model.advance_to(3.0)
+    assert model.end_time == 6.0

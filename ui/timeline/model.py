@@ -67,9 +67,10 @@ class Mark:
 class _Track:
     """Closed spans of one track in append order plus the one open span (if any)."""
 
-    __slots__ = ("spans", "ends", "monotone", "open")
+    __slots__ = ("spans", "ends", "monotone", "open", "seen")
 
-    def __init__(self) -> None:
+    def __init__(self, seen: set[str] | None = None) -> None:
+        self.seen = seen if seen is not None else set()
         self.spans: list[Span] = []
         self.ends: list[float] = []
         self.monotone = True
@@ -80,6 +81,7 @@ class _Track:
             return
         if self.ends and span.end < self.ends[-1]:
             self.monotone = False
+        self.seen.add(span.state)
         self.spans.append(span)
         self.ends.append(span.end)
 
@@ -94,6 +96,7 @@ class _Track:
             return
         self.close(t)
         self.open = (t, state, label)
+        self.seen.add(state)
 
 
 @dataclass(slots=True)
@@ -138,6 +141,7 @@ class TimelineModel:
         self._declared: dict[str, list[str]] = {RAFT: [], APP: []}
         self._discovered: dict[str, list[str]] = {RAFT: [], APP: []}
         self._tracks: dict[tuple[str, str], _Track] = {}
+        self._seen: set[str] = set()
         self._marks: dict[str, list[Mark]] = {}
         self._mark_count = 0
         self._terms: dict[str, int] = {}
@@ -231,13 +235,13 @@ class TimelineModel:
         return every
 
     def bar_states(self) -> tuple[str, ...]:
-        """The bar states present in any lane so far (including open spans), sorted."""
-        states: set[str] = set()
-        for (lane, track), data in sorted(self._tracks.items()):
-            states.update(span.state for span in data.spans)
-            states.update(span.state for span in self._open_spans(lane, track, data, None))
-        for lane in sorted({lease.lane for lease in self._leases.values() if lease.lane}):
-            states.update(span.state for span in self._open_lease_spans(lane, self._end))
+        """The bar states seen in any lane so far (including open spans), sorted."""
+        states = set(self._seen)
+        for lease in self._leases.values():
+            if lease.lane is not None:
+                states.add("lease")
+                if self._end > lease.expiry:
+                    states.add("lease-lapsed")
         return tuple(sorted(states))
 
     def mark_kinds(self) -> tuple[str, ...]:
@@ -275,6 +279,12 @@ class TimelineModel:
 
     # --- folding -------------------------------------------------------------------------
 
+    def advance_to(self, t: float) -> None:
+        """Note that simulated time reached ``t`` with no new event: open spans grow to it."""
+        if t > self._end:
+            self._end = t
+            self._version += 1
+
     def extend(self, events: Iterable[Any]) -> None:
         """Fold every event of ``events`` in order."""
         for event in events:
@@ -307,7 +317,7 @@ class TimelineModel:
     def _track(self, lane: str, track: str) -> _Track:
         data = self._tracks.get((lane, track))
         if data is None:
-            data = self._tracks[(lane, track)] = _Track()
+            data = self._tracks[(lane, track)] = _Track(self._seen)
         return data
 
     def _mark(self, t: float, lane: str, kind: str, text: str) -> None:

@@ -225,6 +225,10 @@ class TimelinePlot:
         self._mark_version = -1
         return True
 
+    def set_legend_columns(self, columns: int) -> None:
+        """Lay the legend out in ``columns`` columns (fewer when the view is narrow)."""
+        self.legend.setColumnCount(max(1, columns))
+
     def update_legend(self) -> None:
         """Show legend entries for every bar state and for the mark kinds wanted."""
         kinds = self._legend_kinds() if self._legend_kinds is not None else tuple(MARK_STYLES)
@@ -269,6 +273,8 @@ class TimelinePlot:
             state: ([], [], [], []) for state in BAR_ORDER
         }
         labelled: list[tuple[float, float, str, float, str]] = []
+        lane_px = self.viewbox.height() / max(1, len(self._lanes))
+        text_px = 13.0 * self.scale
         for index, lane in enumerate(self._lanes):
             if lane.kind == NOTES:
                 continue
@@ -285,7 +291,7 @@ class TimelinePlot:
                     col[1].append(end)
                     col[2].append(index + band.top)
                     col[3].append(band.height)
-                    if bar.label and bar.state in _LABELLED:
+                    if bar.label and bar.state in _LABELLED and band.height * lane_px >= text_px:
                         label_band = _BANDS[(APP, "leads")] if (
                             lane.kind == APP and bar.state == "crash") else band
                         y = index + label_band.top + label_band.height / 2
@@ -298,6 +304,7 @@ class TimelinePlot:
         self._place_labels(labelled)
         self._draw_separators(lo, hi)
         self._redraw_marks()
+        self.update_legend()
 
     def _draw_separators(self, lo: float, hi: float) -> None:
         """Thin lines between lanes, only as long as the visible range (SVG stays sane)."""
@@ -368,7 +375,6 @@ class TimelinePlot:
             np.repeat(np.asarray(times, dtype=float), 2),
             np.tile(np.array([-0.5, len(self._lanes) - 0.5]), len(times)),
         )
-        self.update_legend()
 
     def use_vector_marks(self) -> None:
         """Draw markers as shapes rather than cached pixmaps (for SVG output)."""

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6 import QtCore, QtWidgets
+from PySide6 import QtCore, QtGui, QtWidgets
 
 from ui.timeline.model import TimelineModel
 from ui.timeline.none_guard import keep_none_alive
@@ -23,6 +23,9 @@ FOLLOW_LEAD = 0.8
 
 MIN_SPAN = 0.01
 """The narrowest time window one can zoom into (seconds)."""
+
+LEGEND_COLUMN_PX = 190
+"""About how wide one legend column is; the legend gets as many columns as fit."""
 
 
 class TimelineWidget(QtWidgets.QWidget):
@@ -48,7 +51,11 @@ class TimelineWidget(QtWidgets.QWidget):
         self.view = pg.GraphicsLayoutWidget()
         self.view.setBackground("w")
         self.view.ci.setContentsMargins(4, 4, 8, 4)
-        self.timeline = TimelinePlot(self.view.ci, self._model, scale=scale)
+        self.timeline = TimelinePlot(
+            self.view.ci, self._model, scale=scale,
+            legend_kinds=lambda: self._model.mark_kinds(),
+            legend_states=lambda: self._model.bar_states(),
+        )
 
         self.follow_box = QtWidgets.QCheckBox("Follow")
         self.follow_box.setToolTip("Keep the cursor in view while the simulation runs")
@@ -120,8 +127,16 @@ class TimelineWidget(QtWidgets.QWidget):
 
     @QtCore.Slot(float)
     def set_cursor(self, t: float) -> None:
-        """Move the cursor line to ``t``; in follow mode scroll so it stays in view."""
+        """Move the cursor line to ``t``; in follow mode scroll so it stays in view.
+
+        The cursor is never ahead of the simulation, so a cursor past the last event means
+        simulated time went on quietly: what is still going on (a role, a lease, a crash) is
+        drawn up to it.
+        """
         self._cursor = float(t)
+        if self._cursor > self._model.end_time:
+            self._model.advance_to(self._cursor)
+            self._schedule_redraw()
         self.timeline.set_cursor(self._cursor)
         if self._follow:
             self._keep_cursor_in_view()
@@ -192,6 +207,11 @@ class TimelineWidget(QtWidgets.QWidget):
         t = max(0.0, float(viewbox.mapSceneToView(pos).x()))
         self.set_cursor(t)
         self.seek_requested.emit(t)
+
+    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """Fit the legend's columns to the new width."""
+        super().resizeEvent(event)
+        self.timeline.set_legend_columns(max(2, event.size().width() // LEGEND_COLUMN_PX))
 
     # --- drawing -----------------------------------------------------------------------------
 
