@@ -11,8 +11,8 @@ import math
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
-WIDTH, HEIGHT = 760, 440
-LEFT, RIGHT, TOP, BOTTOM = 70, 190, 40, 60
+WIDTH, HEIGHT = 840, 440
+LEFT, RIGHT, TOP, BOTTOM = 70, 250, 40, 60
 COLORS = (
     "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf",
     "#7f7f7f", "#bcbd22",
