@@ -96,10 +96,10 @@ def server_of(client: str) -> str:
 
 def invokes_between(events: list[Event], start: float, end: float,
                     skip_ops: tuple[str, ...] = ("lease_keepalive",)) -> dict[str, int]:
-    """Store requests started in [start, end], per app server (keepalives left out)."""
+    """Store requests started in [start, end), per app server (keepalives left out)."""
     counts: dict[str, int] = {}
     for event in events:
-        if isinstance(event, KvInvoke) and start <= event.t <= end and event.op not in skip_ops:
+        if isinstance(event, KvInvoke) and start <= event.t < end and event.op not in skip_ops:
             server = server_of(event.client)
             counts[server] = counts.get(server, 0) + 1
     return counts
