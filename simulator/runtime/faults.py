@@ -9,6 +9,9 @@ when the step runs, from the state the trace describes at that moment:
   is not the leader).
 - ``all``: every Raft node (for ``restart``: every crashed one).
 - ``restart`` with no target, or with ``raft-leader``, restarts the node that crashed last.
+- ``app-leader``: the live app server believing it leads (highest token if several);
+  ``app-follower``: the lowest-id live app server not leading (see runtime.app_cluster). They
+  work with every per-node action (crash, pause, clock, isolate...) and the app actions.
 
 A step that cannot run when its time comes (no leader to crash, the node is already down) does
 not stop the run: it is traced as a user.action whose detail says why it was skipped.
@@ -82,8 +85,8 @@ def _check_targets(where: str, step: FaultStep, hosts: set[str], app_ids: tuple[
         raise ValueError(f"{where}: 'groups' needs at least two groups")
     if step.action in APP_ACTIONS and step.target not in app_ids + APP_TARGETS:
         raise ValueError(f"{where}: target {step.target!r} is not an app server")
-    if step.action not in APP_ACTIONS and step.target in APP_TARGETS:
-        raise ValueError(f"{where}: target {step.target!r} only applies to app actions")
+    if step.target in APP_TARGETS and not app_ids:
+        raise ValueError(f"{where}: target {step.target!r} needs app servers in the scenario")
 
 
 def _check_values(where: str, step: FaultStep) -> None:
