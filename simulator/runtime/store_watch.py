@@ -83,6 +83,7 @@ class Watch:
         if self._batches:
             event.succeed(self._batches.popleft())
         elif self.cancelled:
+            event.defused = True  # an event nobody yields must not stop the simulation
             event.fail(WatchCancelled(self.cancel_reason, self.compact_revision))
         else:
             self._getters.append(event)
@@ -234,7 +235,8 @@ class Watch:
     def _push(self, batch: Batch) -> None:
         while self._getters:
             getter = self._getters.popleft()
-            if not getter.triggered:
+            if not getter.triggered and getter.callbacks:
+                # Someone still waits on it (a waiter that gave up has left no callback).
                 getter.succeed(batch)
                 return
         self._batches.append(batch)
@@ -246,6 +248,7 @@ class Watch:
         while self._getters:
             getter = self._getters.popleft()
             if not getter.triggered and getter.callbacks:
+                getter.defused = True  # a waiter that moved on must not stop the simulation
                 getter.fail(WatchCancelled(reason, self.compact_revision))
 
     def _send(self, action: str, start_revision: int = 0) -> None:
