@@ -169,3 +169,19 @@ def test_partitioned_minority_leader_cannot_expire_leases() -> None:
     assert min(e.t for e in applied) >= promotion.t + ELECTION_TIMEOUT + 2 - SLACK
     demotions = cluster.events("lease.primary", node=old_leader, primary=False)
     assert demotions, "the cut-off leader steps down and demotes its lessor"
+
+
+def test_the_leaders_clock_decides_expiry() -> None:
+    """A leader whose clock runs twice as fast expires a 4 s lease after 2 simulated seconds."""
+    cluster = Cluster(seed=16)
+    leader = cluster.run_to_leader()
+    now = cluster.sim.now
+    cluster.sim.set_clock(leader, offset=-now, rate=2.0)  # no jump: from now on, twice as fast
+    owned = grant_and_attach(cluster, 4, ("/leader",))
+    cluster.run(cluster.sim.now + 5)
+    lease = owned["result"]
+    renewed = cluster.events("lease.renew", lease=lease, node=leader)[-1]
+    assert renewed.expiry == pytest.approx(renewed.t + 2.0)
+    revoked = revoke_times(cluster, lease)
+    assert len(revoked) == 1
+    assert renewed.expiry <= revoked[0] <= renewed.expiry + CHECK / 2 + SLACK
