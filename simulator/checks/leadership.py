@@ -171,11 +171,12 @@ class LeadershipMonitor:
         self._overlap_start = t
         self._overlap_servers = set(self._believers)
         names = sorted(self._believers)
+        shown = [f"{name} (paused)" if name in self._paused else name for name in names]
         tokens = ", ".join(f"{name} token {self._believers[name][1]}" for name in names)
         incident = Incident(
             t, APP_LEADER_OVERLAP,
-            f"{_join(names)} all believe they lead ({tokens})"
-            if len(names) > 2 else f"{_join(names)} both believe they lead ({tokens})",
+            f"{_join(shown)} all believe they lead ({tokens})"
+            if len(names) > 2 else f"{_join(shown)} both believe they lead ({tokens})",
         )
         self._incidents.append(incident)
         return [incident]

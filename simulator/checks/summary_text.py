@@ -129,6 +129,7 @@ def format_summary(s: Summary) -> str:
     lines += _section("Charges", _charge_lines(s))
     lines += _section("Messages", [f"{m.sent} sent, {m.delivered} delivered, {m.dropped} dropped"])
     lines += _section("Violations", _violation_lines(s))
+    kinds = sorted({v.what for v in s.violations})
     lines += ["", "SAFE: no check failed" if s.safe else
-              f"UNSAFE: {len(s.violations)} violation(s)"]
+              f"UNSAFE: {len(s.violations)} violation(s): {', '.join(kinds)}"]
     return "\n".join(lines) + "\n"

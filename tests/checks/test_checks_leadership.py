@@ -21,7 +21,7 @@ def test_overlap_of_two_believers_has_the_right_span_and_servers() -> None:
     assert overlap.duration == pytest.approx(9.75)
     assert overlap.servers == ("app1", "app2")
     assert [i.what for i in report.incidents] == [APP_LEADER_OVERLAP]
-    assert "app1" in report.incidents[0].detail and "app2" in report.incidents[0].detail
+    assert "app1 (paused) and app2" in report.incidents[0].detail
 
 
 def test_three_believers_make_one_overlap_naming_all() -> None:
