@@ -58,7 +58,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--ranges", help=f"election timeout ranges in ms, comma separated "
                                          f"(default {PAPER_RANGES}; with --etcd {ETCD_RANGES})")
     parser.add_argument("--trials", type=int, default=1000, help="trials per range (1000)")
-    parser.add_argument("--nodes", type=int, default=5, help="cluster size (5)")
+    parser.add_argument("--nodes", default="5",
+                        help="cluster size, or sizes separated by commas, e.g. 3,5,7,9 (5)")
     parser.add_argument("--seed", type=int, default=1, help="experiment seed (1)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="processes to run trials in (all cores)")
@@ -99,8 +100,7 @@ def build_setups(args: argparse.Namespace) -> list[ElectionSetup]:
     """Turn parsed options into one ElectionSetup per range; BadInput names a bad option."""
     if args.trials < 1:
         raise BadInput(f"--trials must be at least 1, got {args.trials}")
-    if not 1 <= args.nodes <= 15:
-        raise BadInput(f"--nodes must be from 1 to 15, got {args.nodes}")
+    sizes = _sizes(args.nodes)
     if args.workers < 1:
         raise BadInput(f"--workers must be at least 1, got {args.workers}")
     if not 0.0 <= args.loss < 1.0:
@@ -131,11 +131,28 @@ def build_setups(args: argparse.Namespace) -> list[ElectionSetup]:
         low, high = _ms_range("--ranges", label)
         if low <= 0:
             raise BadInput(f"--ranges: {label!r} must have a minimum above 0 ms")
-        base = ElectionSetup(low, high, label=label, nodes=args.nodes, heartbeat=heartbeat,
-                             pre_vote=pre_vote, check_quorum=check_quorum, loss=args.loss,
-                             cap=args.cap)
-        setups.append(replace(base, latency=latency, disk=disk))
+        for size in sizes:
+            name = label if len(sizes) == 1 else f"{label} ({size} nodes)"
+            base = ElectionSetup(low, high, label=name, nodes=size, heartbeat=heartbeat,
+                                 pre_vote=pre_vote, check_quorum=check_quorum, loss=args.loss,
+                                 cap=args.cap)
+            setups.append(replace(base, latency=latency, disk=disk))
     return setups
+
+
+def _sizes(text: str) -> list[int]:
+    sizes = []
+    for part in text.split(","):
+        try:
+            size = int(part.strip())
+        except ValueError:
+            raise BadInput(f"--nodes: {part.strip()!r} is not a whole number of nodes") from None
+        if not 1 <= size <= 15:
+            raise BadInput(f"--nodes must be from 1 to 15, got {size}")
+        if size in sizes:
+            raise BadInput(f"--nodes: {text!r} repeats {size}")
+        sizes.append(size)
+    return sizes
 
 
 def _cell(seconds: float, cap: float) -> str:
@@ -146,13 +163,18 @@ def _cell(seconds: float, cap: float) -> str:
     return f"{seconds * 1000:.1f}"
 
 
+def _nodes_text(setups: Sequence[ElectionSetup]) -> str:
+    sizes = sorted({s.nodes for s in setups})
+    return f"{sizes[0]} nodes" if len(sizes) == 1 else f"{', '.join(map(str, sizes))} nodes"
+
+
 def format_table(stats: Sequence[LineStats], setups: Sequence[ElectionSetup]) -> str:
     """The results as an aligned text table (milliseconds), one row per line."""
     first = setups[0]
     beat = "half the minimum timeout" if first.heartbeat is None else \
         f"{first.heartbeat * 1000:g} ms"
     header = (
-        f"Election time after a leader crash: {first.nodes} nodes, heartbeat {beat}"
+        f"Election time after a leader crash: {_nodes_text(setups)}, heartbeat {beat}"
         f", PreVote {'on' if first.pre_vote else 'off'}, CheckQuorum "
         f"{'on' if first.check_quorum else 'off'}, loss {first.loss:g}, latency "
         f"{first.latency.describe()}, disk {first.disk.describe()}"
@@ -236,7 +258,7 @@ def main(
         if args.csv is not None:
             write_csv(stats, args.csv)
         if args.plot is not None:
-            title = f"Election time after a leader crash ({setups[0].nodes} nodes)"
+            title = f"Election time after a leader crash ({_nodes_text(setups)})"
             svg = cdf_svg([(s.name, r) for s, r in zip(setups, results, strict=True)], title)
             if args.plot.suffix.lower() == ".png" and svg_to_png is not None:
                 svg_to_png(svg, args.plot)

@@ -31,6 +31,15 @@ def test_table_csv_and_plot(tmp_path: Path) -> None:
     assert svg.startswith("<svg") and svg.count("<polyline") == 2 and "150-200" in svg
 
 
+def test_several_cluster_sizes_make_one_line_each(tmp_path: Path) -> None:
+    table = tmp_path / "sizes.csv"
+    status, out, _ = _run(["election-time", "--ranges", "150-300", "--nodes", "3,7",
+                           "--trials", "4", "--workers", "1", "--csv", str(table)])
+    assert status == 0 and "3, 7 nodes" in out
+    rows = list(csv.reader(table.open(encoding="utf-8")))
+    assert [row[0] for row in rows[1:]] == ["150-300 (3 nodes)", "150-300 (7 nodes)"]
+
+
 def test_etcd_defaults_switch_on_prevote_and_checkquorum() -> None:
     status, out, _ = _run(["election-time", "--etcd", "--trials", "3", "--workers", "1"])
     assert status == 0
@@ -45,6 +54,8 @@ def test_etcd_defaults_switch_on_prevote_and_checkquorum() -> None:
         (["election-time", "--ranges", "300-150"], "--ranges"),
         (["election-time", "--trials", "0"], "--trials"),
         (["election-time", "--nodes", "40"], "--nodes"),
+        (["election-time", "--nodes", "3,x"], "--nodes"),
+        (["election-time", "--nodes", "3,3"], "--nodes"),
         (["election-time", "--loss", "1.5"], "--loss"),
         (["election-time", "--latency", "5"], "--latency"),
         (["election-time", "--plot", "out.pdf"], "--plot"),
