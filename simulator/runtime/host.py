@@ -250,11 +250,11 @@ class Host:
                 if inbox:
                     continue  # arrived during the disk write
                 deadline_local = self._next_deadline()
-                deadline = clock.to_sim(deadline_local)
+                deadline = (deadline_local - clock.offset) / clock.rate  # clock.to_sim, inlined
                 if deadline <= env._now:  # noqa: SLF001
                     self._due_local = deadline_local
                     continue
-                if deadline != math.inf:
+                if deadline < self._timer_at:  # else the armed timer fires first and re-checks
                     self._arm_timer(deadline)
             self._wake = wake = Wake()
             yield wake

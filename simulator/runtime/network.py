@@ -126,9 +126,11 @@ class Network:
         dst = msg.dst
         trace = self._trace
         trace.emit(MsgSend(now, msg_id, src, dst, msg.kind, msg.label()))
-        endpoint = self._endpoints.get(dst)
-        if endpoint is None:
-            raise ValueError(f"network: message {msg.kind} from {src!r} to unknown host {dst!r}")
+        try:
+            endpoint = self._endpoints[dst]
+        except KeyError:
+            raise ValueError(f"network: message {msg.kind} from {src!r} to unknown host "
+                             f"{dst!r}") from None
         sample = self._default_sampler
         loss = self.default_loss
         if self._cut or self._samplers or self._loss_overrides:

@@ -231,10 +231,12 @@ class RaftHost(Host):
         now = self.env._now  # noqa: SLF001
         emit = self.trace.emit
         node_id = self.id
+        clock = self.clock
         for note in notes:
             cls = type(note)
             if cls is ElectionTimerReset:
-                emit(RaftTimer(now, node_id, self.clock.to_sim(note.deadline)))  # type: ignore[attr-defined]
+                deadline = (note.deadline - clock.offset) / clock.rate  # type: ignore[attr-defined]
+                emit(RaftTimer(now, node_id, deadline))
             elif cls is RoleChanged:
                 self.role = str(note.role)  # type: ignore[attr-defined]
                 self.term = note.term  # type: ignore[attr-defined]
