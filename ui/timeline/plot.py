@@ -16,6 +16,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
 from ui.timeline.downsample import Bar, reduce_spans
+from ui.timeline.legend import LegendEntry, TimelineLegend
 from ui.timeline.model import APP, EVENTS_LANE, NOTES, RAFT, Lane, TimelineModel
 from ui.timeline.style import (
     BACKGROUND,
@@ -117,7 +118,6 @@ class TimelinePlot:
         title: str | None = None,
         legend_kinds: Callable[[], tuple[str, ...]] | None = None,
         legend_states: Callable[[], tuple[str, ...]] | None = None,
-        legend_columns: int = 6,
         hatching: bool = True,
     ) -> None:
         self.model = model
@@ -131,11 +131,7 @@ class TimelinePlot:
                             color=FOREGROUND)
             row += 1
         self.plot: pg.PlotItem = layout.addPlot(row=row, col=0)
-        self.legend = pg.LegendItem(
-            colCount=legend_columns, labelTextSize=f"{round(9 * scale)}pt",
-            labelTextColor=FOREGROUND, frame=False, horSpacing=round(14 * scale),
-            verSpacing=round(-4 * scale),
-        )
+        self.legend = TimelineLegend(scale)
         layout.addItem(self.legend, row=row + 1, col=0)
         self.viewbox: pg.ViewBox = self.plot.getViewBox()
         self._setup_axes()
@@ -173,7 +169,7 @@ class TimelinePlot:
         self.plot.addItem(self.cursor, ignoreBounds=True)
         self._lanes: tuple[Lane, ...] = ()
         self._mark_version = -1
-        self._legend_key: tuple[str, ...] = ()
+        self._legend_key: tuple[frozenset[str], frozenset[str]] | None = None
         self.sync_lanes()
         self.update_legend()
 
@@ -225,34 +221,25 @@ class TimelinePlot:
         self._mark_version = -1
         return True
 
-    def set_legend_columns(self, columns: int) -> None:
-        """Lay the legend out in ``columns`` columns (fewer when the view is narrow)."""
-        self.legend.setColumnCount(max(1, columns))
-
     def update_legend(self) -> None:
-        """Show legend entries for every bar state and for the mark kinds wanted."""
-        kinds = self._legend_kinds() if self._legend_kinds is not None else tuple(MARK_STYLES)
+        """List the bar states and mark kinds present (all of them when not filtered)."""
+        kinds = set(self._legend_kinds() if self._legend_kinds is not None else MARK_STYLES)
         states = set(_ROLES)
         states.update(self._legend_states() if self._legend_states is not None else BAR_STYLES)
-        key = tuple(kinds) + tuple(sorted(states))
+        key = (frozenset(kinds), frozenset(states))
         if key == self._legend_key:
             return
         self._legend_key = key
-        self.legend.clear()
-        for state in BAR_STYLES:
-            if state not in states:
-                continue
-            sample = pg.BarGraphItem(x0=[0], x1=[1], y0=[0], height=[1],
-                                     brush=_brush(state, self._hatching),
-                                     pen=pg.mkPen(None))
-            self.legend.addItem(sample, BAR_STYLES[state].label)
-        for kind in MARK_STYLES:
-            if kind not in kinds:
-                continue
-            mstyle = MARK_STYLES[kind]
-            sample = pg.ScatterPlotItem(symbol=mstyle.symbol, size=mstyle.size * self.scale,
-                                        brush=pg.mkBrush(mstyle.colour), pen=pg.mkPen(mstyle.edge))
-            self.legend.addItem(sample, mstyle.label)
+        entries = [
+            LegendEntry(BAR_STYLES[state].label, _brush(state, self._hatching))
+            for state in BAR_STYLES if state in states
+        ]
+        entries.extend(
+            LegendEntry(mstyle.label, pg.mkBrush(mstyle.colour), mstyle.symbol,
+                        mstyle.size * self.scale, mstyle.edge)
+            for kind, mstyle in MARK_STYLES.items() if kind in kinds
+        )
+        self.legend.set_entries(entries)
 
     # --- drawing -----------------------------------------------------------------------------
 

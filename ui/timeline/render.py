@@ -105,7 +105,6 @@ def render_timeline(
     timeline = TimelinePlot(view.ci, model, scale=scale, title=_title_of(scenario, end),
                             legend_kinds=model.mark_kinds,
                             legend_states=model.bar_states,
-                            legend_columns=max(2, min(6, width // 280)),
                             hatching=suffix == ".png")
     timeline.cursor.hide()
     view.resize(width, height)

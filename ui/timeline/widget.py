@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import pyqtgraph as pg
-from PySide6 import QtCore, QtGui, QtWidgets
+from PySide6 import QtCore, QtWidgets
 
 from ui.timeline.model import TimelineModel
 from ui.timeline.none_guard import keep_none_alive
@@ -23,9 +23,6 @@ FOLLOW_LEAD = 0.8
 
 MIN_SPAN = 0.01
 """The narrowest time window one can zoom into (seconds)."""
-
-LEGEND_COLUMN_PX = 190
-"""About how wide one legend column is; the legend gets as many columns as fit."""
 
 
 class TimelineWidget(QtWidgets.QWidget):
@@ -47,6 +44,10 @@ class TimelineWidget(QtWidgets.QWidget):
         self._auto_fit = True
         self._follow = False
         self._redraw_pending = False
+        self._redraw_timer = QtCore.QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.setInterval(0)
+        self._redraw_timer.timeout.connect(self._deferred_redraw)
 
         self.view = pg.GraphicsLayoutWidget()
         self.view.setBackground("w")
@@ -65,7 +66,7 @@ class TimelineWidget(QtWidgets.QWidget):
         self.fit_button.clicked.connect(self.fit_all)
         self.legend_box = QtWidgets.QCheckBox("Legend")
         self.legend_box.setChecked(True)
-        self.legend_box.toggled.connect(self.timeline.legend.setVisible)
+        self.legend_box.toggled.connect(self.timeline.legend.set_shown)
         bar = QtWidgets.QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 0)
         bar.addWidget(QtWidgets.QLabel("Timeline"))
@@ -208,17 +209,12 @@ class TimelineWidget(QtWidgets.QWidget):
         self.set_cursor(t)
         self.seek_requested.emit(t)
 
-    def resizeEvent(self, event: QtGui.QResizeEvent) -> None:  # noqa: N802 - Qt override
-        """Fit the legend's columns to the new width."""
-        super().resizeEvent(event)
-        self.timeline.set_legend_columns(max(2, event.size().width() // LEGEND_COLUMN_PX))
-
     # --- drawing -----------------------------------------------------------------------------
 
     def _schedule_redraw(self) -> None:
         if not self._redraw_pending:
             self._redraw_pending = True
-            QtCore.QTimer.singleShot(0, self._deferred_redraw)
+            self._redraw_timer.start()
 
     def _deferred_redraw(self) -> None:
         if self._auto_fit and not self._follow:
@@ -229,6 +225,10 @@ class TimelineWidget(QtWidgets.QWidget):
         elif self._follow:
             self._keep_cursor_in_view()
         self._redraw_pending = False
+        self._redraw_timer = QtCore.QTimer(self)
+        self._redraw_timer.setSingleShot(True)
+        self._redraw_timer.setInterval(0)
+        self._redraw_timer.timeout.connect(self._deferred_redraw)
         self.redraw()
 
     def redraw(self) -> None:
