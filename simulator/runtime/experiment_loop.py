@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import math
+import random
 from collections.abc import Callable, Sequence
 
 from simulator.config import Latency
@@ -20,6 +22,7 @@ from simulator.raft.node import RaftNode
 from simulator.raft.options import PersistentState, RaftOptions
 from simulator.rng import Streams
 
+_INF = math.inf
 _TICK = 0
 _DELIVER = 1
 
@@ -47,12 +50,10 @@ class MiniCluster:
     ) -> None:
         self.now = 0.0
         self.ids = tuple(sorted(ids))
-        self._latency = latency
-        self._disk = disk
         self._loss = loss
-        self._net_rng = streams.get("net/latency")
+        self._net_delay = _sampler(latency, streams.get("net/latency"))
         self._loss_rng = streams.get("net/loss")
-        self._disk_rng = streams.get("disk/latency")
+        self._disk_delay = _sampler(disk, streams.get("disk/latency"))
         stored = storage or {}
         self.nodes: dict[str, RaftNode] = {
             node_id: RaftNode(
@@ -97,25 +98,32 @@ class MiniCluster:
     def run_until(self, t: float, stop: Callable[[], bool] | None = None) -> bool:
         """Process every event up to time ``t``; return True if ``stop()`` became true first."""
         queue = self._queue
+        nodes = self.nodes
+        alive = self.alive
+        scheduled = self._scheduled
+        crashed = self._crashed_at
+        pop = heapq.heappop
+        flush = self._flush
         while queue and queue[0][0] <= t:
-            when, _, what, node_id, msg, sent_at = heapq.heappop(queue)
+            when, _, what, node_id, msg, sent_at = pop(queue)
             self.now = when
             if what == _TICK:
-                if self._scheduled.get(node_id) != when:
+                if scheduled.get(node_id) != when:
                     continue
-                del self._scheduled[node_id]
-                self.nodes[node_id].tick(when)
+                del scheduled[node_id]
+                nodes[node_id].tick(when)
             else:
-                if not self.alive[node_id] or msg is None:
+                if msg is None or not alive[node_id]:
                     continue
-                crashed_at = self._crashed_at.get(msg.src)
-                if crashed_at is not None and sent_at > crashed_at:
-                    continue  # it was still waiting for the disk when its sender crashed
-                self.nodes[node_id].step(msg, when)
+                if crashed:
+                    crashed_at = crashed.get(msg.src)
+                    if crashed_at is not None and sent_at > crashed_at:
+                        continue  # it was still waiting for the disk when its sender crashed
+                nodes[node_id].step(msg, when)
                 if self.on_deliver is not None:
                     self.on_deliver(msg, when)
             self.events_processed += 1
-            self._flush(node_id)
+            flush(node_id)
             if stop is not None and stop():
                 return True
         self.now = max(self.now, t)
@@ -132,23 +140,20 @@ class MiniCluster:
             return
         node = self.nodes[node_id]
         ready = node.ready()
+        now = self.now
         if ready.messages:
-            send_at = max(self.now, self._disk_free[node_id])
+            send_at = max(now, self._disk_free[node_id])
             if ready.must_persist:
-                send_at += self._disk.sample(self._disk_rng)
+                send_at += self._disk_delay()
                 self._disk_free[node_id] = send_at
             for msg in ready.messages:
                 self._send(msg, send_at)
         elif ready.must_persist:
-            self._disk_free[node_id] = (
-                max(self.now, self._disk_free[node_id]) + self._disk.sample(self._disk_rng)
-            )
+            self._disk_free[node_id] = max(now, self._disk_free[node_id]) + self._disk_delay()
         deadline = node.next_deadline()
-        if deadline != float("inf") and self._scheduled.get(node_id) != deadline:
+        if deadline != _INF and self._scheduled.get(node_id) != deadline:
             self._scheduled[node_id] = deadline
-            heapq.heappush(
-                self._queue, (deadline, next(self._seq), _TICK, node_id, None, self.now)
-            )
+            heapq.heappush(self._queue, (deadline, next(self._seq), _TICK, node_id, None, now))
 
     def _send(self, msg: Message, send_at: float) -> None:
         if self.outgoing is not None:
@@ -160,5 +165,16 @@ class MiniCluster:
             self.on_send(msg, send_at)
         if self._loss > 0.0 and self._loss_rng.random() < self._loss:
             return
-        arrival = send_at + self._latency.sample(self._net_rng)
+        arrival = send_at + self._net_delay()
         heapq.heappush(self._queue, (arrival, next(self._seq), _DELIVER, msg.dst, msg, send_at))
+
+
+def _sampler(latency: Latency, rng: random.Random) -> Callable[[], float]:
+    """A fast draw of ``latency`` from ``rng``: the same numbers as ``latency.sample(rng)``."""
+    if latency.kind == "uniform":
+        low, width, draw = latency.a, latency.b - latency.a, rng.random
+        return lambda: low + width * draw()  # what random.uniform computes
+    if latency.kind == "constant":
+        value = latency.a
+        return lambda: value
+    return lambda: latency.sample(rng)
