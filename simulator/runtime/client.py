@@ -16,7 +16,7 @@ messages over the simulated network. Every call is a generator to ``yield from``
   ``StoreError`` carrying it.
 - Every operation is traced: kv.invoke when it starts and kv.complete when it ends (``ok``
   false with ``error`` on a timeout or an error); op_id counts 1, 2, ... per client.
-- ``watch(...)`` returns a ``Watch`` once a member serves it; see ``simulator.runtime.watch``.
+- ``watch(...)`` returns a ``Watch`` once a member serves it; see ``simulator.runtime.store_watch``.
 """
 
 from __future__ import annotations
