@@ -1,25 +1,18 @@
 """Colours, symbols and legend texts of the timeline: one place so the picture stays consistent.
 
-Role colours are the canvas's (follower grey-blue, pre-candidate light orange, candidate orange,
-leader green). Everything here is plain data (hex strings), so the pure lane model can name the
-states and the Qt side decides how to paint them.
+Role colours and the app leader colour come from the canvas's ui.style (follower grey-blue,
+pre-candidate light orange, candidate orange, leader green), so both views agree. Everything
+here is plain data (hex strings); the Qt side decides how to paint them.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-ROLE_COLOURS: dict[str, str] = {
-    "follower": "#8da2b8",
-    "precandidate": "#f9cf8f",
-    "candidate": "#ee8a2a",
-    "leader": "#2e9d4f",
-}
-"""Raft role -> fill colour, the same as the cluster canvas."""
+from ui.style import APP_LEADER_COLOUR, ROLE_COLOURS  # the canvas's colours
 
-APP_LEADER_COLOUR = "#6a35b8"
 LEASE_COLOUR = "#cdb9ee"
-LEASE_LAPSED_COLOUR = "#efe8f8"
+LEASE_LAPSED_COLOUR = "#9b86c4"
 CRASH_COLOUR = "#3b3b3b"
 PAUSE_COLOUR = "#f5b800"
 CUT_COLOUR = "#f4a9a9"
@@ -47,7 +40,7 @@ BAR_STYLES: dict[str, BarStyle] = {
     "leader": BarStyle(ROLE_COLOURS["leader"], "Raft leader (term)"),
     "app-leader": BarStyle(APP_LEADER_COLOUR, "App leader (token)"),
     "lease": BarStyle(LEASE_COLOUR, "Lease valid"),
-    "lease-lapsed": BarStyle("#9b86c4", "Lease past expiry", 255, True),
+    "lease-lapsed": BarStyle(LEASE_LAPSED_COLOUR, "Lease past expiry", 255, True),
     "crash": BarStyle(CRASH_COLOUR, "Crashed", 200, True),
     "pause": BarStyle(PAUSE_COLOUR, "Paused (GC)", 120),
     "cut": BarStyle(CUT_COLOUR, "Cut off (partition)", 110),
