@@ -1,8 +1,10 @@
 """A host's local clock: ``local = offset + rate * sim_time`` (skew and drift as faults).
 
-Pure cores only ever see local time. The host never lets the time it hands to its core go
-backwards: like etcd, which measures timeouts with Go's monotonic clock, a backward jump of the
-wall-clock offset does not rewind timers (the host clamps, see ``Host.local_now``).
+Pure cores only ever see local time, so an offset jump moves their timers as it would for a
+program that reads the wall clock: a jump forward makes due timers fire at once, a jump back
+delays them. The host never hands its core a time earlier than one it already handed (after a
+jump back the core's time stands still until the clock catches up; see ``Host.local_now``). A
+rate other than 1 (drift) makes every local duration last 1/rate simulated seconds.
 """
 
 from __future__ import annotations

@@ -101,9 +101,13 @@ class Network:
 
     def apply_configured_links(self) -> None:
         """Apply NetworkConfig.links once every host is attached (unknown ids are rejected)."""
-        for link in self._config_links:
-            self.set_link(link.src, link.dst, latency=link.latency, loss=link.loss,
-                          both_ways=link.both_ways)
+        for number, link in enumerate(self._config_links, start=1):
+            try:
+                self.set_link(link.src, link.dst, latency=link.latency, loss=link.loss,
+                              both_ways=link.both_ways)
+            except ValueError as problem:
+                raise ValueError(f"network.links[{number}] ({link.src}-{link.dst}): "
+                                 f"{problem}") from None
 
     @property
     def node_ids(self) -> tuple[str, ...]:

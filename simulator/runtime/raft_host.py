@@ -150,6 +150,15 @@ class RaftHost(Host):
             raise ValueError(f"{self.id} is crashed, so it cannot time out")
         self.enqueue(Campaign())
 
+    def set_clock(self, offset: float, rate: float) -> None:
+        """Change the local clock; the election timer's deadline moves in simulated time."""
+        super().set_clock(offset, rate)
+        node = self.node
+        if node is not None and self.role != "leader":
+            deadline = self.clock.to_sim(node.next_deadline())
+            if deadline != math.inf:
+                self.trace.emit(RaftTimer(self.env.now, self.id, deadline))
+
     @property
     def durable_state(self) -> PersistentState | None:
         """The persistent state whose disk write completed (what a crash keeps)."""

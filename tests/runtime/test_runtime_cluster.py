@@ -205,3 +205,19 @@ def test_force_timeout_starts_an_election_on_that_node_now() -> None:
     # leader stickiness: the others heard the leader recently, so the pre-vote fails
     sim.run_until(8.0)
     assert sim.raft_leader() == leader
+
+
+def test_a_clock_jump_forward_makes_a_followers_timer_fire_at_once_and_back_delays_it() -> None:
+    sim = Simulation(scenario())
+    leader = leader_after(sim, 5.0)
+    ahead, behind = [n for n in sorted(sim.raft_hosts) if n != leader][:2]
+    sim.set_clock(ahead, offset=5.0, rate=1.0)
+    sim.set_clock(behind, offset=-5.0, rate=1.0)
+    timers = {e.node: e.deadline for e in sim.trace if isinstance(e, RaftTimer) and e.t == 5.0}
+    assert timers[ahead] <= 5.0 and timers[behind] >= 9.0  # re-traced in simulated time
+    sim.run_until(5.0)
+    started = [e for e in roles(sim.trace) if e.node == ahead and e.t == 5.0]
+    assert [e.role for e in started] == ["precandidate"]
+    assert not [e for e in roles(sim.trace) if e.node == behind and e.t >= 5.0]
+    sim.run_until(8.0)
+    assert sim.raft_leader() == leader  # the leader's heartbeats keep both in line

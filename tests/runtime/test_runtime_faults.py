@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 from runtime_helpers import leader_after, scenario
 
-from simulator.config import CaptionStep, FaultStep, PauseStep, Scenario
+from simulator.config import (
+    CaptionStep,
+    FaultStep,
+    LinkOverride,
+    NetworkConfig,
+    PauseStep,
+    Scenario,
+)
 from simulator.runtime.simulation import Simulation
 from simulator.trace.events import (
     Caption,
@@ -143,3 +150,11 @@ def test_user_actions_with_bad_targets_get_clear_messages() -> None:
     with pytest.raises(ValueError, match="already crashed"):
         sim.crash("n1")
     assert [a.name for a in sim.actions] == ["crash"]  # refused actions are not recorded
+
+
+def test_a_configured_link_to_an_unknown_node_names_the_link() -> None:
+    base = scenario()
+    bad = Scenario(name="x", raft=base.raft, network=NetworkConfig(
+        links=(LinkOverride("n1", "n7", loss=0.5),)))
+    with pytest.raises(ValueError, match=r"network.links\[1\] \(n1-n7\): .*unknown host 'n7'"):
+        Simulation(bad)
