@@ -129,7 +129,7 @@ def test_random_operations_under_faults_are_linearizable(seed: int) -> None:
     rng = random.Random(seed)
     cas_specs: dict[str, Any] = {}
     for name in CLIENTS:
-        client = cluster.client(name)
+        client = cluster.client(name, patience=1.5)  # impatient: some calls time out
         stream = random.Random(f"{seed}/{name}")
         cluster.spawn(lambda c=client, r=stream: client_loop(c, r, cas_specs, RUN_UNTIL - 3))
     cluster.spawn(lambda: fault_loop(cluster, rng))
@@ -137,7 +137,7 @@ def test_random_operations_under_faults_are_linearizable(seed: int) -> None:
     ops = history(cluster, cas_specs)
     answered = [op for op in ops if op.ok]
     assert len(answered) > 200, "enough operations got through to make the check meaningful"
-    assert any(not op.ok for op in ops) or cluster.sim.crashed_nodes() == []
+    assert any(not op.ok for op in ops), "some calls timed out: their effect is unknown"
     faults = [e for e in cluster.sim.trace.of_kind("user.action")
               if e.action in ("crash", "partition")]
     assert len(faults) >= 5
