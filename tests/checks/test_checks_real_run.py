@@ -1,10 +1,13 @@
 """A real simulated run's trace passes the Raft safety checks (skipped until the runtime exists)."""
 
+import json
+
 import pytest
 
-from simulator.checks import LiveChecker, check_raft, summarize
+from simulator.checks import LiveChecker, check_raft, events_from_records, summarize
 from simulator.config import RaftConfig, Scenario
 from simulator.trace.events import RaftRole
+from simulator.trace.export import to_jsonl
 
 simulation = pytest.importorskip(
     "simulator.runtime.simulation", reason="simulator.runtime.simulation is not written yet"
@@ -44,3 +47,5 @@ def test_a_run_with_leader_crashes_keeps_raft_safe() -> None:
     summary = summarize(events, scenario)
     assert summary.safe
     assert summary.max_term >= report.leaders_per_term[-1][0]
+    records = [json.loads(line) for line in to_jsonl(events).splitlines()]
+    assert events_from_records(records) == events, "the event log reads back to the same events"
