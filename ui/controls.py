@@ -79,6 +79,7 @@ class SeekBar(QWidget):
         super().__init__(parent)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, SEEK_STEPS)
+        self.slider.setPageStep(SEEK_STEPS // 40)
         self.slider.setToolTip("Drag to go back or forward in simulated time")
         self.label = QLabel()
         self.label.setMinimumWidth(170)

@@ -158,20 +158,18 @@ class SimRunner(QObject):
         self.pause()
         session = self.session
         next_time = session.projector.time_of_next_event(self.cursor)
+        steps = 0
+        try:
+            while next_time is None and steps < STEP_LIMIT:
+                if not session.simulation.step():
+                    break
+                steps += 1
+                next_time = session.projector.time_of_next_event(self.cursor)
+        except Exception as exc:  # noqa: BLE001 - any model failure becomes a dialog
+            self.error.emit(f"The simulation stopped at t = {session.now:.3f} s: {exc}")
+            return
         if next_time is None:
-            before = len(session.trace)
-            steps = 0
-            try:
-                while len(session.trace) == before and steps < STEP_LIMIT:
-                    if not session.simulation.step():
-                        break
-                    steps += 1
-            except Exception as exc:  # noqa: BLE001
-                self.error.emit(f"The simulation stopped at t = {session.now:.3f} s: {exc}")
-                return
-            next_time = session.projector.time_of_next_event(self.cursor)
-            if next_time is None:
-                next_time = max(self.cursor, session.now)
+            next_time = max(self.cursor, session.now)
         self.cursor = next_time
         self._emit_frame()
 

@@ -52,8 +52,8 @@ class Narrator:
         before = self._roles.get(e.node)
         self._roles[e.node] = e.role
         if e.role == "precandidate":
-            return (f"{e.node} heard no leader in time and asks for pre-votes for term {e.term + 1}.",
-                    ELECTION, e.node)
+            return (f"{e.node} heard no leader in time and asks for pre-votes "
+                    f"for term {e.term + 1}.", ELECTION, e.node)
         if e.role == "candidate":
             return (f"{e.node} timed out and started an election for term {e.term}.",
                     ELECTION, e.node)

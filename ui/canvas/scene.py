@@ -239,7 +239,9 @@ class ClusterScene(QGraphicsScene):
         groups = self.wall_groups()
         if groups == self._applied_groups:
             return True
-        if not self.runner.act("partition", groups):
+        applied = (self.runner.act("partition", groups) if len(groups) > 1
+                   else self.runner.act("heal_all"))
+        if not applied:
             return False
         self._applied_groups = groups
         for src, dst in sorted(self.manual_cuts):

@@ -1,0 +1,110 @@
+"""Mouse gestures on the canvas change the simulated network, and the trace records it."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, Qt
+
+from tests.ui.conftest import host_point, to_view
+from ui.mainwindow import MainWindow
+
+
+def stroke(qtbot, window: MainWindow, points: list[QPoint]) -> None:  # type: ignore[no-untyped-def]
+    viewport = window.canvas.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=points[0])
+    for point in points[1:]:
+        qtbot.mouseMove(viewport, point)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=points[-1])
+
+
+def drag(qtbot, window: MainWindow, start: QPoint, end: QPoint) -> None:  # type: ignore[no-untyped-def]
+    viewport = window.canvas.viewport()
+    qtbot.mousePress(viewport, Qt.MouseButton.LeftButton, pos=start)
+    steps = 8
+    for i in range(1, steps + 1):
+        qtbot.mouseMove(viewport, start + (end - start) * i / steps)
+    qtbot.mouseRelease(viewport, Qt.MouseButton.LeftButton, pos=end)
+
+
+def vertical_wall(window: MainWindow, x: float) -> list[QPoint]:
+    height = window.scene.sceneRect().height()
+    return [to_view(window, x, 130 + (height - 150) * i / 10) for i in range(11)]
+
+
+def cut_links(window: MainWindow) -> set[tuple[str, str]]:
+    return set(window.runner.session.simulation.network.cut_links)  # type: ignore[attr-defined]
+
+
+def between(a: list[str], b: list[str]) -> set[tuple[str, str]]:
+    return {(x, y) for x in a for y in b} | {(y, x) for x in a for y in b}
+
+
+def test_a_stroke_across_the_canvas_partitions_the_cluster(qtbot, open_window) -> None:
+    window = open_window(run_to=3.0)
+    before = len(window.runner.session.trace)
+    stroke(qtbot, window, vertical_wall(window, 650))
+    assert len(window.scene.walls) == 1
+    right, left = ["n2", "n3"], ["n1", "n4", "n5"]
+    assert cut_links(window) == between(left, right)
+    new_events = window.runner.session.trace.events[before:]
+    assert any(e.kind == "user.action" and e.action == "partition" for e in new_events)
+    assert {(e.src, e.dst) for e in new_events if e.kind == "net.cut"} == between(left, right)
+    assert window.runner.world.cuts == between(left, right), "the canvas shows the cut links"
+    link = window.scene.links[("n1", "n2")]
+    assert link.cut_ab and link.cut_ba
+
+
+def test_dragging_a_node_across_a_wall_moves_it_to_the_other_side(qtbot, open_window) -> None:
+    window = open_window(run_to=3.0)
+    stroke(qtbot, window, vertical_wall(window, 650))
+    n1 = window.scene.hosts["n1"].pos()
+    drag(qtbot, window, host_point(window, "n1"), to_view(window, 780, n1.y()))
+    assert window.scene.hosts["n1"].pos().x() > 650
+    assert cut_links(window) == between(["n4", "n5"], ["n1", "n2", "n3"])
+
+
+def test_a_wall_can_be_moved_and_deleted(qtbot, open_window) -> None:
+    window = open_window(run_to=3.0)
+    stroke(qtbot, window, vertical_wall(window, 650))
+    wall_point = to_view(window, 650, 820)
+    drag(qtbot, window, wall_point, to_view(window, 500, 820))
+    assert cut_links(window) == between(["n4", "n5"], ["n1", "n2", "n3"])
+    qtbot.mouseClick(window.canvas.viewport(), Qt.MouseButton.LeftButton,
+                     pos=to_view(window, 500, 820))
+    assert window.scene.walls[0].isSelected()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_Delete)
+    assert window.scene.walls == []
+    assert cut_links(window) == set()
+
+
+def test_clicking_a_link_cuts_it_and_clicking_again_heals_it(qtbot, open_window) -> None:
+    window = open_window(run_to=3.0)
+    a, b = window.scene.hosts["n1"].pos(), window.scene.hosts["n2"].pos()
+    middle = to_view(window, (a.x() + b.x()) / 2, (a.y() + b.y()) / 2)
+    viewport = window.canvas.viewport()
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=middle)
+    assert cut_links(window) == {("n1", "n2"), ("n2", "n1")}
+    assert window.scene.links[("n1", "n2")].cut_ab
+    qtbot.mouseClick(viewport, Qt.MouseButton.LeftButton, pos=middle)
+    assert cut_links(window) == set()
+
+
+def test_shift_click_cuts_only_the_direction_into_the_nearer_node(qtbot, open_window) -> None:
+    window = open_window(run_to=3.0)
+    a, b = window.scene.hosts["n1"].pos(), window.scene.hosts["n2"].pos()
+    near_n2 = to_view(window, a.x() + (b.x() - a.x()) * 0.7, a.y() + (b.y() - a.y()) * 0.7)
+    qtbot.mouseClick(window.canvas.viewport(), Qt.MouseButton.LeftButton,
+                     Qt.KeyboardModifier.ShiftModifier, pos=near_n2)
+    assert cut_links(window) == {("n1", "n2")}
+    link = window.scene.links[("n1", "n2")]
+    assert link.cut_ab and not link.cut_ba
+
+
+def test_heal_all_removes_walls_and_cuts(qtbot, open_window) -> None:
+    window = open_window(run_to=3.0)
+    stroke(qtbot, window, vertical_wall(window, 650))
+    assert cut_links(window)
+    button = window.toolbar.widgetForAction(window.actions_by_key["heal"])
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert cut_links(window) == set()
+    assert window.scene.walls == []
+    assert window.runner.world.cuts == frozenset()
