@@ -1,0 +1,1 @@
+"""The only simpy code: clocks, network, hosts, the Simulation facade and its fault schedule."""

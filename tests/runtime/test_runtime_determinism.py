@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from runtime_helpers import scenario
 
@@ -105,3 +111,23 @@ def test_captions_and_pause_points_do_not_disturb_determinism() -> None:
     narrated.run_until(5.0)
     without = [e for e in narrated.trace if e.kind != "caption"]
     assert to_jsonl(without) == to_jsonl(plain.trace)
+
+
+_DIGEST_SCRIPT = """
+import hashlib, sys
+sys.path.insert(0, sys.argv[1])
+from test_runtime_determinism import _session
+from simulator.trace.export import to_jsonl
+print(hashlib.sha256(to_jsonl(_session(7).trace).encode()).hexdigest())
+"""
+
+
+def test_the_log_is_identical_in_another_process_with_another_hash_seed() -> None:
+    here = Path(__file__).resolve().parent
+    root = here.parent.parent
+    expected = hashlib.sha256(to_jsonl(_session(7).trace).encode()).hexdigest()
+    for hash_seed in ("1", "2"):
+        env = dict(os.environ, PYTHONHASHSEED=hash_seed, PYTHONPATH=str(root))
+        out = subprocess.run([sys.executable, "-c", _DIGEST_SCRIPT, str(here)], env=env,
+                             capture_output=True, text=True, check=True, cwd=root)
+        assert out.stdout.strip() == expected
