@@ -15,7 +15,7 @@ from simulator.presets.loader import load_scenario
 from simulator.presets.problems import PresetError, Problem
 
 PRESETS_DIR = Path(simulator.__file__).resolve().parent.parent / "presets"
-DEFAULT_PRESET = "raft-steady"
+DEFAULT_PRESET = "seed-steady"
 
 
 @dataclass(frozen=True, slots=True)
