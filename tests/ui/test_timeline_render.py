@@ -97,3 +97,12 @@ def test_real_run_with_a_leader_crash_renders(qtbot: QtBot, tmp_path: Path) -> N
     assert image.width() == 1000
     colours = _colours(image)
     assert ROLE_COLOURS["leader"] in colours and ROLE_COLOURS["follower"] in colours
+
+
+def test_time_range_limits_the_picture(qtbot: QtBot, tmp_path: Path) -> None:
+    out = tmp_path / "early.svg"
+    render_timeline(leader_crash_story(), story_scenario(), out, width=1000,
+                    time_range=(0.0, 9.0))
+    text = out.read_text(encoding="utf-8")
+    assert "Leader crash, seed 1: 0 to 9.0 s" in text
+    assert "term 1" in text and "term 2" not in text

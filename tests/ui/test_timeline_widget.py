@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui
@@ -147,3 +149,20 @@ def test_an_hour_of_flapping_draws_at_most_a_few_bars_per_pixel(qtbot: QtBot) ->
     close_up = [(a, b) for a, b, _ in _bars(timeline, "precandidate")]
     assert len(close_up) >= 10
     assert all(b - a == pytest.approx(0.5) for a, b in close_up[1:-1])
+
+
+def test_export_writes_the_visible_window(
+    qtbot: QtBot, widget: TimelineWidget, tmp_path: Path
+) -> None:
+    widget.set_time_range(12.0, 18.0)
+    out = tmp_path / "window.svg"
+    widget.export_picture(out, width=1000, height=500, title="Leader crash")
+    text = out.read_text(encoding="utf-8")
+    assert "Leader crash: 12.0 to 18.0 s" in text
+    assert "term 2" in text and "term 1" not in text
+    png = tmp_path / "window.png"
+    widget.export_picture(png, width=900)
+    image = QtGui.QImage(str(png))
+    assert image.width() == 900 and not image.isNull()
+    with pytest.raises(ValueError, match="window.gif"):
+        widget.export_picture(tmp_path / "window.gif")

@@ -114,19 +114,9 @@ def _natural_key(text: str) -> tuple[Any, ...]:
 
 
 def _field(event: Any, name: str) -> Any:
-    if isinstance(event, Mapping):
+    if type(event) is dict or isinstance(event, Mapping):
         return event.get(name)
     return getattr(event, name, None)
-
-
-def _kind(event: Any) -> str:
-    if isinstance(event, Mapping):
-        return str(event.get("kind", ""))
-    return str(getattr(event, "kind", ""))
-
-
-def _time(event: Any) -> float:
-    return float(_field(event, "t"))
 
 
 class TimelineModel:
@@ -293,8 +283,11 @@ class TimelineModel:
     def append(self, event: Any) -> None:
         """Fold one event (typed trace event or JSON object) into the lanes."""
         self._count += 1
-        handler = _HANDLERS.get(_kind(event))
-        t = _time(event)
+        if type(event) is dict or isinstance(event, Mapping):
+            kind, t = event.get("kind"), float(event["t"])
+        else:
+            kind, t = event.kind, event.t
+        handler = _HANDLERS.get(kind)
         if t > self._end:
             self._end = t
             self._version += 1

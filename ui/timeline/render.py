@@ -13,20 +13,26 @@ import re
 import sys
 from collections.abc import Iterable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ui.timeline.none_guard import keep_none_alive
+
+if TYPE_CHECKING:
+    from ui.timeline.model import TimelineModel
 
 SUFFIXES = (".png", ".svg")
 
 
-def _check_suffix(path: Path) -> str:
+def _check_request(path: Path, width: int, height: int | None) -> str:
+    """Return the lower-case suffix, or raise ValueError naming the file and the problem."""
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         shown = f"'{path.suffix}'" if path.suffix else "no suffix"
         raise ValueError(
             f"{path}: cannot render a timeline picture with {shown}; use a .png or .svg file name"
         )
+    if width < 200 or (height is not None and height < 150):
+        raise ValueError(f"{path}: picture size {width}x{height} is too small (min 200x150)")
     return suffix
 
 
@@ -51,13 +57,14 @@ def default_height(lane_count: int, scale: float) -> int:
     return int(math.ceil((190 + 42 * lane_count) * scale))
 
 
-def _title_of(scenario: Any, end: float) -> str:
+def _title_of(scenario: Any, t0: float, t1: float) -> str:
+    span = f"{t0:g} to {t1:.1f} s"
     if scenario is None:
-        return f"leadersim timeline, 0 to {end:.1f} s"
+        return f"leadersim timeline, {span}"
     title = getattr(scenario, "title", "") or getattr(scenario, "name", "scenario")
     seed = getattr(scenario, "seed", None)
     seed_text = f", seed {seed}" if seed is not None else ""
-    return f"{title}{seed_text}: 0 to {end:.1f} s"
+    return f"{title}{seed_text}: {span}"
 
 
 def render_timeline(
@@ -66,50 +73,71 @@ def render_timeline(
     path: str | os.PathLike[str],
     width: int = 1600,
     height: int | None = None,
+    *,
+    time_range: tuple[float, float] | None = None,
 ) -> None:
     """Render the timeline of ``events`` offscreen to ``path`` (PNG or SVG, by suffix).
 
     ``scenario`` (a simulator.config.Scenario, or None) fixes the lanes and the title. The
-    picture is ``width`` pixels wide and ``height`` tall (default: enough for every lane).
-    Raises ValueError for another suffix or a size below 200x150; OSError if ``path`` cannot be
-    written.
+    picture is ``width`` pixels wide and ``height`` tall (default: enough for every lane) and
+    shows ``time_range`` (default: the whole run). Raises ValueError for another suffix or a
+    size below 200x150; OSError if ``path`` cannot be written.
     """
     target = Path(path)
-    suffix = _check_suffix(target)
-    if width < 200 or (height is not None and height < 150):
-        raise ValueError(f"{target}: picture size {width}x{height} is too small (min 200x150)")
-    _ensure_app()
-    keep_none_alive()
-    import pyqtgraph as pg
-    from PySide6 import QtCore, QtGui, QtSvg
-
+    _check_request(target, width, height)
     from ui.timeline.model import TimelineModel
-    from ui.timeline.plot import TimelinePlot
-    from ui.timeline.style import BACKGROUND
 
     if scenario is not None:
         model = TimelineModel.from_scenario(scenario, events)
     else:
         model = TimelineModel()
         model.extend(events)
+    t0, t1 = time_range if time_range is not None else (0.0, max(model.end_time, 1.0))
+    render_model(model, target, title=_title_of(scenario, t0, t1), width=width, height=height,
+                 time_range=(t0, t1))
+
+
+def render_model(
+    model: TimelineModel,
+    path: str | os.PathLike[str],
+    *,
+    title: str,
+    width: int = 1600,
+    height: int | None = None,
+    time_range: tuple[float, float] | None = None,
+) -> None:
+    """Render an already folded TimelineModel to ``path`` (what render_timeline and the live
+    widget's export share); same suffixes, sizes and errors as render_timeline."""
+    target = Path(path)
+    suffix = _check_request(target, width, height)
+    _ensure_app()
+    keep_none_alive()
+    import pyqtgraph as pg
+    from PySide6 import QtCore, QtGui, QtSvg
+
+    from ui.timeline.plot import TimelinePlot
+    from ui.timeline.style import BACKGROUND
+
     scale = max(1.0, width / 1000.0)
     if height is None:
         height = default_height(len(model.lanes()), scale)
+    t0, t1 = time_range if time_range is not None else (0.0, max(model.end_time, 1.0))
+    if not t1 > t0:
+        raise ValueError(f"{target}: the time range {t0:g} to {t1:g} s is empty")
 
     view = pg.GraphicsLayoutWidget()
     view.setAttribute(QtCore.Qt.WidgetAttribute.WA_DontShowOnScreen, True)
     view.setBackground(BACKGROUND)
     view.setFrameShape(view.Shape.NoFrame)
     view.ci.setContentsMargins(12 * scale, 10 * scale, 24 * scale, 10 * scale)
-    end = max(model.end_time, 1.0)
-    timeline = TimelinePlot(view.ci, model, scale=scale, title=_title_of(scenario, end),
+    timeline = TimelinePlot(view.ci, model, scale=scale, title=title,
                             legend_kinds=model.mark_kinds,
                             legend_states=model.bar_states,
                             hatching=suffix == ".png")
     timeline.cursor.hide()
     view.resize(width, height)
     view.show()
-    timeline.viewbox.setXRange(0.0, end, padding=0.0)
+    timeline.viewbox.setXRange(t0, t1, padding=0.0)
     _process_events()
     timeline.redraw()
     _process_events()
@@ -134,7 +162,7 @@ def render_timeline(
         generator.setResolution(round(view.logicalDpiX()))
         generator.setSize(QtCore.QSize(width, height))
         generator.setViewBox(QtCore.QRect(0, 0, width, height))
-        generator.setTitle(_title_of(scenario, end))
+        generator.setTitle(title)
         generator.setDescription("leadersim timeline")
         painter = QtGui.QPainter(generator)
         painter.fillRect(frame, QtGui.QColor(BACKGROUND))

@@ -8,6 +8,7 @@ pans along time; "Follow" keeps the cursor in view, "Whole run" fits everything.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable
 from typing import Any
 
@@ -17,6 +18,7 @@ from PySide6 import QtCore, QtWidgets
 from ui.timeline.model import TimelineModel
 from ui.timeline.none_guard import keep_none_alive
 from ui.timeline.plot import TimelinePlot
+from ui.timeline.render import render_model
 
 FOLLOW_LEAD = 0.8
 """In follow mode the cursor sits at this fraction of the visible width."""
@@ -173,6 +175,22 @@ class TimelineWidget(QtWidgets.QWidget):
         """The visible time window."""
         (x0, x1), _ = self.timeline.viewbox.viewRange()
         return float(x0), float(x1)
+
+    def export_picture(
+        self,
+        path: str | os.PathLike[str],
+        width: int = 1600,
+        height: int | None = None,
+        title: str = "leadersim timeline",
+    ) -> None:
+        """Write the visible time window as a PNG or SVG picture for slides (by suffix).
+
+        Raises ValueError for another suffix and OSError if the file cannot be written, so the
+        window can show the problem in a dialog.
+        """
+        x0, x1 = self.time_range()
+        render_model(self._model, path, title=f"{title}: {max(0.0, x0):.1f} to {x1:.1f} s",
+                     width=width, height=height, time_range=(max(0.0, x0), x1))
 
     def _fit_range(self) -> None:
         self._set_x_range(0.0, max(self._model.end_time, self._cursor, 1.0))
