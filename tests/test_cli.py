@@ -31,6 +31,13 @@ def test_presets_lists_every_shipped_preset_with_its_title(capsys) -> None:
         assert line.split()[0] == info.name and line.endswith(info.title)
 
 
+def test_an_app_lesson_writes_the_same_event_log_every_time(tmp_path) -> None:
+    first, second = tmp_path / "a.jsonl", tmp_path / "b.jsonl"
+    assert main(["run", "herd-single-key", "--until", "35", "--events", str(first)]) == 0
+    assert main(["run", "herd-single-key", "--until", "35", "--events", str(second)]) == 0
+    assert first.read_bytes() == second.read_bytes()
+
+
 def test_run_writes_the_same_event_log_for_the_same_seed(tmp_path, capsys) -> None:
     first, second, other = tmp_path / "a.jsonl", tmp_path / "b.jsonl", tmp_path / "c.jsonl"
     assert main(["run", PRESET, "--seed", "7", "--events", str(first)]) == 0
@@ -258,11 +265,20 @@ EVENTS_MINIMUM: dict[str, dict[str, type | tuple[type, ...]]] = {
     "msg.send": {"id": int, "src": str, "dst": str, "type": str},
     "msg.deliver": {"id": int}, "msg.drop": {"id": int, "reason": str},
     "violation": {"what": str, "detail": str},
+    "kv.invoke": {"client": str, "op_id": int, "op": str},
+    "kv.complete": {"client": str, "op_id": int, "ok": bool},
+    "lease.grant": {"lease": int, "ttl": (int, float), "owner": str},
+    "lease.revoke": {"lease": int, "reason": str},
+    "watch.event": {"client": str, "key": str, "type": str, "revision": int},
+    "app.role": {"server": str, "leader": bool, "token": (int, type(None))},
+    "work": {"server": str, "job": str, "token": (int, type(None)), "accepted": bool,
+             "duplicate": bool},
 }
 ROLES = {"follower", "precandidate", "candidate", "leader"}
 
 
-@pytest.mark.parametrize("preset", ["raft-leader-crash", "flapping-no-prevote"])
+@pytest.mark.parametrize("preset", ["raft-leader-crash", "flapping-no-prevote",
+                                    "pause-double-charge"])
 def test_the_exported_event_log_follows_the_public_format(preset: str, tmp_path) -> None:
     path = tmp_path / "log.jsonl"
     assert main(["run", preset, "--events", str(path)]) == 0
@@ -280,5 +296,10 @@ def test_the_exported_event_log_follows_the_public_format(preset: str, tmp_path)
             assert isinstance(record[field], kind), (record, field)
         if record["kind"] == "raft.role":
             assert record["role"] in ROLES
-    assert {"raft.role", "msg.send", "msg.deliver", "net.cut" if "flapping" in preset
-            else "node.crash"} <= seen
+    expected = {"raft-leader-crash": "node.crash", "flapping-no-prevote": "net.cut",
+                "pause-double-charge": "work"}[preset]
+    assert {"raft.role", "msg.send", "msg.deliver", expected} <= seen
+    if preset == "pause-double-charge":
+        assert {"kv.invoke", "kv.complete", "lease.grant", "lease.revoke", "watch.event",
+                "app.role", "node.pause", "node.resume"} <= seen
+        assert any(r["kind"] == "work" and r["duplicate"] for r in records)
