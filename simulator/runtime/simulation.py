@@ -52,7 +52,10 @@ class Simulation:
         _check_scenario(scenario)
         self.trace.emit(RunStart(0.0, self.seed, scenario.name))
         self.network = Network(self.env, self.trace, self.streams, scenario.network)
-        options = RaftOptions.from_config(scenario.raft)
+        try:
+            options = RaftOptions.from_config(scenario.raft)
+        except ValueError as problem:
+            raise ValueError(str(problem).replace("RaftOptions.", "raft.")) from None
         node_ids = scenario.raft.node_ids
         self.raft_hosts: dict[str, RaftHost] = {
             node_id: RaftHost(node_id, node_ids, options, self.env, self.trace, self.network,

@@ -158,3 +158,14 @@ def test_a_configured_link_to_an_unknown_node_names_the_link() -> None:
         links=(LinkOverride("n1", "n7", loss=0.5),)))
     with pytest.raises(ValueError, match=r"network.links\[1\] \(n1-n7\): .*unknown host 'n7'"):
         Simulation(bad)
+
+
+@pytest.mark.parametrize("raft, message", [
+    ({"nodes": 0}, "raft.nodes must be at least 1"),
+    ({"heartbeat_interval": -0.1}, "raft.heartbeat_interval must be a positive number"),
+    ({"election_timeout_min": 2.0, "election_timeout_max": 1.0},
+     r"raft.election_timeout_max \(1.0\) must be >= election_timeout_min"),
+])
+def test_a_bad_cluster_configuration_names_the_key(raft: dict[str, float], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        Simulation(scenario(**raft))  # type: ignore[arg-type]
