@@ -239,3 +239,9 @@ def test_random_faults_report_availability_in_nines(run_preset) -> None:
     assert 0.5 < availability["availability"] < 1.0 and availability["nines"] > 0
     assert len(summary["failovers"]) >= 3
     assert summary["charges"]["double_charges"] == 0
+
+
+def test_the_reference_page_lists_every_shipped_lesson() -> None:
+    page = (PRESETS_DIR.parent / "docs" / "presets.md").read_text(encoding="utf-8")
+    for info in list_presets():
+        assert f"| `{info.name}` | {info.title} |" in page
