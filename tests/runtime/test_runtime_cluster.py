@@ -221,3 +221,29 @@ def test_a_clock_jump_forward_makes_a_followers_timer_fire_at_once_and_back_dela
     assert not [e for e in roles(sim.trace) if e.node == behind and e.t >= 5.0]
     sim.run_until(8.0)
     assert sim.raft_leader() == leader  # the leader's heartbeats keep both in line
+
+
+def test_a_proposal_to_a_paused_leader_waits_for_the_resume() -> None:
+    sim = Simulation(scenario())
+    leader = leader_after(sim, 5.0)
+    sim.pause(leader, 0.3)  # shorter than any election timeout: it stays leader
+    assert sim.propose("late") is None  # queued, not yet in the log
+    sim.run_until(5.29)
+    assert "late" not in sim.applied(leader)
+    sim.run_until(5.5)
+    assert sim.raft_leader() == leader
+    applied = [e for e in sim.trace if isinstance(e, RaftApply) and e.cmd == "late"]
+    assert applied and min(e.t for e in applied) >= 5.3
+
+
+def test_step_processes_one_event_at_the_time_peek_announced() -> None:
+    sim = Simulation(scenario())
+    before = len(sim.trace)
+    seen = []
+    for _ in range(50):
+        upcoming = sim.peek()
+        assert sim.step()
+        assert sim.now == upcoming
+        seen.append(sim.now)
+    assert seen == sorted(seen) and len(sim.trace) > before
+    assert sim.steps == 50
