@@ -19,6 +19,10 @@ process). It behaves as an etcd member:
   Raft, once per lease until that entry applies. Keepalives are answered by the leader only
   (expiry = now + TTL), not through the log.
 - Watches are served from the member's own applied state, one message per revision.
+- Automatic compaction (``StoreConfig.compaction_retention`` > 0): at its lease checks the
+  leader proposes ``Compact(revision - retention)`` once ``2 x retention`` revisions have piled
+  up since the last compaction, so members keep between one and two retentions of history
+  (etcd's revision-mode auto-compaction, without its 5-minute period).
 
 Trace: lease.grant / lease.revoke when applied on the leader, lease.renew whenever the primary
 sets an expiry (keepalive, grant, promotion; ``expiry`` in simulated time), lease.primary on
@@ -33,7 +37,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from simulator.config import RaftConfig, Scenario, StoreConfig
-from simulator.kv.commands import LeaseRevoke, Range
+from simulator.kv.commands import Compact, LeaseRevoke, Range
 from simulator.kv.member import KVMember, MemberApply
 from simulator.kv.responses import LeaseGrantResponse, LeaseRevokeResponse, Response
 from simulator.raft.messages import Entry
@@ -109,6 +113,7 @@ class StoreServer:
         self._primary_term = 0
         self._next_check = math.inf
         self._revoking: dict[int, int] = {}
+        self._compacting = 0
         self._routes: dict[int, _WatchRoute] = {}
         self._route_ids: dict[tuple[str, str, int], int] = {}
         self._next_watch = 1
@@ -156,6 +161,7 @@ class StoreServer:
             self._primary_term = 0
             self._next_check = math.inf
             self._revoking.clear()
+            self._compacting = 0
             self.host.trace.emit(LeasePrimary(self.host.env.now, self.id, False))
         if role != LEADER:
             for request in self._blocked_reads + [r for _, r in sorted(self._read_rounds.items())]:
@@ -180,6 +186,7 @@ class StoreServer:
         if self.primary and local_now >= self._next_check:
             self._next_check = local_now + self.config.lease_check_interval
             self._revoke_expired(local_now)
+            self._maybe_compact(local_now)
 
     # --- applying the log ----------------------------------------------------------------
 
@@ -216,6 +223,8 @@ class StoreServer:
         for lease_id, index in sorted(self._revoking.items()):
             if index == entry.index:
                 del self._revoking[lease_id]
+        if entry.index == self._compacting:
+            self._compacting = 0
         self._serve_confirmed_reads()
         if self._blocked_reads and host.role == LEADER and entry.term == host.term:
             self._kick = True
@@ -271,6 +280,7 @@ class StoreServer:
         self._primary_term = host.term
         self._next_check = local_now + self.config.lease_check_interval
         self._revoking.clear()
+        self._compacting = 0
         now = host.env.now
         host.trace.emit(LeasePrimary(now, self.id, True))
         for info in lessor.leases(local_now):
@@ -288,6 +298,18 @@ class StoreServer:
             if index is None:
                 return
             self._revoking[lease_id] = index
+
+    def _maybe_compact(self, local_now: float) -> None:
+        retention = self.config.compaction_retention
+        node = self.host.node
+        if retention <= 0 or self._compacting or node is None:
+            return
+        store = self.member.store
+        if store.revision - store.compacted_revision < 2 * retention:
+            return
+        index = node.propose(Compact(store.revision - retention), local_now)
+        if index is not None:
+            self._compacting = index
 
     def _on_keepalive(self, request: KeepAliveRequest, local_now: float) -> None:
         host = self.host

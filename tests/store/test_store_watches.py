@@ -143,3 +143,33 @@ def test_cancelled_watch_gets_no_more_events() -> None:
     assert len(cluster.events("watch.event", client="c")) == 1
     assert [e.reason for e in cluster.events("watch.close", client="c")] == [
         "cancelled by the client"]
+
+
+def test_automatic_compaction_keeps_one_to_two_retentions_of_history() -> None:
+    """With compaction_retention 5, the leader compacts as revisions pile up; every member
+    follows, and a watch from revision 1 is then refused."""
+    cluster = Cluster(seed=25, compaction_retention=5)
+    client = cluster.client("c")
+    cluster.run_to_leader()
+
+    def body() -> Generator[Any, Any, Any]:
+        for number in range(30):
+            yield from client.put(f"k{number % 3}", str(number))
+        yield from sleep(client, 1.0)
+        try:
+            yield from client.watch("k0", start_revision=1)
+        except WatchCancelled as problem:
+            return problem
+        return None
+
+    outcome = cluster.spawn(body)
+    cluster.run(cluster.sim.now + 5)
+    assert isinstance(outcome["result"], WatchCancelled)
+    compactions = [e for e in cluster.sim.trace.of_kind("raft.apply")
+                   if e.cmd.startswith("compact ")]
+    assert {e.node for e in compactions} == set(cluster.sim.raft_hosts)
+    for node in sorted(cluster.sim.raft_hosts):
+        store = cluster.server(node).member.store
+        assert store.revision == 30
+        assert 5 <= store.revision - store.compacted_revision < 10
+        assert store.get("k0") is not None
