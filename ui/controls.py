@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QWidget
 
 from ui.runner import MAX_SPEED, MIN_SPEED
 
@@ -54,6 +54,7 @@ class SpeedControl(QWidget):
         layout.addWidget(QLabel("Speed"))
         layout.addWidget(self.slider)
         layout.addWidget(self.label)
+        self.setSizePolicy(QSizePolicy.Policy.Maximum, QSizePolicy.Policy.Preferred)
         self.show_speed(speed)
         self.slider.valueChanged.connect(self._moved)
 

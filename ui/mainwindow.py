@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QDoubleSpinBox,
@@ -83,12 +83,8 @@ class MainWindow(QMainWindow):
         self.narration = NarrationWidget(self.runner)
         self.narration_dock = self._dock("Narration", "narration", self.narration,
                                          Qt.DockWidgetArea.RightDockWidgetArea)
-        self.resizeDocks([self.inspector_dock, self.narration_dock], [420, 420],
-                         Qt.Orientation.Horizontal)
-        self.resizeDocks([self.inspector_dock, self.narration_dock], [380, 420],
-                         Qt.Orientation.Vertical)
-        self.resizeDocks([self.timeline_dock], [330 if self.timeline else 50],
-                         Qt.Orientation.Vertical)
+        self._layout_restored = False
+        self._shown_once = False
 
         self.pause_seconds = QDoubleSpinBox()
         self.pause_seconds.setRange(0.1, 600.0)
@@ -109,6 +105,7 @@ class MainWindow(QMainWindow):
         self.seed_label = QLabel()
         for label in (self.time_label, self.speed_label, self.seed_label):
             label.setFont(style.font(16))
+            label.setContentsMargins(14, 0, 14, 0)
             self.statusBar().addPermanentWidget(label)
 
         self.runner.frame.connect(self._on_frame)
@@ -409,7 +406,24 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         if isinstance(state, QByteArray):
-            self.restoreState(state)
+            self._layout_restored = self.restoreState(state)
+
+    def default_layout(self) -> None:
+        """Give the side panels and the timeline their first-run sizes."""
+        self.resizeDocks([self.inspector_dock, self.narration_dock], [380, 380],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.inspector_dock, self.narration_dock], [330, 470],
+                         Qt.Orientation.Vertical)
+        timeline_height = max(120, round(self.height() * 0.34)) if self.timeline else 50
+        self.resizeDocks([self.timeline_dock], [timeline_height], Qt.Orientation.Vertical)
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """On the first show without a saved layout, size the panels for a projector."""
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            if not self._layout_restored:
+                self.default_layout()
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Remember the layout, speed and pause length; stop the timer."""

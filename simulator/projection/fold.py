@@ -219,6 +219,10 @@ class FoldState:
         self.cuts.discard((e.src, e.dst))
 
     def _on_send(self, e: MsgSend) -> None:
+        app = self.apps.get(e.src)
+        if app is not None and e.dst in self.raft and e.dst not in app.contacts:
+            contacts = tuple(sorted((*app.contacts, e.dst), key=natural_key))
+            self.apps[app.id] = replace(app, contacts=contacts)
         self.flights[e.id] = Flight(
             id=e.id, src=e.src, dst=e.dst, type=e.type,
             label=e.label, sent=e.t,

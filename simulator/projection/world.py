@@ -81,6 +81,8 @@ class AppView:
     lease: LeaseView | None = None
     last_work: WorkView | None = None
     charges: int = 0
+    contacts: tuple[str, ...] = ()
+    """The store members this server has sent requests to so far, in natural order."""
 
     @property
     def paused(self) -> bool:
@@ -100,6 +102,11 @@ class ProviderView:
     duplicates: int = 0
     highest_token: int | None = None
     last_work: WorkView | None = None
+
+    @property
+    def paused(self) -> bool:
+        """True while a process pause is in progress."""
+        return self.paused_until is not None
 
 
 @dataclass(frozen=True, slots=True)

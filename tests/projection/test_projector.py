@@ -215,3 +215,15 @@ def test_nodes_are_ordered_naturally_and_discovered_from_events() -> None:
     trace = trace_of(RaftRole(0.5, "n10", "follower", 1), RaftRole(0.6, "n2", "follower", 1))
     world = Projector(trace, raft_ids=("n1",)).world_at(1.0)
     assert [v.id for v in world.raft] == ["n1", "n2", "n10"]
+
+
+def test_app_servers_remember_which_store_members_they_talk_to() -> None:
+    trace = trace_of(
+        MsgSend(1.0, 1, "app1", "n2", "StoreRequest", "txn"),
+        MsgSend(1.5, 2, "app1", "provider", "Charge", "c1"),
+        MsgSend(2.0, 3, "app1", "n10", "WatchRequest", "watch"),
+        MsgSend(2.5, 4, "app1", "n2", "KeepAlive", "lease 1"),
+    )
+    projector = Projector(trace, raft_ids=("n2", "n10"), app_ids=("app1",), with_provider=True)
+    assert projector.world_at(1.2).app("app1").contacts == ("n2",)
+    assert projector.world_at(3.0).app("app1").contacts == ("n2", "n10")

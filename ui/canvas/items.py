@@ -388,8 +388,9 @@ class ProviderItem(HostItem):
             (f"rejected  {view.rejected}", style.FOREGROUND),
             (f"double  {view.duplicates}",
              style.VIOLATION_COLOUR if view.duplicates else style.FOREGROUND),
-            ("max token  " + ("—" if view.highest_token is None else str(view.highest_token))
-             + f"   ({self.protection})", style.MUTED),
+            ("max token  " + ("—" if view.highest_token is None else str(view.highest_token)),
+             style.FOREGROUND),
+            (f"protection: {self.protection}", style.MUTED),
         ]
         for number, (text, hex_colour) in enumerate(lines):
             painter.setPen(colour(hex_colour))

@@ -207,7 +207,7 @@ class BannerItem(QGraphicsItem):
 class LegendItem(QGraphicsItem):
     """What each shape and colour means, in the canvas's bottom-left corner."""
 
-    ROW = 34.0
+    ROW = 31.0
     WIDTH = 270.0
 
     def __init__(self) -> None:

@@ -19,7 +19,7 @@ from simulator.projection import World
 from simulator.projection.fold import PROVIDER_ID, natural_key
 from ui import style
 from ui.canvas.items import AppServerItem, HostItem, LinkItem, ProviderItem, RaftNodeItem
-from ui.canvas.layout import SCENE_HEIGHT, default_positions, scene_width
+from ui.canvas.layout import default_layout
 from ui.canvas.overlays import BannerItem, FlightsItem, LegendItem, WallItem
 from ui.canvas.walls import Wall, partition_groups
 from ui.runner import SimRunner
@@ -74,13 +74,14 @@ class ClusterScene(QGraphicsScene):
         raft_ids = scenario.raft.node_ids
         app_ids = scenario.app_ids
         provider = PROVIDER_ID if scenario.apps.servers else None
-        width = scene_width(len(app_ids))
-        self.setSceneRect(QRectF(0, 0, width, SCENE_HEIGHT))
+        layout = default_layout(raft_ids, app_ids, provider)
+        width, height = layout.width, layout.height
+        self.setSceneRect(QRectF(0, 0, width, height))
         self.banner.set_width(width)
-        self.flights.set_size(width, SCENE_HEIGHT)
+        self.flights.set_size(width, height)
         legend_height = self.legend.boundingRect().height()
-        self.legend.setPos(12, SCENE_HEIGHT - legend_height - 12)
-        positions = default_positions(raft_ids, app_ids, provider)
+        self.legend.setPos(12, height - legend_height - 12)
+        positions = layout.positions
         for node in raft_ids:
             self._add_host(RaftNodeItem(node, self._host_moved), positions[node])
         for server in app_ids:
@@ -153,6 +154,7 @@ class ClusterScene(QGraphicsScene):
 
     def _ensure_links(self, world: World) -> None:
         pairs: Iterable[tuple[str, str]] = [
+            *((app.id, member) for app in world.apps for member in app.contacts),
             *((f.src, f.dst) for f in world.flights), *world.cuts]
         for a, b in pairs:
             if a != b and link_key(a, b) not in self.links and a in self.hosts and b in self.hosts:
