@@ -166,3 +166,34 @@ def test_export_writes_the_visible_window(
     assert image.width() == 900 and not image.isNull()
     with pytest.raises(ValueError, match="window.gif"):
         widget.export_picture(tmp_path / "window.gif")
+
+
+def test_presenter_scale_keeps_the_view_and_still_seeks(
+    qtbot: QtBot, widget: TimelineWidget
+) -> None:
+    widget.set_time_range(5.0, 25.0)
+    widget.set_cursor(7.0)
+    normal_font = widget.timeline.plot.getAxis("bottom").style["tickFont"].pointSizeF()
+    widget.set_scale(1.8)
+    assert widget.timeline.plot.getAxis("bottom").style["tickFont"].pointSizeF() > normal_font
+    assert widget.time_range() == pytest.approx((5.0, 25.0))
+    assert widget.timeline.cursor.value() == pytest.approx(7.0)
+    qtbot.wait(10)
+    point = _view_to_widget(widget, 20.0, 2.0)
+    with qtbot.waitSignal(widget.seek_requested, timeout=2000) as blocker:
+        qtbot.mouseClick(widget.view.viewport(), QtCore.Qt.MouseButton.LeftButton, pos=point)
+    assert blocker.args[0] == pytest.approx(20.0, abs=0.2)
+
+
+def test_a_new_model_replaces_the_marks_even_with_the_same_count(
+    qtbot: QtBot, widget: TimelineWidget
+) -> None:
+    before = sorted(widget.timeline._marks["elected"].getData()[0])
+    assert before == [pytest.approx(1.23), pytest.approx(11.33)]
+    other = TimelineModel.from_scenario(story_scenario(), [
+        ev.RaftRole(0.5, "n2", "leader", 1), ev.RaftRole(4.0, "n4", "leader", 2),
+        ev.RunEnd(8.0),
+    ])
+    widget.set_model(other)
+    assert sorted(widget.timeline._marks["elected"].getData()[0]) == [0.5, 4.0]
+    assert widget.time_range() == pytest.approx((0.0, 8.0))

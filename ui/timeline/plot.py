@@ -173,6 +173,13 @@ class TimelinePlot:
         self.sync_lanes()
         self.update_legend()
 
+    def set_model(self, model: TimelineModel) -> None:
+        """Draw ``model`` from now on (everything is rebuilt at the next redraw)."""
+        self.model = model
+        self._mark_version = -1
+        self._legend_key = None
+        self._lanes = ()
+
     # --- layout ------------------------------------------------------------------------------
 
     def _setup_axes(self) -> None:

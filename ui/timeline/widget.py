@@ -51,14 +51,8 @@ class TimelineWidget(QtWidgets.QWidget):
         self._redraw_timer.setInterval(0)
         self._redraw_timer.timeout.connect(self._deferred_redraw)
 
-        self.view = pg.GraphicsLayoutWidget()
-        self.view.setBackground("w")
-        self.view.ci.setContentsMargins(4, 4, 8, 4)
-        self.timeline = TimelinePlot(
-            self.view.ci, self._model, scale=scale,
-            legend_kinds=lambda: self._model.mark_kinds(),
-            legend_states=lambda: self._model.bar_states(),
-        )
+        self._scale = scale
+        self.view, self.timeline = self._build_view(scale)
 
         self.follow_box = QtWidgets.QCheckBox("Follow")
         self.follow_box.setToolTip("Keep the cursor in view while the simulation runs")
@@ -68,7 +62,7 @@ class TimelineWidget(QtWidgets.QWidget):
         self.fit_button.clicked.connect(self.fit_all)
         self.legend_box = QtWidgets.QCheckBox("Legend")
         self.legend_box.setChecked(True)
-        self.legend_box.toggled.connect(self.timeline.legend.set_shown)
+        self.legend_box.toggled.connect(self._show_legend)
         bar = QtWidgets.QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 0)
         bar.addWidget(QtWidgets.QLabel("Timeline"))
@@ -76,19 +70,54 @@ class TimelineWidget(QtWidgets.QWidget):
         bar.addWidget(self.legend_box)
         bar.addWidget(self.follow_box)
         bar.addWidget(self.fit_button)
-        layout = QtWidgets.QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.setSpacing(0)
-        layout.addLayout(bar)
-        layout.addWidget(self.view, 1)
+        self._layout = QtWidgets.QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(0)
+        self._layout.addLayout(bar)
+        self._layout.addWidget(self.view, 1)
+        self._fit_range()
+        self.redraw()
 
-        viewbox = self.timeline.viewbox
+    def _build_view(self, scale: float) -> tuple[pg.GraphicsLayoutWidget, TimelinePlot]:
+        view = pg.GraphicsLayoutWidget()
+        view.setBackground("w")
+        view.ci.setContentsMargins(4, 4, 8, 4)
+        timeline = TimelinePlot(
+            view.ci, self._model, scale=scale,
+            legend_kinds=lambda: self._model.mark_kinds(),
+            legend_states=lambda: self._model.bar_states(),
+        )
+        viewbox = timeline.viewbox
         viewbox.setLimits(minXRange=MIN_SPAN)
         viewbox.sigXRangeChanged.connect(self._on_range_changed)
         viewbox.sigRangeChangedManually.connect(self._on_manual_range)
-        self.view.scene().sigMouseClicked.connect(self._on_click)
-        self._fit_range()
+        view.scene().sigMouseClicked.connect(self._on_click)
+        return view, timeline
+
+    @property
+    def scale(self) -> float:
+        """The size factor of fonts and markers (1.0 normal, larger in presenter mode)."""
+        return self._scale
+
+    def set_scale(self, scale: float) -> None:
+        """Redraw with fonts and markers ``scale`` times larger (presenter mode), keeping the
+        time window, the cursor and the legend setting."""
+        if scale == self._scale:
+            return
+        x0, x1 = self.time_range()
+        old = self.view
+        self._scale = scale
+        self.view, self.timeline = self._build_view(scale)
+        self._layout.replaceWidget(old, self.view)
+        old.hide()
+        old.deleteLater()
+        self.timeline.legend.set_shown(self.legend_box.isChecked())
+        self.timeline.set_cursor(self._cursor)
+        self._set_x_range(x0, x1)
         self.redraw()
+
+    def _show_legend(self, shown: bool) -> None:
+        self.timeline.legend.set_shown(shown)
 
     # --- model -------------------------------------------------------------------------------
 
@@ -100,7 +129,7 @@ class TimelineWidget(QtWidgets.QWidget):
     def set_model(self, model: TimelineModel) -> None:
         """Draw ``model`` instead (e.g. after a fork replaced the trace) and fit the view."""
         self._model = model
-        self.timeline.model = model
+        self.timeline.set_model(model)
         self._auto_fit = True
         self._fit_range()
         self.redraw()
