@@ -1,10 +1,10 @@
 """A simulated server's lifecycle: crash, restart, process pause, clock, mailbox and timer.
 
 One simpy process per host (``_run``) sleeps until a message arrives or its next deadline
-passes, then lets the subclass handle what is due. Subclasses (RaftHost, later store members)
-supply the hooks: ``_work`` (handle the queue and due timers, drain the core), ``_release``
-(send and apply what was drained, after an optional disk wait), ``_next_deadline`` (local
-time), ``_on_crash`` and ``_on_restart``.
+passes, then lets the subclass handle what is due. Subclasses (RaftHost, the app servers, the
+payment provider) supply the hooks: ``_work`` (handle the queue and due timers, drain the
+core), ``_release`` (send and apply what was drained, after an optional disk wait),
+``_next_deadline`` (local time), ``_on_crash`` and ``_on_restart``.
 
 - Crash: volatile state is lost (the subclass rebuilds its core on restart), queued messages
   are lost, timers are cancelled, and the incarnation number changes so messages already flying
@@ -54,6 +54,7 @@ class Host:
         self.incarnation = 0
         self.paused = False
         self._pause_gen = 0
+        self._pause_until = 0.0
         self._held: list[tuple[int, Any]] = []
         self._inbox: deque[Any] = deque()
         self._wake: Wake | None = None
@@ -143,16 +144,21 @@ class Host:
         self.start()
 
     def pause(self, duration: float) -> None:
-        """Freeze the process for ``duration`` seconds (a pause during a pause extends it)."""
+        """Freeze the process for ``duration`` seconds (during a pause: until the later end)."""
         if not self.alive:
             raise ValueError(f"{self.id} is crashed, so it cannot pause")
         if not (math.isfinite(duration) and duration > 0):
             raise ValueError(f"pause duration must be a positive number of seconds, "
                              f"got {duration!r}")
-        self.trace.emit(NodePause(self.env.now, self.id, float(duration)))
+        now = self.env.now
+        end = now + duration
+        if self.paused and self._pause_until > end:
+            end = self._pause_until  # a shorter pause inside a longer one changes nothing
+        self.trace.emit(NodePause(now, self.id, end - now))
         self.paused = True
+        self._pause_until = end
         self._pause_gen += 1
-        call_later(self.env, duration, self._resume, self._pause_gen)
+        call_later(self.env, end - now, self._resume, self._pause_gen)
 
     def _resume(self, event: Callback) -> None:
         if event.payload != self._pause_gen or not self.paused:

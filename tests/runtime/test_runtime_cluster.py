@@ -11,6 +11,7 @@ from simulator.trace.events import (
     MsgDeliver,
     MsgDrop,
     MsgSend,
+    NodePause,
     NodeResume,
     RaftApply,
     RaftTimer,
@@ -247,3 +248,17 @@ def test_step_processes_one_event_at_the_time_peek_announced() -> None:
         seen.append(sim.now)
     assert seen == sorted(seen) and len(sim.trace) > before
     assert sim.steps == 50
+
+
+def test_a_pause_during_a_pause_ends_at_the_later_end() -> None:
+    sim = Simulation(scenario())
+    sim.run_until(1.0)
+    sim.pause("n2", 3.0)
+    sim.run_until(2.0)
+    sim.pause("n2", 0.5)  # ends before the first pause: changes nothing
+    sim.run_until(3.0)
+    sim.pause("n2", 2.0)  # ends after it: extends to 5.0
+    sim.run_until(6.0)
+    pauses = [(e.t, e.duration) for e in sim.trace if isinstance(e, NodePause)]
+    assert pauses == [(1.0, 3.0), (2.0, 2.0), (3.0, 2.0)]
+    assert [e.t for e in sim.trace if isinstance(e, NodeResume)] == [5.0]
