@@ -404,7 +404,7 @@ class StoreServer:
         watch = self._route_ids.get(key)
         route = self._routes.get(watch) if watch is not None else None
         if request.action == WATCH_CANCEL:
-            if watch is not None and route is not None:
+            if watch is not None and route is not None and route.stream == request.stream:
                 self._close_watch(watch, route, "cancelled by the client")
             return
         # A probe: is the stream still served here?

@@ -186,6 +186,9 @@ class Watch:
     def on_update(self, update: WatchUpdate) -> None:
         """Take one update of this watch (from the client's host)."""
         if update.stream != self.stream or not self.active:
+            if update.stream < self.stream and update.src != self.member and self.active:
+                # A member we left still streams to us: tell it to stop.
+                self._send(WATCH_CANCEL, to=update.src, stream=update.stream)
             return
         self._last_heard = self.env.now
         if update.seq == 0:
@@ -251,8 +254,10 @@ class Watch:
                 getter.defused = True  # a waiter that moved on must not stop the simulation
                 getter.fail(WatchCancelled(reason, self.compact_revision))
 
-    def _send(self, action: str, start_revision: int = 0) -> None:
+    def _send(self, action: str, start_revision: int = 0, to: str | None = None,
+              stream: int | None = None) -> None:
         client = self.client
-        client.network.send(WatchRequest(client.host.id, self.member, client.id, self.id,
-                                         self.stream, action, self.key, self.prefix,
-                                         start_revision))
+        client.network.send(WatchRequest(
+            client.host.id, to if to is not None else self.member, client.id, self.id,
+            stream if stream is not None else self.stream, action, self.key, self.prefix,
+            start_revision))

@@ -173,3 +173,32 @@ def test_automatic_compaction_keeps_one_to_two_retentions_of_history() -> None:
         assert store.revision == 30
         assert 5 <= store.revision - store.compacted_revision < 10
         assert store.get("k0") is not None
+
+
+def test_a_member_left_behind_by_a_cut_link_stops_serving_after_the_heal() -> None:
+    """The client moves its watch when its link to the member is cut; once the link heals,
+    the old member's late updates make the client cancel the abandoned stream there."""
+    cluster = Cluster(seed=26)
+    writer = cluster.client("writer")
+    leader = cluster.run_to_leader()
+    follower = next(n for n in sorted(cluster.sim.raft_hosts) if n != leader)
+    start = cluster.sim.now
+    watched = collect(cluster, "watcher", "k", until=1e9, member=follower)
+
+    def write() -> Generator[Any, Any, None]:
+        for number in range(30):
+            yield from writer.put("k", str(number))
+            yield from sleep(writer, 0.2)
+
+    cluster.spawn(write)
+    cluster.run(start + 1)
+    cluster.sim.network.cut(follower, "watcher")
+    cluster.run(start + 4)
+    cluster.sim.network.heal(follower, "watcher")
+    cluster.run(start + 8)
+    values = [e.value for b in watched["batches"] for e in b]
+    assert values == [str(n) for n in range(len(values))] and len(values) >= 30
+    opened = cluster.events("watch.open", client="watcher")
+    assert [e.node for e in opened][0] == follower and opened[-1].node != follower
+    closed = cluster.events("watch.close", client="watcher", node=follower)
+    assert [e.reason for e in closed] == ["cancelled by the client"]
