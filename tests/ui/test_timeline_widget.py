@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import numpy as np
@@ -190,10 +191,10 @@ def test_a_new_model_replaces_the_marks_even_with_the_same_count(
 ) -> None:
     before = sorted(widget.timeline._marks["elected"].getData()[0])
     assert before == [pytest.approx(1.23), pytest.approx(11.33)]
-    other = TimelineModel.from_scenario(story_scenario(), [
-        ev.RaftRole(0.5, "n2", "leader", 1), ev.RaftRole(4.0, "n4", "leader", 2),
-        ev.RunEnd(8.0),
-    ])
+    shifted = [dataclasses.replace(e, t=e.t + 1.0) for e in leader_crash_story()]
+    other = TimelineModel.from_scenario(story_scenario(), shifted)
+    assert other.mark_count() == widget.model.mark_count()
     widget.set_model(other)
-    assert sorted(widget.timeline._marks["elected"].getData()[0]) == [0.5, 4.0]
-    assert widget.time_range() == pytest.approx((0.0, 8.0))
+    after = sorted(widget.timeline._marks["elected"].getData()[0])
+    assert after == [pytest.approx(2.23), pytest.approx(12.33)]
+    assert widget.time_range() == pytest.approx((0.0, 31.0))
