@@ -114,7 +114,7 @@ class RaftHost(Host):
         self._ready: Ready | None = None
         self._dirty = False
         self.node: RaftNode | None = None
-        self.state_machine: StateMachine = state_machine_factory(node_id)
+        self.state_machine: StateMachine  # built with the node by _build
         self._service: HostedService | None = None
         self._build(None)
 
