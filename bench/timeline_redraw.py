@@ -9,7 +9,9 @@ of a real Simulation run for an hour, then measures:
 - fold: building the TimelineModel from all events;
 - whole hour: redraw (rebuild the batched items) plus a repaint of the view, zoomed out;
 - 60 s window: the same while panning a one-minute window across the hour;
-- live: folding one more simulated second of events, redrawing and repainting.
+- live: folding one more simulated second of events, redrawing and repainting;
+- live frame: what one 16 ms window frame at 10x speed costs the timeline (new events, cursor
+  move, and the throttled redraw when due), whole-run view.
 
 It prints the median and 95th percentile wall time and the median CPU time in milliseconds.
 """
@@ -257,11 +259,34 @@ def main(argv: list[str] | None = None) -> int:
 
     live = _measure(live_second, min(args.repeat, 59))
 
+    frame_model = TimelineModel.from_scenario(scenario(), events[:live_cut])
+    widget.set_model(frame_model)
+    app.processEvents()
+    frame_events = iter(events[live_cut:])
+    frame_now = [3540.0]
+    held: list[ev.Event] = []
+
+    def live_frame() -> None:
+        frame_now[0] += 1.0 / 6.0
+        batch = held[:]
+        held.clear()
+        for event in frame_events:
+            if event.t > frame_now[0]:
+                held.append(event)
+                break
+            batch.append(event)
+        widget.append_events(batch)
+        widget.set_cursor(frame_now[0])
+        app.processEvents()
+
+    frame = _measure(live_frame, 300)
+
     rows = [
         ("whole hour: redraw + paint", whole),
         ("whole hour: redraw only", rebuild),
         ("60 s window panned across the hour", window),
         ("live: fold 1 s more + redraw + paint", live),
+        ("live frame at 10x (16 ms of real time)", frame),
     ]
     print(f"{'case':40s} {'median ms':>10s} {'p95 ms':>8s} {'cpu ms':>8s}")
     for name, (median, p95, cpu) in rows:

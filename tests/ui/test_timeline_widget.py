@@ -108,7 +108,12 @@ def test_fit_all_shows_the_whole_run_and_grows_with_it(
     widget.fit_all()
     assert widget.time_range() == pytest.approx((0.0, 30.0))
     widget.feed(ev.RaftRole(45.0, "n2", "precandidate", 2))
-    qtbot.waitUntil(lambda: widget.time_range()[1] == pytest.approx(45.0))
+    widget.feed(ev.RunEnd(48.0))
+    qtbot.waitUntil(lambda: widget.time_range()[1] >= 48.0)
+    x0, x1 = widget.time_range()
+    assert x0 == 0.0 and x1 <= 48.0 * 1.25
+    n2 = widget.timeline.lane_y("n2")
+    assert any(a == pytest.approx(45.0) and y == n2 for a, _, y in _bars(widget, "precandidate"))
 
 
 def test_wheel_zooms_time_only(qtbot: QtBot, widget: TimelineWidget) -> None:

@@ -1,9 +1,10 @@
 """TimelineWidget: the live, zoomable timeline under the canvas, with a cursor synced to it.
 
 Feed it events (``append_events`` or ``feed`` from a trace listener); it folds them into its
-TimelineModel and redraws at most once per event-loop turn. ``set_cursor(t)`` moves the
-cursor line; clicking the plot emits ``seek_requested(t)``. The mouse wheel zooms and dragging
-pans along time; "Follow" keeps the cursor in view, "Whole run" fits everything.
+TimelineModel and redraws at most every DATA_REDRAW_MS (zoom and pan redraw at once), so a
+running simulation keeps its frame budget. ``set_cursor(t)`` moves the cursor line; clicking
+the plot emits ``seek_requested(t)``. The mouse wheel zooms and dragging pans along time;
+"Follow" pages the view to keep the cursor in sight, "Whole run" fits everything.
 """
 
 from __future__ import annotations
@@ -20,8 +21,19 @@ from ui.timeline.none_guard import keep_none_alive
 from ui.timeline.plot import TimelinePlot
 from ui.timeline.render import render_model
 
-FOLLOW_LEAD = 0.8
-"""In follow mode the cursor sits at this fraction of the visible width."""
+FOLLOW_LEAD = 0.25
+"""In follow mode the view pages: when the cursor nears the right edge, the window jumps so
+the cursor sits at this fraction of the width (paging repaints far less than scrolling)."""
+
+FOLLOW_EDGE = 0.95
+"""In follow mode the view pages when the cursor passes this fraction of the width."""
+
+FIT_HEADROOM = 0.2
+"""While fitting a growing run, the view extends this fraction beyond the end, so it does not
+have to rescale (and repaint everything) on every frame."""
+
+DATA_REDRAW_MS = 100
+"""New events redraw the timeline at most this often (zooming and panning redraw at once)."""
 
 MIN_SPAN = 0.01
 """The narrowest time window one can zoom into (seconds)."""
@@ -45,10 +57,8 @@ class TimelineWidget(QtWidgets.QWidget):
         self._cursor = 0.0
         self._auto_fit = True
         self._follow = False
-        self._redraw_pending = False
         self._redraw_timer = QtCore.QTimer(self)
         self._redraw_timer.setSingleShot(True)
-        self._redraw_timer.setInterval(0)
         self._redraw_timer.timeout.connect(self._deferred_redraw)
 
         self._scale = scale
@@ -141,7 +151,7 @@ class TimelineWidget(QtWidgets.QWidget):
         self.set_model(model)
 
     def feed(self, event: Any) -> None:
-        """Fold one event in (usable as a Trace listener); redraws once per event-loop turn."""
+        """Fold one event in (usable as a Trace listener); the redraw follows shortly."""
         self._model.append(event)
         self._schedule_redraw()
 
@@ -227,8 +237,7 @@ class TimelineWidget(QtWidgets.QWidget):
     def _keep_cursor_in_view(self) -> None:
         x0, x1 = self.time_range()
         width = x1 - x0
-        margin = width * (1.0 - FOLLOW_LEAD)
-        if x0 <= self._cursor <= x1 - margin * 0.5:
+        if x0 <= self._cursor <= x0 + width * FOLLOW_EDGE:
             return
         start = max(0.0, self._cursor - width * FOLLOW_LEAD)
         self._set_x_range(start, start + width)
@@ -243,7 +252,7 @@ class TimelineWidget(QtWidgets.QWidget):
             self.set_follow(False)
 
     def _on_range_changed(self, *_: Any) -> None:
-        self._schedule_redraw()
+        self._schedule_redraw(urgent=True)
 
     def _on_click(self, event: Any) -> None:
         if event.button() != QtCore.Qt.MouseButton.LeftButton:
@@ -258,26 +267,27 @@ class TimelineWidget(QtWidgets.QWidget):
 
     # --- drawing -----------------------------------------------------------------------------
 
-    def _schedule_redraw(self) -> None:
-        if not self._redraw_pending:
-            self._redraw_pending = True
-            self._redraw_timer.start()
+    def _schedule_redraw(self, urgent: bool = False) -> None:
+        """Redraw soon: at once for a zoom or pan, at most every DATA_REDRAW_MS for new data,
+        so a running simulation does not spend its frames on the timeline."""
+        timer = self._redraw_timer
+        if urgent:
+            if not timer.isActive() or timer.remainingTime() > 0:
+                timer.start(0)
+        elif not timer.isActive():
+            timer.start(DATA_REDRAW_MS)
 
     def _deferred_redraw(self) -> None:
         if self._auto_fit and not self._follow:
             x0, x1 = self.time_range()
             wanted = max(self._model.end_time, self._cursor, 1.0)
-            if abs(x1 - wanted) > 1e-9 or x0 != 0.0:
-                self._fit_range()
+            if wanted > x1 or x0 != 0.0:
+                self._set_x_range(0.0, wanted * (1.0 + FIT_HEADROOM))
         elif self._follow:
             self._keep_cursor_in_view()
-        self._redraw_pending = False
-        self._redraw_timer = QtCore.QTimer(self)
-        self._redraw_timer.setSingleShot(True)
-        self._redraw_timer.setInterval(0)
-        self._redraw_timer.timeout.connect(self._deferred_redraw)
+        self._redraw_timer.stop()
         self.redraw()
 
     def redraw(self) -> None:
-        """Redraw now for the visible range (normally done for you once per event-loop turn)."""
+        """Redraw now for the visible range (normally scheduled for you)."""
         self.timeline.redraw()
