@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
-import numpy as np
 import pytest
 from PySide6 import QtCore, QtGui
 from pytestqt.qtbot import QtBot
@@ -37,9 +36,7 @@ def widget(qtbot: QtBot) -> TimelineWidget:
 
 def _bars(widget: TimelineWidget, state: str) -> list[tuple[float, float, float]]:
     """(x0, x1, lane y) of the drawn bars of ``state``."""
-    opts = widget.timeline._bars[state].opts
-    x0, x1, y0, h = (np.asarray(opts[k], dtype=float) for k in ("x0", "x1", "y0", "height"))
-    return [(a, b, round(c + d / 2)) for a, b, c, d in zip(x0, x1, y0, h, strict=True)]
+    return [(a, b, round(c + d / 2)) for a, b, c, d in widget.timeline.drawn_bars(state)]
 
 
 def _view_to_widget(widget: TimelineWidget, t: float, y: float) -> QtCore.QPoint:
@@ -64,11 +61,12 @@ def test_new_leader_bar_is_drawn_on_its_lane_from_its_election(widget: TimelineW
 
 
 def test_markers_are_plotted_for_expiry_and_hand_over(widget: TimelineWidget) -> None:
-    expired = widget.timeline._marks["lease-expired"]
-    xs, _ = expired.getData()
-    assert list(xs) == [pytest.approx(19.0)]
-    takeovers = widget.timeline._marks["app-leader"]
-    assert sorted(takeovers.getData()[0]) == [pytest.approx(2.05), pytest.approx(TAKEOVER_AT)]
+    expired = widget.timeline.drawn_marks("lease-expired")
+    assert [t for t, _ in expired] == [pytest.approx(19.0)]
+    app1 = widget.timeline.lane_y("app1") or 0.0
+    assert app1 < expired[0][1] < app1 + 0.5
+    takeovers = sorted(t for t, _ in widget.timeline.drawn_marks("app-leader"))
+    assert takeovers == [pytest.approx(2.05), pytest.approx(TAKEOVER_AT)]
 
 
 def test_clicking_the_plot_requests_a_seek_to_the_clicked_time(
@@ -194,12 +192,12 @@ def test_presenter_scale_keeps_the_view_and_still_seeks(
 def test_a_new_model_replaces_the_marks_even_with_the_same_count(
     qtbot: QtBot, widget: TimelineWidget
 ) -> None:
-    before = sorted(widget.timeline._marks["elected"].getData()[0])
+    before = sorted(t for t, _ in widget.timeline.drawn_marks("elected"))
     assert before == [pytest.approx(1.23), pytest.approx(11.33)]
     shifted = [dataclasses.replace(e, t=e.t + 1.0) for e in leader_crash_story()]
     other = TimelineModel.from_scenario(story_scenario(), shifted)
     assert other.mark_count() == widget.model.mark_count()
     widget.set_model(other)
-    after = sorted(widget.timeline._marks["elected"].getData()[0])
+    after = sorted(t for t, _ in widget.timeline.drawn_marks("elected"))
     assert after == [pytest.approx(2.23), pytest.approx(12.33)]
     assert widget.time_range() == pytest.approx((0.0, 31.0))

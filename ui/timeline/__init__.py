@@ -10,12 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from ui.timeline.model import Lane, Mark, Span, TimelineModel
-from ui.timeline.render import render_timeline
+from ui.timeline.render import render_model, render_timeline
 
 if TYPE_CHECKING:
     from ui.timeline.widget import TimelineWidget
 
-__all__ = ["Lane", "Mark", "Span", "TimelineModel", "TimelineWidget", "render_timeline"]
+__all__ = [
+    "Lane", "Mark", "Span", "TimelineModel", "TimelineWidget", "render_model", "render_timeline",
+]
 
 
 def __getattr__(name: str) -> Any:

@@ -371,6 +371,17 @@ class TimelinePlot:
             np.tile(np.array([-0.5, len(self._lanes) - 0.5]), len(times)),
         )
 
+    def drawn_bars(self, state: str) -> list[tuple[float, float, float, float]]:
+        """The bars of ``state`` as drawn now: (start, end, top, height) in plot units."""
+        opts = self._bars[state].opts
+        columns = [np.asarray(opts[k], dtype=float) for k in ("x0", "x1", "y0", "height")]
+        return [tuple(map(float, row)) for row in zip(*columns, strict=True)]
+
+    def drawn_marks(self, kind: str) -> list[tuple[float, float]]:
+        """The markers of ``kind`` as drawn now: (time, y) pairs."""
+        xs, ys = self._marks[kind].getData()
+        return [(float(x), float(y)) for x, y in zip(xs, ys, strict=True)]
+
     def use_vector_marks(self) -> None:
         """Draw markers as shapes rather than cached pixmaps (for SVG output)."""
         for item in self._marks.values():
