@@ -13,6 +13,8 @@ when the step runs, from the state the trace describes at that moment:
   ``app-follower``: the lowest-id live app server not leading (see runtime.app_cluster). They
   work with every per-node action (crash, pause, clock, isolate...) and the app actions.
 
+``random-faults`` starts a phase of random faults (runtime.random_faults).
+
 A step that cannot run when its time comes (no leader to crash, the node is already down) does
 not stop the run: it is traced as a user.action whose detail says why it was skipped.
 """
@@ -24,6 +26,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from simulator.config import FAULT_ACTIONS, SYMBOLIC_TARGETS, FaultStep, Latency
+from simulator.runtime.random_faults import RandomFaults
 
 if TYPE_CHECKING:
     from simulator.runtime.simulation import Simulation
@@ -52,8 +55,6 @@ def plan(steps: tuple[FaultStep, ...], node_ids: tuple[str, ...],
         where = f"faults[{number}] ({step.action})"
         if step.action not in FAULT_ACTIONS:
             raise ValueError(f"{where}: unknown action; use one of {', '.join(FAULT_ACTIONS)}")
-        if step.action == "random-faults":
-            raise ValueError(f"{where}: random-faults is not supported by the runtime yet")
         if step.at is not None and step.after is not None:
             raise ValueError(f"{where}: give either 'at' or 'after', not both")
         if step.at is not None:
@@ -96,6 +97,12 @@ def _check_values(where: str, step: FaultStep) -> None:
         raise ValueError(f"{where}: 'value' must be a loss probability between 0 and 1")
     if step.action == "latency" and not (step.value is not None and step.value >= 0.0):
         raise ValueError(f"{where}: 'value' must be a latency of at least 0 seconds")
+    if step.action == "random-faults":
+        if not (step.value is not None and math.isfinite(step.value) and step.value > 0):
+            raise ValueError(f"{where}: 'value' (every) must be the mean number of seconds "
+                             "between faults")
+        if step.duration is not None and not step.duration > 0:
+            raise ValueError(f"{where}: 'duration' must be a positive number of seconds")
     if step.action == "clock":
         if step.value is None and step.rate is None:
             raise ValueError(f"{where}: give 'value' (offset seconds) and/or 'rate'")
@@ -156,6 +163,10 @@ def _dispatch(sim: Simulation, step: FaultStep) -> None:
         sim.app_exception(step.target or "")
     elif action == "shutdown":
         sim.app_shutdown(step.target or "")
+    elif action == "random-faults":
+        assert step.value is not None
+        end = sim.now + step.duration if step.duration is not None else sim.scenario.duration
+        RandomFaults(sim, step.value, end).start()
     else:
         raise ValueError(f"the runtime cannot run fault action {action!r}")
 

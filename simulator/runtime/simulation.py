@@ -10,7 +10,7 @@ between two events of one instant via ``step()`` replays after both).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from simulator.config import Latency, Scenario
@@ -388,12 +388,23 @@ class Simulation:
             detail = f"schedule {detail}".strip()
         self.trace.emit(UserAction(action.t, name, action.target(), detail))
 
-    def _run_fault_step(self, event: Callback) -> None:
+    def as_schedule(self, action: Callable[[], None], name: str, target: str) -> None:
+        """Run ``action`` as a step of the scenario's schedule: traced, not recorded.
+
+        A fault that cannot happen now (ValueError) is traced as skipped with the reason.
+        """
         self._recording = False
         try:
-            faults.run_step(self, event.payload)
+            action()
+        except ValueError as problem:
+            self.note_skipped(name, target, f"skipped: {problem}")
         finally:
             self._recording = True
+
+    def _run_fault_step(self, event: Callback) -> None:
+        timed = event.payload
+        self.as_schedule(lambda: faults.run_step(self, timed), timed.step.action,
+                         timed.step.target or "")
 
     def _emit_caption(self, event: Callback) -> None:
         self.trace.emit(Caption(self.env.now, event.payload))

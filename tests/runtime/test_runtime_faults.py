@@ -25,6 +25,7 @@ from simulator.trace.events import (
     RunStart,
     UserAction,
 )
+from simulator.trace.export import to_jsonl
 
 
 def _actions(sim: Simulation) -> list[UserAction]:
@@ -120,7 +121,8 @@ def test_captions_and_pause_points_appear_at_their_times() -> None:
     (FaultStep("cut", at=1.0, target="n1"), "'peer' is required"),
     (FaultStep("crash", at=1.0, after=2.0, target="n1"), "either 'at' or 'after'"),
     (FaultStep("exception", at=1.0, target="n1"), "'n1' is not an app server"),
-    (FaultStep("random-faults", at=1.0), "not supported by the runtime yet"),
+    (FaultStep("random-faults", at=1.0), r"'value' \(every\) must be the mean number"),
+    (FaultStep("random-faults", at=1.0, value=5.0, duration=-1.0), "'duration' must be"),
 ])
 def test_a_bad_schedule_is_refused_with_the_step_and_the_problem(step: FaultStep,
                                                                message: str) -> None:
@@ -169,3 +171,26 @@ def test_a_configured_link_to_an_unknown_node_names_the_link() -> None:
 def test_a_bad_cluster_configuration_names_the_key(raft: dict[str, float], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         Simulation(scenario(**raft))  # type: ignore[arg-type]
+
+
+def test_random_faults_come_one_at_a_time_are_repaired_and_repeat_with_the_seed() -> None:
+    step = FaultStep("random-faults", at=5.0, value=4.0, duration=60.0)
+    sim = Simulation(scenario(faults=(step,)))
+    sim.run_until(100.0)
+    faults = [e for e in sim.trace if e.kind in ("node.crash", "node.pause", "net.cut")]
+    assert len(faults) >= 5
+    assert min(e.t for e in faults) > 5.0
+    assert {e.kind for e in faults} >= {"node.crash", "node.pause"}
+    assert sim.crashed_nodes() == [] and sim.network.cut_links == ()  # all repaired
+    scheduled = [e for e in _actions(sim) if e.action in ("crash", "pause", "isolate")]
+    assert scheduled and all(e.detail.startswith("schedule") for e in scheduled)
+    assert max(e.t for e in scheduled) < 65.0
+    # one fault at a time: every crash is followed by its restart before the next fault
+    order = [(e.action, e.target) for e in _actions(sim) if e.action in ("crash", "restart")]
+    for (first, node), (second, again) in zip(order[::2], order[1::2], strict=False):
+        assert (first, second, node) == ("crash", "restart", again)
+    assert sim.actions == []
+    again_sim = Simulation(scenario(faults=(step,)))
+    again_sim.run_until(100.0)
+    assert to_jsonl(again_sim.trace) == to_jsonl(sim.trace)
+    assert sim.raft_leader() is not None
