@@ -216,3 +216,49 @@ def test_quiet_time_extends_what_is_still_going_on() -> None:
     assert [(s.start, s.end) for s in model.spans("n1", "pause")] == [(2.0, 6.0)]
     model.advance_to(3.0)
     assert model.end_time == 6.0
+
+
+def test_real_run_new_raft_leader_lane_after_a_crash() -> None:
+    from simulator.config import Scenario
+    from simulator.runtime.simulation import Simulation
+
+    simulation = Simulation(Scenario(seed=3))
+    simulation.run_until(5.0)
+    old = simulation.raft_leader()
+    assert old is not None
+    simulation.crash(old)
+    simulation.run_until(12.0)
+    new = simulation.raft_leader()
+    assert new is not None and new != old
+    model = TimelineModel.from_scenario(simulation.scenario, simulation.trace.events)
+    won = [e for e in simulation.trace.events
+           if isinstance(e, ev.RaftRole) and e.node == new and e.role == "leader"][-1]
+    leading = model.span_at(new, "role", 11.9)
+    assert leading is not None and leading.state == "leader"
+    assert leading.start == won.t and leading.label == str(won.term)
+    assert model.span_at(old, "role", 8.0) is None
+    crash = model.span_at(old, "crash", 8.0)
+    assert crash is not None and crash.start == pytest.approx(5.0)
+    assert (won.t, new) in [(m.t, m.lane) for m in model.marks("elected")]
+
+
+def test_real_run_app_leader_crash_marks_expiry_and_hand_over() -> None:
+    from simulator.presets import find_scenario
+    from simulator.runtime.simulation import Simulation
+
+    scenario = find_scenario("app-leader-crash")
+    simulation = Simulation(scenario)
+    simulation.run_until(45.0)
+    events = simulation.trace.events
+    model = TimelineModel.from_scenario(scenario, events)
+    crash = next(e for e in events if isinstance(e, ev.NodeCrash) and e.node == "app1")
+    expiry = next(e for e in events if isinstance(e, ev.LeaseRevoke) and e.reason == "expired")
+    takeover = next(e for e in events if isinstance(e, ev.AppRole) and e.leader
+                    and e.server != "app1")
+    leads = model.spans("app1", "leads")
+    assert leads and leads[0].end == crash.t
+    assert [(m.t, m.lane) for m in model.marks("lease-expired")] == [(expiry.t, "app1")]
+    handovers = [(m.t, m.lane) for m in model.marks("app-leader") if m.lane != "app1"]
+    assert handovers[0] == (takeover.t, takeover.server) and takeover.t >= expiry.t
+    new_lead = model.span_at(takeover.server, "leads", 44.0)
+    assert new_lead is not None and new_lead.start == takeover.t
