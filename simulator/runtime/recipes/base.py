@@ -123,10 +123,12 @@ class Recipe(ABC):
                 host.set_role(False, token)
 
     def wait_for_delete(self, key: str, start_revision: int,
-                        unless: simpy.Event | None = None) -> Gen:
-        """Watch ``key`` from ``start_revision`` until its DELETE (True) or ``unless`` (False).
+                        unless: simpy.Event | None = None, one_shot: bool = False) -> Gen:
+        """Watch ``key`` from ``start_revision`` for its DELETE; return what ended the wait.
 
-        One-shot: the watch is cancelled as soon as this returns.
+        "deleted" after its DELETE; "interrupted" when ``unless`` fired first; with
+        ``one_shot`` (ZooKeeper's watches) "changed" after any other first event. The watch is
+        cancelled as soon as this returns.
         """
         watch: Watch = yield from self.client.watch(key, start_revision=start_revision)
         try:
@@ -135,10 +137,12 @@ class Recipe(ABC):
                 waited = batch_event if unless is None else batch_event | unless
                 yield from self.guard(waited)
                 if unless is not None and unless.triggered and not batch_event.triggered:
-                    return False
+                    return "interrupted"
                 if any(event.type == "delete" and event.key == key
                        for event in batch_event.value):
-                    return True
+                    return "deleted"
+                if one_shot:
+                    return "changed"
         finally:
             if self.host.alive:
                 watch.cancel()

@@ -1,9 +1,9 @@
 """ZooKeeper's leader election recipe, emulated on the etcd-like store (documented differences).
 
 ZooKeeper -> this emulation:
-- Session with a timeout -> a lease with TTL = ``ZooKeeperConfig.session_timeout``; the client
-  pings (a keepalive) after a third of the timeout idle, and believes its session until the
-  last ping answer + timeout. Session expiry deletes the session's ephemeral znodes -> the
+- Session with a timeout (the server clamps it to [2, 20] x tickTime) -> a lease with that
+  TTL; the client pings (a keepalive) after a third of the timeout idle, and believes its
+  session until the last ping answer + timeout. Session expiry deletes the session's ephemeral znodes -> the
   lease's revoke deletes every key attached to it.
 - EPHEMERAL|SEQUENTIAL create of ``/zk/election/n_`` -> a txn that bumps the parent's counter
   and creates the child in one revision:
@@ -18,12 +18,18 @@ ZooKeeper -> this emulation:
 
 from __future__ import annotations
 
+from simulator.config import ZooKeeperConfig
 from simulator.kv.commands import Compare, Put, Range
 from simulator.runtime.recipes.base import Gen
 from simulator.runtime.recipes.session import LeaseRecipe
 
 PARENT = "/zk/election"
 CHILD_PREFIX = "/zk/election/n_"
+
+
+def negotiated_timeout(config: ZooKeeperConfig) -> float:
+    """The session timeout the server grants: the request clamped to [2, 20] x tickTime."""
+    return min(max(config.session_timeout, 2 * config.tick_time), 20 * config.tick_time)
 
 
 def child_key(sequence: int) -> str:
@@ -37,10 +43,10 @@ class ZooKeeperElection(LeaseRecipe):
     name = "zookeeper"
 
     def session_ttl(self) -> float:
-        return self.host.apps.zookeeper.session_timeout
+        return negotiated_timeout(self.host.apps.zookeeper)
 
     def renew_interval(self) -> float:
-        return self.host.apps.zookeeper.session_timeout / 3
+        return negotiated_timeout(self.host.apps.zookeeper) / 3
 
     def term(self) -> Gen:
         """Create a sequential node, wait for each predecessor, lead until the session ends."""
@@ -60,9 +66,9 @@ class ZooKeeperElection(LeaseRecipe):
             position = names.index(mine)
             if position == 0:
                 break
-            gone = yield from self.wait_for_delete(names[position - 1], children.revision + 1,
-                                                   unless=keeper.lost)
-            if not gone:
+            woke = yield from self.wait_for_delete(names[position - 1], children.revision + 1,
+                                                   unless=keeper.lost, one_shot=True)
+            if woke == "interrupted":
                 self.close_session()
                 return
         if keeper.lost.triggered:
