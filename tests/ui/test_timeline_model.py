@@ -262,3 +262,12 @@ def test_real_run_app_leader_crash_marks_expiry_and_hand_over() -> None:
     assert handovers[0] == (takeover.t, takeover.server) and takeover.t >= expiry.t
     new_lead = model.span_at(takeover.server, "leads", 44.0)
     assert new_lead is not None and new_lead.start == takeover.t
+
+
+def test_describe_says_what_a_lane_was_doing(model: TimelineModel) -> None:
+    assert model.describe("n1", 20.0) == "n1 at 20.000 s: leader in term 2 since 11.330 s"
+    crashed = model.describe("app1", 15.0)
+    assert crashed.startswith("app1 at 15.000 s: crashed since 10.000 s")
+    assert "lease 7, TTL 10 s valid" in crashed
+    assert "past its expiry" in model.describe("app1", 18.8)
+    assert "believes it leads (token 13)" in model.describe("app2", 25.0)

@@ -201,3 +201,18 @@ def test_a_new_model_replaces_the_marks_even_with_the_same_count(
     after = sorted(t for t, _ in widget.timeline.drawn_marks("elected"))
     assert after == [pytest.approx(2.23), pytest.approx(12.33)]
     assert widget.time_range() == pytest.approx((0.0, 31.0))
+
+
+def test_hovering_a_lane_says_what_it_was_doing(qtbot: QtBot, widget: TimelineWidget) -> None:
+    point = QtCore.QPointF(_view_to_widget(widget, 20.0, widget.timeline.lane_y("n1") or 1.0))
+    viewport = widget.view.viewport()
+    move = QtGui.QMouseEvent(
+        QtCore.QEvent.Type.MouseMove, point, viewport.mapToGlobal(point),
+        QtCore.Qt.MouseButton.NoButton, QtCore.Qt.MouseButton.NoButton,
+        QtCore.Qt.KeyboardModifier.NoModifier,
+    )
+    QtCore.QCoreApplication.sendEvent(viewport, move)
+    qtbot.waitUntil(lambda: widget.hover_label.text().startswith("n1 at "), timeout=1000)
+    text = widget.hover_label.text()
+    assert float(text.split()[2]) == pytest.approx(20.0, abs=0.1)
+    assert "leader in term 2" in text

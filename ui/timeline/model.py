@@ -216,6 +216,33 @@ class TimelineModel:
                 found = span
         return found
 
+    def describe(self, lane: str, t: float) -> str:
+        """One line saying what ``lane`` was doing at time ``t`` (for hover texts)."""
+        parts: list[str] = []
+        crash = self.span_at(lane, "crash", t)
+        if crash is not None:
+            parts.append(f"crashed since {crash.start:.3f} s")
+        role = self.span_at(lane, "role", t)
+        if role is not None:
+            parts.append(f"{role.state} in term {role.label} since {role.start:.3f} s")
+        leads = self.span_at(lane, "leads", t)
+        if leads is not None:
+            parts.append(f"believes it leads ({leads.label or 'no token'}) "
+                         f"since {leads.start:.3f} s")
+        lease = self.span_at(lane, "lease", t)
+        if lease is not None:
+            if lease.state == "lease":
+                parts.append(f"{lease.label} valid")
+            else:
+                parts.append(f"{lease.label} past its expiry at {lease.start:.3f} s")
+        pause = self.span_at(lane, "pause", t)
+        if pause is not None:
+            parts.append(f"{pause.label} since {pause.start:.3f} s")
+        cut = self.span_at(lane, "cut", t)
+        if cut is not None:
+            parts.append(cut.label)
+        return f"{lane} at {t:.3f} s: " + ("; ".join(parts) if parts else "nothing recorded")
+
     def marks(self, kind: str | None = None) -> list[Mark]:
         """The point marks of ``kind`` (all kinds when None), oldest first."""
         if kind is not None:

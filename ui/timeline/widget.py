@@ -76,7 +76,11 @@ class TimelineWidget(QtWidgets.QWidget):
         bar = QtWidgets.QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 0)
         bar.addWidget(QtWidgets.QLabel("Timeline"))
-        bar.addStretch(1)
+        self.hover_label = QtWidgets.QLabel("")
+        self.hover_label.setStyleSheet("color: #444; padding-left: 12px")
+        self.hover_label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored,
+                                       QtWidgets.QSizePolicy.Policy.Preferred)
+        bar.addWidget(self.hover_label, 1)
         bar.addWidget(self.legend_box)
         bar.addWidget(self.follow_box)
         bar.addWidget(self.fit_button)
@@ -102,6 +106,7 @@ class TimelineWidget(QtWidgets.QWidget):
         viewbox.sigXRangeChanged.connect(self._on_range_changed)
         viewbox.sigRangeChangedManually.connect(self._on_manual_range)
         view.scene().sigMouseClicked.connect(self._on_click)
+        view.scene().sigMouseMoved.connect(self._on_hover)
         return view, timeline
 
     @property
@@ -264,6 +269,21 @@ class TimelineWidget(QtWidgets.QWidget):
         t = max(0.0, float(viewbox.mapSceneToView(pos).x()))
         self.set_cursor(t)
         self.seek_requested.emit(t)
+
+    def _on_hover(self, pos: QtCore.QPointF) -> None:
+        viewbox = self.timeline.viewbox
+        lanes = self.timeline.lanes
+        if not viewbox.sceneBoundingRect().contains(pos) or not lanes:
+            self.hover_label.setText("")
+            return
+        point = viewbox.mapSceneToView(pos)
+        index = min(max(round(point.y()), 0), len(lanes) - 1)
+        t = max(0.0, float(point.x()))
+        lane = lanes[index]
+        if lane.kind == "notes":
+            self.hover_label.setText(f"t = {t:.3f} s")
+        else:
+            self.hover_label.setText(self._model.describe(lane.id, t))
 
     # --- drawing -----------------------------------------------------------------------------
 
