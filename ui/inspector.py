@@ -24,11 +24,16 @@ def _seconds(value: float | None) -> str:
     return "—" if value is None else f"{value:.2f} s"
 
 
+def _tenths(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f} s"
+
+
 def raft_html(view: RaftView, world: World) -> str:
     """The inspector text of a Raft node."""
     state = "crashed" if view.crashed else ("paused" if view.paused else
                                             style.ROLE_NAMES.get(view.role, view.role))
-    timer = None if view.timer_deadline is None else max(0.0, view.timer_deadline - world.t)
+    timer = None if view.timer_deadline is None else \
+        round(max(0.0, view.timer_deadline - world.t), 1)
     cut_to = sorted(dst for src, dst in world.cuts if src == view.id)
     cut_from = sorted(src for src, dst in world.cuts if dst == view.id)
     pairs = [
@@ -39,7 +44,7 @@ def raft_html(view: RaftView, world: World) -> str:
         ("commit index", str(view.commit_index)),
         ("applied", f"{view.applied_index}" + (
             f" ({escape(view.last_applied_cmd)})" if view.last_applied_cmd else "")),
-        ("election timer", _seconds(timer)),
+        ("election timer", "—" if timer is None else f"{timer:.1f} s left"),
         ("paused until", _seconds(view.paused_until)),
         ("clock", f"offset {view.clock_offset:+g} s, rate {view.clock_rate:g}x"),
         ("cannot send to", escape(", ".join(cut_to) or "—")),
@@ -57,7 +62,7 @@ def app_html(view: AppView, world: World) -> str:
         ("since", _seconds(view.since)),
         ("fencing token", "—" if view.token is None else str(view.token)),
         ("lease", "—" if lease is None else f"{lease.id} (TTL {lease.ttl:g} s)"),
-        ("lease left", "—" if lease is None else _seconds(lease.remaining(world.t))),
+        ("lease left", "—" if lease is None else _tenths(lease.remaining(world.t))),
         ("charges sent", str(view.charges)),
         ("last charge", "—" if view.last_work is None else escape(
             f"{view.last_work.job} at {view.last_work.t:.2f} s"
@@ -82,12 +87,10 @@ def cluster_html(world: World) -> str:
     """The inspector text when nothing is selected: the cluster at a glance."""
     leader = world.leader
     pairs = [
-        ("time", f"{world.t:.3f} s"),
         ("term", str(world.term)),
         ("Raft leader", escape(leader.id) if leader else "none"),
         ("crashed", escape(", ".join(v.id for v in world.raft if v.crashed) or "none")),
         ("cut links", str(len(world.cuts))),
-        ("messages in flight", str(len(world.flights))),
     ]
     hint = (f"<p style='color:{style.MUTED}'>Click a node to inspect it; right-click it to "
             "crash, pause or restart it. Draw a line across the canvas to partition.</p>")

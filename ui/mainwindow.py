@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtCore import QByteArray, QElapsedTimer, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -40,6 +40,8 @@ from ui.session import Session
 
 DEFAULT_SIZE = (1600, 1000)
 DEFAULT_PAUSE_SECONDS = 5.0
+# While playing, the timeline (an overview of the whole run) is redrawn at most this often.
+TIMELINE_PLAYING_INTERVAL_MS = 330
 
 
 class MainWindow(QMainWindow):
@@ -64,6 +66,7 @@ class MainWindow(QMainWindow):
         self.canvas.menu_builder = self.fill_host_menu
         self.setCentralWidget(self.canvas)
 
+        self._timeline_clock = QElapsedTimer()
         self.seek_bar = SeekBar()
         self.seek_bar.seek_requested.connect(self._seek_from_slider)
         self.timeline = self._make_timeline()
@@ -348,15 +351,27 @@ class MainWindow(QMainWindow):
         span = max(runner.end_time, runner.session.scenario.duration)
         self.seek_bar.show_time(world.t, span)
         self.time_label.setText(f"t = {world.t:.3f} s")
-        if self.timeline is not None:
-            events = runner.session.trace.events
-            if len(events) > self._timeline_fed:
-                self.timeline.append_events(events[self._timeline_fed:])  # type: ignore[attr-defined]
-                self._timeline_fed = len(events)
-            self.timeline.set_cursor(world.t)  # type: ignore[attr-defined]
+        if self.timeline is not None and self.timeline_dock.isVisible():
+            if runner.playing and self._timeline_clock.isValid() \
+                    and self._timeline_clock.elapsed() < TIMELINE_PLAYING_INTERVAL_MS:
+                return
+            self._timeline_clock.start()
+            self._update_timeline(world.t)
+
+    def _update_timeline(self, t: float) -> None:
+        """Feed the timeline the new events and move its cursor to ``t``."""
+        if self.timeline is None:
+            return
+        events = self.runner.session.trace.events
+        if len(events) > self._timeline_fed:
+            self.timeline.append_events(events[self._timeline_fed:])  # type: ignore[attr-defined]
+            self._timeline_fed = len(events)
+        self.timeline.set_cursor(t)  # type: ignore[attr-defined]
 
     def _on_state(self) -> None:
         runner = self.runner
+        if not runner.playing and self.timeline is not None:
+            self._update_timeline(runner.cursor)
         self.actions_by_key["play"].setText("Pause" if runner.playing else "Play")
         self.speed_control.show_speed(runner.speed)
         self.speed_label.setText(f"speed {speed_text(runner.speed)}")

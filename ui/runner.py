@@ -12,7 +12,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
+from PySide6.QtCore import QElapsedTimer, QObject, Qt, QTimer, Signal
 
 from simulator.projection import World
 from ui.session import Session
@@ -55,9 +55,11 @@ class SimRunner(QObject):
         self.cursor = 0.0
         self._speed = clamp_speed(speed)
         self.frame_ms = frame_ms
-        self._timer = QTimer(self)
-        self._timer.setInterval(frame_ms)
-        self._timer.timeout.connect(self._tick)
+        self._playing = False
+        self.timer = QTimer(self)
+        self.timer.setTimerType(Qt.TimerType.PreciseTimer)
+        self.timer.setInterval(frame_ms)
+        self.timer.timeout.connect(self._tick)
         self._clock = QElapsedTimer()
         self.world: World = session.world_at(0.0)
         self.stop_at_end = True
@@ -66,8 +68,8 @@ class SimRunner(QObject):
 
     @property
     def playing(self) -> bool:
-        """True while the timer advances the cursor."""
-        return self._timer.isActive()
+        """True while playing (the timer advances the cursor)."""
+        return self._playing
 
     @property
     def speed(self) -> float:
@@ -96,14 +98,16 @@ class SimRunner(QObject):
     def play(self) -> None:
         """Start advancing the cursor in real time times the speed."""
         if not self.playing:
+            self._playing = True
             self._clock.start()
-            self._timer.start()
+            self.timer.start()
             self.state_changed.emit()
 
     def pause(self) -> None:
         """Stop advancing."""
         if self.playing:
-            self._timer.stop()
+            self._playing = False
+            self.timer.stop()
             self.state_changed.emit()
 
     def toggle(self) -> None:

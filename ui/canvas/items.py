@@ -18,13 +18,15 @@ from PySide6.QtGui import (
     QPen,
     QPolygonF,
 )
-from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QStyleOptionGraphicsItem, QWidget
 
 from simulator.projection.world import AppView, ProviderView, RaftView
 from ui import style
 from ui.style import colour, font
 
 SELECT_COLOUR = "#1565c0"
+_WHITE = colour("#ffffff")
+_FONTS = {"small": font(13), "ring": font(15, bold=True)}
 
 
 def crown_polygon(cx: float, top: float, width: float, height: float) -> QPolygonF:
@@ -91,6 +93,64 @@ def draw_countdown(painter: QPainter, centre: QPointF, radius: float, fraction: 
         painter.drawArc(rect, 90 * 16, -round(fraction * 360 * 16))
 
 
+class CountdownItem(QGraphicsItem):
+    """A ring whose arc shows the fraction of time left, with optional text in its middle.
+
+    A child of a host item, repainted every frame on its own so the host's cached body is not.
+    """
+
+    def __init__(self, parent: QGraphicsItem, centre: QPointF, radius: float, hex_colour: str,
+                 width: float, disc: bool = False) -> None:
+        super().__init__(parent)
+        self.centre = centre
+        self.radius = radius
+        self.hex_colour = hex_colour
+        self.width = width
+        self.disc = disc
+        self.fraction: float | None = None
+        self.text = ""
+        self.empty_text = ""
+        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def set_value(self, fraction: float | None, text: str = "") -> None:
+        """Show ``fraction`` (None: no countdown) and ``text``; repaint only on change."""
+        if (fraction, text) != (self.fraction, self.text):
+            self.fraction, self.text = fraction, text
+            self.update()
+
+    def boundingRect(self) -> QRectF:
+        """The ring and its pen."""
+        reach = self.radius + self.width + 4
+        return QRectF(self.centre.x() - reach, self.centre.y() - reach, 2 * reach, 2 * reach)
+
+    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
+              widget: QWidget | None = None) -> None:
+        """Paint the ring (or a dotted empty ring) and the text."""
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        if self.disc:
+            painter.setBrush(QBrush(_WHITE))
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.drawEllipse(self.centre, self.radius + 4, self.radius + 4)
+        if self.fraction is None:
+            if not self.empty_text:
+                return
+            painter.setPen(QPen(colour("#c9c9c9"), 3, Qt.PenStyle.DotLine))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawEllipse(self.centre, self.radius, self.radius)
+            painter.setPen(colour(style.MUTED))
+            painter.setFont(_FONTS["small"])
+            painter.drawText(QRectF(self.centre.x() - 26, self.centre.y() - 10, 52, 20),
+                             Qt.AlignmentFlag.AlignCenter, self.empty_text)
+            return
+        draw_countdown(painter, self.centre, self.radius, self.fraction, self.hex_colour,
+                       self.width)
+        if self.text:
+            painter.setPen(colour(style.FOREGROUND))
+            painter.setFont(_FONTS["ring"])
+            painter.drawText(QRectF(self.centre.x() - 26, self.centre.y() - 12, 52, 24),
+                             Qt.AlignmentFlag.AlignCenter, self.text)
+
+
 class HostItem(QGraphicsItem):
     """A movable, selectable host on the canvas; tells ``on_moved`` when it is dragged."""
 
@@ -104,6 +164,7 @@ class HostItem(QGraphicsItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges, True)
         self.setZValue(10)
         self.setCursor(Qt.CursorShape.OpenHandCursor)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
         """Report moves so links, messages and the partition follow the host."""
@@ -139,16 +200,20 @@ class RaftNodeItem(HostItem):
         super().__init__(host_id, on_moved)
         self.view = RaftView(host_id)
         self.t = 0.0
-        self._timer_fraction: float | None = None
+        self.timer = CountdownItem(self, QPointF(0, 0), style.NODE_RADIUS + 11,
+                                   style.TIMER_COLOUR, 6)
+
+    @staticmethod
+    def _body(view: RaftView) -> tuple[object, ...]:
+        return (view.role, view.term, view.crashed, view.paused)
 
     def set_state(self, view: RaftView, t: float) -> None:
-        """Draw ``view`` at time ``t`` (repaints only when something visible changed)."""
-        fraction = self.timer_fraction(view, t)
-        if view != self.view or fraction != self._timer_fraction:
-            self.view = view
-            self.t = t
-            self._timer_fraction = fraction
+        """Draw ``view`` at time ``t`` (the cached body repaints only when it changes)."""
+        if self._body(view) != self._body(self.view):
             self.update()
+        self.view = view
+        self.t = t
+        self.timer.set_value(self.timer_fraction(view, t))
 
     @staticmethod
     def timer_fraction(view: RaftView, t: float) -> float | None:
@@ -180,9 +245,6 @@ class RaftNodeItem(HostItem):
         frame = QRectF(-r - 18, -r - 18, 2 * r + 36, 2 * r + 36)
         self._paint_flash(painter, frame)
         self._paint_selection(painter, frame)
-        if self._timer_fraction is not None:
-            draw_countdown(painter, QPointF(0, 0), r + 11, self._timer_fraction,
-                           style.TIMER_COLOUR, 6)
         role = view.role
         fill = style.CRASH_COLOUR if view.crashed else style.ROLE_COLOURS.get(role, "#cccccc")
         edge = colour("#37474f")
@@ -230,25 +292,23 @@ class AppServerItem(HostItem):
         super().__init__(host_id, on_moved)
         self.view = AppView(host_id)
         self.t = 0.0
-        self._lease_fraction: float | None = None
+        self.ring = CountdownItem(self, QPointF(-style.APP_WIDTH / 2 + 40, 0), 27.0,
+                                  style.LEASE_COLOUR, 7, disc=True)
+        self.ring.empty_text = "no lease"
+
+    @staticmethod
+    def _body(view: AppView) -> tuple[object, ...]:
+        return (view.leader, view.token, view.crashed, view.paused)
 
     def set_state(self, view: AppView, t: float) -> None:
-        """Draw ``view`` at time ``t`` (repaints only when something visible changed)."""
-        fraction = self.lease_fraction(view, t)
-        left = None if view.lease is None else view.lease.remaining(t)
-        shown = None if left is None else round(left, 1)
-        if view != self.view or fraction != self._lease_fraction or shown != self._shown_left():
-            self.view = view
-            self.t = t
-            self._lease_fraction = fraction
+        """Draw ``view`` at time ``t`` (the cached body repaints only when it changes)."""
+        if self._body(view) != self._body(self.view):
             self.update()
-
-    def _shown_left(self) -> float | None:
-        lease = self.view.lease
-        if lease is None:
-            return None
-        left = lease.remaining(self.t)
-        return None if left is None else round(left, 1)
+        self.view = view
+        self.t = t
+        left = None if view.lease is None else view.lease.remaining(t)
+        self.ring.set_value(self.lease_fraction(view, t),
+                            "" if left is None else f"{left:.1f}s")
 
     @staticmethod
     def lease_fraction(view: AppView, t: float) -> float | None:
@@ -288,28 +348,6 @@ class AppServerItem(HostItem):
         painter.setPen(QPen(colour("#3b2a5c"), 4 if leading else 2))
         painter.setBrush(QBrush(colour(fill)))
         painter.drawRoundedRect(box, 14, 14)
-        ring_centre = QPointF(-w / 2 + 40, 0)
-        ring_radius = 27.0
-        painter.setBrush(QBrush(colour("#ffffff")))
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.drawEllipse(ring_centre, ring_radius + 4, ring_radius + 4)
-        if self._lease_fraction is not None:
-            draw_countdown(painter, ring_centre, ring_radius, self._lease_fraction,
-                           style.LEASE_COLOUR, 7)
-            left = view.lease.remaining(self.t) if view.lease else None
-            painter.setPen(colour(style.FOREGROUND))
-            painter.setFont(font(15, bold=True))
-            painter.drawText(QRectF(ring_centre.x() - 26, -12, 52, 24),
-                             Qt.AlignmentFlag.AlignCenter,
-                             "" if left is None else f"{left:.1f}s")
-        else:
-            painter.setPen(QPen(colour("#c9c9c9"), 3, Qt.PenStyle.DotLine))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawEllipse(ring_centre, ring_radius, ring_radius)
-            painter.setPen(colour(style.MUTED))
-            painter.setFont(font(13))
-            painter.drawText(QRectF(ring_centre.x() - 26, -10, 52, 20),
-                             Qt.AlignmentFlag.AlignCenter, "no lease")
         text_left = -w / 2 + 78
         text_colour = colour("#ffffff" if leading else "#1f1f1f")
         painter.setPen(text_colour)
@@ -404,7 +442,11 @@ class ProviderItem(HostItem):
 
 
 class LinkItem(QGraphicsItem):
-    """The link between two hosts: grey when it works, red dashed where a direction is cut."""
+    """The link between two hosts: grey when it works, red dashed where a direction is cut.
+
+    The item is the link's clickable shape; its picture is painted by the scene into the
+    view's cached background (``draw``), so many links cost nothing per frame.
+    """
 
     def __init__(self, a: str, b: str) -> None:
         super().__init__()
@@ -418,17 +460,24 @@ class LinkItem(QGraphicsItem):
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
 
+    def _invalidate(self) -> None:
+        scene = self.scene()
+        if scene is not None:
+            scene.invalidate(self.boundingRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
+
     def set_ends(self, p1: QPointF, p2: QPointF) -> None:
         """Move the link's ends to the hosts' centres."""
         if p1 != self.p1 or p2 != self.p2:
+            self._invalidate()
             self.prepareGeometryChange()
             self.p1, self.p2 = QPointF(p1), QPointF(p2)
+            self._invalidate()
 
     def set_cuts(self, cut_ab: bool, cut_ba: bool) -> None:
         """Show which directions (a->b, b->a) are cut."""
         if (cut_ab, cut_ba) != (self.cut_ab, self.cut_ba):
             self.cut_ab, self.cut_ba = cut_ab, cut_ba
-            self.update()
+            self._invalidate()
 
     def boundingRect(self) -> QRectF:
         """The segment's box, with room for the cut marks."""
@@ -444,6 +493,9 @@ class LinkItem(QGraphicsItem):
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
+        """Nothing: the scene draws links into the cached background (see ``draw``)."""
+
+    def draw(self, painter: QPainter) -> None:
         """Paint the line and, for cut directions, a red dashed line and a bar across it."""
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         if not (self.cut_ab or self.cut_ba):

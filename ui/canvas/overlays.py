@@ -16,6 +16,9 @@ from ui.style import colour, font
 
 # Above this many messages in the air, dots lose their text labels to stay readable.
 MAX_LABELLED_FLIGHTS = 14
+# Room kept for a dot's label when working out what to repaint.
+LABEL_WIDTH = 190.0
+TIME_RECT = QRectF(20, 8, 300, 48)
 
 
 class FlightsItem(QGraphicsItem):
@@ -29,6 +32,7 @@ class FlightsItem(QGraphicsItem):
         self._flights: tuple[Flight, ...] = ()
         self._t = 0.0
         self._latency = 0.003
+        self._dirty = QRectF()
         self.setZValue(20)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
 
@@ -39,6 +43,21 @@ class FlightsItem(QGraphicsItem):
         self._flights = flights
         self._t = t
         self._latency = expected_latency
+        area = self._area()
+        self.update(self._dirty.united(area))
+        self._dirty = area
+
+    def _area(self) -> QRectF:
+        """The part of the canvas the dots and their labels cover now."""
+        area = QRectF()
+        reach = style.MESSAGE_RADIUS + 4
+        for _flight, point in self.positions():
+            area = area.united(QRectF(point.x() - reach, point.y() - reach,
+                                      reach * 2 + LABEL_WIDTH, reach * 2 + 6))
+        return area
+
+    def refresh(self) -> None:
+        """Redraw every dot (after a host moved)."""
         self.update()
 
     def set_size(self, width: float, height: float) -> None:
@@ -166,9 +185,12 @@ class BannerItem(QGraphicsItem):
 
     def set_text(self, t: float, summary: str, caption: str) -> None:
         """Show time ``t``, the cluster ``summary`` and the ``caption`` (may be empty)."""
-        if (round(t, 3), summary, caption) != (round(self.t, 3), self.summary, self.caption):
+        if (summary, caption) != (self.summary, self.caption):
             self.t, self.summary, self.caption = t, summary, caption
             self.update()
+        elif round(t, 3) != round(self.t, 3):
+            self.t = t
+            self.update(TIME_RECT)
 
     def set_width(self, width: float) -> None:
         """Span a canvas this wide."""
@@ -185,8 +207,7 @@ class BannerItem(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         painter.setPen(colour(style.FOREGROUND))
         painter.setFont(font(34, bold=True))
-        painter.drawText(QRectF(20, 8, 300, 48),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+        painter.drawText(TIME_RECT, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                          f"t = {self.t:.3f} s")
         painter.setFont(font(24))
         painter.drawText(QRectF(330, 8, self._width - 350, 48),
@@ -215,6 +236,7 @@ class LegendItem(QGraphicsItem):
         self._rows = self.rows()
         self.setZValue(2)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+        self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     @staticmethod
     def rows() -> list[str]:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 
 from PySide6.QtCore import QPointF, QRectF, Signal
-from PySide6.QtGui import QBrush
+from PySide6.QtGui import QBrush, QPainter
 from PySide6.QtWidgets import QGraphicsScene
 
 from simulator.projection import World
@@ -124,6 +124,15 @@ class ClusterScene(QGraphicsScene):
 
     # --- drawing ---------------------------------------------------------------------------
 
+    def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
+        """The background colour and every link (cached by the view until a link changes)."""
+        painter.fillRect(rect, self.backgroundBrush())
+        for link in self.links.values():
+            if link.boundingRect().intersects(rect):
+                painter.save()
+                link.draw(painter)
+                painter.restore()
+
     def position_of(self, host: str) -> QPointF | None:
         """Where host ``host`` is drawn, or None for a host the canvas does not show."""
         item = self.hosts.get(host)
@@ -178,7 +187,7 @@ class ClusterScene(QGraphicsScene):
         for (a, b), link in self.links.items():
             if host in (a, b):
                 link.set_ends(self.hosts[a].pos(), self.hosts[b].pos())
-        self.flights.update()
+        self.flights.refresh()
 
     def finish_drag(self) -> None:
         """A drag ended: if hosts crossed a wall, the partition follows."""
