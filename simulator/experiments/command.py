@@ -69,6 +69,9 @@ def _parser() -> argparse.ArgumentParser:
                         help="PreVote (off, as in the paper; on with --etcd)")
     parser.add_argument("--check-quorum", action=argparse.BooleanOptionalAction, default=None,
                         help="CheckQuorum and leader stickiness (off; on with --etcd)")
+    parser.add_argument("--timer-rules", choices=("paper", "etcd"), default=None,
+                        help="when the election timer resets: as the Raft paper's LogCabin "
+                             "(paper, the default) or as etcd (etcd, with --etcd)")
     parser.add_argument("--loss", type=float, default=0.0, help="message loss probability")
     parser.add_argument("--latency", default="4-6", help="one-way latency range in ms (4-6)")
     parser.add_argument("--disk", default="4-6", help="disk write latency range in ms (4-6)")
@@ -118,6 +121,7 @@ def build_setups(args: argparse.Namespace) -> list[ElectionSetup]:
         heartbeat = 0.1
     pre_vote = args.pre_vote if args.pre_vote is not None else args.etcd
     check_quorum = args.check_quorum if args.check_quorum is not None else args.etcd
+    timer_rules = args.timer_rules or ("etcd" if args.etcd else "paper")
     latency = Latency.uniform(*_ms_range("--latency", args.latency))
     disk = Latency.uniform(*_ms_range("--disk", args.disk))
     text = args.ranges or (ETCD_RANGES if args.etcd else PAPER_RANGES)
@@ -134,7 +138,8 @@ def build_setups(args: argparse.Namespace) -> list[ElectionSetup]:
         for size in sizes:
             name = label if len(sizes) == 1 else f"{label} ({size} nodes)"
             base = ElectionSetup(low, high, label=name, nodes=size, heartbeat=heartbeat,
-                                 pre_vote=pre_vote, check_quorum=check_quorum, loss=args.loss,
+                                 pre_vote=pre_vote, check_quorum=check_quorum,
+                                 timer_rules=timer_rules, loss=args.loss,
                                  cap=args.cap)
             setups.append(replace(base, latency=latency, disk=disk))
     return setups

@@ -35,6 +35,7 @@ class ElectionSetup:
     heartbeat: float | None = None
     pre_vote: bool = False
     check_quorum: bool = False
+    timer_rules: str = "paper"
     loss: float = 0.0
     latency: Latency = field(default_factory=lambda: Latency.uniform(0.004, 0.006))
     disk: Latency = field(default_factory=lambda: Latency.uniform(0.004, 0.006))
@@ -73,6 +74,7 @@ class ElectionSetup:
             election_timeout_max=self.timeout_max,
             pre_vote=self.pre_vote,
             check_quorum=self.check_quorum,
+            timer_rules=self.timer_rules,
         )
 
     def with_label(self, label: str) -> ElectionSetup:

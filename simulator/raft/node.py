@@ -75,6 +75,7 @@ class RaftNode:
         self._others = tuple(p for p in members if p != node_id)
         self._quorum = quorum_size(len(members))
         self._options = options
+        self._etcd_timers = options.timer_rules == "etcd"
         self._rng = rng
         self._timeout_range = (options.election_timeout_min, options.election_timeout_max)
         self._last_reply: AppendEntriesResponse | None = None
@@ -239,12 +240,12 @@ class RaftNode:
                 if self._in_lease(now):
                     return  # leader stickiness: a live leader was heard recently
                 if not msg.pre_vote:
-                    self._become_follower(msg.term, None, now)
+                    self._become_follower(msg.term, None, now, reset=self._etcd_timers)
             elif isinstance(msg, RequestVoteResponse) and msg.pre_vote and msg.granted:
                 pass  # a granted pre-vote carries the term we asked for
             else:
                 leader = msg.src if isinstance(msg, AppendEntries) else None
-                self._become_follower(msg.term, leader, now)
+                self._become_follower(msg.term, leader, now, reset=self._etcd_timers)
         elif msg.term < self._term:
             self._answer_stale(msg)
             return
@@ -316,14 +317,19 @@ class RaftNode:
         self._heartbeat_deadline = INF
         self._quorum_deadline = INF
 
-    def _become_follower(self, term: int, leader: str | None, now: float) -> None:
+    def _become_follower(
+        self, term: int, leader: str | None, now: float, reset: bool = True
+    ) -> None:
+        """Follow ``leader`` (None when unknown) in ``term``; a former leader always re-arms its
+        election timer, others only when ``reset`` (the paper's rules keep a running timer)."""
         self._leave_leadership()
         self._votes.clear()
         self._set_role(Role.FOLLOWER, term)
         self._leader_id = leader
         if leader is not None:
             self._leader_contact = now
-        self._reset_election_timer(now)
+        if reset or self._election_deadline == INF:
+            self._reset_election_timer(now)
 
     def _hup(self, now: float) -> None:
         if self._options.pre_vote:
@@ -573,8 +579,8 @@ class RaftNode:
                 self._become_candidate(now)
             else:
                 self._become_leader(now)
-        elif len(self._members) - rejected < self._quorum:
-            self._become_follower(self._term, None, now)
+        elif len(self._members) - rejected < self._quorum and self._etcd_timers:
+            self._become_follower(self._term, None, now)  # etcd; the paper waits for the timeout
 
     def _answer_stale(self, msg: Message) -> None:
         """Tell the sender of a stale-term request our term; ignore stale responses."""

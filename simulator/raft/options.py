@@ -13,6 +13,9 @@ if TYPE_CHECKING:
     from simulator.config import RaftConfig
 
 
+TIMER_RULES = ("etcd", "paper")
+
+
 class Role(StrEnum):
     """The four roles of a Raft node (the trace's raft.role ``role`` values)."""
 
@@ -28,6 +31,10 @@ class RaftOptions:
 
     The election timeout is drawn uniformly from [election_timeout_min, election_timeout_max]
     at every reset. ``check_quorum`` also turns on leader stickiness, as in etcd.
+    ``timer_rules`` says when the election timer is reset: "etcd" (etcd-io/raft: every step
+    down to follower re-draws it, and a candidate that lost the vote steps down at once) or
+    "paper" (the Raft paper and its LogCabin implementation: only AppendEntries from the
+    current leader or granting a vote reset it; a losing candidate waits for its timeout).
     """
 
     heartbeat_interval: float = 0.1
@@ -35,8 +42,14 @@ class RaftOptions:
     election_timeout_max: float = 2.0
     pre_vote: bool = True
     check_quorum: bool = True
+    timer_rules: str = "etcd"
 
     def __post_init__(self) -> None:
+        if self.timer_rules not in TIMER_RULES:
+            raise ValueError(
+                f"RaftOptions.timer_rules must be one of {', '.join(TIMER_RULES)}, "
+                f"got {self.timer_rules!r}"
+            )
         for name in ("heartbeat_interval", "election_timeout_min", "election_timeout_max"):
             value = getattr(self, name)
             if not isinstance(value, int | float) or not math.isfinite(value) or value <= 0:

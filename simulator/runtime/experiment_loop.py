@@ -3,8 +3,9 @@
 The full Simulation traces every message and runs simpy; an experiment repeating an election
 thousands of times needs neither. This loop keeps one heap of timed events (node wake-ups and
 message arrivals), samples link latency and loss from the run's named streams, delays a node's
-outgoing messages behind its disk writes (a message follows any write that ``must_persist``
-asked for), and calls hooks instead of tracing. Clocks are ideal (local time = simulated time).
+outgoing votes and acknowledgements behind its disk writes (they follow any write that
+``must_persist`` asked for; a leader's AppendEntries leave at once, in parallel with its own
+write), and calls hooks instead of tracing. Clocks are ideal (local time = simulated time).
 It is deterministic: one seed gives one history.
 """
 
@@ -17,7 +18,7 @@ import random
 from collections.abc import Callable, Sequence
 
 from simulator.config import Latency
-from simulator.raft.messages import Message
+from simulator.raft.messages import AppendEntries, Message
 from simulator.raft.node import RaftNode
 from simulator.raft.options import PersistentState, RaftOptions
 from simulator.rng import Streams
@@ -147,7 +148,9 @@ class MiniCluster:
                 send_at += self._disk_delay()
                 self._disk_free[node_id] = send_at
             for msg in ready.messages:
-                self._send(msg, send_at)
+                # A leader replicates in parallel with its own disk write (Raft paper 10.2.1,
+                # etcd's Ready): only votes and acknowledgements wait for the disk.
+                self._send(msg, now if isinstance(msg, AppendEntries) else send_at)
         elif ready.must_persist:
             self._disk_free[node_id] = max(now, self._disk_free[node_id]) + self._disk_delay()
         deadline = node.next_deadline()
