@@ -195,12 +195,12 @@ class TimelineModel:
                 return []
             data = _Track()
         if data.monotone:
-            first = bisect.bisect_left(data.ends, t0)
+            index = bisect.bisect_left(data.ends, t0)
             result = []
-            for span in data.spans[first:]:
-                if span.start > t1:
-                    break
-                result.append(span)
+            spans = data.spans
+            while index < len(spans) and spans[index].start <= t1:
+                result.append(spans[index])
+                index += 1
         else:
             result = [s for s in data.spans if s.end >= t0 and s.start <= t1]
         result.extend(

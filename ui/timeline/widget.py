@@ -57,6 +57,7 @@ class TimelineWidget(QtWidgets.QWidget):
         self._cursor = 0.0
         self._auto_fit = True
         self._follow = False
+        self._drawn: tuple[Any, ...] = ()
         self._redraw_timer = QtCore.QTimer(self)
         self._redraw_timer.setSingleShot(True)
         self._redraw_timer.timeout.connect(self._deferred_redraw)
@@ -105,6 +106,7 @@ class TimelineWidget(QtWidgets.QWidget):
         viewbox.setLimits(minXRange=MIN_SPAN)
         viewbox.sigXRangeChanged.connect(self._on_range_changed)
         viewbox.sigRangeChangedManually.connect(self._on_manual_range)
+        viewbox.sigResized.connect(self._on_range_changed)
         view.scene().sigMouseClicked.connect(self._on_click)
         view.scene().sigMouseMoved.connect(self._on_hover)
         return view, timeline
@@ -306,8 +308,15 @@ class TimelineWidget(QtWidgets.QWidget):
         elif self._follow:
             self._keep_cursor_in_view()
         self._redraw_timer.stop()
-        self.redraw()
+        if self._draw_key() != self._drawn:
+            self.redraw()
 
     def redraw(self) -> None:
         """Redraw now for the visible range (normally scheduled for you)."""
         self.timeline.redraw()
+        self._drawn = self._draw_key()
+
+    def _draw_key(self) -> tuple[Any, ...]:
+        viewbox = self.timeline.viewbox
+        return (id(self._model), self._model.version, tuple(viewbox.viewRange()[0]),
+                viewbox.width(), viewbox.height(), id(self.timeline))
