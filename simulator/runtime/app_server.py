@@ -10,7 +10,8 @@ the host's lifecycle applies to all of it:
 - Crash: every task dies, the store client stops, beliefs are lost (node.crash ends them; no
   app.role is emitted). Restart starts the recipe from the beginning with a fresh store client
   (a new client id ``<server>.<incarnation>``, as a restarted process opens new connections).
-- Clock offset and rate: ``local_now``, ``sleep`` and ``sleep_until`` use the host's local clock.
+- Clock offset and rate: ``local_now``, ``sleep`` and ``sleep_until`` use the host's local clock
+  (``app_timers``: a sleep in progress follows a change of rate; a deadline follows any change).
 - App faults: ``inject("exception")`` makes the leader's work loop fail (the recipe steps down
   and campaigns again after a back-off); ``inject("shutdown")`` stops the server gracefully (the
   recipe gives up what it holds, e.g. revokes its lease, and stops).
@@ -30,6 +31,7 @@ import simpy
 from simulator.config import AppServerConfig
 from simulator.payments.contracts import Contract
 from simulator.runtime.app_tasks import Task, TaskBody
+from simulator.runtime.app_timers import LocalTimers
 from simulator.runtime.client import StoreClient
 from simulator.runtime.clock import LocalClock
 from simulator.runtime.host import Host
@@ -62,6 +64,7 @@ class AppServerHost(Host):
         self.token: int | None = None
         self.stopped = False
         self._deferred: list[tuple[Task, simpy.Event]] = []
+        self.timers = LocalTimers(sim.env, self.clock)
         self._fault: simpy.Event = simpy.Event(sim.env)
         self._fault_kind: str | None = None
 
@@ -106,15 +109,17 @@ class AppServerHost(Host):
 
     def sleep(self, local_seconds: float) -> simpy.Event:
         """An event that fires after ``local_seconds`` of this server's clock."""
-        delay = local_seconds / self.clock.rate
-        return self.env.timeout(delay if delay > 0.0 else 0.0)
+        return self.timers.sleep(local_seconds)
 
     def sleep_until(self, local_time: float) -> simpy.Event:
         """An event that fires when this server's clock reads ``local_time`` (inf: never)."""
-        if local_time == math.inf:
-            return simpy.Event(self.env)
-        delay = self.clock.to_sim(local_time) - self.env.now
-        return self.env.timeout(delay if delay > 0.0 else 0.0)
+        return self.timers.sleep_until(local_time)
+
+    def set_clock(self, offset: float, rate: float) -> None:
+        """Change the local clock; pending sleeps keep their meaning on the new clock."""
+        old_rate = self.clock.rate
+        super().set_clock(offset, rate)
+        self.timers.clock_changed(old_rate)
 
     def _resume(self, event: Callback) -> None:
         super()._resume(event)
@@ -192,6 +197,7 @@ class AppServerHost(Host):
         self.provider.stop()
         self.provider = ProviderPort(self)
         self._deferred.clear()
+        self.timers.clear()
         self.leading = False
         self.token = None
         self._fault_kind = None
