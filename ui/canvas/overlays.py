@@ -92,6 +92,7 @@ class FlightsItem(QGraphicsItem):
         metrics = QFontMetricsF(label_font)
         painter.setFont(label_font)
         r = style.MESSAGE_RADIUS
+        labelled_at: list[QPointF] = []
         for flight, point in placed:
             doomed = flight.fate == "drop"
             fill = colour(style.message_colour(flight.type))
@@ -100,8 +101,10 @@ class FlightsItem(QGraphicsItem):
             painter.drawEllipse(point, r, r)
             if doomed and flight.ends is not None and self._t >= flight.ends - 1e-12:
                 draw_cross(painter, point.x(), point.y(), r)
-            if not labelled:
+            if not labelled or any(abs(point.x() - other.x()) < 60
+                                   and abs(point.y() - other.y()) < 22 for other in labelled_at):
                 continue
+            labelled_at.append(point)
             text = flight.label
             width = metrics.horizontalAdvance(text) + 10
             box = QRectF(point.x() + r + 2, point.y() - 11, width, 22)
@@ -116,7 +119,7 @@ class WallItem(QGraphicsItem):
     """A partition wall across the canvas: movable, selectable, deletable."""
 
     def __init__(self, wall: Wall, width: float, height: float,
-                 on_moved: Callable[[WallItem], None]) -> None:
+                 on_moved: Callable[[WallItem], None], top: float = 0.0) -> None:
         super().__init__()
         self.base = wall
         self._size = (width, height)
@@ -125,7 +128,7 @@ class WallItem(QGraphicsItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setZValue(5)
         self.setCursor(Qt.CursorShape.SizeAllCursor)
-        self._ends = wall.clipped(width, height)
+        self._ends = wall.clipped(width, height, top)
 
     @property
     def wall(self) -> Wall:

@@ -27,6 +27,8 @@ from ui.style import colour
 
 # Violations glow on the hosts they name for this many simulated seconds.
 FLASH_SECONDS = 2.0
+# Walls are drawn below the banner so they never cover the time and the caption.
+WALL_TOP = 118.0
 
 
 def link_key(a: str, b: str) -> tuple[str, str]:
@@ -164,7 +166,7 @@ class ClusterScene(QGraphicsScene):
     def _ensure_links(self, world: World) -> None:
         pairs: Iterable[tuple[str, str]] = [
             *((app.id, member) for app in world.apps for member in app.contacts),
-            *((f.src, f.dst) for f in world.flights), *world.cuts]
+            *((f.src, f.dst) for f in world.flights)]
         for a, b in pairs:
             if a != b and link_key(a, b) not in self.links and a in self.hosts and b in self.hosts:
                 self._add_link(a, b, faint=True)
@@ -222,7 +224,7 @@ class ClusterScene(QGraphicsScene):
     def add_wall(self, wall: Wall) -> WallItem:
         """Put up ``wall`` and partition the network along it."""
         rect = self.sceneRect()
-        item = WallItem(wall, rect.width(), rect.height(), self._wall_moved)
+        item = WallItem(wall, rect.width(), rect.height(), self._wall_moved, top=WALL_TOP)
         self.walls.append(item)
         self.addItem(item)
         self.apply_walls()

@@ -33,8 +33,8 @@ class Wall:
         """The same wall shifted by (dx, dy)."""
         return Wall((self.a[0] + dx, self.a[1] + dy), (self.b[0] + dx, self.b[1] + dy))
 
-    def clipped(self, width: float, height: float) -> tuple[Point, Point]:
-        """The wall's segment across the rectangle (0, 0)-(width, height), for drawing."""
+    def clipped(self, width: float, height: float, top: float = 0.0) -> tuple[Point, Point]:
+        """The wall's segment across the rectangle (0, top)-(width, height), for drawing."""
         (ax, ay), (bx, by) = self.a, self.b
         dx, dy = bx - ax, by - ay
         candidates: list[tuple[float, Point]] = []
@@ -42,10 +42,10 @@ class Wall:
             for x in (0.0, width):
                 s = (x - ax) / dx
                 y = ay + s * dy
-                if -1e-9 <= y <= height + 1e-9:
+                if top - 1e-9 <= y <= height + 1e-9:
                     candidates.append((s, (x, y)))
         if dy != 0:
-            for y in (0.0, height):
+            for y in (top, height):
                 s = (y - ay) / dy
                 x = ax + s * dx
                 if -1e-9 <= x <= width + 1e-9:
