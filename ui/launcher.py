@@ -3,25 +3,32 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Sequence
+from pathlib import Path
 
 from simulator.cli import Frontends
 from simulator.cli import main as cli_main
+from simulator.config import Scenario
+from simulator.trace.events import Event
+
+
+def open_window(scenario: Scenario, until: float | None, screenshot: Path | None) -> int:
+    """The GUI front end: open the window (or save a screenshot); Qt loads only now."""
+    from ui.app import run_gui
+
+    return run_gui(scenario, until, screenshot)
+
+
+def render_timeline(events: Sequence[Event], scenario: Scenario, path: Path) -> None:
+    """The timeline renderer front end (ui.timeline), loaded only when asked for."""
+    from ui.timeline import render_timeline as render
+
+    render(events, scenario, path)
 
 
 def frontends() -> Frontends:
-    """The window and the timeline renderer, loaded only when a command needs them."""
-
-    def gui(scenario, until, screenshot):  # type: ignore[no-untyped-def]
-        from ui.app import run_gui
-
-        return run_gui(scenario, until, screenshot)
-
-    def render_timeline(events, scenario, path):  # type: ignore[no-untyped-def]
-        from ui.timeline import render_timeline as render
-
-        render(events, scenario, path)
-
-    return Frontends(gui=gui, render_timeline=render_timeline)
+    """The window and the timeline renderer for simulator.cli."""
+    return Frontends(gui=open_window, render_timeline=render_timeline)
 
 
 def main() -> None:
