@@ -13,6 +13,7 @@ import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
+from simulator.checks.live import LiveChecker
 from simulator.config import Latency, Scenario
 from simulator.raft.options import RaftOptions
 from simulator.rng import Streams
@@ -40,6 +41,8 @@ class Simulation:
         self.seed = scenario.seed if seed is None else seed
         self.env = SimEnvironment()
         self.trace = Trace()
+        # Live safety checks: a failed check is traced as a `violation` right where it happens.
+        self.checker = LiveChecker(self.trace, scenario.apps.job.late_after)
         self.streams = Streams(self.seed)
         self.actions: list[Action] = []
         self.steps = 0
