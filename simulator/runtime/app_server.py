@@ -59,7 +59,7 @@ class AppServerHost(Host):
         self.rng: random.Random = sim.streams.get(f"{config.id}/recipe")
         self.tasks: list[Task] = []
         self.clients: dict[str, StoreClient] = {}
-        self.provider = ProviderPort(self)
+        self.provider = ProviderPort(self, self.apps.provider.processing)
         self.leading = False
         self.token: int | None = None
         self.stopped = False
@@ -195,7 +195,7 @@ class AppServerHost(Host):
             self.clients[client_id].stop()
         self.clients.clear()
         self.provider.stop()
-        self.provider = ProviderPort(self)
+        self.provider = ProviderPort(self, self.apps.provider.processing)
         self._deferred.clear()
         self.timers.clear()
         self.leading = False

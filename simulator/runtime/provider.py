@@ -9,7 +9,9 @@ progress (never answered, never booked) but not the money already taken. A pause
 finishes nothing until it resumes.
 
 ``ProviderPort`` is the app server's side: one outstanding-charge table per process, an answer
-or None after ``REPLY_TIMEOUT`` seconds of the server's clock.
+or None after ``reply_timeout`` seconds of the server's clock (``REPLY_TIMEOUT`` plus twice the
+longest processing time the configuration suggests, so a slow provider is not mistaken for a
+lost one).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any, ClassVar
 
 import simpy
 
-from simulator.config import ProviderConfig
+from simulator.config import Latency, ProviderConfig
 from simulator.payments.ledger import ChargeRequest, Ledger
 from simulator.rng import Streams
 from simulator.runtime.clock import LocalClock
@@ -134,11 +136,19 @@ class ProviderHost(Host):
         return None
 
 
+def reply_timeout(processing: Latency | None) -> float:
+    """How long an app server waits for the provider's answer, in seconds of its clock."""
+    if processing is None:
+        return REPLY_TIMEOUT
+    return REPLY_TIMEOUT + 2.0 * max(processing.a, processing.b)
+
+
 class ProviderPort:
     """An app server's connection to the provider: send a charge, wait for its answer."""
 
-    def __init__(self, host: Any) -> None:
+    def __init__(self, host: Any, processing: Latency | None = None) -> None:
         self.host = host
+        self.reply_timeout = reply_timeout(processing)
         self._next_id = 1
         self._waiting: dict[int, simpy.Event] = {}
 
@@ -152,7 +162,7 @@ class ProviderPort:
         self._waiting[request_id] = waiter
         self.host.network.send(ChargeMessage(self.host.id, PROVIDER_ID, request_id, job, amount,
                                              token, due))
-        timeout = env.timeout(REPLY_TIMEOUT / self.host.clock.rate)
+        timeout = env.timeout(self.reply_timeout / self.host.clock.rate)
         yield waiter | timeout
         self._waiting.pop(request_id, None)
         return waiter.value if waiter.triggered else None
