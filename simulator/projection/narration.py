@@ -18,6 +18,20 @@ INFO, ELECTION, FAULT, LEADER, WARNING, CAPTION = (
 )
 
 
+# These actions are told by the events they cause (node.crash, node.pause, ...).
+ACTIONS_WITH_OWN_EVENTS = ("crash", "restart", "pause", "set_clock")
+
+
+def action_arguments(detail: str) -> dict[str, str]:
+    """The ``key=value`` words of a user.action detail (a leading "schedule" is dropped)."""
+    arguments: dict[str, str] = {}
+    for word in detail.split():
+        key, sep, value = word.partition("=")
+        if sep:
+            arguments[key] = value
+    return arguments
+
+
 @dataclass(frozen=True, slots=True)
 class NarrationEntry:
     """One sentence of the narration: when, which trace index, what, how important, about whom."""
@@ -81,10 +95,40 @@ class Narrator:
         return (f"{e.node}'s clock now runs at {e.rate:g}x with offset {e.offset:+g} s.",
                 FAULT, e.node)
 
-    def _user_action(self, e: Any) -> tuple[str, str, str | None]:
-        detail = f" ({e.detail})" if e.detail else ""
+    def _user_action(self, e: Any) -> tuple[str, str, str | None] | None:
+        detail: str = e.detail or ""
+        who = "The preset" if detail.startswith("schedule") else "You"
+        if "skipped:" in detail:
+            reason = detail.split("skipped:", 1)[1].strip()
+            return (f"The preset's {e.action} on {e.target or 'the cluster'} was skipped "
+                    f"({reason}).", INFO, e.target or None)
+        args = action_arguments(detail)
+        if e.action in ACTIONS_WITH_OWN_EVENTS:
+            return None
+        if e.action == "partition":
+            groups = args.get("groups", "").strip("[]").split("],[")
+            sides = "  |  ".join("{" + group.replace(",", ", ") + "}" for group in groups)
+            return f"{who} split the network: {sides}.", FAULT, None
+        if e.action == "heal_all":
+            return f"{who} healed every cut link.", INFO, None
+        if e.action in ("cut", "heal_link"):
+            verb = "cut" if e.action == "cut" else "healed"
+            src, dst = args.get("src", e.target), args.get("dst", "?")
+            way = f"{src} ↔ {dst}" if args.get("both_ways", "True") == "True" \
+                else f"{src} → {dst} (one way)"
+            return f"{who} {verb} the link {way}.", FAULT if verb == "cut" else INFO, src
+        if e.action == "isolate":
+            return f"{who} cut {e.target} off from everyone.", FAULT, e.target
+        if e.action == "force_timeout":
+            return f"{who} made {e.target}'s election timer fire now.", FAULT, e.target
+        if e.action == "app_exception":
+            return (f"{who} made {e.target} raise an exception in its work loop.",
+                    FAULT, e.target)
+        if e.action == "app_shutdown":
+            return f"{who} shut {e.target} down gracefully.", FAULT, e.target
         target = f" on {e.target}" if e.target else ""
-        return f"Action: {e.action}{target}{detail}.", FAULT, e.target or None
+        extra = f" ({detail})" if detail else ""
+        return f"{who}: {e.action}{target}{extra}.", FAULT, e.target or None
 
     def _lease_grant(self, e: Any) -> tuple[str, str, str | None]:
         self._leases[e.lease] = e.owner

@@ -44,3 +44,23 @@ def test_elections_crashes_and_leases_read_as_sentences() -> None:
 def test_a_leader_stepping_down_is_told() -> None:
     entries = narrate([RaftRole(1.0, "n1", "leader", 2), RaftRole(2.0, "n1", "follower", 3)])
     assert entries[-1].text == "n1 stepped down: it is a follower in term 3."
+
+
+def test_user_actions_read_as_what_the_person_did() -> None:
+    from simulator.trace.events import NodeCrash, UserAction
+
+    entries = narrate([
+        UserAction(1.0, "partition", "", "groups=[[n1,n2],[n3,n4,n5]]"),
+        UserAction(2.0, "cut", "n1", "src=n1 dst=n2 both_ways=False"),
+        UserAction(3.0, "crash", "n3", "node=n3"),
+        NodeCrash(3.0, "n3"),
+        UserAction(4.0, "heal_all", "", "schedule"),
+        UserAction(5.0, "crash", "raft-leader", "skipped: no Raft leader now"),
+    ])
+    assert [e.text for e in entries] == [
+        "You split the network: {n1, n2}  |  {n3, n4, n5}.",
+        "You cut the link n1 → n2 (one way).",
+        "n3 crashed.",
+        "The preset healed every cut link.",
+        "The preset's crash on raft-leader was skipped (no Raft leader now).",
+    ]
