@@ -3,8 +3,8 @@
 ZooKeeper -> this emulation:
 - Session with a timeout (the server clamps it to [2, 20] x tickTime) -> a lease with that
   TTL; the client pings (a keepalive) after a third of the timeout idle, and believes its
-  session until the last ping answer + timeout. Session expiry deletes the session's ephemeral znodes -> the
-  lease's revoke deletes every key attached to it.
+  session until the last ping answer + timeout. Session expiry deletes the session's
+  ephemeral znodes -> the lease's revoke deletes every key attached to it.
 - EPHEMERAL|SEQUENTIAL create of ``/zk/election/n_`` -> a txn that bumps the parent's counter
   and creates the child in one revision:
   ``Txn(If Version(/zk/election) == v Then Put(/zk/election, v+1), Put(/zk/election/n_<v>,
