@@ -5,6 +5,12 @@
 - ``zookeeper``: ZooKeeper's recipe emulated on the store: session, ephemeral sequential
   nodes, one-shot watch on the predecessor.
 - ``kubernetes``: client-go leaderelection: a lease record under optimistic concurrency.
+
+Servers running different recipes in one scenario do not exclude each other: each recipe keeps
+its own keys (``/election/leader``; ``/election/<lease hex>``; ``/zk/election/n_*``;
+``/k8s/lease``), so a mixed scenario shows two leaders. One exception: the seed's
+``/election/leader`` lies under etcd's ``/election/`` prefix, so etcd candidates queue behind
+it as if it were one of theirs.
 """
 
 from __future__ import annotations
