@@ -109,3 +109,18 @@ def test_heal_all_removes_walls_and_cuts(qtbot, open_window) -> None:
     assert cut_links(window) == set()
     assert window.scene.walls == []
     assert window.runner.world.cuts == frozenset()
+
+
+def test_walls_belong_to_the_time_they_were_drawn(qtbot, open_window) -> None:
+    window = open_window(run_to=6.0)
+    stroke(qtbot, window, vertical_wall(window, 650))
+    wall = window.scene.walls[0]
+    window.runner.seek(3.0)
+    assert not wall.isVisible(), "before it was drawn the wall is not there"
+    assert window.runner.world.cuts == frozenset()
+    qtbot.mouseClick(window.canvas.viewport(), Qt.MouseButton.LeftButton,
+                     pos=host_point(window, "n1"))
+    qtbot.keyClick(window.canvas, Qt.Key.Key_C)
+    assert window.runner.session.forks == 1
+    assert window.scene.walls == [], "a fork before the wall discards it with the old future"
+    assert cut_links(window) == set()

@@ -122,6 +122,8 @@ class WallItem(QGraphicsItem):
                  on_moved: Callable[[WallItem], None], top: float = 0.0) -> None:
         super().__init__()
         self.base = wall
+        self.since = 0.0
+        """The simulated time the wall was put up (it is hidden before that)."""
         self._size = (width, height)
         self._on_moved = on_moved
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, True)

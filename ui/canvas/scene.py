@@ -48,7 +48,8 @@ class ClusterScene(QGraphicsScene):
         self.hosts: dict[str, HostItem] = {}
         self.links: dict[tuple[str, str], LinkItem] = {}
         self.walls: list[WallItem] = []
-        self.manual_cuts: set[tuple[str, str]] = set()
+        self.manual_cuts: dict[tuple[str, str], float] = {}
+        """Directed links cut by clicking, with the time they were cut."""
         self._applied_groups: list[list[str]] | None = None
         self._moved_hosts: set[str] = set()
         self.setBackgroundBrush(QBrush(colour(style.BACKGROUND)))
@@ -117,12 +118,24 @@ class ClusterScene(QGraphicsScene):
         scenario = self.runner.session.scenario
         expected = set(scenario.all_node_ids)
         if set(self.hosts) != expected:
-            for wall in self.walls:
-                self.removeItem(wall)
-            self.walls.clear()
+            self._remove_walls(list(self.walls))
             self.manual_cuts.clear()
             self.build()
+        else:
+            # A fork discards the future: walls and cuts made after the fork time are gone.
+            cursor = self.runner.cursor
+            self._remove_walls([item for item in self.walls if item.since > cursor])
+            self.manual_cuts = {k: t for k, t in self.manual_cuts.items() if t <= cursor}
         self._applied_groups = None
+
+    def _remove_walls(self, chosen: list[WallItem]) -> None:
+        for item in chosen:
+            self.walls.remove(item)
+            self.removeItem(item)
+
+    def active_walls(self) -> list[WallItem]:
+        """The walls that stand at the cursor time (drawn at or before it)."""
+        return [item for item in self.walls if item.since <= self.runner.cursor]
 
     # --- drawing ---------------------------------------------------------------------------
 
@@ -161,6 +174,8 @@ class ClusterScene(QGraphicsScene):
             link.set_cuts((a, b) in cuts, (b, a) in cuts)
         self.flights.set_flights(world.flights, t, self.runner.session.expected_latency)
         self._flash(world)
+        for item in self.walls:
+            item.setVisible(item.since <= t)
         self.banner.set_text(t, summary_text(world), caption_text(world))
 
     def _ensure_links(self, world: World) -> None:
@@ -195,7 +210,7 @@ class ClusterScene(QGraphicsScene):
         """A drag ended: if hosts crossed a wall, the partition follows."""
         if self._moved_hosts:
             self._moved_hosts.clear()
-            if self.walls:
+            if self.active_walls():
                 self.apply_walls()
 
     def host_positions(self) -> dict[str, tuple[float, float]]:
@@ -225,6 +240,7 @@ class ClusterScene(QGraphicsScene):
         """Put up ``wall`` and partition the network along it."""
         rect = self.sceneRect()
         item = WallItem(wall, rect.width(), rect.height(), self._wall_moved, top=WALL_TOP)
+        item.since = self.runner.cursor
         self.walls.append(item)
         self.addItem(item)
         self.apply_walls()
@@ -236,16 +252,15 @@ class ClusterScene(QGraphicsScene):
     def delete_selected_walls(self) -> int:
         """Remove the selected walls (the partition follows); return how many were removed."""
         chosen = [item for item in self.walls if item.isSelected()]
-        for item in chosen:
-            self.walls.remove(item)
-            self.removeItem(item)
+        self._remove_walls(chosen)
         if chosen:
             self.apply_walls()
         return len(chosen)
 
     def wall_groups(self) -> list[list[str]]:
         """The partition groups the walls induce on the hosts where they are drawn now."""
-        return partition_groups(self.host_positions(), [item.wall for item in self.walls])
+        return partition_groups(self.host_positions(),
+                                [item.wall for item in self.active_walls()])
 
     def apply_walls(self) -> bool:
         """Partition the simulation by the walls (then re-apply the links cut by clicking)."""
@@ -273,19 +288,17 @@ class ClusterScene(QGraphicsScene):
             directions = [(src, one_way_towards)]
         if any(world.is_cut(src, dst) for src, dst in directions):
             for src, dst in directions:
-                self.manual_cuts.discard((src, dst))
+                self.manual_cuts.pop((src, dst), None)
             src, dst = directions[0]
             return self.runner.act("heal_link", src, dst, both_ways=len(directions) == 2)
         for direction in directions:
-            self.manual_cuts.add(direction)
+            self.manual_cuts[direction] = self.runner.cursor
         src, dst = directions[0]
         return self.runner.act("cut", src, dst, both_ways=len(directions) == 2)
 
     def heal_all(self) -> bool:
         """Take down every wall and heal every cut link."""
-        for item in self.walls:
-            self.removeItem(item)
-        self.walls.clear()
+        self._remove_walls(list(self.walls))
         self.manual_cuts.clear()
         self._applied_groups = None
         return self.runner.act("heal_all")
