@@ -153,6 +153,8 @@ class FoldState:
         view = self._raft_node(e.node)
         role, term = e.role, e.term
         voted = view.voted_for if term == view.term else None
+        if role == "candidate":
+            voted = view.id  # a candidate votes for itself
         changes: dict[str, object] = {"role": role, "term": term, "voted_for": voted}
         if role == "leader":
             changes["timer_deadline"] = None

@@ -60,10 +60,10 @@ class FlightsItem(QGraphicsItem):
         """Redraw every dot (after a host moved)."""
         self.update()
 
-    def set_size(self, width: float, height: float) -> None:
-        """Cover a canvas of this size."""
+    def set_area(self, area: QRectF) -> None:
+        """Cover this part of the canvas."""
         self.prepareGeometryChange()
-        self._rect = QRectF(0, 0, width, height)
+        self._rect = QRectF(area)
 
     def boundingRect(self) -> QRectF:
         """The whole canvas."""
@@ -118,19 +118,17 @@ class FlightsItem(QGraphicsItem):
 class WallItem(QGraphicsItem):
     """A partition wall across the canvas: movable, selectable, deletable."""
 
-    def __init__(self, wall: Wall, width: float, height: float,
-                 on_moved: Callable[[WallItem], None], top: float = 0.0) -> None:
+    def __init__(self, wall: Wall, area: QRectF, on_moved: Callable[[WallItem], None]) -> None:
         super().__init__()
         self.base = wall
         self.since = 0.0
         """The simulated time the wall was put up (it is hidden before that)."""
-        self._size = (width, height)
         self._on_moved = on_moved
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, True)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setZValue(5)
         self.setCursor(Qt.CursorShape.SizeAllCursor)
-        self._ends = wall.clipped(width, height, top)
+        self._ends = wall.clipped(area.left(), area.top(), area.right(), area.bottom())
 
     @property
     def wall(self) -> Wall:
@@ -219,15 +217,21 @@ class BannerItem(QGraphicsItem):
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.summary)
         if not self.caption:
             return
-        box = QRectF(20, 62, self._width - 40, 46)
+        box = QRectF(20, 60, self._width - 40, 56)
         painter.setPen(QPen(colour("#d9b64a"), 2))
         painter.setBrush(QBrush(colour(style.CAPTION_BACKGROUND)))
         painter.drawRoundedRect(box, 10, 10)
         painter.setPen(colour(style.FOREGROUND))
-        painter.setFont(font(21))
-        painter.drawText(box.adjusted(14, 0, -14, 0),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-                         | Qt.TextFlag.TextSingleLine, self.caption)
+        inner = box.adjusted(14, 2, -14, -2)
+        for size in (21, 19, 17, 15):
+            caption_font = font(size)
+            metrics = QFontMetricsF(caption_font)
+            needed = metrics.boundingRect(inner, int(Qt.TextFlag.TextWordWrap), self.caption)
+            if needed.height() <= inner.height():
+                break
+        painter.setFont(caption_font)
+        painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
+                         | Qt.TextFlag.TextWordWrap, self.caption)
 
 
 class LegendItem(QGraphicsItem):

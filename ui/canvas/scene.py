@@ -48,6 +48,8 @@ class ClusterScene(QGraphicsScene):
         self.hosts: dict[str, HostItem] = {}
         self.links: dict[tuple[str, str], LinkItem] = {}
         self.walls: list[WallItem] = []
+        self._aspect: float | None = None
+        self.content = QRectF(0, 0, 1, 1)
         self.manual_cuts: dict[tuple[str, str], float] = {}
         """Directed links cut by clicking, with the time they were cut."""
         self._applied_groups: list[list[str]] | None = None
@@ -79,11 +81,8 @@ class ClusterScene(QGraphicsScene):
         provider = PROVIDER_ID if scenario.apps.servers else None
         layout = default_layout(raft_ids, app_ids, provider)
         width, height = layout.width, layout.height
-        self.setSceneRect(QRectF(0, 0, width, height))
-        self.banner.set_width(width)
-        self.flights.set_size(width, height)
-        legend_height = self.legend.boundingRect().height()
-        self.legend.setPos(12, height - legend_height - 12)
+        self.content = QRectF(0, 0, width, height)
+        self.match_aspect(self._aspect)
         positions = layout.positions
         for node in raft_ids:
             self._add_host(RaftNodeItem(node, self._host_moved), positions[node])
@@ -99,6 +98,24 @@ class ClusterScene(QGraphicsScene):
             for server in app_ids:
                 self._add_link(server, provider)
         self._applied_groups = None
+
+    def match_aspect(self, aspect: float | None) -> None:
+        """Widen the canvas (content centred) to the view's width/height ``aspect``, so the
+        banner and legend use the whole view."""
+        self._aspect = aspect
+        content = self.content
+        rect = QRectF(content)
+        if aspect is not None and aspect > content.width() / content.height():
+            extra = content.height() * aspect - content.width()
+            rect = content.adjusted(-extra / 2, 0, extra / 2, 0)
+        if rect == self.sceneRect():
+            return
+        self.setSceneRect(rect)
+        self.banner.setPos(rect.left(), 0)
+        self.banner.set_width(rect.width())
+        self.flights.set_area(rect)
+        legend_height = self.legend.boundingRect().height()
+        self.legend.setPos(rect.left() + 12, rect.height() - legend_height - 12)
 
     def _add_host(self, item: HostItem, position: tuple[float, float]) -> None:
         self.hosts[item.host_id] = item
@@ -238,8 +255,8 @@ class ClusterScene(QGraphicsScene):
 
     def add_wall(self, wall: Wall) -> WallItem:
         """Put up ``wall`` and partition the network along it."""
-        rect = self.sceneRect()
-        item = WallItem(wall, rect.width(), rect.height(), self._wall_moved, top=WALL_TOP)
+        area = self.sceneRect().adjusted(0, WALL_TOP, 0, 0)
+        item = WallItem(wall, area, self._wall_moved)
         item.since = self.runner.cursor
         self.walls.append(item)
         self.addItem(item)

@@ -65,6 +65,9 @@ class CanvasView(QGraphicsView):
 
     def fit(self) -> None:
         """Scale the scene to fit the widget, keeping its proportions."""
+        viewport = self.viewport()
+        if viewport.height() > 0:
+            self.cluster.match_aspect(viewport.width() / viewport.height())
         self.fitInView(self.cluster.sceneRect(), Qt.AspectRatioMode.KeepAspectRatio)
 
     def _grab(self, position: QPointF) -> tuple[HostItem | WallItem | None, LinkItem | None]:

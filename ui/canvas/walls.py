@@ -33,22 +33,23 @@ class Wall:
         """The same wall shifted by (dx, dy)."""
         return Wall((self.a[0] + dx, self.a[1] + dy), (self.b[0] + dx, self.b[1] + dy))
 
-    def clipped(self, width: float, height: float, top: float = 0.0) -> tuple[Point, Point]:
-        """The wall's segment across the rectangle (0, top)-(width, height), for drawing."""
+    def clipped(self, left: float, top: float, right: float,
+                bottom: float) -> tuple[Point, Point]:
+        """The wall's segment across the rectangle (left, top)-(right, bottom), for drawing."""
         (ax, ay), (bx, by) = self.a, self.b
         dx, dy = bx - ax, by - ay
         candidates: list[tuple[float, Point]] = []
         if dx != 0:
-            for x in (0.0, width):
+            for x in (left, right):
                 s = (x - ax) / dx
                 y = ay + s * dy
-                if top - 1e-9 <= y <= height + 1e-9:
+                if top - 1e-9 <= y <= bottom + 1e-9:
                     candidates.append((s, (x, y)))
         if dy != 0:
-            for y in (top, height):
+            for y in (top, bottom):
                 s = (y - ay) / dy
                 x = ax + s * dx
-                if -1e-9 <= x <= width + 1e-9:
+                if left - 1e-9 <= x <= right + 1e-9:
                     candidates.append((s, (x, y)))
         if len(candidates) < 2:
             return self.a, self.b
