@@ -127,3 +127,22 @@ def test_context_menu_of_a_raft_node_offers_its_actions(qtbot, open_window) -> N
     assert any(t.startswith("Pause (GC) for") for t in texts)
     assert "Graceful shutdown" not in texts, "app-only actions are not offered on Raft nodes"
 
+
+
+def test_opening_another_preset_rebuilds_the_canvas(qtbot, open_window) -> None:
+    from simulator.presets.catalog import PRESETS_DIR
+
+    window = open_window(run_to=2.0)
+    assert not any(host.startswith("app") for host in window.scene.hosts)
+    assert window.open_preset(PRESETS_DIR / "seed-steady.toml")
+    assert window.runner.cursor == 0.0
+    apps = [host for host in window.scene.hosts if host.startswith("app")]
+    assert apps and "provider" in window.scene.hosts
+    assert window.runner.session.scenario.name == "seed-steady"
+    assert "seed-steady" in window.seed_label.text()
+
+
+def test_an_unwritable_picture_path_shows_a_dialog(qtbot, open_window, tmp_path: Path) -> None:
+    window = open_window()
+    assert not window.save_picture(tmp_path / "missing-folder" / "window.png")
+    assert window.error_box is not None and "missing-folder" in window.error_box.text()

@@ -48,6 +48,7 @@ class ClusterScene(QGraphicsScene):
         self.hosts: dict[str, HostItem] = {}
         self.links: dict[tuple[str, str], LinkItem] = {}
         self.walls: list[WallItem] = []
+        self._session = runner.session
         self._aspect: float | None = None
         self.content = QRectF(0, 0, 1, 1)
         self.manual_cuts: dict[tuple[str, str], float] = {}
@@ -132,9 +133,9 @@ class ClusterScene(QGraphicsScene):
         return link
 
     def _on_session_replaced(self) -> None:
-        scenario = self.runner.session.scenario
-        expected = set(scenario.all_node_ids)
-        if set(self.hosts) != expected:
+        if self.runner.session is not self._session:
+            # Another preset or a restart: start from a clean canvas.
+            self._session = self.runner.session
             self._remove_walls(list(self.walls))
             self.manual_cuts.clear()
             self.build()
