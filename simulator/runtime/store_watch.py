@@ -119,11 +119,20 @@ class Watch:
             self.client.check_up()
             created = yield from self._create_stream()
             if created:
-                self.env.process(self._keep())
+                self._start_keeper()
                 return
             self.member = self.client.next_member(self.member)
         raise StoreUnavailable(f"{self.client.id}: no member opened watch {self.key!r} "
                                f"in {self.client.patience:g} s")
+
+    def _start_keeper(self) -> None:
+        """Run the keep-alive loop as a task of the client's host when it has tasks (an app
+        server), so a process pause freezes it too; else as a plain simpy process."""
+        spawn = getattr(self.client.host, "spawn", None)
+        if spawn is not None:
+            spawn(self._keep(), f"watch {self.key}")
+        else:
+            self.env.process(self._keep())
 
     def _create_stream(self) -> Gen:
         """Open a new stream on ``self.member``; True once created (raises if cancelled)."""

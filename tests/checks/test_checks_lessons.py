@@ -3,7 +3,7 @@ fencing, and the live checker agreeing with the summary (skipped while the prese
 
 import pytest
 
-from simulator.checks import LiveChecker, summarize
+from simulator.checks import summarize
 from simulator.trace.events import Violation
 
 simulation = pytest.importorskip("simulator.runtime.simulation")
@@ -16,7 +16,7 @@ def _run(name: str):  # type: ignore[no-untyped-def]
     except Exception as error:  # noqa: BLE001 - a missing preset skips, it is not our failure
         pytest.skip(f"preset {name} is not available: {error}")
     sim = simulation.Simulation(scenario, scenario.seed)
-    checker = LiveChecker(sim.trace)
+    checker = sim.checker  # the simulation's own live checker
     sim.run_until(scenario.duration)
     events = list(sim.trace.events)
     return summarize(events, scenario, end=scenario.duration), checker, events

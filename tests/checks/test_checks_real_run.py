@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from simulator.checks import LiveChecker, check_raft, events_from_records, summarize
+from simulator.checks import check_raft, events_from_records, summarize
 from simulator.config import RaftConfig, Scenario
 from simulator.trace.events import RaftRole
 from simulator.trace.export import to_jsonl
@@ -30,7 +30,7 @@ def _current_leader(events: list) -> str | None:
 def test_a_run_with_leader_crashes_keeps_raft_safe() -> None:
     scenario = Scenario(name="checks-real-run", seed=11, duration=20.0, raft=RaftConfig(nodes=5))
     sim = simulation.Simulation(scenario)
-    checker = LiveChecker(sim.trace)
+    checker = sim.checker  # the simulation's own live checker
     sim.run_until(4.0)
     for stop in (8.0, 12.0):
         leader = _current_leader(list(sim.trace.events))
