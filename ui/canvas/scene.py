@@ -209,9 +209,12 @@ class ClusterScene(QGraphicsScene):
         for violation in world.recent_violations(FLASH_SECONDS):
             age = max(0.0, world.t - violation.t)
             amount = (1.0 - age / FLASH_SECONDS) * (0.6 + 0.4 * abs(math.cos(age * 6.0)))
-            for host in self.hosts:
-                if re.search(rf"\b{re.escape(host)}\b", violation.detail):
-                    strength[host] = max(strength.get(host, 0.0), amount)
+            named = [host for host in self.hosts
+                     if re.search(rf"\b{re.escape(host)}\b", violation.detail)]
+            if "charge" in violation.what and PROVIDER_ID in self.hosts:
+                named.append(PROVIDER_ID)
+            for host in named:
+                strength[host] = max(strength.get(host, 0.0), amount)
         for host, item in self.hosts.items():
             item.set_flash(strength.get(host, 0.0))
 
