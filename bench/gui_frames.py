@@ -47,6 +47,7 @@ def percentile(values: list[float], fraction: float) -> float:
 
 
 def open_window(app: QApplication, scen: Scenario) -> MainWindow:
+    """A shown 1600x1000 window on ``scen`` (settings not remembered)."""
     window = MainWindow(Session(scen), remember=False)
     window.resize(1600, 1000)
     window.show()
@@ -156,6 +157,7 @@ def first_frame_seconds() -> float:
 
 
 def main() -> None:
+    """Measure and print every figure."""
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--quick", action="store_true", help="fewer frames, shorter session")
     args = parser.parse_args()

@@ -8,9 +8,24 @@ step-down reads differently from a first election.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from simulator.trace.events import Event
+from simulator.trace.events import (
+    AppRole,
+    Caption,
+    Event,
+    LeaseGrant,
+    LeaseRevoke,
+    NodeClock,
+    NodeCrash,
+    NodePause,
+    NodeRestart,
+    NodeResume,
+    PausePoint,
+    RaftRole,
+    UserAction,
+    Violation,
+    Work,
+)
 
 # Entry levels, from calm to alarming: the narration feed colours them.
 INFO, ELECTION, FAULT, LEADER, WARNING, CAPTION = (
@@ -62,7 +77,7 @@ class Narrator:
         text, level, subject = said
         return NarrationEntry(t=event.t, index=index, text=text, level=level, subject=subject)
 
-    def _raft_role(self, e: Any) -> tuple[str, str, str | None] | None:
+    def _raft_role(self, e: RaftRole) -> tuple[str, str, str | None] | None:
         before = self._roles.get(e.node)
         self._roles[e.node] = e.role
         if e.role == "precandidate":
@@ -78,24 +93,24 @@ class Narrator:
                     WARNING, e.node)
         return None
 
-    def _node_crash(self, e: Any) -> tuple[str, str, str | None]:
+    def _node_crash(self, e: NodeCrash) -> tuple[str, str, str | None]:
         self._roles.pop(e.node, None)
         return f"{e.node} crashed.", FAULT, e.node
 
-    def _node_restart(self, e: Any) -> tuple[str, str, str | None]:
+    def _node_restart(self, e: NodeRestart) -> tuple[str, str, str | None]:
         return f"{e.node} restarted.", INFO, e.node
 
-    def _node_pause(self, e: Any) -> tuple[str, str, str | None]:
+    def _node_pause(self, e: NodePause) -> tuple[str, str, str | None]:
         return (f"{e.node} froze (a process pause) for {e.duration:g} s.", FAULT, e.node)
 
-    def _node_resume(self, e: Any) -> tuple[str, str, str | None]:
+    def _node_resume(self, e: NodeResume) -> tuple[str, str, str | None]:
         return f"{e.node} woke up from its pause, unaware time has passed.", INFO, e.node
 
-    def _node_clock(self, e: Any) -> tuple[str, str, str | None]:
+    def _node_clock(self, e: NodeClock) -> tuple[str, str, str | None]:
         return (f"{e.node}'s clock now runs at {e.rate:g}x with offset {e.offset:+g} s.",
                 FAULT, e.node)
 
-    def _user_action(self, e: Any) -> tuple[str, str, str | None] | None:
+    def _user_action(self, e: UserAction) -> tuple[str, str, str | None] | None:
         detail: str = e.detail or ""
         who = "The preset" if detail.startswith("schedule") else "You"
         if "skipped:" in detail:
@@ -130,19 +145,19 @@ class Narrator:
         extra = f" ({detail})" if detail else ""
         return f"{who}: {e.action}{target}{extra}.", FAULT, e.target or None
 
-    def _lease_grant(self, e: Any) -> tuple[str, str, str | None]:
+    def _lease_grant(self, e: LeaseGrant) -> tuple[str, str, str | None]:
         self._leases[e.lease] = e.owner
         return (f"The store granted lease {e.lease} ({e.ttl:g} s) to {e.owner}.",
                 INFO, e.owner)
 
-    def _lease_revoke(self, e: Any) -> tuple[str, str, str | None]:
+    def _lease_revoke(self, e: LeaseRevoke) -> tuple[str, str, str | None]:
         owner = self._leases.pop(e.lease, None)
         whose = f" of {owner}" if owner else ""
         if e.reason == "expired":
             return (f"Lease {e.lease}{whose} expired: its keys are deleted.", WARNING, owner)
         return f"Lease {e.lease}{whose} was revoked.", INFO, owner
 
-    def _app_role(self, e: Any) -> tuple[str, str, str | None] | None:
+    def _app_role(self, e: AppRole) -> tuple[str, str, str | None] | None:
         before = self._app_leader.get(e.server, False)
         self._app_leader[e.server] = e.leader
         if e.leader and not before:
@@ -152,7 +167,7 @@ class Narrator:
             return f"{e.server} stopped acting as the leader.", WARNING, e.server
         return None
 
-    def _work(self, e: Any) -> tuple[str, str, str | None] | None:
+    def _work(self, e: Work) -> tuple[str, str, str | None] | None:
         if e.duplicate:
             return (f"Double charge! {e.server} charged {e.job} a second time.",
                     WARNING, e.server)
@@ -161,13 +176,13 @@ class Narrator:
                     f"(stale token {e.token}).", WARNING, e.server)
         return f"{e.server} charged {e.job}.", INFO, e.server
 
-    def _violation(self, e: Any) -> tuple[str, str, str | None]:
+    def _violation(self, e: Violation) -> tuple[str, str, str | None]:
         return f"Safety violation ({e.what}): {e.detail}", WARNING, None
 
-    def _caption(self, e: Any) -> tuple[str, str, str | None]:
+    def _caption(self, e: Caption) -> tuple[str, str, str | None]:
         return e.text, CAPTION, None
 
-    def _pause_point(self, e: Any) -> tuple[str, str, str | None]:
+    def _pause_point(self, e: PausePoint) -> tuple[str, str, str | None]:
         return f"Question: {e.question}", CAPTION, None
 
 
