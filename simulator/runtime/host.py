@@ -19,11 +19,10 @@ from __future__ import annotations
 
 import math
 from collections import deque
-from collections.abc import Generator
 from typing import Any
 
 import simpy
-from simpy.events import NORMAL, PENDING
+from simpy.events import NORMAL, PENDING, URGENT
 
 from simulator.runtime.clock import LocalClock
 from simulator.runtime.network import Network
@@ -112,7 +111,7 @@ class Host:
 
     def start(self) -> None:
         """Start the host's process (at build time and after each restart)."""
-        self.env.process(self._run(self.incarnation))
+        self._start_process()
 
     def crash(self) -> None:
         """Crash now: lose volatile state, queued messages and timers (node.crash)."""
@@ -222,17 +221,44 @@ class Host:
         self._due_local = deadline_local
         self._poke()
 
-    # --- the process -----------------------------------------------------------------------
+    # --- the process ---------------------------------------------------------------------
+    #
+    # The process is a chain of callbacks on the simpy queue, not a generator: a host sleeps on
+    # a pending ``Wake`` (``_wake``), and a disk write is a ``Callback`` after the latency. Each
+    # carries the incarnation it belongs to, so a crashed process's leftovers do nothing. The
+    # order of events is the one a simpy process would give (first run URGENT at start).
 
-    def _run(self, incarnation: int) -> Generator[Any, Any, None]:
+    def _start_process(self) -> None:
+        first = Wake(self._on_wake, self.incarnation)
+        first._value = None  # noqa: SLF001 - scheduled at once, like a process's Initialize
+        self.env.schedule(first, URGENT, 0.0)  # type: ignore[arg-type]
+
+    def _on_wake(self, event: Wake) -> None:
+        if event.payload != self.incarnation:
+            return
+        self._wake = None
+        self._loop(event.payload)
+
+    def _on_disk_done(self, event: Wake) -> None:
+        incarnation = event.payload
+        if incarnation != self.incarnation:
+            return
+        if self.paused:  # the messages wait for the end of the pause
+            self._wake = Wake(self._on_disk_done, incarnation)
+            return
+        self._wake = None
+        self._release()
+        self._loop(incarnation, released=True)
+
+    def _loop(self, incarnation: int, released: bool = False) -> None:
+        """Handle what is due, release it, and sleep until the next message or deadline."""
         env = self.env
         inbox = self._inbox
         clock = self.clock
-        work = self._work
-        while True:
-            if self.incarnation != incarnation:
-                return
-            if not self.paused:
+        while self.incarnation == incarnation:
+            if self.paused:
+                break
+            if not released:
                 local_now = clock.offset + clock.rate * env._now  # noqa: SLF001
                 if local_now < self._last_local:
                     local_now = self._last_local
@@ -243,25 +269,24 @@ class Host:
                         # Float rounding of the clock conversion: the core must see its deadline.
                         local_now = due
                 self._last_local = local_now
-                delay = work(inbox, local_now)
+                delay = self._work(inbox, local_now)
                 if delay > 0.0:
-                    yield env.timeout(delay)
-                    while self.paused and self.incarnation == incarnation:
-                        self._wake = wake = Wake()
-                        yield wake
-                        self._wake = None
-                    if self.incarnation != incarnation:
-                        return
+                    disk = Wake(self._on_disk_done, incarnation)
+                    disk._value = None  # noqa: SLF001
+                    env.schedule(disk, NORMAL, delay)  # type: ignore[arg-type]
+                    return  # busy: _wake stays None until the write completes
                 self._release()
-                if inbox:
-                    continue  # arrived during the disk write
-                deadline_local = self._next_deadline()
-                deadline = (deadline_local - clock.offset) / clock.rate  # clock.to_sim, inlined
-                if deadline <= env._now:  # noqa: SLF001
-                    self._due_local = deadline_local
-                    continue
-                if deadline < self._timer_at:  # else the armed timer fires first and re-checks
-                    self._arm_timer(deadline)
-            self._wake = wake = Wake()
-            yield wake
-            self._wake = None
+            released = False
+            if inbox:
+                continue  # arrived during the disk write
+            deadline_local = self._next_deadline()
+            deadline = (deadline_local - clock.offset) / clock.rate  # clock.to_sim, inlined
+            if deadline <= env._now:  # noqa: SLF001
+                self._due_local = deadline_local
+                continue
+            if deadline < self._timer_at:  # else the armed timer fires first and re-checks
+                self._arm_timer(deadline)
+            break
+        else:
+            return  # crashed meanwhile: the new incarnation runs its own loop
+        self._wake = Wake(self._on_wake, incarnation)

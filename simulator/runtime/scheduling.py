@@ -3,8 +3,8 @@
 A ``Callback`` is a minimal simpy event (no process, no generator) whose one callback runs when
 the environment reaches it. Hosts use one per armed timer and pause; the network has its own
 (``Flight``) per message. simpy's ``Environment.step`` only needs ``callbacks`` and ``_ok`` on
-what it pops. A ``Wake`` is the event a host process sleeps on: a slotted stand-in for
-``simpy.Event`` (a process may yield it) that is cheaper to make and to trigger.
+what it pops. A ``Wake`` is the same kind of callback, but it waits untriggered until someone
+calls ``wake(env)``: a host sleeps on one (its loop is callbacks, not a simpy process).
 """
 
 from __future__ import annotations
@@ -29,14 +29,15 @@ class Callback:
 
 
 class Wake:
-    """An event a process can yield and anyone can trigger once with ``wake(env)``."""
+    """A pending call of ``fn(self)`` that runs once, after ``wake(env)`` triggers it."""
 
-    __slots__ = ("callbacks", "_ok", "_value")
+    __slots__ = ("callbacks", "_ok", "_value", "payload")
 
-    def __init__(self) -> None:
-        self.callbacks: list[Any] | None = []
+    def __init__(self, fn: Callable[[Wake], None], payload: Any = None) -> None:
+        self.callbacks: tuple[Callable[[Wake], None], ...] | None = (fn,)
         self._ok = True
         self._value: Any = PENDING
+        self.payload = payload
 
     @property
     def pending(self) -> bool:
@@ -44,7 +45,7 @@ class Wake:
         return self._value is PENDING
 
     def wake(self, env: simpy.Environment) -> None:
-        """Resume the process waiting on this event, at the current time (once)."""
+        """Schedule the call for the current time, after what is already due now (once)."""
         if self._value is PENDING:
             self._value = None
             env.schedule(self, NORMAL, 0.0)  # type: ignore[arg-type]
