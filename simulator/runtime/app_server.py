@@ -15,6 +15,9 @@ the host's lifecycle applies to all of it:
 - App faults: ``inject("exception")`` makes the leader's work loop fail (the recipe steps down
   and campaigns again after a back-off); ``inject("shutdown")`` stops the server gracefully (the
   recipe gives up what it holds, e.g. revokes its lease, and stops).
+- Restart after a graceful shutdown: the stopped process is ended (its leftover tasks and store
+  client go, as in a crash but without node.crash) and started again like a crashed one: a new
+  incarnation that campaigns from the beginning (node.restart).
 
 The recipe (``simulator.runtime.recipes``) emits app.role through ``set_role``.
 """
@@ -202,6 +205,30 @@ class AppServerHost(Host):
         self.token = None
         self._fault_kind = None
         self._fault = simpy.Event(self.env)
+
+    def restart(self) -> None:
+        """Restart after a crash, or after a graceful shutdown (the server campaigns again)."""
+        self.check_restart()
+        if self.alive:
+            self._exit()
+        super().restart()
+
+    def check_restart(self) -> None:
+        """ValueError unless the server is crashed, or shut down and not paused."""
+        if not self.alive:
+            return
+        if not self.stopped:
+            raise ValueError(f"{self.id} is running (not crashed or shut down), so it cannot "
+                             "restart")
+        if self.paused:
+            raise ValueError(f"{self.id} is paused; restart it after it resumes")
+
+    def _exit(self) -> None:
+        """End a stopped process: the host is down until ``restart`` starts a new incarnation."""
+        self.alive = False
+        self.incarnation += 1  # answers still flying to the old process are dropped
+        self._inbox.clear()
+        self._on_crash()
 
     def _on_restart(self) -> None:
         self.stopped = False

@@ -231,9 +231,11 @@ class Simulation:
         self._crash_order.append(host.id)
 
     def restart(self, node: str) -> None:
-        """Restart the crashed ``node`` from its persistent state."""
+        """Restart the crashed ``node`` from its persistent state (or a shut-down app server)."""
         host = self.any_host(node)
-        if host.alive:
+        if isinstance(host, AppServerHost):
+            host.check_restart()  # a crashed or a shut-down app server restarts
+        elif host.alive:
             raise ValueError(f"{host.id} is not crashed, so it cannot restart")
         self._record("restart", node=host.id)
         host.restart()

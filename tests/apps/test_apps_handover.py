@@ -29,6 +29,7 @@ from simulator.runtime.recipes.zookeeper import CHILD_PREFIX
 from simulator.runtime.simulation import Simulation
 from simulator.runtime.store_cluster import store_server
 from simulator.trace.events import KvComplete, KvInvoke
+from simulator.trace.export import to_jsonl
 
 
 def store_keys(sim: Simulation, prefix: str) -> list[tuple[int, str, str]]:
@@ -164,3 +165,43 @@ def test_a_restarted_server_campaigns_again_and_can_lead(recipe: str) -> None:
     clients = {e.client for e in sim.trace if isinstance(e, KvInvoke) and e.t >= restarted_at
                and e.client.startswith(old)}
     assert clients == {f"{old}.1"}, "a restarted process opens a new store client"
+
+
+@pytest.mark.parametrize("recipe", RECIPES)
+def test_a_server_shut_down_gracefully_restarts_and_campaigns_again(recipe: str) -> None:
+    sim = Simulation(scenario(recipe, servers=2), seed=6)
+    old = settled_leader(sim, 4.0)
+    other = next(s for s in sim.app_hosts if s != old)
+    sim.app_shutdown(old)
+    next_leader(sim, 4.0, 5.5)
+    sim.run_until(6.0)
+    assert sim.app_hosts[old].stopped
+    sim.restart(old)  # what the window's Restart does
+    restarted_at = sim.now
+    sim.run_until(restarted_at + 2.0)
+    assert not sim.app_hosts[old].stopped
+    clients = {e.client for e in sim.trace if isinstance(e, KvInvoke) and e.t >= restarted_at
+               and e.client.startswith(old)}
+    assert clients == {f"{old}.1"}, "the restarted server campaigns with a new store client"
+    sim.app_shutdown(other)
+    back = next_leader(sim, sim.now, sim.now + 2.0)
+    assert back.server == old
+    # the restart is a recorded action: a fork replays it into the same run
+    sim.run_until(sim.now + 1.0)
+    fork = sim.fork(sim.now)
+    assert to_jsonl(fork.trace) == to_jsonl(sim.trace)
+
+
+def test_a_running_or_paused_server_cannot_restart() -> None:
+    sim = Simulation(scenario("seed", servers=2), seed=6)
+    leader = settled_leader(sim, 3.0)
+    with pytest.raises(ValueError, match="running"):
+        sim.restart(leader)
+    sim.app_shutdown(leader)
+    sim.run_until(3.5)
+    sim.pause(leader, 2.0)
+    with pytest.raises(ValueError, match="paused"):
+        sim.restart(leader)
+    sim.run_until(5.6)
+    sim.restart(leader)
+    assert sim.app_hosts[leader].alive and not sim.app_hosts[leader].stopped
