@@ -429,7 +429,7 @@ class MainWindow(QMainWindow):
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.inspector_dock, self.narration_dock], [330, 470],
                          Qt.Orientation.Vertical)
-        timeline_height = max(120, round(self.height() * 0.34)) if self.timeline else 50
+        timeline_height = max(120, round(self.height() * 0.3)) if self.timeline else 50
         self.resizeDocks([self.timeline_dock], [timeline_height], Qt.Orientation.Vertical)
 
     def showEvent(self, event: QShowEvent) -> None:

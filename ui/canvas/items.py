@@ -61,7 +61,7 @@ def draw_pause_mark(painter: QPainter, cx: float, cy: float, size: float) -> Non
 
 def draw_cross(painter: QPainter, cx: float, cy: float, size: float) -> None:
     """Paint a red X (crashed)."""
-    painter.setPen(QPen(colour(style.CRASH_MARK_COLOUR), 7, Qt.PenStyle.SolidLine,
+    painter.setPen(QPen(colour(style.CRASH_MARK_COLOUR, 150), 6, Qt.PenStyle.SolidLine,
                         Qt.PenCapStyle.RoundCap))
     painter.drawLine(QPointF(cx - size, cy - size), QPointF(cx + size, cy + size))
     painter.drawLine(QPointF(cx - size, cy + size), QPointF(cx + size, cy - size))
@@ -263,9 +263,9 @@ class RaftNodeItem(HostItem):
         painter.setFont(font(26, bold=True))
         painter.drawText(QRectF(-r, -r * 0.75, 2 * r, r * 0.9),
                          Qt.AlignmentFlag.AlignCenter, view.id)
-        painter.setFont(font(18))
+        painter.setFont(font(16))
         painter.drawText(QRectF(-r, r * 0.1, 2 * r, r * 0.6),
-                         Qt.AlignmentFlag.AlignCenter, f"T{view.term}")
+                         Qt.AlignmentFlag.AlignCenter, f"term {view.term}")
         if view.crashed:
             draw_cross(painter, 0, 0, r * 0.7)
         if view.paused:
