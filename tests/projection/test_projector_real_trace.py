@@ -1,0 +1,27 @@
+"""On a real run's trace, seeking with checkpoints gives exactly the world a plain fold gives."""
+
+from __future__ import annotations
+
+import random
+
+from simulator.config import FaultStep, Scenario
+from simulator.projection import Projector
+from simulator.projection.fold import FoldState
+from simulator.runtime.simulation import Simulation
+
+
+def test_checkpointed_seeks_match_a_plain_fold_of_a_real_run() -> None:
+    scenario = Scenario(duration=20.0, faults=(FaultStep("crash", at=6.0, target="raft-leader"),
+                                               FaultStep("restart", at=12.0)))
+    simulation = Simulation(scenario)
+    simulation.run_until(20.0)
+    events = simulation.trace.events
+    projector = Projector(simulation.trace, raft_ids=scenario.raft.node_ids, checkpoint_every=97)
+    rng = random.Random(11)
+    for t in sorted((rng.uniform(0.0, 20.0) for _ in range(25)), key=lambda _: rng.random()):
+        state = FoldState(scenario.raft.node_ids)
+        for event in events[: simulation.trace.index_at(t)]:
+            state.apply(event)
+        assert projector.world_at(t) == state.world(t, projector.ends)
+    leaders = {projector.world_at(t).leader.id for t in (5.0, 19.0)}  # type: ignore[union-attr]
+    assert len(leaders) == 2, "the crash at 6 s hands leadership to another node"
