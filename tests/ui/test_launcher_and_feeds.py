@@ -56,3 +56,25 @@ def test_a_violation_flashes_on_the_nodes_it_names(qtbot, open_window) -> None:
     assert hosts["n1"].flash == 0
     window.runner.seek(6.0)
     assert hosts["n2"].flash == 0, "the flash fades after a couple of seconds"
+
+
+def test_no_argument_opens_the_default_preset_ready_to_play(qapp) -> None:
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from simulator.presets.catalog import DEFAULT_PRESET
+    from ui.mainwindow import MainWindow
+
+    seen: list[tuple[str, bool, float, bool]] = []
+
+    def look_and_close() -> None:
+        for widget in QApplication.topLevelWidgets():
+            if isinstance(widget, MainWindow) and widget.isVisible():
+                runner = widget.runner
+                seen.append((runner.session.scenario.name, runner.playing, runner.cursor,
+                             widget.actions_by_key["play"].isEnabled()))
+                widget.close()
+
+    QTimer.singleShot(200, look_and_close)
+    assert cli_main([], frontends()) == 0
+    assert seen == [(DEFAULT_PRESET, False, 0.0, True)]
