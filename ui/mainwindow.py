@@ -102,6 +102,7 @@ class MainWindow(QMainWindow):
         self._build_actions()
         self._build_toolbar()
         self._build_menus()
+        self._fill_recent_menu()
 
         self.time_label = QLabel()
         self.speed_label = QLabel()
@@ -118,7 +119,8 @@ class MainWindow(QMainWindow):
         self.runner.pause_point.connect(self._on_pause_point)
         if remember:
             self._restore_layout()
-            store.setValue(prefs.LAST_PRESET, session.preset_path or session.scenario.name)
+            prefs.remember_preset(store, session.preset_path or session.scenario.name)
+            self._fill_recent_menu()
         self._on_state()
         self.runner.refresh()
 
@@ -206,6 +208,7 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.actions_by_key["open"])
         presets = file_menu.addMenu("Shipped presets")
         self._fill_presets_menu(presets)
+        self.recent_menu = file_menu.addMenu("Recent presets")
         file_menu.addAction(self.actions_by_key["restart-run"])
         file_menu.addAction(self.actions_by_key["screenshot"])
         file_menu.addSeparator()
@@ -238,6 +241,24 @@ class MainWindow(QMainWindow):
                 entry.triggered.connect(lambda _c=False, p=info.path: self.open_preset(p))
         if not infos:
             menu.setEnabled(False)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        for reference in prefs.recent_presets(prefs.settings()):
+            entry = self.recent_menu.addAction(reference)
+            entry.triggered.connect(lambda _c=False, r=reference: self.open_reference(r))
+        self.recent_menu.setEnabled(not self.recent_menu.isEmpty())
+
+    def open_reference(self, reference: str) -> bool:
+        """Open a preset by file path or shipped name (a dialog on errors)."""
+        try:
+            from simulator.presets.catalog import find_scenario
+            scenario = find_scenario(reference)
+        except Exception as error:  # noqa: BLE001 - PresetError or OSError: shown in a dialog
+            self.show_error(str(error))
+            return False
+        path = reference if Path(reference).suffix == ".toml" else None
+        return self.open_scenario(scenario, path)
 
     @staticmethod
     def _node_text(node_action: NodeAction) -> str:
@@ -321,7 +342,8 @@ class MainWindow(QMainWindow):
             return False
         self.runner.replace_session(session)
         if self._remember:
-            prefs.settings().setValue(prefs.LAST_PRESET, preset_path or scenario.name)
+            prefs.remember_preset(prefs.settings(), preset_path or scenario.name)
+            self._fill_recent_menu()
         return True
 
     def restart_run(self) -> None:

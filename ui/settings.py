@@ -14,6 +14,8 @@ APPLICATION = "leadersim"
 GEOMETRY = "window/geometry"
 STATE = "window/state"
 LAST_PRESET = "session/last_preset"
+RECENT_PRESETS = "session/recent_presets"
+RECENT_LIMIT = 6
 SPEED = "session/speed"
 PAUSE_SECONDS = "session/pause_seconds"
 
@@ -36,3 +38,23 @@ def read_float(store: QSettings, key: str, default: float) -> float:
         return float(value)  # type: ignore[arg-type]
     except (TypeError, ValueError):
         return default
+
+
+def remember_preset(store: QSettings, reference: str) -> list[str]:
+    """Record ``reference`` (a preset path or shipped name) as the last preset opened, first in
+    the recent list; return the recent list, newest first."""
+    recent = [reference, *(item for item in recent_presets(store) if item != reference)]
+    recent = recent[:RECENT_LIMIT]
+    store.setValue(LAST_PRESET, reference)
+    store.setValue(RECENT_PRESETS, recent)
+    return recent
+
+
+def recent_presets(store: QSettings) -> list[str]:
+    """The presets opened recently, newest first."""
+    value = store.value(RECENT_PRESETS, [])
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list):
+        return [str(item) for item in value]
+    return []

@@ -28,3 +28,16 @@ def test_speed_and_pause_length_survive_a_restart(qtbot, temporary_settings: Pat
     assert second.pause_seconds.value() == 7.5
     assert not second.inspector_dock.isVisible(), "the dock layout is restored"
     assert "3.0x" in second.speed_label.text() or "3x" in second.speed_label.text()
+
+
+def test_recent_presets_are_remembered_and_reopen(qtbot) -> None:
+    from simulator.presets.catalog import PRESETS_DIR
+
+    window = MainWindow(Session(Scenario(name="raft-steady")))
+    qtbot.addWidget(window)
+    assert window.open_preset(PRESETS_DIR / "seed-steady.toml")
+    recent = [action.text() for action in window.recent_menu.actions()]
+    assert recent == [str(PRESETS_DIR / "seed-steady.toml"), "raft-steady"]
+    window.recent_menu.actions()[1].trigger()
+    assert window.runner.session.scenario.name == "raft-steady"
+    assert prefs.settings().value(prefs.LAST_PRESET) == "raft-steady"
