@@ -3,38 +3,60 @@
 from __future__ import annotations
 
 import bisect
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from operator import attrgetter
 
 from simulator.trace.events import Event
 
 Listener = Callable[[Event], None]
+
+_TIME = attrgetter("t")
 
 
 class Trace:
     """Collects events in the order they happen and tells listeners about each one.
 
     Events arrive in non-decreasing simulated time; ties keep the order they were emitted in.
+    A listener may ask for only some kinds of events (``subscribe(listener, kinds=...)``), so
+    a check that reads a few kinds costs nothing on the many message events.
     """
 
     def __init__(self) -> None:
         self._events: list[Event] = []
-        self._times: list[float] = []
-        self._listeners: list[Listener] = []
+        self._append = self._events.append
+        self._listeners: list[tuple[Listener, frozenset[str] | None]] = []
+        self._routes: dict[str, tuple[Listener, ...]] = {}
 
     def emit(self, event: Event) -> None:
-        """Append ``event`` and pass it to every listener."""
-        self._events.append(event)
-        self._times.append(event.t)
-        for listener in self._listeners:
+        """Append ``event`` and pass it to every listener that wants its kind, in order."""
+        self._append(event)
+        listeners = self._routes.get(event.kind)
+        if listeners is None:
+            listeners = self._route(event.kind)
+        for listener in listeners:
             listener(event)
 
-    def subscribe(self, listener: Listener) -> None:
-        """Call ``listener`` with every event emitted from now on."""
-        self._listeners.append(listener)
+    def _route(self, kind: str) -> tuple[Listener, ...]:
+        """The listeners of ``kind`` in subscription order (cached until they change)."""
+        route = tuple(listener for listener, kinds in self._listeners
+                      if kinds is None or kind in kinds)
+        self._routes[kind] = route
+        return route
+
+    def subscribe(self, listener: Listener, kinds: Iterable[str] | None = None) -> None:
+        """Call ``listener`` with every event emitted from now on (only ``kinds`` if given)."""
+        wanted = None if kinds is None else frozenset(kinds)
+        self._listeners.append((listener, wanted))
+        self._routes.clear()
 
     def unsubscribe(self, listener: Listener) -> None:
-        """Stop calling ``listener``."""
-        self._listeners.remove(listener)
+        """Stop calling ``listener`` (ValueError when it is not subscribed)."""
+        for position, (subscribed, _kinds) in enumerate(self._listeners):
+            if subscribed == listener:
+                del self._listeners[position]
+                self._routes.clear()
+                return
+        raise ValueError(f"{listener!r} is not subscribed to this trace")
 
     @property
     def events(self) -> Sequence[Event]:
@@ -49,7 +71,7 @@ class Trace:
 
     def index_at(self, t: float) -> int:
         """Return how many events happened at or before simulated time ``t``."""
-        return bisect.bisect_right(self._times, t)
+        return bisect.bisect_right(self._events, t, key=_TIME)
 
     def until(self, t: float) -> Sequence[Event]:
         """Return the events at or before time ``t``."""
@@ -63,4 +85,4 @@ class Trace:
     @property
     def end_time(self) -> float:
         """Time of the last event (0.0 when empty)."""
-        return self._times[-1] if self._times else 0.0
+        return self._events[-1].t if self._events else 0.0
