@@ -118,9 +118,11 @@ class Session:
 
     def fork(self, at: float) -> None:
         """Replace the simulation by a replay up to ``at`` (the old future is discarded)."""
+        old_projector = self.projector
         self.simulation = self.simulation.fork(at)
         self.forks += 1
         self._attach()
+        self.projector.adopt(old_projector)
 
     def restart(self, seed: int | None = None) -> None:
         """Start the scenario again from time 0 (optionally with another seed)."""

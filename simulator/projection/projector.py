@@ -81,6 +81,32 @@ class Projector:
                 ends[event.id] = (event.t, "drop", event.reason)  # type: ignore[attr-defined]
         self._indexed = len(events)
 
+    def adopt(self, other: Projector, chunk: int = 4096) -> int:
+        """Reuse ``other``'s checkpoints over the events both traces share from the start.
+
+        A fork replays the same events up to the fork time, so most checkpoints of the old
+        run stay valid; the shared prefix is checked event by event, not assumed. Returns its
+        length.
+        """
+        mine, theirs = self.trace.events, other.trace.events
+        limit = min(len(mine), len(theirs), other._checkpoints[-1].index)
+        shared = 0
+        while shared < limit:
+            end = min(limit, shared + chunk)
+            if mine[shared:end] == theirs[shared:end]:
+                shared = end
+                continue
+            while mine[shared] == theirs[shared]:
+                shared += 1
+            break
+        every = self.checkpoint_every
+        if other.checkpoint_every == every:
+            usable = [cp for cp in other._checkpoints if cp.index <= shared]
+            if len(usable) > len(self._checkpoints):
+                self._checkpoints = usable
+                self._cursor = usable[-1].copy()
+        return shared
+
     def time_of_next_event(self, t: float) -> float | None:
         """The time of the first event strictly after ``t``, or None when there is none yet."""
         index = self.trace.index_at(t)

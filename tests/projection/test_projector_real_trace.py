@@ -25,3 +25,25 @@ def test_checkpointed_seeks_match_a_plain_fold_of_a_real_run() -> None:
         assert projector.world_at(t) == state.world(t, projector.ends)
     leaders = {projector.world_at(t).leader.id for t in (5.0, 19.0)}  # type: ignore[union-attr]
     assert len(leaders) == 2, "the crash at 6 s hands leadership to another node"
+
+
+def test_a_fork_reuses_checkpoints_of_the_shared_past_and_projects_the_same_worlds() -> None:
+    scenario = Scenario(duration=30.0)
+    simulation = Simulation(scenario)
+    simulation.run_until(8.0)
+    simulation.crash("n2")
+    simulation.run_until(20.0)
+    old = Projector(simulation.trace, raft_ids=scenario.raft.node_ids, checkpoint_every=64)
+    old.world_at(20.0)
+    forked = simulation.fork(15.0)
+    forked.restart("n2")
+    forked.run_until(18.0)
+    adopted = Projector(forked.trace, raft_ids=scenario.raft.node_ids, checkpoint_every=64)
+    shared = adopted.adopt(old)
+    assert shared > 0.7 * forked.trace.index_at(15.0), "most of the past is shared"
+    assert adopted.checkpoint_count() > 1
+    fresh = Projector(forked.trace, raft_ids=scenario.raft.node_ids, checkpoint_every=64)
+    for t in (17.5, 3.0, 15.0, 16.2, 9.0, 18.0):
+        assert adopted.world_at(t) == fresh.world_at(t)
+    assert not adopted.world_at(18.0).raft_node("n2").crashed
+    assert old.world_at(18.0).raft_node("n2").crashed
