@@ -24,8 +24,9 @@ from simulator.trace.export import read_jsonl
 
 NAMES = shipped_names()
 # Lessons whose point is that two app servers believe they lead at once.
-LESSONS_IN_DANGER = {"pause-double-charge", "pause-fenced-charge", "kubernetes-clock-skew",
-                     "random-faults-availability"}
+LESSONS_IN_DANGER = {"pause-double-charge", "pause-fenced-charge", "kubernetes-clock-skew"}
+# Lessons whose faults are drawn at random: whether a pause makes two leaders depends on the seed.
+LESSONS_BY_CHANCE = {"random-faults-availability"}
 
 
 def test_presets_are_found_next_to_the_simulator_package() -> None:
@@ -91,7 +92,10 @@ def test_shipped_preset_runs_to_its_end(name: str, run_preset) -> None:
         {"t": scenario.duration, "kind": "run.end"}
     skipped = [r for r in records if r["kind"] == "user.action" and "skipped" in r["detail"]]
     assert name == "split-votes-fixed" or not skipped, "every scheduled fault really happens"
-    assert summary["safe"] == (name not in LESSONS_IN_DANGER), summary["violations"]
+    if name in LESSONS_BY_CHANCE:
+        assert {v["what"] for v in summary["violations"]} <= {"app-leader-overlap"}
+    else:
+        assert summary["safe"] == (name not in LESSONS_IN_DANGER), summary["violations"]
     captions = [r["text"] for r in records if r["kind"] == "caption"]
     assert captions == [c.text for c in sorted(scenario.captions, key=lambda c: c.at)]
     assert sum(r["kind"] == "pause.point" for r in records) == len(scenario.pauses)
@@ -236,11 +240,37 @@ def test_kubernetes_tolerates_clock_skew_but_not_a_slow_clock(run_preset) -> Non
 
 
 def test_random_faults_report_availability_in_nines(run_preset) -> None:
-    summary, _ = run_preset("random-faults-availability")
+    summary, records = run_preset("random-faults-availability")
+    scenario = find_scenario("random-faults-availability")
+    faults = [r for r in records if r["kind"] == "user.action"
+              and r["action"] in ("crash", "pause", "isolate")]
+    # drawn by the random-faults step (the preset lists no fault but that step)
+    assert [f.action for f in scenario.faults] == ["random-faults"]
+    assert all(r["detail"].startswith("schedule") for r in faults)
+    assert len(faults) >= 15, "a fault about every forty seconds for twenty minutes"
+    hit = {r["target"] for r in faults}
+    assert hit & set(scenario.raft.node_ids) and hit & set(scenario.app_ids)
+    crashes = [r for r in records if r["kind"] == "node.crash"]
+    restarts = [r for r in records if r["kind"] == "node.restart"]
+    assert crashes and len(restarts) == len(crashes), "every crash is repaired"
     availability = summary["app"]["availability"]
     assert 0.5 < availability["availability"] < 1.0 and availability["nines"] > 0
     assert len(summary["failovers"]) >= 3
-    assert summary["charges"]["double_charges"] == 0
+    assert summary["charges"]["double_charges"] == 0, "the provider checks fencing tokens"
+
+
+def test_random_faults_differ_from_seed_to_seed(tmp_path) -> None:
+    def faults(seed: int) -> list[tuple[float, str, str]]:
+        events = tmp_path / f"{seed}.jsonl"
+        with contextlib.redirect_stdout(io.StringIO()):
+            assert main(["run", "random-faults-availability", "--seed", str(seed),
+                         "--until", "200", "--events", str(events)]) == 0
+        return [(r["t"], r["action"], r["target"]) for r in read_jsonl(events)
+                if r["kind"] == "user.action"]
+
+    first = faults(1)
+    assert first and first == faults(1)
+    assert faults(2) != first
 
 
 def test_the_reference_page_lists_every_shipped_lesson() -> None:
