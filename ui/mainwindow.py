@@ -13,6 +13,7 @@ from pathlib import Path
 from PySide6.QtCore import QByteArray, QElapsedTimer, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
+    QApplication,
     QDockWidget,
     QDoubleSpinBox,
     QFileDialog,
@@ -57,6 +58,7 @@ class MainWindow(QMainWindow):
                 else DEFAULT_SPEED
         self.runner = SimRunner(session, speed=speed, parent=self)
         self.error_box: QMessageBox | None = None
+        self._fork_cursor = False
         self.setWindowTitle(self._title())
         self.resize(*DEFAULT_SIZE)
         self.setFont(style.font(15))
@@ -117,6 +119,7 @@ class MainWindow(QMainWindow):
         self.runner.session_replaced.connect(self._on_session_replaced)
         self.runner.error.connect(self.show_error)
         self.runner.pause_point.connect(self._on_pause_point)
+        self.runner.forking.connect(self._on_forking)
         if remember:
             self._restore_layout()
             prefs.remember_preset(store, session.preset_path or session.scenario.name)
@@ -402,7 +405,25 @@ class MainWindow(QMainWindow):
         self.seed_label.setText(f"seed {session.seed}  ·  {session.scenario.name}{forks}")
         self.setWindowTitle(self._title())
 
+    def _end_fork_feedback(self) -> bool:
+        """Drop the wait cursor of a fork; True when one was shown."""
+        if not self._fork_cursor:
+            return False
+        self._fork_cursor = False
+        QApplication.restoreOverrideCursor()
+        return True
+
+    def _on_forking(self, at: float) -> None:
+        self.statusBar().showMessage(
+            f"Starting a new future at t = {at:.3f} s: replaying the run up to there…")
+        QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        self._fork_cursor = True
+
     def _on_session_replaced(self) -> None:
+        if self._end_fork_feedback():
+            self.statusBar().showMessage(
+                f"New future from t = {self.runner.cursor:.3f} s (the old one is discarded)",
+                6000)
         if self.timeline is not None:
             session = self.runner.session
             self.timeline.reset(session.trace.events, session.scenario)  # type: ignore[attr-defined]
@@ -413,6 +434,7 @@ class MainWindow(QMainWindow):
 
     def show_error(self, message: str) -> None:
         """Show ``message`` in a dialog; the session stays as it was."""
+        self._end_fork_feedback()
         box = QMessageBox(QMessageBox.Icon.Warning, "leadersim", message,
                           QMessageBox.StandardButton.Ok, self)
         box.setWindowModality(Qt.WindowModality.WindowModal)

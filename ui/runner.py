@@ -47,6 +47,8 @@ class SimRunner(QObject):
     """Something the user asked for failed; the message says what."""
     pause_point = Signal(str)
     """Playback stopped at a preset's pause point with this question."""
+    forking = Signal(float)
+    """A fork at this time is about to replay the run (it can take a moment)."""
 
     def __init__(self, session: Session, speed: float = DEFAULT_SPEED,
                  frame_ms: int = FRAME_MS, parent: QObject | None = None) -> None:
@@ -213,6 +215,7 @@ class SimRunner(QObject):
         session = self.session
         try:
             if self.in_past:
+                self.forking.emit(self.cursor)
                 session.fork(self.cursor)
                 self.session_replaced.emit()
                 self.state_changed.emit()
