@@ -26,6 +26,8 @@ from simulator.experiments.stats import CSV_COLUMNS, LineStats, describe
 PROG = "leadersim experiment"
 PAPER_RANGES = "150-150,150-151,150-155,150-175,150-200,150-300"
 ETCD_RANGES = "1000-2000"
+DEFAULT_LATENCY = "0.05-0.15"
+DEFAULT_DISK = "2-3"
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
 SvgToPng = Callable[[str, Path], None]
@@ -73,8 +75,18 @@ def _parser() -> argparse.ArgumentParser:
                         help="when the election timer resets: as the Raft paper's LogCabin "
                              "(paper, the default) or as etcd (etcd, with --etcd)")
     parser.add_argument("--loss", type=float, default=0.0, help="message loss probability")
-    parser.add_argument("--latency", default="4-6", help="one-way latency range in ms (4-6)")
-    parser.add_argument("--disk", default="4-6", help="disk write latency range in ms (4-6)")
+    parser.add_argument("--latency", default=DEFAULT_LATENCY,
+                        help=f"one-way latency range in ms ({DEFAULT_LATENCY}: the paper's "
+                             f"gigabit LAN)")
+    parser.add_argument("--disk", default=DEFAULT_DISK,
+                        help=f"durable write (term and vote, or log entries) in ms "
+                             f"({DEFAULT_DISK}; see docs/experiments.md)")
+    parser.add_argument("--timeout-step", type=float, default=None,
+                        help="election timeouts are whole multiples of this many ms (1, as "
+                             "LogCabin draws them; 0 = continuous, the default with --etcd)")
+    parser.add_argument("--overlap-vote-write", action="store_true",
+                        help="a candidate sends its RequestVote while it writes its term and "
+                             "vote (the dissertation's analysis), instead of after (LogCabin)")
     parser.add_argument("--cap", type=float, default=30.0,
                         help="seconds after which a trial counts as censored (30)")
     parser.add_argument("--etcd", action="store_true",
@@ -122,6 +134,9 @@ def build_setups(args: argparse.Namespace) -> list[ElectionSetup]:
     pre_vote = args.pre_vote if args.pre_vote is not None else args.etcd
     check_quorum = args.check_quorum if args.check_quorum is not None else args.etcd
     timer_rules = args.timer_rules or ("etcd" if args.etcd else "paper")
+    step = args.timeout_step if args.timeout_step is not None else (0.0 if args.etcd else 1.0)
+    if not (math.isfinite(step) and step >= 0):
+        raise BadInput(f"--timeout-step must be a number of ms >= 0, got {step}")
     latency = Latency.uniform(*_ms_range("--latency", args.latency))
     disk = Latency.uniform(*_ms_range("--disk", args.disk))
     text = args.ranges or (ETCD_RANGES if args.etcd else PAPER_RANGES)
@@ -140,7 +155,8 @@ def build_setups(args: argparse.Namespace) -> list[ElectionSetup]:
             base = ElectionSetup(low, high, label=name, nodes=size, heartbeat=heartbeat,
                                  pre_vote=pre_vote, check_quorum=check_quorum,
                                  timer_rules=timer_rules, loss=args.loss,
-                                 cap=args.cap)
+                                 cap=args.cap, timeout_step=step / 1000,
+                                 overlap_candidate_write=args.overlap_vote_write)
             setups.append(replace(base, latency=latency, disk=disk))
     return setups
 

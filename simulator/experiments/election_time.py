@@ -1,8 +1,10 @@
 """One trial of the Raft paper's election-time experiment (Ongaro & Ousterhout, section 9.3).
 
-The setup of Figure 16, modelled on MiniCluster: ``nodes`` servers, one-way latency and a disk
-write per persisted step so that a round trip plus a disk write is about 15 ms; node ``n1`` is
-made leader; while it leads, its log entries reach only enough followers to commit (the other
+The setup of Figure 16, modelled on MiniCluster (docs/experiments.md gives the source of each
+choice): ``nodes`` servers on a LAN (one-way latency 0.05-0.15 ms) with a durable write of 2-3 ms
+before a node sends anything that follows a change of its term, vote or log; election timeouts
+drawn in whole milliseconds, as LogCabin does; node ``n1`` is made leader; while it leads, its
+log entries reach only enough followers to commit (the other
 ``nodes - quorum`` followers get its heartbeats with the entries stripped), so those stale
 survivors cannot win an election; the leader is crashed at a uniformly random point of its
 heartbeat interval (half the minimum election timeout unless set); the time measured runs from
@@ -26,7 +28,11 @@ ARRANGE_ATTEMPTS = 5
 
 @dataclass(frozen=True, slots=True)
 class ElectionSetup:
-    """The conditions of one line of the experiment. Times are seconds."""
+    """The conditions of one line of the experiment. Times are seconds.
+
+    ``timeout_step`` rounds election timeouts to whole steps (0: continuous);
+    ``overlap_candidate_write`` lets a candidate's RequestVote leave during its own disk write.
+    """
 
     timeout_min: float
     timeout_max: float
@@ -37,9 +43,11 @@ class ElectionSetup:
     check_quorum: bool = False
     timer_rules: str = "paper"
     loss: float = 0.0
-    latency: Latency = field(default_factory=lambda: Latency.uniform(0.004, 0.006))
-    disk: Latency = field(default_factory=lambda: Latency.uniform(0.004, 0.006))
+    latency: Latency = field(default_factory=lambda: Latency.uniform(0.00005, 0.00015))
+    disk: Latency = field(default_factory=lambda: Latency.uniform(0.002, 0.003))
     cap: float = 30.0
+    timeout_step: float = 0.001
+    overlap_candidate_write: bool = False
 
     def __post_init__(self) -> None:
         if not 0 < self.timeout_min <= self.timeout_max:
@@ -55,6 +63,8 @@ class ElectionSetup:
             raise ValueError(f"heartbeat must be positive, got {self.heartbeat}")
         if self.cap <= 0:
             raise ValueError(f"cap must be positive, got {self.cap}")
+        if self.timeout_step < 0:
+            raise ValueError(f"timeout_step must not be negative, got {self.timeout_step}")
 
     @property
     def heartbeat_interval(self) -> float:
@@ -129,7 +139,9 @@ def _arrange(setup: ElectionSetup, streams: Streams) -> Arranged | None:
     not hold (e.g. a lost heartbeat let a follower start an election before the crash).
     """
     ids = tuple(f"n{i}" for i in range(1, setup.nodes + 1))
-    cluster = MiniCluster(ids, setup.options(), streams, setup.latency, setup.disk, setup.loss)
+    cluster = MiniCluster(ids, setup.options(), streams, setup.latency, setup.disk, setup.loss,
+                          timeout_step=setup.timeout_step,
+                          overlap_candidate_write=setup.overlap_candidate_write)
     cluster.campaign(ids[0])
     if not cluster.run_until(setup.cap, stop=lambda: _leader(cluster) is not None):
         return None

@@ -6,7 +6,8 @@ message arrivals), samples link latency and loss from the run's named streams, d
 outgoing votes and acknowledgements behind its disk writes (they follow any write that
 ``must_persist`` asked for; a leader's AppendEntries leave at once, in parallel with its own
 write), and calls hooks instead of tracing. Clocks are ideal (local time = simulated time).
-It is deterministic: one seed gives one history.
+Election timeouts may be drawn in whole steps (``timeout_step``), as LogCabin draws whole
+milliseconds. It is deterministic: one seed gives one history.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import random
 from collections.abc import Callable, Sequence
 
 from simulator.config import Latency
-from simulator.raft.messages import AppendEntries, Message
+from simulator.raft.messages import AppendEntries, Message, RequestVote
 from simulator.raft.node import RaftNode
 from simulator.raft.options import PersistentState, RaftOptions
 from simulator.rng import Streams
@@ -37,6 +38,7 @@ class MiniCluster:
     Hooks: ``on_deliver(msg, t)`` after a message is stepped into a live node; ``on_send(msg,
     t)`` when a message leaves (after its disk wait). ``outgoing`` may rewrite or drop (return
     None) a message as it is sent; experiments use it to arrange their starting logs.
+    ``timeout_step`` > 0 rounds every election timeout to a whole number of such steps.
     """
 
     def __init__(
@@ -48,9 +50,14 @@ class MiniCluster:
         disk: Latency,
         loss: float = 0.0,
         storage: dict[str, PersistentState] | None = None,
+        timeout_step: float = 0.0,
+        overlap_candidate_write: bool = False,
     ) -> None:
         self.now = 0.0
         self.ids = tuple(sorted(ids))
+        self._early: tuple[type, ...] = (
+            (AppendEntries, RequestVote) if overlap_candidate_write else (AppendEntries,)
+        )
         self._loss = loss
         self._net_delay = _sampler(latency, streams.get("net/latency"))
         self._loss_rng = streams.get("net/loss")
@@ -58,7 +65,8 @@ class MiniCluster:
         stored = storage or {}
         self.nodes: dict[str, RaftNode] = {
             node_id: RaftNode(
-                node_id, self.ids, options, streams.get(f"{node_id}/election"),
+                node_id, self.ids, options,
+                _timeout_rng(streams.get(f"{node_id}/election"), options, timeout_step),
                 stored.get(node_id), 0.0,
             )
             for node_id in self.ids
@@ -147,10 +155,12 @@ class MiniCluster:
             if ready.must_persist:
                 send_at += self._disk_delay()
                 self._disk_free[node_id] = send_at
+            early = self._early
             for msg in ready.messages:
                 # A leader replicates in parallel with its own disk write (Raft paper 10.2.1,
-                # etcd's Ready): only votes and acknowledgements wait for the disk.
-                self._send(msg, now if isinstance(msg, AppendEntries) else send_at)
+                # etcd's Ready): only votes and acknowledgements wait for the disk; with
+                # overlap_candidate_write a candidate's RequestVote do not wait either.
+                self._send(msg, now if isinstance(msg, early) else send_at)
         elif ready.must_persist:
             self._disk_free[node_id] = max(now, self._disk_free[node_id]) + self._disk_delay()
         deadline = node.next_deadline()
@@ -181,3 +191,36 @@ def _sampler(latency: Latency, rng: random.Random) -> Callable[[], float]:
         value = latency.a
         return lambda: value
     return lambda: latency.sample(rng)
+
+
+class SteppedTimeouts(random.Random):
+    """Election-timeout draws rounded to whole ``step``s, the way LogCabin draws its timeout.
+
+    LogCabin's ``setElectionTimer`` takes ``Core::Random::randomRange(min_ms, max_ms)``, which is
+    ``lround(uniform(min_ms, max_ms))``: a whole number of milliseconds. RaftNode turns a unit
+    draw ``u`` into ``low + (high - low) * u``; this stream returns the ``u`` whose timeout is
+    the rounded one. Every draw takes exactly one number from ``source``.
+    """
+
+    def __init__(self, source: random.Random, low: float, high: float, step: float) -> None:
+        super().__init__(0)
+        self._source = source
+        self._low = low
+        self._width = high - low
+        self._step = step
+
+    def random(self) -> float:
+        """The unit draw whose timeout is the source's draw rounded to a whole step."""
+        u = self._source.random()
+        if self._width <= 0.0:
+            return u
+        steps = math.floor((self._low + self._width * u) / self._step + 0.5)
+        return (steps * self._step - self._low) / self._width
+
+
+def _timeout_rng(source: random.Random, options: RaftOptions, step: float) -> random.Random:
+    if step <= 0.0:
+        return source
+    return SteppedTimeouts(
+        source, options.election_timeout_min, options.election_timeout_max, step
+    )
