@@ -9,7 +9,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+from simulator.frozen import fast_init
 
+
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Entry:
     """One log entry. ``command`` is None for a leader's no-op; otherwise a command object whose
@@ -24,6 +27,7 @@ class Entry:
         return "noop" if self.command is None else str(self.command)
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Message:
     """Base of all Raft messages."""
@@ -38,6 +42,7 @@ class Message:
         return f"{self.kind} t{self.term}"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class RequestVote(Message):
     """Ask for a vote (or a pre-vote, which changes no state) for ``term``."""
@@ -51,6 +56,7 @@ class RequestVote(Message):
         return f"{'PreVote' if self.pre_vote else 'Vote'}? t{self.term}"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class RequestVoteResponse(Message):
     """The answer to a (pre-)vote request."""
@@ -64,6 +70,7 @@ class RequestVoteResponse(Message):
         return f"{kind} {'yes' if self.granted else 'no'} t{self.term}"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class AppendEntries(Message):
     """Replicate ``entries`` after (prev_log_index, prev_log_term); empty entries = heartbeat.
@@ -84,6 +91,7 @@ class AppendEntries(Message):
         return f"AE +{len(self.entries)} t{self.term}"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class AppendEntriesResponse(Message):
     """The answer to AppendEntries: ``match_index`` on success, a ``conflict_index`` hint else.
@@ -104,6 +112,7 @@ class AppendEntriesResponse(Message):
         return f"{'ok' if self.success else 'reject'} t{self.term}"
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class TimeoutNow(Message):
     """Tell the receiver to start an election at once (leadership transfer)."""

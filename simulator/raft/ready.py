@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from simulator.frozen import fast_init
 from simulator.raft.messages import Entry, Message
 from simulator.raft.options import Role
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class RoleChanged:
     """The node's role or term changed (also reported once when the node starts)."""
@@ -19,6 +21,7 @@ class RoleChanged:
     term: int
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class VoteGranted:
     """The node granted ``candidate`` its vote (or pre-vote) for ``term``."""
@@ -28,6 +31,7 @@ class VoteGranted:
     pre_vote: bool
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class LogAppended:
     """Entries ``first_index``..``last_index`` were written; ``term`` is the last one's term."""
@@ -37,6 +41,7 @@ class LogAppended:
     term: int
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class LogTruncated:
     """Uncommitted entries from ``from_index`` on were removed because they conflict."""
@@ -44,6 +49,7 @@ class LogTruncated:
     from_index: int
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Committed:
     """The node's commit index advanced to ``index``."""
@@ -51,6 +57,7 @@ class Committed:
     index: int
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class ElectionTimerReset:
     """The election timer was reset; it will fire at local time ``deadline``."""
@@ -61,6 +68,7 @@ class ElectionTimerReset:
 Note = RoleChanged | VoteGranted | LogAppended | LogTruncated | Committed | ElectionTimerReset
 
 
+@fast_init
 @dataclass(frozen=True, slots=True)
 class Ready:
     """Everything a node produced since the previous ``ready()`` call.

@@ -61,6 +61,7 @@ class Host:
         self._timer_gen = 0
         self._last_local = -math.inf
         self._due_local: float | None = None
+        self._wake_callbacks = (self._on_wake,)
         network.attach(node_id, self)
 
     # --- hooks for subclasses ------------------------------------------------------------
@@ -237,7 +238,7 @@ class Host:
         if event.payload != self.incarnation:
             return
         self._wake = None
-        self._loop(event.payload)
+        self._loop(event.payload, spare=event)
 
     def _on_disk_done(self, event: Wake) -> None:
         incarnation = event.payload
@@ -250,8 +251,12 @@ class Host:
         self._release()
         self._loop(incarnation, released=True)
 
-    def _loop(self, incarnation: int, released: bool = False) -> None:
-        """Handle what is due, release it, and sleep until the next message or deadline."""
+    def _loop(self, incarnation: int, released: bool = False, spare: Wake | None = None) -> None:
+        """Handle what is due, release it, and sleep until the next message or deadline.
+
+        ``spare`` is the wake-up that just fired: simpy is done with it, so it is re-armed as
+        the next one instead of building another.
+        """
         env = self.env
         inbox = self._inbox
         clock = self.clock
@@ -289,4 +294,9 @@ class Host:
             break
         else:
             return  # crashed meanwhile: the new incarnation runs its own loop
-        self._wake = Wake(self._on_wake, incarnation)
+        if spare is None:
+            self._wake = Wake(self._on_wake, incarnation)
+        else:
+            spare.callbacks = self._wake_callbacks
+            spare._value = PENDING  # noqa: SLF001
+            self._wake = spare

@@ -7,13 +7,13 @@ import pickle
 
 import pytest
 
+from simulator.frozen import fast_init
 from simulator.trace.events import (
     ALL_EVENT_TYPES,
     KvComplete,
     MsgSend,
     RaftRole,
     Work,
-    fast_init,
 )
 from simulator.trace.export import event_to_json
 
@@ -61,3 +61,10 @@ def test_fast_init_refuses_what_it_cannot_reproduce() -> None:
 
     with pytest.raises(TypeError, match="default_factory"):
         fast_init(WithFactory)
+
+    @dataclasses.dataclass(frozen=True)
+    class WithoutSlots:
+        name: str
+
+    with pytest.raises(TypeError, match="not a slot"):
+        fast_init(WithoutSlots)
