@@ -53,6 +53,8 @@ from simulator.trace.events import (
 
 PROVIDER_ID = "provider"
 RECENT_VIOLATIONS = 20
+# An app server's link to a store member is shown while it sent there this recently.
+CONTACT_WINDOW = 10.0
 # A message the trace never resolves is forgotten this long after it was sent.
 FLIGHT_HORIZON = 30.0
 
@@ -79,7 +81,8 @@ class FoldState:
 
     __slots__ = (
         "index", "raft", "apps", "provider", "crashed", "paused", "cuts", "flights",
-        "leases", "violations", "caption", "pause_question", "_order_raft", "_order_apps",
+        "leases", "violations", "caption", "pause_question", "contacts", "_order_raft",
+        "_order_apps",
     )
 
     def __init__(self, raft_ids: Iterable[str] = (), app_ids: Iterable[str] = (),
@@ -96,6 +99,7 @@ class FoldState:
         self.violations: tuple[ViolationView, ...] = ()
         self.caption: CaptionView | None = None
         self.pause_question: str | None = None
+        self.contacts: dict[str, tuple[tuple[str, float], ...]] = {}
         self._order_raft: list[str] | None = None
         self._order_apps: list[str] | None = None
 
@@ -114,6 +118,7 @@ class FoldState:
         other.violations = self.violations
         other.caption = self.caption
         other.pause_question = self.pause_question
+        other.contacts = dict(self.contacts)
         other._order_raft = self._order_raft
         other._order_apps = self._order_apps
         return other
@@ -221,10 +226,10 @@ class FoldState:
         self.cuts.discard((e.src, e.dst))
 
     def _on_send(self, e: MsgSend) -> None:
-        app = self.apps.get(e.src)
-        if app is not None and e.dst in self.raft and e.dst not in app.contacts:
-            contacts = tuple(sorted((*app.contacts, e.dst), key=natural_key))
-            self.apps[app.id] = replace(app, contacts=contacts)
+        if e.src in self.apps and e.dst in self.raft:
+            seen = dict(self.contacts.get(e.src, ()))
+            seen[e.dst] = e.t
+            self.contacts[e.src] = tuple(sorted(seen.items()))
         self.flights[e.id] = Flight(
             id=e.id, src=e.src, dst=e.dst, type=e.type,
             label=e.label, sent=e.t,
@@ -291,7 +296,7 @@ class FoldState:
         if self._order_apps is None:
             self._order_apps = sorted(self.apps, key=natural_key)
         raft = tuple(self._host(self.raft[node]) for node in self._order_raft)
-        apps = tuple(self._app_view(self.apps[server]) for server in self._order_apps)
+        apps = tuple(self._app_view(self.apps[server], t) for server in self._order_apps)
         provider = self.provider
         if provider is not None:
             provider = replace(provider, crashed=PROVIDER_ID in self.crashed,
@@ -320,14 +325,16 @@ class FoldState:
             return view
         return replace(view, crashed=crashed, paused_until=paused)
 
-    def _app_view(self, view: AppView) -> AppView:
+    def _app_view(self, view: AppView, t: float) -> AppView:
         lease = None
         for key in sorted(self.leases):
             candidate = self.leases[key]
             if lease_belongs_to(candidate.owner, view.id):
                 lease = candidate
+        contacts = tuple(sorted((member for member, last in self.contacts.get(view.id, ())
+                                 if t - last <= CONTACT_WINDOW), key=natural_key))
         return replace(view, crashed=view.id in self.crashed,
-                       paused_until=self.paused.get(view.id), lease=lease)
+                       paused_until=self.paused.get(view.id), lease=lease, contacts=contacts)
 
 
 _HANDLERS: dict[str, Callable[[FoldState, Any], None]] = {

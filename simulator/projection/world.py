@@ -82,7 +82,8 @@ class AppView:
     last_work: WorkView | None = None
     charges: int = 0
     contacts: tuple[str, ...] = ()
-    """The store members this server has sent requests to so far, in natural order."""
+    """The store members this server sent requests to in the last CONTACT_WINDOW seconds,
+    in natural order."""
 
     @property
     def paused(self) -> bool:

@@ -217,7 +217,7 @@ def test_nodes_are_ordered_naturally_and_discovered_from_events() -> None:
     assert [v.id for v in world.raft] == ["n1", "n2", "n10"]
 
 
-def test_app_servers_remember_which_store_members_they_talk_to() -> None:
+def test_app_servers_show_the_store_members_they_talk_to_now() -> None:
     trace = trace_of(
         MsgSend(1.0, 1, "app1", "n2", "StoreRequest", "txn"),
         MsgSend(1.5, 2, "app1", "provider", "Charge", "c1"),
@@ -227,3 +227,5 @@ def test_app_servers_remember_which_store_members_they_talk_to() -> None:
     projector = Projector(trace, raft_ids=("n2", "n10"), app_ids=("app1",), with_provider=True)
     assert projector.world_at(1.2).app("app1").contacts == ("n2",)
     assert projector.world_at(3.0).app("app1").contacts == ("n2", "n10")
+    assert projector.world_at(12.2).app("app1").contacts == ("n2",), "n10 is 10 s quiet"
+    assert projector.world_at(13.0).app("app1").contacts == ()

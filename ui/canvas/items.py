@@ -465,6 +465,10 @@ class LinkItem(QGraphicsItem):
         if scene is not None:
             scene.invalidate(self.boundingRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
 
+    def prepare_removal(self) -> None:
+        """Clear the link's picture from the cached background before it is removed."""
+        self._invalidate()
+
     def set_ends(self, p1: QPointF, p2: QPointF) -> None:
         """Move the link's ends to the hosts' centres."""
         if p1 != self.p1 or p2 != self.p2:
@@ -503,7 +507,8 @@ class LinkItem(QGraphicsItem):
             painter.drawLine(self.p1, self.p2)
             return
         both = self.cut_ab and self.cut_ba
-        painter.setPen(QPen(colour(style.CUT_COLOUR, 200), 3, Qt.PenStyle.DashLine))
+        painter.setPen(QPen(colour(style.CUT_COLOUR, 130 if self.faint else 170), 2.5,
+                            Qt.PenStyle.DashLine))
         painter.drawLine(self.p1, self.p2)
         dx, dy = self.p2.x() - self.p1.x(), self.p2.y() - self.p1.y()
         length = math.hypot(dx, dy) or 1.0

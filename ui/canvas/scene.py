@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterable
 
 from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QBrush, QPainter
@@ -197,12 +196,17 @@ class ClusterScene(QGraphicsScene):
         self.banner.set_text(t, summary_text(world), caption_text(world))
 
     def _ensure_links(self, world: World) -> None:
-        pairs: Iterable[tuple[str, str]] = [
-            *((app.id, member) for app in world.apps for member in app.contacts),
-            *((f.src, f.dst) for f in world.flights)]
-        for a, b in pairs:
-            if a != b and link_key(a, b) not in self.links and a in self.hosts and b in self.hosts:
-                self._add_link(a, b, faint=True)
+        """Links between app servers and store members follow who talks to whom now; the
+        Raft mesh and the app-provider links always stay."""
+        wanted = {link_key(app.id, member) for app in world.apps for member in app.contacts}
+        wanted.update(link_key(f.src, f.dst) for f in world.flights if f.src != f.dst)
+        for key in sorted(wanted - set(self.links)):
+            if key[0] in self.hosts and key[1] in self.hosts:
+                self._add_link(*key, faint=True)
+        for key in [key for key, link in self.links.items() if link.faint and key not in wanted]:
+            link = self.links.pop(key)
+            link.prepare_removal()
+            self.removeItem(link)
 
     def _flash(self, world: World) -> None:
         strength: dict[str, float] = {}
