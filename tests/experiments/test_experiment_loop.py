@@ -1,7 +1,7 @@
 """MiniCluster, the experiments' small event loop: elections, crashes, disk waits, determinism."""
 
 from simulator.config import Latency
-from simulator.raft.messages import AppendEntries, Message
+from simulator.raft.messages import AppendEntries, Message, RequestVote
 from simulator.raft.options import RaftOptions, Role
 from simulator.rng import Streams
 from simulator.runtime.experiment_loop import MiniCluster
@@ -83,3 +83,32 @@ def test_one_seed_gives_one_history() -> None:
 
     assert history(4) == history(4)
     assert history(4) != history(5)
+
+
+def test_whole_millisecond_timeouts_take_every_value_of_the_range_and_nothing_between() -> None:
+    options = RaftOptions(0.075, 0.150, 0.155, pre_vote=False, check_quorum=False)
+    cluster = MiniCluster(IDS, options, Streams(3), Latency.constant(0.0001),
+                          Latency.constant(0.0), timeout_step=0.001)
+    seen: set[int] = set()
+    for _ in range(300):  # a follower's timer is re-drawn at every campaign
+        node = cluster.nodes["n2"]
+        node.campaign(cluster.now)
+        timeout_ms = (node.next_deadline() - cluster.now) * 1000
+        assert abs(timeout_ms - round(timeout_ms)) < 1e-6
+        seen.add(round(timeout_ms))
+    assert seen == {150, 151, 152, 153, 154, 155}  # LogCabin rounds: both ends included
+
+
+def test_a_candidate_asks_before_its_disk_write_only_when_overlapping_is_on() -> None:
+    def first_vote_request(overlap: bool) -> float:
+        cluster = MiniCluster(IDS, OPTIONS, Streams(1), Latency.constant(0.001),
+                              Latency.constant(0.02), overlap_candidate_write=overlap)
+        sent: list[float] = []
+        cluster.on_send = lambda msg, t: sent.append(t) if isinstance(msg, RequestVote) else None
+        cluster.campaign("n1")
+        cluster.run_until(0.2)
+        assert _leaders(cluster) == ["n1"]
+        return min(sent)
+
+    assert first_vote_request(overlap=False) == 0.02  # LogCabin: write term and vote, then ask
+    assert first_vote_request(overlap=True) == 0.0
