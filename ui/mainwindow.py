@@ -42,7 +42,7 @@ from ui.session import Session
 DEFAULT_SIZE = (1600, 1000)
 DEFAULT_PAUSE_SECONDS = 5.0
 # While playing, the timeline (an overview of the whole run) is redrawn at most this often.
-TIMELINE_PLAYING_INTERVAL_MS = 330
+TIMELINE_PLAYING_INTERVAL_MS = 500
 
 
 class MainWindow(QMainWindow):
