@@ -280,7 +280,8 @@ def main(
             write_csv(stats, args.csv)
         if args.plot is not None:
             title = f"Election time after a leader crash ({_nodes_text(setups)})"
-            svg = cdf_svg([(s.name, r) for s, r in zip(setups, results, strict=True)], title)
+            svg = cdf_svg([(s.name, r) for s, r in zip(setups, results, strict=True)], title,
+                          cap=max(s.cap for s in setups))
             if args.plot.suffix.lower() == ".png" and svg_to_png is not None:
                 svg_to_png(svg, args.plot)
             else:

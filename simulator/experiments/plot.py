@@ -1,8 +1,10 @@
 """The cumulative distribution plot of election times, as SVG text (no plotting library).
 
 Like the Raft paper's Figure 16: one step curve per line, time on a logarithmic axis in
-milliseconds, the percentage of trials finished on the vertical axis, and a legend. Censored
-trials never finish, so their line stays below 100 %.
+milliseconds (labelled at 1, 2 and 5 of each decade, with a light grid at every unit), the
+percentage of trials finished on the vertical axis, and a legend. Censored trials never finish,
+so their line stays below 100 %; when there are some and the cap is given, a dashed line marks
+the cap and a line with no finished trial is drawn along the bottom up to it.
 """
 
 from __future__ import annotations
@@ -28,12 +30,23 @@ def _decades(values: Sequence[float]) -> tuple[int, int]:
     return low, max(high, low + 1)
 
 
+def _ms_label(value: float) -> str:
+    if value >= 1000:
+        return f"{value / 1000:g} s"
+    return f"{value:g}"
+
+
 def cdf_svg(
-    lines: Sequence[tuple[str, Sequence[float | None]]], title: str
+    lines: Sequence[tuple[str, Sequence[float | None]]], title: str, cap: float | None = None
 ) -> str:
-    """Return an SVG document plotting each (label, results in seconds or None) line's CDF."""
+    """Return an SVG document plotting each (label, results in seconds or None) line's CDF.
+
+    ``cap`` (seconds) is where censored trials were cut off; it is drawn when any was.
+    """
     all_ms = [r * 1000 for _, results in lines for r in results if r is not None]
-    low, high = _decades(all_ms)
+    censored_any = any(r is None for _, results in lines for r in results)
+    cap_ms = cap * 1000 if cap is not None and censored_any else None
+    low, high = _decades(all_ms + ([cap_ms] if cap_ms is not None else []))
     plot_w, plot_h = WIDTH - LEFT - RIGHT, HEIGHT - TOP - BOTTOM
 
     def x_of(ms: float) -> float:
@@ -50,12 +63,22 @@ def cdf_svg(
         f'<text x="{LEFT}" y="{TOP - 15}" font-size="14">{escape(title)}</text>',
     ]
     for exponent in range(low, high + 1):
-        x = x_of(10.0 ** exponent)
+        for unit in range(1, 10) if exponent < high else (1,):
+            value = unit * 10.0 ** exponent
+            x = x_of(value)
+            major = unit == 1
+            out.append(f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{TOP + plot_h}" '
+                       f'stroke="{"#bbb" if major else "#eee"}"/>')
+            if unit in (1, 2, 5):
+                style = "" if major else ' fill="#555" font-size="11"'
+                out.append(f'<text x="{x:.1f}" y="{TOP + plot_h + 18}" text-anchor="middle"'
+                           f'{style}>{_ms_label(value)}</text>')
+    if cap_ms is not None:
+        x = x_of(cap_ms)
         out.append(f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{TOP + plot_h}" '
-                   f'stroke="#ddd"/>')
-        label = f"{10.0 ** exponent:g}"
-        out.append(f'<text x="{x:.1f}" y="{TOP + plot_h + 18}" text-anchor="middle">'
-                   f'{label}</text>')
+                   f'stroke="black" stroke-dasharray="5,4"/>')
+        out.append(f'<text x="{x:.1f}" y="{TOP - 4}" text-anchor="middle" font-size="11">'
+                   f'cap {_ms_label(cap_ms)}</text>')
     for percent in range(0, 101, 20):
         y = y_of(percent / 100)
         out.append(f'<line x1="{LEFT}" y1="{y:.1f}" x2="{LEFT + plot_w}" y2="{y:.1f}" '
@@ -64,7 +87,7 @@ def cdf_svg(
     out.append(f'<rect x="{LEFT}" y="{TOP}" width="{plot_w}" height="{plot_h}" fill="none" '
                f'stroke="black"/>')
     out.append(f'<text x="{LEFT + plot_w / 2:.1f}" y="{HEIGHT - 15}" text-anchor="middle">'
-               f'time without leader (ms, log scale)</text>')
+               f'time without leader (ms unless marked s; log scale)</text>')
     out.append(f'<text transform="translate(18 {TOP + plot_h / 2:.1f}) rotate(-90)" '
                f'text-anchor="middle">cumulative percent of trials</text>')
     for number, (label, results) in enumerate(lines):
@@ -78,8 +101,12 @@ def cdf_svg(
                 points.append(f"{x:.1f},{y_of((rank - 1) / total):.1f}")
                 points.append(f"{x:.1f},{y_of(rank / total):.1f}")
             points.append(f"{LEFT + plot_w:.1f},{y_of(len(finished) / total):.1f}")
-            out.append(f'<polyline fill="none" stroke="{color}" stroke-width="1.6" '
+            out.append(f'<polyline fill="none" stroke="{color}" stroke-width="2" '
                        f'points="{" ".join(points)}"/>')
+        elif total and cap_ms is not None:
+            y = y_of(0.0) - 2
+            out.append(f'<line x1="{LEFT:.1f}" y1="{y:.1f}" x2="{x_of(cap_ms):.1f}" '
+                       f'y2="{y:.1f}" stroke="{color}" stroke-width="3"/>')
         y = TOP + 10 + number * 20
         censored = total - len(finished)
         note = f" ({censored} censored)" if censored else ""

@@ -55,3 +55,14 @@ def test_statistics_keep_censored_trials_as_longer_than_any() -> None:
     assert finished.mean == 0.25 and finished.max == 0.4 and finished.p90 == 0.4
     assert finished.csv_row() == ["y", "4", "0", "100.000", "200.000", "250.000", "400.000",
                                   "400.000", "400.000"]
+
+
+def test_the_plot_marks_the_cap_and_keeps_a_line_that_never_finished() -> None:
+    from simulator.experiments.plot import cdf_svg
+
+    svg = cdf_svg([("150-150", [None, None]), ("150-300", [0.2, 0.25])], "t", cap=30.0)
+    assert "cap 30 s" in svg and "stroke-dasharray" in svg
+    assert "150-150 (2 censored)" in svg and svg.count("<polyline") == 1
+    assert 'stroke="#1f77b4" stroke-width="3"/>' in svg.split("150-150 (2 censored)")[0]
+    without = cdf_svg([("150-300", [0.2, 0.25])], "t", cap=30.0)
+    assert "cap 30 s" not in without  # nothing was censored: no cap to show
