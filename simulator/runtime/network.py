@@ -55,19 +55,23 @@ class Endpoint(Protocol):
 
 
 class Flight:
-    """A message in flight: a minimal simpy event whose callback is the arrival."""
+    """A message in flight: a minimal simpy event whose callback is the arrival (or the loss).
 
-    __slots__ = ("callbacks", "_ok", "_value", "msg_id", "msg", "incarnation", "lost")
+    simpy reads ``_ok`` (and ``_value`` on failure) from what it pops; a flight never fails, so
+    both are class constants rather than per-message slots.
+    """
+
+    __slots__ = ("callbacks", "msg_id", "msg", "endpoint", "incarnation")
+    _ok = True
+    _value = None
 
     def __init__(self, callbacks: tuple[Callable[[Flight], None], ...], msg_id: int, msg: Any,
-                 incarnation: int, lost: bool) -> None:
+                 endpoint: Endpoint, incarnation: int) -> None:
         self.callbacks: tuple[Callable[[Flight], None], ...] | None = callbacks
-        self._ok = True
-        self._value = None
         self.msg_id = msg_id
         self.msg = msg
+        self.endpoint = endpoint
         self.incarnation = incarnation
-        self.lost = lost
 
 
 class Network:
@@ -90,6 +94,7 @@ class Network:
         self._ids = itertools.count(1)
         self._config_links = config.links
         self._arrive_callbacks = (self._arrive,)
+        self._lost_callbacks = (self._lose,)
 
     # --- endpoints -------------------------------------------------------------------------
 
@@ -144,27 +149,28 @@ class Network:
                 return msg_id
             sample = self._samplers.get(key, sample)
             loss = self._loss_overrides.get(key, loss)
-        lost = loss > 0.0 and self._loss_rng.random() < loss
-        flight = Flight(self._arrive_callbacks, msg_id, msg,
-                        endpoint.incarnation if endpoint.alive else -1, lost)
+        callbacks = self._arrive_callbacks
+        if loss > 0.0 and self._loss_rng.random() < loss:
+            callbacks = self._lost_callbacks
+        flight = Flight(callbacks, msg_id, msg, endpoint,
+                        endpoint.incarnation if endpoint.alive else -1)
         env.schedule(flight, NORMAL, sample())  # type: ignore[arg-type]
         return msg_id
 
     def _arrive(self, flight: Flight) -> None:
-        msg_id = flight.msg_id
         msg = flight.msg
-        now = self._env._now  # noqa: SLF001
-        if flight.lost:
-            self._trace.emit(MsgDrop(now, msg_id, "loss"))
-            return
         if self._cut and (msg.src, msg.dst) in self._cut:
-            self._trace.emit(MsgDrop(now, msg_id, "cut"))
+            self._trace.emit(MsgDrop(self._env._now, flight.msg_id, "cut"))  # noqa: SLF001
             return
-        endpoint = self._endpoints[msg.dst]
+        endpoint = flight.endpoint
         if not endpoint.alive or endpoint.incarnation != flight.incarnation:
-            self._trace.emit(MsgDrop(now, msg_id, "crashed"))
+            self._trace.emit(MsgDrop(self._env._now, flight.msg_id, "crashed"))  # noqa: SLF001
             return
-        endpoint.receive(msg_id, msg)
+        endpoint.receive(flight.msg_id, msg)
+
+    def _lose(self, flight: Flight) -> None:
+        """A message lost on the way (decided at send time) vanishes when it would arrive."""
+        self._trace.emit(MsgDrop(self._env._now, flight.msg_id, "loss"))  # noqa: SLF001
 
     # --- link state ------------------------------------------------------------------------
 

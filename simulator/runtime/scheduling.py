@@ -19,23 +19,23 @@ from simpy.events import NORMAL, PENDING
 class Callback:
     """A scheduled call of ``fn(self)``; ``payload`` carries whatever the callee needs."""
 
-    __slots__ = ("callbacks", "_ok", "_value", "payload")
+    __slots__ = ("callbacks", "payload")
+    _ok = True  # it never fails, and has no value: class constants, not slots
+    _value = None
 
     def __init__(self, fn: Callable[[Callback], None], payload: Any) -> None:
         self.callbacks: tuple[Callable[[Callback], None], ...] | None = (fn,)
-        self._ok = True
-        self._value = None
         self.payload = payload
 
 
 class Wake:
     """A pending call of ``fn(self)`` that runs once, after ``wake(env)`` triggers it."""
 
-    __slots__ = ("callbacks", "_ok", "_value", "payload")
+    __slots__ = ("callbacks", "_value", "payload")
+    _ok = True
 
     def __init__(self, fn: Callable[[Wake], None], payload: Any = None) -> None:
         self.callbacks: tuple[Callable[[Wake], None], ...] | None = (fn,)
-        self._ok = True
         self._value: Any = PENDING
         self.payload = payload
 
