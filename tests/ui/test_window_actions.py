@@ -146,3 +146,25 @@ def test_an_unwritable_picture_path_shows_a_dialog(qtbot, open_window, tmp_path:
     window = open_window()
     assert not window.save_picture(tmp_path / "missing-folder" / "window.png")
     assert window.error_box is not None and "missing-folder" in window.error_box.text()
+
+
+def test_a_new_preset_leaves_no_old_links_on_the_canvas(qtbot, open_window) -> None:
+    from PySide6.QtGui import QColor
+
+    from simulator.config import RaftConfig, Scenario
+    from tests.ui.conftest import to_view
+
+    window = open_window(Scenario(raft=RaftConfig(nodes=3)))
+    a, b = window.scene.hosts["n1"].pos(), window.scene.hosts["n2"].pos()
+    old_middle = ((a.x() + b.x()) / 2, (a.y() + b.y()) / 2)
+    window.open_scenario(Scenario(raft=RaftConfig(nodes=4)))
+    qtbot.wait(20)
+    assert set(window.scene.links) == {("n1", "n2"), ("n1", "n3"), ("n1", "n4"), ("n2", "n3"),
+                                       ("n2", "n4"), ("n3", "n4")}
+    point = to_view(window, *old_middle)
+    scene_point = window.canvas.mapToScene(point)
+    assert not any(link.shape().contains(scene_point) for link in window.scene.links.values())
+    image = window.canvas.viewport().grab().toImage()
+    pixel, background = image.pixelColor(point), QColor("#fbfbf8")
+    assert abs(pixel.red() - background.red()) < 12
+    assert abs(pixel.blue() - background.blue()) < 12

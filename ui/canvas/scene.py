@@ -98,6 +98,7 @@ class ClusterScene(QGraphicsScene):
             for server in app_ids:
                 self._add_link(server, provider)
         self._applied_groups = None
+        self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
 
     def match_aspect(self, aspect: float | None) -> None:
         """Widen the canvas (content centred) to the view's width/height ``aspect``, so the
@@ -111,6 +112,7 @@ class ClusterScene(QGraphicsScene):
         if rect == self.sceneRect():
             return
         self.setSceneRect(rect)
+        self.invalidate(rect, QGraphicsScene.SceneLayer.BackgroundLayer)
         self.banner.setPos(rect.left(), 0)
         self.banner.set_width(rect.width())
         self.flights.set_area(rect)
