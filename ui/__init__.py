@@ -1,0 +1,11 @@
+"""The Qt window of leadersim: everything here draws the trace's projection at a cursor time.
+
+- ``launcher``: the ``leadersim`` console command (hands the Qt front ends to simulator.cli).
+- ``app``: opening the window, or rendering it offscreen to a PNG (``--screenshot``).
+- ``session``: one run (scenario, simulation, projector, narration) and forking it.
+- ``runner``: SimRunner, the one QTimer that advances the cursor and emits frames.
+- ``mainwindow``: the window: canvas, timeline dock, inspector, narration, toolbar, menus.
+- ``canvas/``: the cluster canvas (layout, items, walls and the gestures on them).
+- ``inspector``, ``narration``, ``controls``, ``node_actions``, ``settings``, ``style``.
+- ``timeline/``: the timeline lanes and their picture export.
+"""
