@@ -11,7 +11,7 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication
+from PySide6.QtCore import QCoreApplication, QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
 from simulator.config import Scenario
@@ -22,6 +22,17 @@ EXIT_OK = 0
 EXIT_FAILED = 2
 
 
+# Harmless notices of Qt's offscreen platform that would only confuse a command-line user.
+OFFSCREEN_NOISE = ("propagateSizeHints",)
+
+
+def _quiet_offscreen(kind: QtMsgType, context: QMessageLogContext, message: str) -> None:
+    """Print Qt's messages except the offscreen platform's harmless notices."""
+    if any(noise in message for noise in OFFSCREEN_NOISE):
+        return
+    print(message, file=sys.stderr)
+
+
 def ensure_application(offscreen: bool = False) -> QApplication:
     """The running QApplication, created (offscreen when asked) if there is none yet."""
     existing = QApplication.instance()
@@ -29,6 +40,7 @@ def ensure_application(offscreen: bool = False) -> QApplication:
         return existing
     if offscreen:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        qInstallMessageHandler(_quiet_offscreen)
     QCoreApplication.setOrganizationName("leadersim")
     QCoreApplication.setApplicationName("leadersim")
     return QApplication(sys.argv[:1])
