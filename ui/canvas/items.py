@@ -164,6 +164,8 @@ class HostItem(QGraphicsItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges, True)
         self.setZValue(10)
         self.setCursor(Qt.CursorShape.OpenHandCursor)
+        self.setToolTip(f"{host_id}: drag to move it (across a wall to change sides); "
+                        "right-click for crash, pause, restart…")
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def itemChange(self, change: QGraphicsItem.GraphicsItemChange, value: object) -> object:
@@ -459,6 +461,8 @@ class LinkItem(QGraphicsItem):
         self.setZValue(1)
         self.setAcceptHoverEvents(True)
         self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.setToolTip(f"{a} ↔ {b}: click to cut or heal; Shift-click cuts only the "
+                        "direction into the nearer end")
 
     def _invalidate(self) -> None:
         scene = self.scene()

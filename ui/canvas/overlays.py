@@ -128,6 +128,8 @@ class WallItem(QGraphicsItem):
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setZValue(5)
         self.setCursor(Qt.CursorShape.SizeAllCursor)
+        self.setToolTip("A wall: hosts on different sides cannot talk. Drag to move it; "
+                        "click and press Delete to remove it.")
         self._ends = wall.clipped(area.left(), area.top(), area.right(), area.bottom())
 
     @property
