@@ -146,11 +146,14 @@ def first_frame_seconds() -> float:
         "app = ensure_application()\n"
         "w = MainWindow(Session(find_scenario(DEFAULT_PRESET)), remember=False)\n"
         "w.show(); w.repaint(); app.processEvents()\n"
-        "print(time.perf_counter() - t0)\n"
+        "print(time.perf_counter() - t0, flush=True)\n"
+        "os._exit(0)\n"
     )
     started = time.perf_counter()
     result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True,
-                            text=True, check=True)
+                            text=True, check=False)
+    if not result.stdout.strip():
+        raise RuntimeError(f"the window did not start: {result.stderr.strip()}")
     total = time.perf_counter() - started
     inside = float(result.stdout.strip().splitlines()[-1])
     return max(total, inside)
