@@ -57,6 +57,7 @@ def render_window(scenario: Scenario, until: float | None, path: Path,
     window.resize(*size)
     window.show()
     app.processEvents()
+    window.ensure_timeline()
     if until is not None:
         window.runner.seek(until)
     window.canvas.fit()

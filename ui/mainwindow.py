@@ -7,10 +7,11 @@ stays. Layout, last preset and speed persist in QSettings.
 
 from __future__ import annotations
 
+import importlib.util
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QElapsedTimer, Qt
+from PySide6.QtCore import QByteArray, QElapsedTimer, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QApplication,
@@ -71,14 +72,15 @@ class MainWindow(QMainWindow):
         self._timeline_clock = QElapsedTimer()
         self.seek_bar = SeekBar()
         self.seek_bar.seek_requested.connect(self._seek_from_slider)
-        self.timeline = self._make_timeline()
+        # The timeline (pyqtgraph, slow to import) joins right after the first frame is shown.
+        self.timeline: QWidget | None = None
+        self._timeline_fed = 0
+        self._timeline_available = importlib.util.find_spec("ui.timeline") is not None
         bottom = QWidget()
-        bottom_layout = QVBoxLayout(bottom)
-        bottom_layout.setContentsMargins(0, 0, 0, 0)
-        bottom_layout.setSpacing(0)
-        bottom_layout.addWidget(self.seek_bar)
-        if self.timeline is not None:
-            bottom_layout.addWidget(self.timeline, 1)
+        self._bottom_layout = QVBoxLayout(bottom)
+        self._bottom_layout.setContentsMargins(0, 0, 0, 0)
+        self._bottom_layout.setSpacing(0)
+        self._bottom_layout.addWidget(self.seek_bar)
         self.timeline_dock = self._dock("Timeline", "timeline", bottom,
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
 
@@ -140,17 +142,23 @@ class MainWindow(QMainWindow):
         self.addDockWidget(area, dock)
         return dock
 
-    def _make_timeline(self) -> QWidget | None:
+    def ensure_timeline(self) -> QWidget | None:
+        """Create the timeline below the canvas if it is not there yet (None if unavailable)."""
+        if self.timeline is not None or not self._timeline_available:
+            return self.timeline
         try:
             from ui.timeline import TimelineWidget
             from ui.timeline.model import TimelineModel
         except ImportError:
+            self._timeline_available = False
             return None
         session = self.runner.session
         widget = TimelineWidget(TimelineModel.from_scenario(session.scenario))
-        widget.append_events(session.trace.events)
         widget.seek_requested.connect(self._seek_from_timeline)
-        self._timeline_fed = len(session.trace.events)
+        self.timeline = widget
+        self._timeline_fed = 0
+        self._bottom_layout.addWidget(widget, 1)
+        self._update_timeline(self.runner.cursor)
         return widget
 
     def _action(self, key: str, text: str, shortcut: str | QKeySequence.StandardKey | None,
@@ -473,7 +481,8 @@ class MainWindow(QMainWindow):
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.inspector_dock, self.narration_dock], [330, 470],
                          Qt.Orientation.Vertical)
-        timeline_height = max(120, round(self.height() * 0.3)) if self.timeline else 50
+        timeline_height = max(120, round(self.height() * 0.3)) \
+            if self._timeline_available else 50
         self.resizeDocks([self.timeline_dock], [timeline_height], Qt.Orientation.Vertical)
 
     def showEvent(self, event: QShowEvent) -> None:
@@ -483,6 +492,7 @@ class MainWindow(QMainWindow):
             self._shown_once = True
             if not self._layout_restored:
                 self.default_layout()
+            QTimer.singleShot(0, self.ensure_timeline)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Remember the layout, speed and pause length; stop the timer."""

@@ -36,6 +36,7 @@ def open_window(qtbot) -> Callable[..., MainWindow]:  # type: ignore[no-untyped-
         with qtbot.waitActive(window):
             window.activateWindow()
         window.canvas.fit()
+        qtbot.waitUntil(lambda: window.timeline is not None, timeout=5000)
         if run_to:
             window.runner.seek(run_to)
         return window
