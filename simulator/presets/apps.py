@@ -22,6 +22,9 @@ from simulator.presets.reader import Section, show
 
 MAX_APPS = 15
 MAX_SECONDS = 604_800.0
+MIN_MONTH = 1.0  # a shorter month makes the due charges pile up faster than any leader charges
+MIN_CHECK_INTERVAL = 0.01
+MIN_TICK_MS = 1.0
 
 APPS_KEYS = ("count", "recipe", "ttl", "renew_interval", "start_at", "protection",
              "provider_processing", "job", "kubernetes", "zookeeper", "server")
@@ -122,9 +125,9 @@ def _read_job(apps: Section) -> JobConfig:
         return base
     return JobConfig(
         contracts=job.integer("contracts", base.contracts, low=0, high=100_000),
-        month=job.number("month", base.month, low=0, low_open=True, high=MAX_SECONDS),
-        check_interval=job.number("check_interval", base.check_interval, low=0, low_open=True,
-                                  high=MAX_SECONDS),
+        month=job.number("month", base.month, low=MIN_MONTH, high=MAX_SECONDS),
+        check_interval=job.number("check_interval", base.check_interval,
+                                  low=MIN_CHECK_INTERVAL, high=MAX_SECONDS),
         late_after=job.number("late_after", base.late_after, low=0, high=MAX_SECONDS),
     )
 
@@ -163,7 +166,7 @@ def _read_zookeeper(apps: Section) -> ZooKeeperConfig:
     if zk is None:
         return base
     config = ZooKeeperConfig(
-        tick_time=zk.number("tick_time_ms", base.tick_time, low=0, low_open=True,
+        tick_time=zk.number("tick_time_ms", base.tick_time, low=MIN_TICK_MS,
                             high=MAX_SECONDS * 1000, per_second=MS_PER_S),
         session_timeout=zk.number("session_timeout_ms", base.session_timeout, low=0,
                                   low_open=True, high=MAX_SECONDS * 1000, per_second=MS_PER_S),

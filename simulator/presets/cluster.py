@@ -28,6 +28,7 @@ MS_PER_S = 1000.0
 MAX_NODES = 15
 MAX_DELAY_MS = 60_000.0
 MAX_TIMEOUT_MS = 600_000.0
+MIN_TIMING_MS = 1.0  # protocol timers below a millisecond would flood the run with events
 
 LATENCY_KEYS = {
     "constant": ("ms",),
@@ -91,7 +92,7 @@ def read_raft(root: Section) -> RaftConfig:
     if raft is None:
         return base
     nodes = raft.integer("nodes", base.nodes, low=1, high=MAX_NODES)
-    heartbeat = raft.number("heartbeat_ms", base.heartbeat_interval, low=0, low_open=True,
+    heartbeat = raft.number("heartbeat_ms", base.heartbeat_interval, low=MIN_TIMING_MS,
                             high=MAX_DELAY_MS, per_second=MS_PER_S)
     timeout_min, timeout_max = _read_timeout_range(
         raft, (base.election_timeout_min, base.election_timeout_max))
@@ -111,14 +112,14 @@ def _read_timeout_range(raft: Section, default: tuple[float, float]) -> tuple[fl
     value = raft.raw("election_timeout_ms")
     if value is None:
         return default
-    allowed = f"[min, max] in milliseconds, each from above 0 to {MAX_TIMEOUT_MS:g}"
+    allowed = f"[min, max] in milliseconds, each from {MIN_TIMING_MS:g} to {MAX_TIMEOUT_MS:g}"
     if not isinstance(value, list) or len(value) != 2:
         got = f"{len(value)} numbers" if isinstance(value, list) else type_name(value)
         raft.problems.add(path, f"must be a list of two numbers {allowed}, e.g. [150, 300]; "
                                 f"got {got}")
         return default
     ok = all(
-        check_number(raft.problems, item(path, i), v, low=0, low_open=True, high=MAX_TIMEOUT_MS)
+        check_number(raft.problems, item(path, i), v, low=MIN_TIMING_MS, high=MAX_TIMEOUT_MS)
         for i, v in enumerate(value)
     )
     if not ok:
@@ -181,10 +182,11 @@ def read_store(root: Section) -> StoreConfig:
     if store is None:
         return base
     return StoreConfig(
-        lease_check_interval=store.number("lease_check_ms", base.lease_check_interval, low=0,
-                                          low_open=True, high=MAX_DELAY_MS, per_second=MS_PER_S),
-        request_timeout=store.number("request_timeout_ms", base.request_timeout, low=0,
-                                     low_open=True, high=MAX_DELAY_MS, per_second=MS_PER_S),
+        lease_check_interval=store.number("lease_check_ms", base.lease_check_interval,
+                                          low=MIN_TIMING_MS, high=MAX_DELAY_MS,
+                                          per_second=MS_PER_S),
+        request_timeout=store.number("request_timeout_ms", base.request_timeout,
+                                     low=MIN_TIMING_MS, high=MAX_DELAY_MS, per_second=MS_PER_S),
         compaction_retention=store.integer("compaction_retention", base.compaction_retention,
                                            low=0, high=1_000_000_000),
     )

@@ -16,6 +16,7 @@ from simulator.presets.cluster import MS_PER_S
 from simulator.presets.reader import Section, check_number, item, show, type_name
 
 MAX_SECONDS = 604_800.0
+MIN_EVERY = 1.0  # random faults more often than once a second leave nothing to watch
 FAULT_KEYS = ("at", "after", "action", "target", "duration", "groups", "peer", "both_ways",
               "loss", "latency_ms", "offset", "rate", "every")
 CAPTION_KEYS = ("at", "text")
@@ -173,7 +174,7 @@ def _read_value(fault: Section, action: str) -> float | None:
     if action == "clock":
         return fault.optional_number("offset", low=-86_400, high=86_400)
     if action == "random-faults":
-        return fault.optional_number("every", low=0, low_open=True, high=MAX_SECONDS)
+        return fault.optional_number("every", low=MIN_EVERY, high=MAX_SECONDS)
     return None
 
 
