@@ -58,6 +58,7 @@ def test_etcd_defaults_switch_on_prevote_and_checkquorum() -> None:
         (["election-time", "--nodes", "3,3"], "--nodes"),
         (["election-time", "--loss", "1.5"], "--loss"),
         (["election-time", "--latency", "5"], "--latency"),
+        (["election-time", "--timeout-step", "-1"], "--timeout-step"),
         (["election-time", "--plot", "out.pdf"], "--plot"),
         (["election-time", "--plot", "out.png"], "PNG"),
         (["election-time", "--csv", "/nonexistent-dir/x.csv"], "--csv"),
