@@ -178,7 +178,9 @@ class RaftNode:
     def next_deadline(self) -> float:
         """The local time at which the node next needs ``tick`` (inf when never)."""
         if self._role is _LEADER:
-            return min(self._heartbeat_deadline, self._quorum_deadline)
+            beat = self._heartbeat_deadline
+            quorum = self._quorum_deadline
+            return beat if beat <= quorum else quorum  # min() without the call
         return self._election_deadline
 
     # --- inputs -------------------------------------------------------------------------------

@@ -1,7 +1,8 @@
 """A simulated server's lifecycle: crash, restart, process pause, clock, mailbox and timer.
 
-One simpy process per host (``_run``) sleeps until a message arrives or its next deadline
-passes, then lets the subclass handle what is due. Subclasses (RaftHost, the app servers, the
+Each host's process (``_loop``, a chain of simpy callbacks rather than a generator) sleeps
+until a message arrives or its next deadline passes, then lets the subclass handle what is
+due. Subclasses (RaftHost, the app servers, the
 payment provider) supply the hooks: ``_work`` (handle the queue and due timers, drain the
 core), ``_release`` (send and apply what was drained, after an optional disk wait),
 ``_next_deadline`` (local time), ``_on_crash`` and ``_on_restart``.
