@@ -37,6 +37,7 @@ SCREENSHOT_SUFFIXES = (".png", ".jpg", ".jpeg")
 PROGRESS_CHUNKS = 100
 PROGRESS_DELAY_S = 0.5
 DEBUG_ENV = "LEADERSIM_DEBUG"
+MAX_UNTIL = 604_800.0
 
 GuiFrontend = Callable[[Scenario, float | None, Path | None], int]
 TimelineRenderer = Callable[[Sequence[Event], Scenario, Path], None]
@@ -162,6 +163,9 @@ def _seconds(text: str) -> float:
         raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
     if not math.isfinite(value) or value <= 0:
         raise argparse.ArgumentTypeError(f"must be a positive number of seconds, got {text}")
+    if value > MAX_UNTIL:
+        raise argparse.ArgumentTypeError(f"must be at most {MAX_UNTIL:g} seconds (a week, as "
+                                         f"run.duration), got {text}")
     return value
 
 
@@ -208,6 +212,22 @@ def _check_output(option: str, path: Path | None, suffixes: Sequence[str] = ()) 
         raise UsageError(f"{option} {path}: {problem}")
 
 
+def _check_distinct_outputs(args: argparse.Namespace) -> None:
+    """Refuse two outputs into one file, or an output over the preset being run."""
+    preset = Path(args.preset)
+    seen: dict[Path, str] = {}
+    for option, path in (("--events", args.events), ("--csv", args.csv),
+                         ("--timeline", args.timeline)):
+        if path is None:
+            continue
+        where = path.resolve()
+        if preset.is_file() and where == preset.resolve():
+            raise UsageError(f"{option} {path}: is the preset being run; choose another file")
+        if where in seen:
+            raise UsageError(f"{option} {path}: is also the {seen[where]} file; choose another")
+        seen[where] = option
+
+
 def _write(option: str, path: Path, write: Callable[[], None]) -> None:
     try:
         write()
@@ -230,8 +250,8 @@ def _run(args: argparse.Namespace, fronts: Frontends) -> int:
     if args.timeline is not None and fronts.render_timeline is None:
         raise UsageError("--timeline needs the Qt renderer: use the leadersim command "
                          "(ui.launcher), or leave out --timeline")
+    _check_distinct_outputs(args)
     simulation_class = _simulation_class()
-    summarize = _summarizer()
     try:
         simulation = simulation_class(scenario, scenario.seed)
     except ValueError as problem:
@@ -241,6 +261,8 @@ def _run(args: argparse.Namespace, fronts: Frontends) -> int:
     simulation.trace.emit(RunEnd(until))
     events = list(simulation.trace.events)
     _save(args, fronts, events, scenario)
+    from simulator.checks import summarize
+
     summary = summarize(events, scenario, end=until)
     if args.json:
         json.dump(summary.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
@@ -254,19 +276,10 @@ def _run(args: argparse.Namespace, fronts: Frontends) -> int:
 
 
 def _simulation_class() -> Any:
-    try:
-        module = importlib.import_module("simulator.runtime.simulation")
-    except ModuleNotFoundError as error:
-        if error.name != "simulator.runtime.simulation":
-            raise
-        raise UsageError("this version cannot run simulations yet "
-                         "(simulator.runtime.simulation is missing)") from None
-    return module.Simulation
+    """The Simulation class, imported only when a run starts (tests replace it here)."""
+    from simulator.runtime.simulation import Simulation
 
-
-def _summarizer() -> Callable[..., Any]:
-    module = importlib.import_module("simulator.checks")
-    return module.summarize  # type: ignore[no-any-return]
+    return Simulation
 
 
 def _save(

@@ -303,3 +303,23 @@ def test_the_exported_event_log_follows_the_public_format(preset: str, tmp_path)
         assert {"kv.invoke", "kv.complete", "lease.grant", "lease.revoke", "watch.event",
                 "app.role", "node.pause", "node.resume"} <= seen
         assert any(r["kind"] == "work" and r["duplicate"] for r in records)
+
+
+def test_an_output_over_the_preset_or_over_another_output_is_refused(
+    tmp_path, capsys, no_simulation
+) -> None:
+    preset = tmp_path / "lesson.toml"
+    preset.write_text("[run]\nduration = 5\n", encoding="utf-8")
+    assert main(["run", str(preset), "--events", str(preset)]) == 2
+    assert "is the preset being run" in capsys.readouterr().err
+    assert preset.read_text(encoding="utf-8") == "[run]\nduration = 5\n"
+    out = tmp_path / "out.jsonl"
+    assert main(["run", str(preset), "--events", str(out), "--csv", str(out)]) == 2
+    assert f"--csv {out}: is also the --events file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("until", ["1e6", "-3", "nan", "inf", "soon"])
+def test_an_until_beyond_a_week_or_not_a_time_is_refused(capsys, until: str) -> None:
+    assert main(["run", PRESET, "--until", until]) == 2
+    err = capsys.readouterr().err
+    assert "--until" in err and "Traceback" not in err
