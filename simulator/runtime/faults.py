@@ -12,6 +12,7 @@ when the step runs, from the state the trace describes at that moment:
 - ``app-leader``: the live app server believing it leads (highest token if several);
   ``app-follower``: the lowest-id live app server not leading (see runtime.app_cluster). They
   work with every per-node action (crash, pause, clock, isolate...) and the app actions.
+- ``provider``: the payment provider (with app servers), a target like any node id.
 
 ``random-faults`` starts a phase of random faults (runtime.random_faults).
 
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from simulator.config import FAULT_ACTIONS, SYMBOLIC_TARGETS, FaultStep, Latency
+from simulator.runtime.provider import PROVIDER_ID
 from simulator.runtime.random_faults import RandomFaults
 
 if TYPE_CHECKING:
@@ -50,7 +52,7 @@ def plan(steps: tuple[FaultStep, ...], node_ids: tuple[str, ...],
     """Validate the schedule and give each step its absolute time (ValueError names the step)."""
     timed: list[TimedStep] = []
     previous = 0.0
-    hosts = set(node_ids) | set(app_ids)
+    hosts = set(node_ids) | set(app_ids) | ({PROVIDER_ID} if app_ids else set())
     for number, step in enumerate(steps, start=1):
         where = f"faults[{number}] ({step.action})"
         if step.action not in FAULT_ACTIONS:

@@ -10,7 +10,7 @@ from apptools import next_leader, roles, scenario, settled_leader
 from simulator.checks.leadership import check_leadership
 from simulator.config import FaultStep, Scenario
 from simulator.runtime.simulation import Simulation
-from simulator.trace.events import AppRole, UserAction
+from simulator.trace.events import AppRole, UserAction, Work
 
 
 def cut_from_store(sim: Simulation, server: str) -> None:
@@ -118,3 +118,18 @@ def test_a_fork_replays_the_app_faults() -> None:
     sim.run_until(10.0)
     fork = sim.fork(10.0)
     assert list(fork.trace) == list(sim.trace)
+
+
+def test_a_preset_may_crash_and_restart_the_provider_by_its_id() -> None:
+    faults = (FaultStep("crash", at=3.0, target="provider"),
+              FaultStep("restart", at=5.0, target="provider"))
+    sim = Simulation(dataclasses.replace(scenario("seed"), faults=faults), seed=2)
+    sim.run_until(8.0)
+    steps = [(e.t, e.action, e.target, e.detail) for e in sim.trace
+             if isinstance(e, UserAction)]
+    assert [(t, a, target) for t, a, target, _ in steps] == [(3.0, "crash", "provider"),
+                                                             (5.0, "restart", "provider")]
+    assert not any("skipped" in detail for *_, detail in steps)
+    works = [e for e in sim.trace if isinstance(e, Work)]
+    assert not [e for e in works if 3.0 < e.t < 5.0], "a crashed provider charges nothing"
+    assert [e for e in works if e.t > 5.0], "after its restart it charges again"
