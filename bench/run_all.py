@@ -97,10 +97,10 @@ def parse_throughput(stdout: str, stderr: str) -> list[Row]:
     for line in stdout.splitlines():
         match = re.match(r"simulated (\S+) s in (\S+) s wall: (\S+) real time (.*)", line)
         if match:
-            result, target = split_target(match.group(4))
+            rest, target = split_target(match.group(4))
+            result = f"{match.group(3)} real time ({match.group(2)} s wall)"
             rows.append((f"simulation speed, {match.group(1)} simulated s",
-                         f"{match.group(3)} real time ({match.group(2)} s wall){result}",
-                         target))
+                         f"{result}; {rest}" if rest else result, target))
             continue
         if line.startswith("all targets") or line.startswith("TARGETS"):
             continue
