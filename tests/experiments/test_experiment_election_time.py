@@ -66,3 +66,15 @@ def test_the_plot_marks_the_cap_and_keeps_a_line_that_never_finished() -> None:
     assert 'stroke="#1f77b4" stroke-width="3"/>' in svg.split("150-150 (2 censored)")[0]
     without = cdf_svg([("150-300", [0.2, 0.25])], "t", cap=30.0)
     assert "cap 30 s" not in without  # nothing was censored: no cap to show
+
+
+def test_more_timeout_randomness_elects_sooner_as_in_figure_16() -> None:
+    setups = [ElectionSetup(0.150, high, label=f"150-{high * 1000:g}")
+              for high in (0.151, 0.155, 0.300)]
+    narrow, little, wide = (describe(s.name, r) for s, r in
+                            zip(setups, run_lines(setups, 60, seed=2), strict=True))
+    assert narrow.censored == little.censored == wide.censored == 0
+    assert narrow.median > 2 * little.median
+    assert little.median > wide.median
+    # nobody notices the crash before half the minimum timeout (the paper's smallest downtime)
+    assert min(narrow.min, little.min, wide.min) >= 0.075
