@@ -24,7 +24,6 @@ The recipe (``simulator.runtime.recipes``) emits app.role through ``set_role``.
 
 from __future__ import annotations
 
-import math
 import random
 from collections import deque
 from typing import TYPE_CHECKING, Any
@@ -37,10 +36,10 @@ from simulator.runtime.app_tasks import Task, TaskBody
 from simulator.runtime.app_timers import LocalTimers
 from simulator.runtime.client import StoreClient
 from simulator.runtime.clock import LocalClock
-from simulator.runtime.host import Host
 from simulator.runtime.provider import ChargeReply, ProviderPort
 from simulator.runtime.recipes import make_recipe
 from simulator.runtime.scheduling import Callback, call_later
+from simulator.runtime.store_client_host import ClientHost
 from simulator.trace.events import AppRole
 
 if TYPE_CHECKING:
@@ -49,7 +48,7 @@ if TYPE_CHECKING:
 FAULT_KINDS = ("exception", "shutdown")
 
 
-class AppServerHost(Host):
+class AppServerHost(ClientHost):
     """One app server: its recipe, store client, provider port and leadership belief."""
 
     def __init__(self, sim: Simulation, config: AppServerConfig,
@@ -61,7 +60,6 @@ class AppServerHost(Host):
         self.contracts = contracts
         self.rng: random.Random = sim.streams.get(f"{config.id}/recipe")
         self.tasks: list[Task] = []
-        self.clients: dict[str, StoreClient] = {}
         self.provider = ProviderPort(self, self.apps.provider.processing)
         self.leading = False
         self.token: int | None = None
@@ -90,12 +88,6 @@ class AppServerHost(Host):
         """A store client for this incarnation (id ``<server>``, then ``<server>.<n>``)."""
         client_id = self.id if self.incarnation == 0 else f"{self.id}.{self.incarnation}"
         return StoreClient(self.sim, client_id, self)
-
-    def add_store_client(self, client: StoreClient) -> None:
-        """Route messages for ``client.id`` to ``client`` (StoreClient registers itself)."""
-        if client.id in self.clients:
-            raise ValueError(f"host {self.id} already has a store client {client.id!r}")
-        self.clients[client.id] = client
 
     # --- tasks and time ----------------------------------------------------------------------
 
@@ -178,25 +170,15 @@ class AppServerHost(Host):
             item = inbox.popleft()
             if isinstance(item, ChargeReply):
                 self.provider.deliver(item)
-                continue
-            client = self.clients.get(getattr(item, "client", ""))
-            if client is not None:
-                client.deliver(item)
+            else:
+                self.deliver_to_client(item)
         return 0.0
-
-    def _next_deadline(self) -> float:
-        return math.inf
-
-    def _release(self) -> None:
-        return None
 
     def _on_crash(self) -> None:
         tasks, self.tasks = self.tasks, []
         for task in tasks:
             task.kill()
-        for client_id in sorted(self.clients):
-            self.clients[client_id].stop()
-        self.clients.clear()
+        super()._on_crash()  # stops the store clients
         self.provider.stop()
         self.provider = ProviderPort(self, self.apps.provider.processing)
         self._deferred.clear()

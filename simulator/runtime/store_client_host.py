@@ -30,12 +30,15 @@ class ClientHost(Host):
             raise ValueError(f"host {self.id} already has a store client {client.id!r}")
         self.clients[client.id] = client
 
+    def deliver_to_client(self, item: Any) -> None:
+        """Hand a store message to the client it names (one of a stopped process: dropped)."""
+        client = self.clients.get(getattr(item, "client", ""))
+        if client is not None:
+            client.deliver(item)
+
     def _work(self, inbox: deque[Any], local_now: float) -> float:
         while inbox:
-            item = inbox.popleft()
-            client = self.clients.get(getattr(item, "client", ""))
-            if client is not None:
-                client.deliver(item)
+            self.deliver_to_client(inbox.popleft())
         return 0.0
 
     def _next_deadline(self) -> float:
