@@ -33,11 +33,7 @@ class EtcdElection(LeaseRecipe):
 
     def term(self) -> Gen:
         """Campaign in the queue, wait for the predecessor, lead until the session ends."""
-        if not self.session_alive():
-            self.close_session()
-            yield from self.open_session()
-        keeper = self.keeper
-        assert keeper is not None
+        keeper = yield from self.ensure_session()
         key = f"{PREFIX}{self.lease_id:x}"
         response = yield from self.client.txn(
             [Compare(key, "create", "=", 0)],
@@ -56,8 +52,4 @@ class EtcdElection(LeaseRecipe):
             if predecessor is None or predecessor.create_revision >= my_rev:
                 break
             yield from self.wait_for_delete(predecessor.key, found.revision + 1)
-        if keeper.lost.triggered:
-            self.close_session()
-            return
-        yield from self.lead(my_rev, keeper.lost)
-        self.close_session()
+        yield from self.lead_session(my_rev, keeper)

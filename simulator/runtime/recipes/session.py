@@ -38,6 +38,21 @@ class LeaseRecipe(Recipe):
                                            self.host.local_now())
         return keeper
 
+    def ensure_session(self) -> Gen:
+        """The keeper of a live session: the one open, or a new one when it was lost."""
+        if not self.session_alive():
+            self.close_session()
+            yield from self.open_session()
+        assert self.keeper is not None
+        return self.keeper
+
+    def lead_session(self, token: int, keeper: LeaseKeeper) -> Gen:
+        """Lead with ``token`` until the session is lost (not at all if it already is), then
+        forget the session."""
+        if not keeper.lost.triggered:
+            yield from self.lead(token, keeper.lost)
+        self.close_session()
+
     def session_alive(self) -> bool:
         """True while a session is open and its keeper still believes in the lease."""
         return self.keeper is not None and not self.keeper.lost.triggered

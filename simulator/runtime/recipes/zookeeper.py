@@ -50,11 +50,7 @@ class ZooKeeperElection(LeaseRecipe):
 
     def term(self) -> Gen:
         """Create a sequential node, wait for each predecessor, lead until the session ends."""
-        if not self.session_alive():
-            self.close_session()
-            yield from self.open_session()
-        keeper = self.keeper
-        assert keeper is not None
+        keeper = yield from self.ensure_session()
         sequence = yield from self.create_node()
         mine = child_key(sequence)
         while True:
@@ -71,11 +67,7 @@ class ZooKeeperElection(LeaseRecipe):
             if woke == "interrupted":
                 self.close_session()
                 return
-        if keeper.lost.triggered:
-            self.close_session()
-            return
-        yield from self.lead(sequence, keeper.lost)
-        self.close_session()
+        yield from self.lead_session(sequence, keeper)
 
     def create_node(self) -> Gen:
         """Create the next sequential ephemeral node; return its sequence number."""
