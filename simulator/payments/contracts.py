@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass
 
@@ -54,13 +55,39 @@ def make_contracts(job: JobConfig, rng: random.Random) -> tuple[Contract, ...]:
     return tuple(contracts)
 
 
+class ChargeSchedule:
+    """The charges of a contracts table as they fall due, each listed once.
+
+    ``newly_due(now)`` returns the charges due at or before ``now`` that earlier calls did not
+    return, ordered by due time then contract id; the work per call is the number of new charges
+    (plus one look per contract when something fell due), not the whole history.
+    """
+
+    def __init__(self, contracts: tuple[Contract, ...], month: float) -> None:
+        self._contracts = tuple(sorted(contracts, key=lambda c: c.id))
+        self._month = month
+        self._next_period = [0] * len(self._contracts)
+        self._next_due = min((c.due_time(0, month) for c in self._contracts),
+                             default=math.inf)
+
+    def newly_due(self, now: float) -> list[Charge]:
+        """The charges that fell due since the last call, up to ``now`` included."""
+        if now < self._next_due:
+            return []
+        charges = []
+        next_due = math.inf
+        for index, contract in enumerate(self._contracts):
+            period = self._next_period[index]
+            while (due := contract.due_time(period, self._month)) <= now:
+                charges.append(Charge(contract, period, due))
+                period += 1
+            self._next_period[index] = period
+            next_due = min(next_due, due)
+        self._next_due = next_due
+        charges.sort(key=lambda c: (c.due, c.contract.id))
+        return charges
+
+
 def due_charges(contracts: tuple[Contract, ...], month: float, now: float) -> list[Charge]:
     """Every charge due at or before ``now``, ordered by due time then contract id."""
-    charges = []
-    for contract in contracts:
-        period = 0
-        while (due := contract.due_time(period, month)) <= now:
-            charges.append(Charge(contract, period, due))
-            period += 1
-    charges.sort(key=lambda c: (c.due, c.contract.id))
-    return charges
+    return ChargeSchedule(contracts, month).newly_due(now)

@@ -1,12 +1,13 @@
 """The payment job: what the acting leader does between lease renewals (the seed's do_work).
 
-Every ``JobConfig.check_interval`` seconds of its own clock the leader *decides*: it computes the
-charges due by its local time (``due_charges``), reads the paid marks under ``/payments/`` (a
-linearizable read; a mark is the key ``/payments/<job>``), and then charges each unpaid one in
-due order through the provider, marking it paid afterwards. Before each charge it checks that it
-still believes it leads, then spends ``CHARGE_PREP`` seconds building the request: a pause that
-lands there (after deciding, before charging) makes it charge stale work when it resumes, which
-is the hazard fencing tokens and idempotency keys exist for.
+Every ``JobConfig.check_interval`` seconds of its own clock the leader *decides*: it computes
+the charges due by its local time (``ChargeSchedule``: only the new ones each time), reads the
+paid marks under ``/payments/`` (a linearizable read; a mark is the key ``/payments/<job>``),
+and then charges each unpaid one in due order through the provider, marking it paid afterwards.
+Before each charge it checks that it still believes it leads, then spends ``CHARGE_PREP``
+seconds building the request: a pause that lands there (after deciding, before charging) makes
+it charge stale work when it resumes, which is the hazard fencing tokens and idempotency keys
+exist for.
 
 A charge is marked paid when the provider accepted it or had already been paid for it; a
 rejected charge of an unpaid job (a stale fencing token) ends the round: the server has been
@@ -21,7 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 import simpy
 
-from simulator.payments.contracts import Charge, due_charges
+from simulator.payments.contracts import Charge, ChargeSchedule
 from simulator.runtime.store_errors import StoreError
 
 if TYPE_CHECKING:
@@ -49,6 +50,8 @@ class PaymentJob:
         self.config = host.apps.job
         self.paid: set[str] = set()
         self.charged = 0
+        self._schedule = ChargeSchedule(host.contracts, self.config.month)
+        self._unpaid: list[Charge] = []  # due so far and not known paid, in due order
 
     def run(self) -> Generator[simpy.Event, Any, None]:
         """Decide and charge every check interval, as long as the term lasts."""
@@ -60,8 +63,10 @@ class PaymentJob:
 
     def round(self) -> Generator[simpy.Event, Any, None]:
         """One decision: read what is due and unpaid, then charge it in due order."""
-        due = due_charges(self.host.contracts, self.config.month, self.host.local_now())
-        if all(charge.job in self.paid for charge in due):
+        # New charges fall due after every earlier one (the local clock never goes back).
+        self._unpaid.extend(self._schedule.newly_due(self.host.local_now()))
+        due = self._unpaid = [charge for charge in self._unpaid if charge.job not in self.paid]
+        if not due:
             return
         try:
             marks = yield from self.client.get(PAID_PREFIX, prefix=True)

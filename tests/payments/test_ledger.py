@@ -6,6 +6,7 @@ import pytest
 
 from simulator.config import JobConfig
 from simulator.payments import ChargeRequest, Ledger, due_charges, make_contracts
+from simulator.payments.contracts import ChargeSchedule
 
 
 def test_without_protection_a_stale_leader_charges_twice() -> None:
@@ -59,3 +60,18 @@ def test_contracts_are_the_same_for_the_same_seed() -> None:
     job = JobConfig(contracts=20)
     assert make_contracts(job, random.Random(4)) == make_contracts(job, random.Random(4))
     assert make_contracts(job, random.Random(4)) != make_contracts(job, random.Random(5))
+
+
+def test_a_charge_schedule_lists_each_charge_once_as_it_falls_due() -> None:
+    job = JobConfig(contracts=5, month=10.0)
+    contracts = make_contracts(job, random.Random(2))
+    schedule = ChargeSchedule(contracts, job.month)
+    seen = []
+    for now in (0.0, 3.0, 3.0, 9.5, 27.0, 27.2, 61.0):
+        fresh = schedule.newly_due(now)
+        assert all(charge.due <= now for charge in fresh)
+        assert all(seen[-1].due <= charge.due for charge in fresh[:1] if seen)
+        seen.extend(fresh)
+    assert seen == due_charges(contracts, job.month, 61.0)
+    assert len({charge.job for charge in seen}) == len(seen) >= 5 * 6
+    assert schedule.newly_due(61.0) == []
