@@ -1,21 +1,15 @@
 """The checks on real runs of the pause lessons: a double charge without protection, none with
-fencing, and the live checker agreeing with the summary (skipped while the presets are missing)."""
+fencing, and the live checker agreeing with the summary."""
 
-import pytest
-
-from simulator.checks import summarize
-from simulator.trace.events import Violation
-
-simulation = pytest.importorskip("simulator.runtime.simulation")
-catalog = pytest.importorskip("simulator.presets.catalog")
+from simulator.checks import LiveChecker, Summary, summarize
+from simulator.presets.catalog import find_scenario
+from simulator.runtime.simulation import Simulation
+from simulator.trace.events import Event, Violation
 
 
-def _run(name: str):  # type: ignore[no-untyped-def]
-    try:
-        scenario = catalog.find_scenario(name)
-    except Exception as error:  # noqa: BLE001 - a missing preset skips, it is not our failure
-        pytest.skip(f"preset {name} is not available: {error}")
-    sim = simulation.Simulation(scenario, scenario.seed)
+def _run(name: str) -> tuple[Summary, LiveChecker, list[Event]]:
+    scenario = find_scenario(name)  # a missing or broken preset fails the test
+    sim = Simulation(scenario, scenario.seed)
     checker = sim.checker  # the simulation's own live checker
     sim.run_until(scenario.duration)
     events = list(sim.trace.events)
