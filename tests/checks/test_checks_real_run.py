@@ -1,17 +1,12 @@
-"""A real simulated run's trace passes the Raft safety checks (skipped until the runtime exists)."""
+"""A real simulated run's trace passes the Raft safety checks."""
 
 import json
 
-import pytest
-
 from simulator.checks import check_raft, events_from_records, summarize
 from simulator.config import RaftConfig, Scenario
+from simulator.runtime.simulation import Simulation
 from simulator.trace.events import RaftRole
 from simulator.trace.export import to_jsonl
-
-simulation = pytest.importorskip(
-    "simulator.runtime.simulation", reason="simulator.runtime.simulation is not written yet"
-)
 
 
 def _current_leader(events: list) -> str | None:
@@ -29,7 +24,7 @@ def _current_leader(events: list) -> str | None:
 
 def test_a_run_with_leader_crashes_keeps_raft_safe() -> None:
     scenario = Scenario(name="checks-real-run", seed=11, duration=20.0, raft=RaftConfig(nodes=5))
-    sim = simulation.Simulation(scenario)
+    sim = Simulation(scenario)
     checker = sim.checker  # the simulation's own live checker
     sim.run_until(4.0)
     for stop in (8.0, 12.0):
