@@ -87,6 +87,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--overlap-vote-write", action="store_true",
                         help="a candidate sends its RequestVote while it writes its term and "
                              "vote (the dissertation's analysis), instead of after (LogCabin)")
+    parser.add_argument("--vote-writes", type=int, choices=(1, 2), default=2,
+                        help="writes before granting a vote in a new term: 2 as LogCabin (the "
+                             "term, then the vote) or 1 (both at once, as etcd)")
     parser.add_argument("--cap", type=float, default=30.0,
                         help="seconds after which a trial counts as censored (30)")
     parser.add_argument("--etcd", action="store_true",
@@ -156,7 +159,8 @@ def build_setups(args: argparse.Namespace) -> list[ElectionSetup]:
                                  pre_vote=pre_vote, check_quorum=check_quorum,
                                  timer_rules=timer_rules, loss=args.loss,
                                  cap=args.cap, timeout_step=step / 1000,
-                                 overlap_candidate_write=args.overlap_vote_write)
+                                 overlap_candidate_write=args.overlap_vote_write,
+                                 term_then_vote_writes=args.vote_writes == 2)
             setups.append(replace(base, latency=latency, disk=disk))
     return setups
 

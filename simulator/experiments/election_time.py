@@ -31,7 +31,8 @@ class ElectionSetup:
     """The conditions of one line of the experiment. Times are seconds.
 
     ``timeout_step`` rounds election timeouts to whole steps (0: continuous);
-    ``overlap_candidate_write`` lets a candidate's RequestVote leave during its own disk write.
+    ``overlap_candidate_write`` lets a candidate's RequestVote leave during its own disk write;
+    ``term_then_vote_writes`` makes a voter new to the term write twice before granting.
     """
 
     timeout_min: float
@@ -48,6 +49,7 @@ class ElectionSetup:
     cap: float = 30.0
     timeout_step: float = 0.001
     overlap_candidate_write: bool = False
+    term_then_vote_writes: bool = True
 
     def __post_init__(self) -> None:
         if not 0 < self.timeout_min <= self.timeout_max:
@@ -141,7 +143,8 @@ def _arrange(setup: ElectionSetup, streams: Streams) -> Arranged | None:
     ids = tuple(f"n{i}" for i in range(1, setup.nodes + 1))
     cluster = MiniCluster(ids, setup.options(), streams, setup.latency, setup.disk, setup.loss,
                           timeout_step=setup.timeout_step,
-                          overlap_candidate_write=setup.overlap_candidate_write)
+                          overlap_candidate_write=setup.overlap_candidate_write,
+                          term_then_vote_writes=setup.term_then_vote_writes)
     cluster.campaign(ids[0])
     if not cluster.run_until(setup.cap, stop=lambda: _leader(cluster) is not None):
         return None

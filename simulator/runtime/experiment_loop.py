@@ -19,7 +19,7 @@ import random
 from collections.abc import Callable, Sequence
 
 from simulator.config import Latency
-from simulator.raft.messages import AppendEntries, Message, RequestVote
+from simulator.raft.messages import AppendEntries, Message, RequestVote, RequestVoteResponse
 from simulator.raft.node import RaftNode
 from simulator.raft.options import PersistentState, RaftOptions
 from simulator.rng import Streams
@@ -39,6 +39,9 @@ class MiniCluster:
     t)`` when a message leaves (after its disk wait). ``outgoing`` may rewrite or drop (return
     None) a message as it is sent; experiments use it to arrange their starting logs.
     ``timeout_step`` > 0 rounds every election timeout to a whole number of such steps.
+    ``overlap_candidate_write`` sends a candidate's RequestVote without waiting for its write;
+    ``term_then_vote_writes`` makes a voter that grants a vote in a term new to it write twice
+    (the new term, then the vote), as LogCabin's handleRequestVote does.
     """
 
     def __init__(
@@ -52,6 +55,7 @@ class MiniCluster:
         storage: dict[str, PersistentState] | None = None,
         timeout_step: float = 0.0,
         overlap_candidate_write: bool = False,
+        term_then_vote_writes: bool = False,
     ) -> None:
         self.now = 0.0
         self.ids = tuple(sorted(ids))
@@ -73,6 +77,8 @@ class MiniCluster:
         }
         self.alive: dict[str, bool] = dict.fromkeys(self.ids, True)
         self._disk_free: dict[str, float] = dict.fromkeys(self.ids, 0.0)
+        self._two_writes = term_then_vote_writes
+        self._term_seen: dict[str, int] = dict.fromkeys(self.ids, 0)
         self._scheduled: dict[str, float] = {}
         self._queue: list[tuple[float, int, int, str, Message | None, float]] = []
         self._crashed_at: dict[str, float] = {}
@@ -154,6 +160,11 @@ class MiniCluster:
             send_at = max(now, self._disk_free[node_id])
             if ready.must_persist:
                 send_at += self._disk_delay()
+                if self._two_writes and node.term != self._term_seen[node_id] and any(
+                    type(m) is RequestVoteResponse and m.granted and not m.pre_vote
+                    for m in ready.messages
+                ):
+                    send_at += self._disk_delay()  # LogCabin: stepDown writes, then the vote
                 self._disk_free[node_id] = send_at
             early = self._early
             for msg in ready.messages:
@@ -163,6 +174,7 @@ class MiniCluster:
                 self._send(msg, now if isinstance(msg, early) else send_at)
         elif ready.must_persist:
             self._disk_free[node_id] = max(now, self._disk_free[node_id]) + self._disk_delay()
+        self._term_seen[node_id] = node.term
         deadline = node.next_deadline()
         if deadline != _INF and self._scheduled.get(node_id) != deadline:
             self._scheduled[node_id] = deadline

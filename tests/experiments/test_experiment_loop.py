@@ -1,7 +1,9 @@
 """MiniCluster, the experiments' small event loop: elections, crashes, disk waits, determinism."""
 
+import pytest
+
 from simulator.config import Latency
-from simulator.raft.messages import AppendEntries, Message, RequestVote
+from simulator.raft.messages import AppendEntries, Message, RequestVote, RequestVoteResponse
 from simulator.raft.options import RaftOptions, Role
 from simulator.rng import Streams
 from simulator.runtime.experiment_loop import MiniCluster
@@ -112,3 +114,18 @@ def test_a_candidate_asks_before_its_disk_write_only_when_overlapping_is_on() ->
 
     assert first_vote_request(overlap=False) == 0.02  # LogCabin: write term and vote, then ask
     assert first_vote_request(overlap=True) == 0.0
+
+
+def test_a_voter_new_to_the_term_writes_the_term_then_the_vote_when_asked_to() -> None:
+    def grant_leaves_at(two_writes: bool) -> float:
+        cluster = MiniCluster(IDS, OPTIONS, Streams(1), Latency.constant(0.001),
+                              Latency.constant(0.02), term_then_vote_writes=two_writes)
+        grants: list[float] = []
+        cluster.on_send = lambda msg, t: grants.append(t) if (
+            isinstance(msg, RequestVoteResponse) and msg.granted) else None
+        cluster.campaign("n1")  # n1 writes (0.02), asks (arrives 0.021); voters are in term 0
+        cluster.run_until(0.2)
+        return min(grants)
+
+    assert grant_leaves_at(two_writes=False) == pytest.approx(0.021 + 0.02)
+    assert grant_leaves_at(two_writes=True) == pytest.approx(0.021 + 0.04)  # stepDown, vote
