@@ -3,6 +3,7 @@ every problem (file, key path, what is allowed). Nothing else is ever raised for
 
 from __future__ import annotations
 
+import codecs
 import re
 import tomllib
 from pathlib import Path
@@ -33,11 +34,12 @@ def load_scenario(path: str | Path) -> Scenario:
         raise PresetError([Problem(file, "", "is a directory, not a preset file")]) from None
     except OSError as error:
         raise PresetError([Problem(file, "", f"cannot be read: {error.strerror}")]) from None
+    bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
-        text = data.decode("utf-8")
+        text = data[bom:].decode("utf-8")  # a byte order mark (Windows editors) is fine
     except UnicodeDecodeError as error:
-        raise PresetError([Problem(file, "", f"is not UTF-8 text (byte {error.start})")]) \
-            from None
+        where = bom + error.start
+        raise PresetError([Problem(file, "", f"is not UTF-8 text (byte {where})")]) from None
     return parse_scenario(text, file)
 
 

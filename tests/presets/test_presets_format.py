@@ -203,6 +203,11 @@ def test_load_scenario_reads_a_file_and_names_it_in_problems(tmp_path) -> None:
         load_scenario(tmp_path / "missing.toml")
     with pytest.raises(PresetError, match="is a directory"):
         load_scenario(tmp_path)
+    path.write_bytes(b"\xef\xbb\xbf[run]\ntitle = \"Saved by Notepad\"\n")
+    assert load_scenario(path).title == "Saved by Notepad", "a byte order mark is fine"
+    path.write_bytes(b"\xef\xbb\xbf\xff")
+    with pytest.raises(PresetError, match=r"not UTF-8 text \(byte 3\)"):
+        load_scenario(path)
 
 
 def test_all_problems_of_a_file_are_reported_together_one_per_line() -> None:
