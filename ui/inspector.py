@@ -1,13 +1,22 @@
-"""The inspector: the selected host's projected state in plain words (read from the World)."""
+"""The inspector: the selected host's state, and the store's keys, leases and watches.
+
+Everything comes from the trace at the cursor: the World (projection), each node's log tail
+(projection.logs.LogIndex) and the store of a member (projection.store.StoreTimeline, which
+folds kv.change, lease.* and watch.* events). Tab "Node" shows the selected host (or the
+cluster); tab "Store" shows the store as the selected Raft node, else the Raft leader, holds it.
+"""
 
 from __future__ import annotations
 
 from html import escape
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QScrollArea, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWidget
 
 from simulator.projection import AppView, ProviderView, RaftView, World
+from simulator.projection.logs import LogEntryView, LogIndex
+from simulator.projection.store import StoreTimeline
+from simulator.runtime.store_inspection import StoreInspection
 from ui import style
 from ui.canvas.scene import ClusterScene
 from ui.runner import SimRunner
@@ -28,8 +37,36 @@ def _tenths(value: float | None) -> str:
     return "—" if value is None else f"{value:.1f} s"
 
 
-def raft_html(view: RaftView, world: World) -> str:
-    """The inspector text of a Raft node."""
+LOG_TAIL = 6
+STORE_ROWS = 40
+
+
+def _table(header: list[str], rows: list[list[str]]) -> str:
+    head = "".join(f"<th align='left' style='color:{style.MUTED}; padding-right:12px'>"
+                   f"{escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(f"<td style='padding-right:12px'>{cell}</td>"
+                                    for cell in row) + "</tr>" for row in rows)
+    return f"<table cellspacing='2'><tr>{head}</tr>{body}</table>"
+
+
+def log_html(entries: tuple[LogEntryView, ...], commit_index: int) -> str:
+    """The log tail as a table: index, term, command, and where the commit index is."""
+    if not entries:
+        return f"<p style='color:{style.MUTED}'>The log is empty.</p>"
+    rows = []
+    for entry in entries:
+        cmd = escape(entry.cmd) if entry.cmd is not None else \
+            f"<span style='color:{style.MUTED}'>not applied yet</span>"
+        mark = "✔ committed" if entry.committed else "pending"
+        if entry.index == commit_index:
+            mark = "◀ commit index"
+        rows.append([str(entry.index), str(entry.term), cmd, mark])
+    return _table(["index", "term", "command", ""], rows)
+
+
+def raft_html(view: RaftView, world: World,
+              log: tuple[LogEntryView, ...] = ()) -> str:
+    """The inspector text of a Raft node (with the tail of its log)."""
     state = "crashed" if view.crashed else ("paused" if view.paused else
                                             style.ROLE_NAMES.get(view.role, view.role))
     timer = None if view.timer_deadline is None else \
@@ -50,7 +87,8 @@ def raft_html(view: RaftView, world: World) -> str:
         ("cannot send to", escape(", ".join(cut_to) or "—")),
         ("cannot hear", escape(", ".join(cut_from) or "—")),
     ]
-    return f"<h2>Raft node {escape(view.id)}</h2>" + _rows(pairs)
+    return (f"<h2>Raft node {escape(view.id)}</h2>" + _rows(pairs)
+            + "<h3>Log tail</h3>" + log_html(log, view.commit_index))
 
 
 def app_html(view: AppView, world: World) -> str:
@@ -83,6 +121,38 @@ def provider_html(view: ProviderView) -> str:
     return "<h2>Payment provider</h2>" + _rows(pairs)
 
 
+def store_html(store: StoreInspection, why: str) -> str:
+    """The store as member ``store.node`` holds it: revision, keys, leases, watches."""
+    pairs = [
+        ("member", escape(f"{store.node} ({why})")),
+        ("revision", str(store.revision)),
+        ("applied index", str(store.applied_index)),
+        ("lease expiry", "decided here (primary lessor)" if store.primary
+         else "decided by the Raft leader only"),
+    ]
+    html = "<h2>Store</h2>" + _rows(pairs)
+    keys = [[escape(kv.key), escape(kv.value or "—"), str(kv.create_revision),
+             str(kv.mod_revision), str(kv.version), str(kv.lease) if kv.lease else "—"]
+            for kv in store.kvs[:STORE_ROWS]]
+    html += f"<h3>Keys ({len(store.kvs)})</h3>"
+    html += _table(["key", "value", "create", "mod", "ver", "lease"], keys) if keys else \
+        f"<p style='color:{style.MUTED}'>No keys.</p>"
+    if len(store.kvs) > STORE_ROWS:
+        html += f"<p style='color:{style.MUTED}'>… and {len(store.kvs) - STORE_ROWS} more</p>"
+    leases = [[str(lease.lease_id), escape(lease.owner), f"{lease.ttl:g} s",
+               "—" if lease.remaining is None else f"{lease.remaining:.1f} s",
+               escape(", ".join(lease.keys) or "—")] for lease in store.leases]
+    html += f"<h3>Leases ({len(store.leases)})</h3>"
+    html += _table(["id", "owner", "TTL", "left", "keys"], leases) if leases else \
+        f"<p style='color:{style.MUTED}'>No leases.</p>"
+    watches = [[escape(w.client), escape(w.key + ("*" if w.prefix else "")),
+                str(w.next_revision)] for w in store.watches]
+    html += f"<h3>Watches served here ({len(store.watches)})</h3>"
+    html += _table(["client", "key", "from revision"], watches) if watches else \
+        f"<p style='color:{style.MUTED}'>No watches.</p>"
+    return html
+
+
 def cluster_html(world: World) -> str:
     """The inspector text when nothing is selected: the cluster at a glance."""
     leader = world.leader
@@ -97,40 +167,74 @@ def cluster_html(world: World) -> str:
     return "<h2>Cluster</h2>" + _rows(pairs) + hint
 
 
+def _label(size: float) -> QLabel:
+    label = QLabel()
+    label.setTextFormat(Qt.TextFormat.RichText)
+    label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
+    label.setWordWrap(True)
+    label.setFont(style.font(size))
+    label.setMargin(8)
+    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    return label
+
+
+def _scrolled(label: QLabel) -> QScrollArea:
+    scroll = QScrollArea()
+    scroll.setWidgetResizable(True)
+    scroll.setWidget(label)
+    return scroll
+
+
 class InspectorWidget(QWidget):
-    """Shows the selected host's projected state, refreshed every frame."""
+    """Shows the selected host's projected state and the store, refreshed every frame."""
+
+    FONT_SIZE = 16
 
     def __init__(self, runner: SimRunner, scene: ClusterScene,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
         self.scene = scene
-        self.label = QLabel()
-        self.label.setTextFormat(Qt.TextFormat.RichText)
-        self.label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-        self.label.setWordWrap(True)
-        self.label.setFont(style.font(16))
-        self.label.setMargin(8)
-        scroll = QScrollArea()
-        scroll.setWidgetResizable(True)
-        scroll.setWidget(self.label)
+        self.label = _label(self.FONT_SIZE)
+        self.store_label = _label(self.FONT_SIZE - 1)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(_scrolled(self.label), "Node")
+        self.tabs.addTab(_scrolled(self.store_label), "Store")
+        self.tabs.currentChanged.connect(lambda _index: self.show_world(runner.world))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(scroll)
+        layout.addWidget(self.tabs)
         self._html = ""
+        self._store_html = ""
+        self._attach()
         runner.frame.connect(self.show_world)
+        runner.session_replaced.connect(self._attach)
         scene.selection_moved.connect(lambda _host: self.show_world(runner.world))
         self.show_world(runner.world)
 
+    def _attach(self) -> None:
+        """Index the current session's trace (again after a fork or a new preset)."""
+        trace = self.runner.session.trace
+        self.logs = LogIndex(trace)
+        self.store = StoreTimeline(trace)
+
+    def set_scale(self, scale: float) -> None:
+        """Text ``scale`` times the normal size (presenter mode)."""
+        self.label.setFont(style.font(self.FONT_SIZE * scale))
+        self.store_label.setFont(style.font((self.FONT_SIZE - 1) * scale))
+        self.tabs.setFont(style.font(14 * scale))
+
     def show_world(self, world: World) -> None:
-        """Describe the selected host (or the cluster) at ``world``'s time."""
+        """Describe the selected host (or the cluster) and, when shown, the store at
+        ``world``'s time."""
         host = self.scene.selected_host()
         html = cluster_html(world)
         if host is not None:
             raft = world.raft_node(host)
             app = world.app(host)
             if raft is not None:
-                html = raft_html(raft, world)
+                log = self.logs.tail(raft.id, world.event_index, raft.commit_index, LOG_TAIL)
+                html = raft_html(raft, world, log)
             elif app is not None:
                 html = app_html(app, world)
             elif world.provider is not None and host == world.provider.id:
@@ -138,8 +242,42 @@ class InspectorWidget(QWidget):
         if html != self._html:
             self._html = html
             self.label.setText(html)
+        if self.tabs.currentIndex() == 1:
+            self._show_store(world, host)
+
+    def store_member(self, world: World, host: str | None) -> tuple[str | None, str]:
+        """Whose store to show and why: the selected Raft node, else the Raft leader, else the
+        first node that is up."""
+        if host is not None and world.raft_node(host) is not None:
+            return host, "selected"
+        leader = world.leader
+        if leader is not None:
+            return leader.id, "Raft leader"
+        for view in world.raft:
+            if not view.crashed:
+                return view.id, "no leader now: first live member"
+        return None, ""
+
+    def _show_store(self, world: World, host: str | None) -> None:
+        member, why = self.store_member(world, host)
+        if member is None:
+            html = "<h2>Store</h2><p>Every member is down.</p>"
+        else:
+            html = store_html(self.store.view(member, world.t), why)
+        if html != self._store_html:
+            self._store_html = html
+            self.store_label.setText(html)
+
+    def show_store_tab(self) -> None:
+        """Bring the Store tab to the front."""
+        self.tabs.setCurrentIndex(1)
 
     @property
     def text(self) -> str:
-        """The plain text shown (for tests and accessibility)."""
+        """The rich text of the Node tab (for tests and accessibility)."""
         return self.label.text()
+
+    @property
+    def store_text(self) -> str:
+        """The rich text of the Store tab (filled while the tab is shown)."""
+        return self.store_label.text()

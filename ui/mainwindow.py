@@ -12,7 +12,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QElapsedTimer, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QDragEnterEvent,
+    QDropEvent,
+    QKeySequence,
+    QShowEvent,
+)
 from PySide6.QtWidgets import (
     QApplication,
     QDockWidget,
@@ -39,9 +46,14 @@ from ui.narration import NarrationWidget
 from ui.node_actions import ACTIONS, NodeAction, host_kind
 from ui.runner import DEFAULT_SPEED, SimRunner
 from ui.session import Session
+from ui.window_files import WindowFiles, dropped_preset
 
 DEFAULT_SIZE = (1600, 1000)
 DEFAULT_PAUSE_SECONDS = 5.0
+# The timeline's share of the window height on first start (lanes readable on a projector).
+TIMELINE_SHARE = 0.42
+# Presenter mode: full screen, and the panels' text this many times larger.
+PRESENTER_SCALE = 1.5
 # While playing, the timeline (an overview of the whole run) is redrawn at most this often.
 TIMELINE_PLAYING_INTERVAL_MS = 500
 
@@ -60,6 +72,9 @@ class MainWindow(QMainWindow):
         self.runner = SimRunner(session, speed=speed, parent=self)
         self.error_box: QMessageBox | None = None
         self._fork_cursor = False
+        self.presenting = False
+        self.files = WindowFiles(self)
+        self.setAcceptDrops(True)
         self.setWindowTitle(self._title())
         self.resize(*DEFAULT_SIZE)
         self.setFont(style.font(15))
@@ -153,7 +168,8 @@ class MainWindow(QMainWindow):
             self._timeline_available = False
             return None
         session = self.runner.session
-        widget = TimelineWidget(TimelineModel.from_scenario(session.scenario))
+        widget = TimelineWidget(TimelineModel.from_scenario(session.scenario),
+                                scale=PRESENTER_SCALE if self.presenting else 1.0)
         widget.seek_requested.connect(self._seek_from_timeline)
         self.timeline = widget
         self._timeline_fed = 0
@@ -186,10 +202,28 @@ class MainWindow(QMainWindow):
                      "Remove every wall and heal every cut link")
         self._action("restart-run", "Restart the run", "Ctrl+R", self.restart_run,
                      "Start the scenario again from time 0")
-        self._action("open", "Open preset…", QKeySequence.StandardKey.Open, self.open_preset_dialog)
-        self._action("screenshot", "Save window picture…", "Ctrl+Shift+S",
+        self._action("open", "Open preset file…", QKeySequence.StandardKey.Open,
+                     self.open_preset_dialog)
+        files = self.files
+        self._action("library", "Preset library…", "Ctrl+L", files.open_library,
+                     "Choose one of the shipped presets")
+        self._action("seed", "Change the seed…", "Ctrl+E", files.change_seed_dialog,
+                     "Run the scenario again with another seed")
+        self._action("save-session", "Save session as preset…", QKeySequence.StandardKey.Save,
+                     files.save_session_dialog,
+                     "Save the scenario, seed and your actions as a preset that replays them")
+        self._action("screenshot", "Export window picture (PNG)…", "Ctrl+Shift+S",
                      self.save_picture_dialog)
+        self._action("export-canvas", "Export canvas (PNG or SVG)…", "Ctrl+Shift+C",
+                     files.export_canvas_dialog)
+        self._action("export-timeline", "Export timeline (PNG or SVG)…", "Ctrl+Shift+T",
+                     files.export_timeline_dialog)
+        self._action("export-log", "Export event log (JSON Lines or CSV)…", "Ctrl+Shift+L",
+                     files.export_log_dialog)
         self._action("fullscreen", "Full screen", "F11", self._toggle_fullscreen)
+        self._action("presenter", "Presenter mode", "F5", self.toggle_presenter,
+                     "Full screen with larger text, for a projector")
+        self.actions_by_key["presenter"].setCheckable(True)
         self._action("quit", "Quit", QKeySequence.StandardKey.Quit, self.close)
         for node_action in ACTIONS:
             self._action(f"node-{node_action.key}", self._node_text(node_action),
@@ -216,12 +250,19 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         menus = self.menuBar()
         file_menu = menus.addMenu("&File")
+        file_menu.addAction(self.actions_by_key["library"])
         file_menu.addAction(self.actions_by_key["open"])
         presets = file_menu.addMenu("Shipped presets")
         self._fill_presets_menu(presets)
         self.recent_menu = file_menu.addMenu("Recent presets")
+        file_menu.addSeparator()
         file_menu.addAction(self.actions_by_key["restart-run"])
-        file_menu.addAction(self.actions_by_key["screenshot"])
+        file_menu.addAction(self.actions_by_key["seed"])
+        file_menu.addAction(self.actions_by_key["save-session"])
+        file_menu.addSeparator()
+        export_menu = file_menu.addMenu("Export")
+        for key in ("export-canvas", "export-timeline", "screenshot", "export-log"):
+            export_menu.addAction(self.actions_by_key[key])
         file_menu.addSeparator()
         file_menu.addAction(self.actions_by_key["quit"])
         sim_menu = menus.addMenu("&Simulation")
@@ -235,6 +276,8 @@ class MainWindow(QMainWindow):
         view_menu = menus.addMenu("&View")
         for dock in (self.timeline_dock, self.inspector_dock, self.narration_dock):
             view_menu.addAction(dock.toggleViewAction())
+        view_menu.addSeparator()
+        view_menu.addAction(self.actions_by_key["presenter"])
         view_menu.addAction(self.actions_by_key["fullscreen"])
         help_menu = menus.addMenu("&Help")
         help_menu.addAction("How to use the canvas", self._show_help)
@@ -320,6 +363,28 @@ class MainWindow(QMainWindow):
         self.runner.pause()
         self.runner.seek(t)
 
+    def toggle_presenter(self) -> None:
+        """Switch presenter mode (full screen, larger text) on or off."""
+        self.set_presenter(not self.presenting)
+
+    def set_presenter(self, on: bool) -> None:
+        """Presenter mode: full screen and every panel's text PRESENTER_SCALE times larger."""
+        self.presenting = on
+        self.actions_by_key["presenter"].setChecked(on)
+        scale = PRESENTER_SCALE if on else 1.0
+        self.inspector.set_scale(scale)
+        self.narration.set_scale(scale)
+        self.toolbar.setFont(style.font(16 * scale, bold=True))
+        for label in (self.time_label, self.speed_label, self.seed_label):
+            label.setFont(style.font(16 * scale))
+        if self.timeline is not None:
+            self.timeline.set_scale(scale)  # type: ignore[attr-defined]
+        if on:
+            self.showFullScreen()
+        else:
+            self.showNormal()
+        self.canvas.fit()
+
     def _toggle_fullscreen(self) -> None:
         if self.isFullScreen():
             self.showNormal()
@@ -344,10 +409,12 @@ class MainWindow(QMainWindow):
             return False
         return self.open_scenario(scenario, str(path))
 
-    def open_scenario(self, scenario: Scenario, preset_path: str | None = None) -> bool:
-        """Replace the session with a new run of ``scenario``."""
+    def open_scenario(self, scenario: Scenario, preset_path: str | None = None,
+                      seed: int | None = None) -> bool:
+        """Replace the session with a new run of ``scenario`` (with ``seed``, default the
+        scenario's)."""
         try:
-            session = Session(scenario, preset_path=preset_path)
+            session = Session(scenario, seed=seed, preset_path=preset_path)
         except Exception as error:  # noqa: BLE001
             self.show_error(f"Could not start {scenario.name}: {error}")
             return False
@@ -358,9 +425,9 @@ class MainWindow(QMainWindow):
         return True
 
     def restart_run(self) -> None:
-        """Run the same scenario again from time 0."""
+        """Run the same scenario again from time 0 (with the same seed)."""
         session = self.runner.session
-        self.open_scenario(session.scenario, session.preset_path)
+        self.open_scenario(session.scenario, session.preset_path, seed=session.seed)
 
     def save_picture_dialog(self) -> None:
         """Ask where to save a picture of the window, and save it."""
@@ -481,9 +548,25 @@ class MainWindow(QMainWindow):
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.inspector_dock, self.narration_dock], [330, 470],
                          Qt.Orientation.Vertical)
-        timeline_height = max(120, round(self.height() * 0.3)) \
+        timeline_height = max(160, round(self.height() * TIMELINE_SHARE)) \
             if self._timeline_available else 50
         self.resizeDocks([self.timeline_dock], [timeline_height], Qt.Orientation.Vertical)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        """Accept a dragged preset file (.toml)."""
+        if dropped_preset(event.mimeData()) is not None:
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        """Open the dropped preset file (a dialog when it is broken)."""
+        path = dropped_preset(event.mimeData())
+        if path is None:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.open_preset(path)
 
     def showEvent(self, event: QShowEvent) -> None:
         """On the first show without a saved layout, size the panels for a projector."""

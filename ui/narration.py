@@ -28,6 +28,7 @@ class NarrationWidget(QWidget):
     def __init__(self, runner: SimRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.runner = runner
+        self.scale = 1.0
         self.list = QListWidget()
         self.list.setWordWrap(True)
         self.list.setFont(style.font(15))
@@ -40,6 +41,14 @@ class NarrationWidget(QWidget):
         runner.frame.connect(self.show_world)
         runner.session_replaced.connect(self.list.clear)
         self.show_world(runner.world)
+
+    def set_scale(self, scale: float) -> None:
+        """Text ``scale`` times the normal size (presenter mode)."""
+        self.scale = scale
+        self.list.setFont(style.font(15 * scale))
+        for row in range(self.list.count()):
+            item = self.list.item(row)
+            item.setFont(style.font(15 * scale, bold=item.font().bold()))
 
     def show_world(self, world: World) -> None:
         """Show every entry up to ``world.t`` (adding new ones, hiding those after a seek back)."""
@@ -58,8 +67,7 @@ class NarrationWidget(QWidget):
         item.setData(TIME_ROLE, entry.t)
         item.setForeground(QBrush(style.colour(LEVEL_COLOURS.get(entry.level, "#37474f"))))
         if entry.level in ("caption", "warning", "leader"):
-            bold = style.font(15, bold=True)
-            item.setFont(bold)
+            item.setFont(style.font(15 * self.scale, bold=True))
         if entry.level == "caption":
             item.setBackground(QBrush(style.colour(style.CAPTION_BACKGROUND)))
         return item

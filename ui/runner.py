@@ -65,6 +65,8 @@ class SimRunner(QObject):
         self._clock = QElapsedTimer()
         self.world: World = session.world_at(0.0)
         self.stop_at_end = True
+        self._busy_at: float | None = None
+        """A simulated time at which the simulation processed events (see act)."""
 
     # --- state -----------------------------------------------------------------------------
 
@@ -148,11 +150,38 @@ class SimRunner(QObject):
         elif reached_end:
             self.pause()
 
+    def _advance_simulation(self, t: float) -> None:
+        """Run the simulation to ``t``, noting whether something happened at exactly ``t``."""
+        simulation = self.session.simulation
+        if t <= simulation.now:
+            return
+        just_before = math.nextafter(t, -math.inf)
+        if just_before > simulation.now:
+            simulation.run_until(just_before)
+        before = getattr(simulation, "steps", None)
+        simulation.run_until(t)
+        if before is None or getattr(simulation, "steps", None) != before:
+            self._busy_at = t
+
+    def _act_after_the_instant(self) -> None:
+        """When something already happened (or is due) at the simulation's current time, move
+        one float step later before acting: a saved session replays each action as a
+        scheduled step, which runs before the other events of its instant, so the action
+        must not share its instant with any."""
+        simulation = self.session.simulation
+        now = simulation.now
+        peek = getattr(simulation, "peek", None)
+        due_now = peek is not None and peek() <= now
+        if self._busy_at == now or due_now:
+            at = math.nextafter(now, math.inf)
+            simulation.run_until(at)
+            self.cursor = at
+
     def _run_to(self, t: float) -> bool:
         if t <= self.session.now:
             return True
         try:
-            self.session.simulation.run_until(t)
+            self._advance_simulation(t)
         except Exception as exc:  # noqa: BLE001 - any model failure becomes a dialog
             self.pause()
             self.error.emit(f"The simulation stopped at t = {self.session.now:.3f} s: {exc}")
@@ -170,6 +199,7 @@ class SimRunner(QObject):
                 if not session.simulation.step():
                     break
                 steps += 1
+                self._busy_at = session.now
                 next_time = session.projector.time_of_next_event(self.cursor)
         except Exception as exc:  # noqa: BLE001 - any model failure becomes a dialog
             self.error.emit(f"The simulation stopped at t = {session.now:.3f} s: {exc}")
@@ -219,8 +249,12 @@ class SimRunner(QObject):
                 session.fork(self.cursor)
                 self.session_replaced.emit()
                 self.state_changed.emit()
+                if session.trace.index_at(math.nextafter(self.cursor, -math.inf)) \
+                        < session.trace.index_at(self.cursor):
+                    self._busy_at = session.now
             elif self.cursor > session.now:
-                session.simulation.run_until(self.cursor)
+                self._advance_simulation(self.cursor)
+            self._act_after_the_instant()
             method: Callable[..., Any] = getattr(session.simulation, name)
             method(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - shown in a dialog, the session stays

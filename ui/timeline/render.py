@@ -15,8 +15,6 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from ui.timeline.none_guard import keep_none_alive
-
 if TYPE_CHECKING:
     from ui.timeline.model import TimelineModel
 
@@ -111,7 +109,6 @@ def render_model(
     target = Path(path)
     suffix = _check_request(target, width, height)
     _ensure_app()
-    keep_none_alive()
     import pyqtgraph as pg
     from PySide6 import QtCore, QtGui, QtSvg
 

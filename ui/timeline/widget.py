@@ -17,7 +17,6 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtWidgets
 
 from ui.timeline.model import TimelineModel
-from ui.timeline.none_guard import keep_none_alive
 from ui.timeline.plot import TimelinePlot
 from ui.timeline.render import render_model
 
@@ -52,7 +51,6 @@ class TimelineWidget(QtWidgets.QWidget):
         scale: float = 1.0,
     ) -> None:
         super().__init__(parent)
-        keep_none_alive()
         self._model = model if model is not None else TimelineModel()
         self._cursor = 0.0
         self._auto_fit = True
