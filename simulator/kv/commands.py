@@ -207,11 +207,6 @@ class Txn:
                 if not isinstance(item, Put | Delete | Range):
                     raise ValueError(f"Txn.{name} must hold Put, Delete or Range, got {item!r}")
 
-    @property
-    def is_read_only(self) -> bool:
-        """True when neither branch writes."""
-        return all(isinstance(op, Range) for op in self.success + self.failure)
-
     def __str__(self) -> str:
         parts = ["txn"]
         if self.compares:

@@ -23,8 +23,6 @@ from typing import Any, Protocol
 
 import simpy
 
-from simulator.runtime.scheduling import Callback, call_later
-
 TaskBody = Generator[simpy.Event, Any, Any]
 
 
@@ -109,15 +107,3 @@ class Task:
         self._waiting = None
         self._gen.close()
 
-
-def sleep_event(env: simpy.Environment, delay: float) -> simpy.Event:
-    """A simpy timeout of ``delay`` simulated seconds (negative delays count as zero)."""
-    return env.timeout(delay if delay > 0.0 else 0.0)
-
-
-def fire_later(env: simpy.Environment, delay: float, event: simpy.Event) -> Callback:
-    """Succeed ``event`` after ``delay`` seconds unless something triggered it first."""
-    def fire(_: Callback) -> None:
-        if not event.triggered:
-            event.succeed()
-    return call_later(env, delay if delay > 0.0 else 0.0, fire)
