@@ -14,7 +14,10 @@ calls its one callback, which schedules the next event (every step of the simula
 callback: a message arrival, a host wake-up, a timer). So the ratio says what share of a step
 simpy's own stepping is, the rest being the model. For reference the bench also times the
 classic simpy shape (processes waiting on timeouts), whose steps are slower, so its ratio is
-higher.
+higher. A message that arrives when nothing else is due at that instant is handled in its
+arrival step (the host's wake-up would have been the next event anyway), so a step carries
+more model work than it did when every arrival scheduled a separate wake-up: fewer steps, less
+CPU per simulated second, and a lower ratio.
 
     python bench/raft_throughput.py [--hours H] [--seed N] [--repeat N] [--profile]
 """
