@@ -24,6 +24,11 @@ FRAME_MS = 16
 # A frame never advances more than this many frame periods (after a stall or a breakpoint).
 MAX_FRAME_CATCH_UP = 4
 STEP_LIMIT = 100_000
+# Every message stays on the canvas at least this long in real time: after it arrives (or is
+# dropped) it lingers, fading, at its end, for this many real seconds times the speed
+# (at most LINGER_CAP simulated seconds), so a 2 ms message is visible at 0.1x.
+MIN_VISIBLE_REAL = 0.4
+LINGER_CAP = 0.15
 EPSILON = 1e-9
 
 
@@ -86,6 +91,11 @@ class SimRunner(QObject):
         if speed != self._speed:
             self._speed = speed
             self.state_changed.emit()
+
+    @property
+    def linger(self) -> float:
+        """How long (simulated seconds) ended messages stay drawn at this speed."""
+        return min(MIN_VISIBLE_REAL * self._speed, LINGER_CAP)
 
     @property
     def end_time(self) -> float:
@@ -232,7 +242,7 @@ class SimRunner(QObject):
         self._emit_frame()
 
     def _emit_frame(self) -> None:
-        self.world = self.session.world_at(self.cursor)
+        self.world = self.session.world_at(self.cursor, self.linger)
         self.frame.emit(self.world)
 
     # --- acting ----------------------------------------------------------------------------

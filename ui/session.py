@@ -96,9 +96,10 @@ class Session:
         """The mean default link latency, to place messages whose arrival is not traced yet."""
         return self.scenario.network.latency.mean
 
-    def world_at(self, t: float) -> World:
-        """The projected world at ``t``."""
-        return self.projector.world_at(t)
+    def world_at(self, t: float, linger: float = 0.0) -> World:
+        """The projected world at ``t`` (with messages that ended in the last ``linger``
+        seconds)."""
+        return self.projector.world_at(t, linger)
 
     def update_narration(self) -> Sequence[NarrationEntry]:
         """Narrate events the trace gained since the last call; return the new entries."""

@@ -8,6 +8,7 @@ immutable, only the dicts are copied) so checkpoints can be kept every few hundr
 from __future__ import annotations
 
 import re
+from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
@@ -57,6 +58,9 @@ RECENT_VIOLATIONS = 20
 CONTACT_WINDOW = 10.0
 # A message the trace never resolves is forgotten this long after it was sent.
 FLIGHT_HORIZON = 30.0
+# Messages that arrived or were dropped are kept this long (simulated seconds) so a view can
+# show them lingering at their end for a moment (World.flights with ``linger``).
+MAX_LINGER = 0.5
 
 Ending = tuple[float, str, str | None]  # (time, "deliver" | "drop", reason)
 
@@ -82,7 +86,7 @@ class FoldState:
     __slots__ = (
         "index", "raft", "apps", "provider", "crashed", "paused", "cuts", "flights",
         "leases", "violations", "caption", "pause_question", "contacts", "_order_raft",
-        "_order_apps",
+        "_order_apps", "ended",
     )
 
     def __init__(self, raft_ids: Iterable[str] = (), app_ids: Iterable[str] = (),
@@ -95,6 +99,8 @@ class FoldState:
         self.paused: dict[str, float] = {}
         self.cuts: set[tuple[str, str]] = set()
         self.flights: dict[int, Flight] = {}
+        self.ended: deque[Flight] = deque()
+        """Messages that ended in the last MAX_LINGER seconds, in the order they ended."""
         self.leases: dict[int, LeaseView] = {}
         self.violations: tuple[ViolationView, ...] = ()
         self.caption: CaptionView | None = None
@@ -114,6 +120,7 @@ class FoldState:
         other.paused = dict(self.paused)
         other.cuts = set(self.cuts)
         other.flights = dict(self.flights)
+        other.ended = deque(self.ended)
         other.leases = dict(self.leases)
         other.violations = self.violations
         other.caption = self.caption
@@ -236,7 +243,14 @@ class FoldState:
         )
 
     def _on_resolve(self, e: MsgDeliver | MsgDrop) -> None:
-        self.flights.pop(e.id, None)
+        flight = self.flights.pop(e.id, None)
+        ended = self.ended
+        while ended and ended[0].ends is not None and ended[0].ends < e.t - MAX_LINGER:
+            ended.popleft()
+        if flight is not None:
+            fate = "deliver" if e.kind == "msg.deliver" else "drop"
+            ended.append(replace(flight, ends=e.t, fate=fate,
+                                 reason=getattr(e, "reason", None)))
 
     def _on_lease_grant(self, e: LeaseGrant) -> None:
         lease = LeaseView(id=e.lease, owner=e.owner, ttl=e.ttl,
@@ -289,8 +303,12 @@ class FoldState:
 
     # --- freezing --------------------------------------------------------------------------
 
-    def world(self, t: float, ends: Mapping[int, Ending]) -> World:
-        """Freeze the state as seen at time ``t``; ``ends`` tells how each message ended."""
+    def world(self, t: float, ends: Mapping[int, Ending], linger: float = 0.0) -> World:
+        """Freeze the state as seen at time ``t``; ``ends`` tells how each message ended.
+
+        ``linger`` (at most MAX_LINGER) keeps messages that ended that recently in
+        ``flights`` (with their end and fate), so a slow view can show each one a moment.
+        """
         if self._order_raft is None:
             self._order_raft = sorted(self.raft, key=natural_key)
         if self._order_apps is None:
@@ -310,6 +328,11 @@ class FoldState:
             if ending is not None:
                 flight = replace(flight, ends=ending[0], fate=ending[1], reason=ending[2])
             flights.append(flight)
+        if linger > 0:
+            since = t - min(linger, MAX_LINGER)
+            flights.extend(f for f in self.ended
+                           if f.ends is not None and since <= f.ends <= t)
+            flights.sort(key=lambda f: f.id)
         leases = tuple(self.leases[key] for key in sorted(self.leases))
         return World(
             t=t, event_index=self.index, raft=raft, apps=apps, provider=provider,

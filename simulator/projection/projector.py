@@ -39,13 +39,14 @@ class Projector:
         self._index_new_events()
         return self._ends
 
-    def world_at(self, t: float) -> World:
-        """The world with every event at or before ``t`` folded in."""
+    def world_at(self, t: float, linger: float = 0.0) -> World:
+        """The world with every event at or before ``t`` folded in (messages that ended in
+        the last ``linger`` seconds included, see FoldState.world)."""
         self._index_new_events()
         events = self.trace.events
         target = self.trace.index_at(t)
         state = self._state_at_index(target, events)
-        return state.world(t, self._ends)
+        return state.world(t, self._ends, linger)
 
     def state_at_index(self, index: int) -> FoldState:
         """A copy of the fold state after the first ``index`` events."""

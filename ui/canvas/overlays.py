@@ -22,7 +22,13 @@ TIME_RECT = QRectF(20, 8, 300, 48)
 
 
 class FlightsItem(QGraphicsItem):
-    """Every message in the air, drawn as a labelled dot along its link at the cursor time."""
+    """Every message in the air, drawn as a labelled dot along its link at the cursor time.
+
+    A dot trails a line back to its sender (the way it came). A message that has already
+    arrived (or been dropped) but is still in the World's ``flights`` (the runner's linger)
+    stays at its end, fading out over ``linger`` simulated seconds, so even a 1 ms message is
+    on screen long enough to be seen at a slow speed.
+    """
 
     def __init__(self, width: float, height: float,
                  position_of: Callable[[str], QPointF | None]) -> None:
@@ -32,17 +38,21 @@ class FlightsItem(QGraphicsItem):
         self._flights: tuple[Flight, ...] = ()
         self._t = 0.0
         self._latency = 0.003
+        self._linger = 0.0
         self._dirty = QRectF()
         self.setZValue(20)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
 
-    def set_flights(self, flights: tuple[Flight, ...], t: float, expected_latency: float) -> None:
-        """Show ``flights`` at ``t`` (one with no known end moves at the mean latency)."""
+    def set_flights(self, flights: tuple[Flight, ...], t: float, expected_latency: float,
+                    linger: float = 0.0) -> None:
+        """Show ``flights`` at ``t`` (one with no known end moves at the mean latency); those
+        that ended fade out over ``linger`` seconds after their end."""
         if flights == self._flights and (not flights or t == self._t):
             return
         self._flights = flights
         self._t = t
         self._latency = expected_latency
+        self._linger = linger
         area = self._area()
         self.update(self._dirty.united(area))
         self._dirty = area
@@ -51,10 +61,19 @@ class FlightsItem(QGraphicsItem):
         """The part of the canvas the dots and their labels cover now."""
         area = QRectF()
         reach = style.MESSAGE_RADIUS + 4
-        for _flight, point in self.positions():
+        for flight, point in self.positions():
             area = area.united(QRectF(point.x() - reach, point.y() - reach,
                                       reach * 2 + LABEL_WIDTH, reach * 2 + 6))
+            origin = self._position_of(flight.src)
+            if origin is not None:
+                area = area.united(QRectF(origin, point).normalized().adjusted(-6, -6, 6, 6))
         return area
+
+    def opacity_of(self, flight: Flight) -> float:
+        """1 while the message flies; after its end, fading to 0 over the linger time."""
+        if flight.ends is None or self._t < flight.ends or self._linger <= 0:
+            return 1.0
+        return max(0.0, 1.0 - (self._t - flight.ends) / self._linger)
 
     def refresh(self) -> None:
         """Redraw every dot (after a host moved)."""
@@ -95,6 +114,15 @@ class FlightsItem(QGraphicsItem):
         labelled_at: list[QPointF] = []
         for flight, point in placed:
             doomed = flight.fate == "drop"
+            fade = self.opacity_of(flight)
+            if fade <= 0:
+                continue
+            painter.setOpacity(fade)
+            origin = self._position_of(flight.src)
+            if origin is not None:
+                painter.setPen(QPen(colour(style.message_colour(flight.type), 110), 4,
+                                    Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
+                painter.drawLine(origin, point)
             fill = colour(style.message_colour(flight.type))
             painter.setPen(QPen(colour("#263238"), 1.5))
             painter.setBrush(QBrush(fill))
@@ -113,6 +141,7 @@ class FlightsItem(QGraphicsItem):
             painter.drawRoundedRect(box, 5, 5)
             painter.setPen(colour(style.DROP_COLOUR if doomed else style.FOREGROUND))
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+        painter.setOpacity(1.0)
 
 
 class WallItem(QGraphicsItem):
@@ -123,6 +152,8 @@ class WallItem(QGraphicsItem):
         self.base = wall
         self.since = 0.0
         """The simulated time the wall was put up (it is hidden before that)."""
+        self.until: float | None = None
+        """The simulated time it was taken down (None: it still stands)."""
         self._on_moved = on_moved
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, True)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
@@ -131,6 +162,10 @@ class WallItem(QGraphicsItem):
         self.setToolTip("A wall: hosts on different sides cannot talk. Drag to move it; "
                         "click and press Delete to remove it.")
         self._ends = wall.clipped(area.left(), area.top(), area.right(), area.bottom())
+
+    def stands_at(self, t: float) -> bool:
+        """True when the wall was up at simulated time ``t``."""
+        return self.since <= t and (self.until is None or t < self.until)
 
     @property
     def wall(self) -> Wall:

@@ -141,9 +141,13 @@ class ClusterScene(QGraphicsScene):
             self.manual_cuts.clear()
             self.build()
         else:
-            # A fork discards the future: walls and cuts made after the fork time are gone.
+            # A fork discards the future: walls and cuts made after the fork time are gone,
+            # and walls taken down after it stand again.
             cursor = self.runner.cursor
             self._remove_walls([item for item in self.walls if item.since > cursor])
+            for item in self.walls:
+                if item.until is not None and item.until > cursor:
+                    item.until = None
             self.manual_cuts = {k: t for k, t in self.manual_cuts.items() if t <= cursor}
         self._applied_groups = None
 
@@ -153,8 +157,22 @@ class ClusterScene(QGraphicsScene):
             self.removeItem(item)
 
     def active_walls(self) -> list[WallItem]:
-        """The walls that stand at the cursor time (drawn at or before it)."""
-        return [item for item in self.walls if item.since <= self.runner.cursor]
+        """The walls that stand at the cursor time (put up at or before it, not taken down).
+
+        Walls are the window's record of the user's gestures; taken-down walls are kept with
+        the time they went, so seeking back shows them again where they stood."""
+        return [item for item in self.walls if item.stands_at(self.runner.cursor)]
+
+    def _take_down(self, chosen: list[WallItem]) -> None:
+        cursor = self.runner.cursor
+        for item in chosen:
+            item.setSelected(False)
+            if item.since >= cursor:  # put up and taken down at the same moment: forget it
+                self.walls.remove(item)
+                self.removeItem(item)
+            else:
+                item.until = cursor
+                item.setVisible(False)
 
     # --- drawing ---------------------------------------------------------------------------
 
@@ -191,10 +209,11 @@ class ClusterScene(QGraphicsScene):
         cuts = world.cuts
         for (a, b), link in self.links.items():
             link.set_cuts((a, b) in cuts, (b, a) in cuts)
-        self.flights.set_flights(world.flights, t, self.runner.session.expected_latency)
+        self.flights.set_flights(world.flights, t, self.runner.session.expected_latency,
+                                 self.runner.linger)
         self._flash(world)
         for item in self.walls:
-            item.setVisible(item.since <= t)
+            item.setVisible(item.stands_at(t))
         self.banner.set_text(t, summary_text(world), caption_text(world))
 
     def _ensure_links(self, world: World) -> None:
@@ -279,7 +298,7 @@ class ClusterScene(QGraphicsScene):
     def delete_selected_walls(self) -> int:
         """Remove the selected walls (the partition follows); return how many were removed."""
         chosen = [item for item in self.walls if item.isSelected()]
-        self._remove_walls(chosen)
+        self._take_down(chosen)
         if chosen:
             self.apply_walls()
         return len(chosen)
@@ -325,7 +344,7 @@ class ClusterScene(QGraphicsScene):
 
     def heal_all(self) -> bool:
         """Take down every wall and heal every cut link."""
-        self._remove_walls(list(self.walls))
+        self._take_down(self.active_walls())
         self.manual_cuts.clear()
         self._applied_groups = None
         return self.runner.act("heal_all")
