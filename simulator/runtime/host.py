@@ -184,15 +184,22 @@ class Host:
         now = env._now  # noqa: SLF001
         self.trace.emit(MsgDeliver(now, msg_id))
         self._inbox.append(msg)
+        self._wake_in_step(now)
+
+    def _wake_in_step(self, now: float) -> None:
+        """Wake the sleeping process from inside a simpy step (a message or a timer).
+
+        When nothing else is due at this instant the wake-up would be the very next event, so
+        the process runs at once instead: the same order of events, one simpy step fewer.
+        """
         wake = self._wake
         if wake is not None and wake._value is PENDING:  # noqa: SLF001
+            env = self.env
             queue = env._queue  # noqa: SLF001
             if queue and queue[0][0] <= now:
                 wake._value = None  # noqa: SLF001 - Wake.wake inlined on the hot path
                 env.schedule(wake, NORMAL, 0.0)  # type: ignore[arg-type]
                 return
-            # Nothing else is due now, so the wake-up would be the very next event: handle the
-            # message at once instead (the same order of events, one simpy step fewer).
             self._wake = None
             self._loop(wake.payload, spare=wake)
 
@@ -230,7 +237,7 @@ class Host:
             self._arm_timer(deadline)
             return
         self._due_local = deadline_local
-        self._poke()
+        self._wake_in_step(self.env._now)  # noqa: SLF001
 
     # --- the process ---------------------------------------------------------------------
     #
