@@ -546,7 +546,7 @@ class MainWindow(QMainWindow):
         """Give the side panels and the timeline their first-run sizes."""
         self.resizeDocks([self.inspector_dock, self.narration_dock], [380, 380],
                          Qt.Orientation.Horizontal)
-        self.resizeDocks([self.inspector_dock, self.narration_dock], [330, 470],
+        self.resizeDocks([self.inspector_dock, self.narration_dock], [520, 380],
                          Qt.Orientation.Vertical)
         timeline_height = max(160, round(self.height() * TIMELINE_SHARE)) \
             if self._timeline_available else 50
