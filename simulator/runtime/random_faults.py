@@ -8,9 +8,11 @@ or an app server, chosen uniformly) gets one fault, which is repaired later:
 - pause, for 0.1-0.3 x ``every``;
 - isolate, its links healed after 0.2-0.6 x ``every``.
 
-The next gap starts after the repair, so faults never overlap. Every draw comes from the stream
-``faults/random``: the same seed gives the same faults. Each fault and repair is traced as a
-user.action of the schedule (not recorded as a user action: a fork replays the scenario).
+The next gap starts after the repair, so faults never overlap. A fault that cannot happen (the
+host was crashed by another step) is traced as skipped and gets no repair. Every draw comes from
+the stream ``faults/random``: the same seed gives the same faults. Each fault and repair is
+traced as a user.action of the schedule (not recorded as a user action: a fork replays the
+scenario).
 """
 
 from __future__ import annotations
@@ -53,16 +55,21 @@ class RandomFaults:
         node = self.hosts[self.rng.randrange(len(self.hosts))]
         repair_after = self.every * (self.rng.uniform(0.1, 0.3) if kind == "pause"
                                      else self.rng.uniform(0.2, 0.6))
-        self.sim.as_schedule(lambda: self._start_fault(kind, node, repair_after), kind, node)
-        call_later(self.sim.env, repair_after, self._repair, (kind, node))
+        done: list[str] = []
+        self.sim.as_schedule(lambda: self._start_fault(kind, node, repair_after, done), kind,
+                             node)
+        # A fault that could not happen (the node was already down) is not repaired either:
+        # the repair would undo what someone else did.
+        call_later(self.sim.env, repair_after, self._repair, (kind if done else "", node))
 
-    def _start_fault(self, kind: str, node: str, length: float) -> None:
+    def _start_fault(self, kind: str, node: str, length: float, done: list[str]) -> None:
         if kind == "crash":
             self.sim.crash(node)
         elif kind == "pause":
             self.sim.pause(node, length)
         else:
             self.sim.isolate(node)
+        done.append(kind)
 
     def _repair(self, event: Callback) -> None:
         kind, node = event.payload

@@ -133,3 +133,14 @@ def test_a_preset_may_crash_and_restart_the_provider_by_its_id() -> None:
     works = [e for e in sim.trace if isinstance(e, Work)]
     assert not [e for e in works if 3.0 < e.t < 5.0], "a crashed provider charges nothing"
     assert [e for e in works if e.t > 5.0], "after its restart it charges again"
+
+
+def test_random_faults_never_repair_what_another_step_broke() -> None:
+    faults = (FaultStep("crash", at=1.0, target="n1"),
+              FaultStep("random-faults", at=2.0, value=1.0, duration=40.0))
+    sim = Simulation(dataclasses.replace(scenario("seed"), faults=faults), seed=3)
+    sim.run_until(50.0)
+    on_n1 = [e for e in sim.trace if isinstance(e, UserAction) and e.target == "n1"]
+    assert any("skipped" in e.detail for e in on_n1), "the random faults picked n1 at least once"
+    assert [e.action for e in on_n1 if "skipped" not in e.detail] == ["crash"]
+    assert not sim.raft_hosts["n1"].alive, "n1 stays down: the lesson crashed it for good"
