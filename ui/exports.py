@@ -7,13 +7,14 @@ dialog. The timeline's picture is ui.timeline's ``export_picture``; the whole wi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QGraphicsScene
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from simulator.trace.events import Event
 from ui import style
@@ -80,7 +81,18 @@ def export_scene(scene: QGraphicsScene, path: Path, width: int, height: int,
         painter.end()
     data = bytes(buffer.data())
     buffer.close()
+    if suffix == ".svg":
+        data = pixel_size_header(data, width, height)
     _write(path, data)
+
+
+def pixel_size_header(svg: bytes, width: int, height: int) -> bytes:
+    """Give the root <svg> its size in pixels (Qt writes millimetres, which viewers scale
+    differently), so every viewer opens it at width x height."""
+    head, sep, rest = svg.partition(b"viewBox=")
+    head = re.sub(rb'width="[^"]*"', f'width="{width}"'.encode(), head, count=1)
+    head = re.sub(rb'height="[^"]*"', f'height="{height}"'.encode(), head, count=1)
+    return head + sep + rest
 
 
 def _paint_scene(painter: QPainter, scene: QGraphicsScene, frame: QRectF,
@@ -90,9 +102,16 @@ def _paint_scene(painter: QPainter, scene: QGraphicsScene, frame: QRectF,
     selected = scene.selectedItems()
     for item in selected:  # the selection frame is for the screen, not for slides
         item.setSelected(False)
+    # Items cached as pixmaps for speed would be pasted as images: draw them as shapes.
+    cached = [(item, item.cacheMode()) for item in scene.items()
+              if item.cacheMode() != QGraphicsItem.CacheMode.NoCache]
+    for item, _mode in cached:
+        item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
     try:
         scene.render(painter, frame, source, Qt.AspectRatioMode.KeepAspectRatio)
     finally:
+        for item, mode in cached:
+            item.setCacheMode(mode)
         for item in selected:
             item.setSelected(True)
 
