@@ -1,0 +1,101 @@
+"""The inspector shows what the trace says at the cursor (Raft log tail, the store's keys,
+leases and watches, an app server's belief); clicking the timeline moves the canvas there."""
+
+from __future__ import annotations
+
+import re
+
+from PySide6.QtCore import QPointF, Qt
+
+from simulator.config import FaultStep, Scenario
+from simulator.presets.catalog import find_scenario
+from tests.ui.conftest import host_point
+from ui.mainwindow import MainWindow
+
+
+def plain(html: str) -> str:
+    return re.sub(r"<[^>]+>", " ", html)
+
+
+def click_host(qtbot, window: MainWindow, host: str) -> None:  # type: ignore[no-untyped-def]
+    qtbot.mouseClick(window.canvas.viewport(), Qt.MouseButton.LeftButton,
+                     pos=host_point(window, host))
+    assert window.scene.selected_host() == host
+
+
+def test_a_raft_node_shows_its_log_tail_and_commit_index(qtbot, open_window) -> None:
+    window = open_window(find_scenario("raft-leader-under-app"), run_to=12.0)
+    leader = window.runner.world.leader
+    assert leader is not None
+    click_host(qtbot, window, leader.id)
+    text = plain(window.inspector.text)
+    assert f"Raft node {leader.id}" in text and "Log tail" in text
+    assert "commit index" in text
+    tail = window.inspector.logs.tail(leader.id, window.runner.world.event_index,
+                                      leader.commit_index, 6)
+    assert tail and tail[-1].index == leader.log_length
+    assert tail[-1].cmd is not None and tail[-1].cmd in text, "commands come from raft.apply"
+    assert all(entry.term == leader.term for entry in tail[-2:])
+    window.runner.seek(4.0)
+    earlier = window.runner.world.raft_node(leader.id)
+    assert earlier is not None and earlier.log_length < leader.log_length
+    tail = window.inspector.logs.tail(leader.id, window.runner.world.event_index,
+                                      earlier.commit_index, 6)
+    assert tail[-1].index == earlier.log_length, "seeking back shows the shorter log"
+
+
+def test_the_store_tab_lists_keys_leases_with_ttl_left_and_watches(qtbot, open_window) -> None:
+    window = open_window(find_scenario("raft-leader-under-app"), run_to=20.0)
+    window.inspector.show_store_tab()
+    qtbot.wait(10)
+    world = window.runner.world
+    text = plain(window.inspector.store_text)
+    assert world.leader is not None and f"{world.leader.id} (Raft leader)" in text
+    store = window.inspector.store.view(world.leader.id, world.t)
+    assert store.kvs and f"Keys ({len(store.kvs)})" in text
+    leader_key = next(kv for kv in store.kvs if kv.lease)
+    assert leader_key.key in text and str(leader_key.create_revision) in text
+    lease = store.lease(leader_key.lease)
+    assert lease is not None and lease.remaining is not None and 0 < lease.remaining <= lease.ttl
+    assert f"{lease.remaining:.1f} s" in text
+    app_lease = next(app.lease for app in world.apps if app.leader)
+    assert app_lease is not None and app_lease.id == lease.lease_id
+    assert store.watches and "Watches served here" in text
+    assert re.search(rf"\brevision\s+{store.revision}\b", text)
+    window.runner.seek(1.0)
+    early = window.inspector.store.view(world.leader.id, 1.0)
+    assert len(early.kvs) < len(store.kvs), "the store is folded from the trace at the cursor"
+    assert f"Keys ({len(early.kvs)})" in plain(window.inspector.store_text)
+
+
+def test_an_app_server_shows_its_belief_token_and_lease(qtbot, open_window) -> None:
+    window = open_window(find_scenario("raft-leader-under-app"), run_to=10.0)
+    app = next(view for view in window.runner.world.apps if view.leader)
+    click_host(qtbot, window, app.id)
+    text = plain(window.inspector.text)
+    assert f"App server {app.id}" in text
+    assert re.search(r"believes it leads\s+yes", text)
+    assert f"fencing token {app.token}" in re.sub(r"\s+", " ", text)
+    assert app.lease is not None and f"{app.lease.id} (TTL {app.lease.ttl:g} s)" in text
+
+
+def test_clicking_the_timeline_moves_the_canvas_there(qtbot, open_window) -> None:
+    window = open_window(Scenario(duration=30.0,
+                                  faults=(FaultStep("crash", at=5.0, target="raft-leader"),)),
+                         run_to=14.0)
+    crashed = next(view.id for view in window.runner.world.raft if view.crashed)
+    timeline = window.timeline
+    assert timeline is not None
+    timeline.set_time_range(0.0, 14.0)
+    timeline.redraw()
+    viewbox = timeline.timeline.viewbox
+    y = timeline.timeline.lane_y(crashed) or 1.0
+    point = timeline.view.mapFromScene(viewbox.mapViewToScene(QPointF(3.0, y)))
+    qtbot.mouseClick(timeline.view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    per_pixel = 14.0 / viewbox.width()
+    assert abs(window.runner.cursor - 3.0) < 3 * per_pixel
+    world = window.runner.world
+    assert not world.raft_node(crashed).crashed, "the canvas shows the time before the crash"
+    assert window.scene.hosts[crashed].caption_text() != "crashed"
+    assert abs(timeline.cursor_time - window.runner.cursor) < 1e-9
+    assert window.runner.session.forks == 0
