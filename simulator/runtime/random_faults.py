@@ -56,11 +56,13 @@ class RandomFaults:
         repair_after = self.every * (self.rng.uniform(0.1, 0.3) if kind == "pause"
                                      else self.rng.uniform(0.2, 0.6))
         done: list[str] = []
+        cut_before = set(self.sim.network.cut_links)
         self.sim.as_schedule(lambda: self._start_fault(kind, node, repair_after, done), kind,
                              node)
-        # A fault that could not happen (the node was already down) is not repaired either:
-        # the repair would undo what someone else did.
-        call_later(self.sim.env, repair_after, self._repair, (kind if done else "", node))
+        # A fault that could not happen (the node was already down) is not repaired either, and
+        # an isolation heals only the links it cut: a repair never undoes what another step did.
+        cut = frozenset(self.sim.network.cut_links) - cut_before
+        call_later(self.sim.env, repair_after, self._repair, (kind if done else "", node, cut))
 
     def _start_fault(self, kind: str, node: str, length: float, done: list[str]) -> None:
         if kind == "crash":
@@ -72,12 +74,20 @@ class RandomFaults:
         done.append(kind)
 
     def _repair(self, event: Callback) -> None:
-        kind, node = event.payload
+        kind, node, cut = event.payload
         if kind == "crash":
             self.sim.as_schedule(lambda: self.sim.restart(node), "restart", node)
         elif kind == "isolate":
-            for other in self.sim.network.node_ids:
-                if other != node and self.sim.network.is_cut(node, other):
-                    self.sim.as_schedule(lambda o=other: self.sim.heal_link(node, o),
-                                         "heal_link", node)
+            self._heal(node, cut)
         self._schedule_next()
+
+    def _heal(self, node: str, cut: frozenset[tuple[str, str]]) -> None:
+        """Heal the links of ``node`` that its isolation cut and that are still cut."""
+        is_cut = self.sim.network.is_cut
+        for other in self.sim.network.node_ids:
+            out = (node, other) in cut and is_cut(node, other)
+            back = (other, node) in cut and is_cut(other, node)
+            if out or back:
+                src, dst = (node, other) if out else (other, node)
+                self.sim.as_schedule(lambda a=src, b=dst, both=out and back:
+                                     self.sim.heal_link(a, b, both), "heal_link", node)

@@ -144,3 +144,14 @@ def test_random_faults_never_repair_what_another_step_broke() -> None:
     assert any("skipped" in e.detail for e in on_n1), "the random faults picked n1 at least once"
     assert [e.action for e in on_n1 if "skipped" not in e.detail] == ["crash"]
     assert not sim.raft_hosts["n1"].alive, "n1 stays down: the lesson crashed it for good"
+
+
+def test_random_isolations_heal_only_the_links_they_cut() -> None:
+    faults = (FaultStep("cut", at=1.0, target="n2", peer="n1", both_ways=False),
+              FaultStep("random-faults", at=2.0, value=1.0, duration=60.0))
+    sim = Simulation(dataclasses.replace(scenario("seed"), faults=faults), seed=1)
+    sim.run_until(70.0)
+    isolated = {e.target for e in sim.trace if isinstance(e, UserAction)
+                and e.action == "isolate" and "skipped" not in e.detail}
+    assert isolated & {"n1", "n2"}, "the random faults isolated an end of the cut link"
+    assert sim.network.cut_links == (("n2", "n1"),), "the lesson's one-way cut stays"
