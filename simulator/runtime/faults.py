@@ -7,7 +7,7 @@ when the step runs, from the state the trace describes at that moment:
 - ``raft-leader``: the live node that leads the highest term (a crashed node is not a leader).
 - ``follower``: the lowest-id live node in the follower role (else the lowest-id live node that
   is not the leader).
-- ``all``: every Raft node (for ``restart``: every crashed one).
+- ``all``: every Raft node (for ``restart``: every crashed host, app servers included).
 - ``restart`` with no target, or with ``raft-leader``, restarts the node that crashed last.
 - ``app-leader``: the live app server believing it leads (highest token if several);
   ``app-follower``: the lowest-id live app server not leading (see runtime.app_cluster). They
@@ -179,8 +179,8 @@ def _restart_targets(sim: Simulation, target: str | None) -> list[str]:
         if last is None:
             raise ValueError("no crashed node to restart")
         return [last]
-    if target == "all":
-        crashed = sim.crashed_nodes()
+    if target == "all":  # every crashed host: Raft nodes, app servers, the provider
+        crashed = [n for n in sim.network.node_ids if not sim.any_host(n).alive]
         if not crashed:
             raise ValueError("no crashed node to restart")
         return crashed

@@ -155,3 +155,16 @@ def test_random_isolations_heal_only_the_links_they_cut() -> None:
                 and e.action == "isolate" and "skipped" not in e.detail}
     assert isolated & {"n1", "n2"}, "the random faults isolated an end of the cut link"
     assert sim.network.cut_links == (("n2", "n1"),), "the lesson's one-way cut stays"
+
+
+def test_restart_all_brings_back_every_crashed_host() -> None:
+    faults = (FaultStep("crash", at=3.0, target="app-leader"),
+              FaultStep("crash", at=3.0, target="n1"),
+              FaultStep("crash", at=3.0, target="provider"),
+              FaultStep("restart", at=5.0, target="all"))
+    sim = Simulation(dataclasses.replace(scenario("seed"), faults=faults), seed=2)
+    sim.run_until(6.0)
+    restarted = sorted(e.target for e in sim.trace
+                       if isinstance(e, UserAction) and e.action == "restart")
+    assert len(restarted) == 3 and {"n1", "provider"} < set(restarted)
+    assert all(sim.any_host(node).alive for node in sim.network.node_ids)
