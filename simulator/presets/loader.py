@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import stat
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -20,6 +21,7 @@ TOP_KEYS = ("run", "raft", "network", "store", "apps", "faults", "captions", "pa
 RUN_KEYS = ("title", "description", "seed", "duration")
 MAX_DURATION = 604_800.0
 MAX_SEED = 2**63 - 1
+MAX_BYTES = 10_000_000  # a preset is a page of text; more is not a preset
 _POSITION = re.compile(r"^(?P<what>.*?)\s*\(at line (?P<line>\d+), column (?P<col>\d+)\)$")
 
 
@@ -27,13 +29,22 @@ def load_scenario(path: str | Path) -> Scenario:
     """Read and validate the preset file at ``path``; raise PresetError naming every problem."""
     file = str(path)
     try:
-        data = Path(path).read_bytes()
+        kind = Path(path).stat().st_mode
+        if stat.S_ISDIR(kind):
+            raise IsADirectoryError
+        if not stat.S_ISREG(kind):  # a device such as /dev/zero would be read forever
+            raise PresetError([Problem(file, "", "is not a regular file")])
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_BYTES + 1)
     except FileNotFoundError:
         raise PresetError([Problem(file, "", "no such file")]) from None
     except IsADirectoryError:
         raise PresetError([Problem(file, "", "is a directory, not a preset file")]) from None
     except OSError as error:
         raise PresetError([Problem(file, "", f"cannot be read: {error.strerror}")]) from None
+    if len(data) > MAX_BYTES:
+        raise PresetError([Problem(file, "", f"is too large for a preset (more than "
+                                             f"{MAX_BYTES // 1_000_000} MB)")])
     bom = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     try:
         text = data[bom:].decode("utf-8")  # a byte order mark (Windows editors) is fine

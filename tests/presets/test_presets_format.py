@@ -208,6 +208,11 @@ def test_load_scenario_reads_a_file_and_names_it_in_problems(tmp_path) -> None:
     path.write_bytes(b"\xef\xbb\xbf\xff")
     with pytest.raises(PresetError, match=r"not UTF-8 text \(byte 3\)"):
         load_scenario(path)
+    with pytest.raises(PresetError, match="is not a regular file"):
+        load_scenario("/dev/zero")  # would otherwise be read forever
+    path.write_bytes(b"# padding\n" * 1_100_000)
+    with pytest.raises(PresetError, match="too large for a preset"):
+        load_scenario(path)
 
 
 def test_all_problems_of_a_file_are_reported_together_one_per_line() -> None:
