@@ -10,8 +10,7 @@ from __future__ import annotations
 
 from html import escape
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QScrollArea, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
 from simulator.projection import AppView, ProviderView, RaftView, World
 from simulator.projection.logs import LogEntryView, LogIndex
@@ -57,11 +56,13 @@ def log_html(entries: tuple[LogEntryView, ...], commit_index: int) -> str:
     for entry in entries:
         cmd = escape(entry.cmd) if entry.cmd is not None else \
             f"<span style='color:{style.MUTED}'>not applied yet</span>"
-        mark = "✔ committed" if entry.committed else "pending"
+        mark = "✔" if entry.committed else "…"
         if entry.index == commit_index:
-            mark = "◀ commit index"
+            mark = "◀ commit"
         rows.append([str(entry.index), str(entry.term), cmd, mark])
-    return _table(["index", "term", "command", ""], rows)
+    return _table(["index", "term", "command", ""], rows) + (
+        f"<p style='color:{style.MUTED}'>✔ committed · … not committed yet · "
+        "◀ the node's commit index</p>")
 
 
 def raft_html(view: RaftView, world: World,
@@ -167,22 +168,15 @@ def cluster_html(world: World) -> str:
     return "<h2>Cluster</h2>" + _rows(pairs) + hint
 
 
-def _label(size: float) -> QLabel:
-    label = QLabel()
-    label.setTextFormat(Qt.TextFormat.RichText)
-    label.setAlignment(Qt.AlignmentFlag.AlignTop | Qt.AlignmentFlag.AlignLeft)
-    label.setWordWrap(True)
-    label.setFont(style.font(size))
-    label.setMargin(8)
-    label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-    return label
-
-
-def _scrolled(label: QLabel) -> QScrollArea:
-    scroll = QScrollArea()
-    scroll.setWidgetResizable(True)
-    scroll.setWidget(label)
-    return scroll
+def _page(size: float) -> QTextBrowser:
+    """A read-only rich-text page (lays tables out once per change, unlike a word-wrapped
+    QLabel, which re-measures them on every layout pass)."""
+    page = QTextBrowser()
+    page.setFont(style.font(size))
+    page.setOpenLinks(False)
+    page.setFrameShape(QTextBrowser.Shape.NoFrame)
+    page.document().setDocumentMargin(8)
+    return page
 
 
 class InspectorWidget(QWidget):
@@ -195,11 +189,11 @@ class InspectorWidget(QWidget):
         super().__init__(parent)
         self.runner = runner
         self.scene = scene
-        self.label = _label(self.FONT_SIZE)
-        self.store_label = _label(self.FONT_SIZE - 1)
+        self.label = _page(self.FONT_SIZE)
+        self.store_label = _page(self.FONT_SIZE - 1)
         self.tabs = QTabWidget()
-        self.tabs.addTab(_scrolled(self.label), "Node")
-        self.tabs.addTab(_scrolled(self.store_label), "Store")
+        self.tabs.addTab(self.label, "Node")
+        self.tabs.addTab(self.store_label, "Store")
         self.tabs.currentChanged.connect(lambda _index: self.show_world(runner.world))
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -241,7 +235,7 @@ class InspectorWidget(QWidget):
                 html = provider_html(world.provider)
         if html != self._html:
             self._html = html
-            self.label.setText(html)
+            self._show(self.label, html)
         if self.tabs.currentIndex() == 1:
             self._show_store(world, host)
 
@@ -266,7 +260,15 @@ class InspectorWidget(QWidget):
             html = store_html(self.store.view(member, world.t), why)
         if html != self._store_html:
             self._store_html = html
-            self.store_label.setText(html)
+            self._show(self.store_label, html)
+
+    @staticmethod
+    def _show(page: QTextBrowser, html: str) -> None:
+        """Replace the page's text, keeping where it is scrolled to."""
+        bar = page.verticalScrollBar()
+        position = bar.value()
+        page.setHtml(html)
+        bar.setValue(position)
 
     def show_store_tab(self) -> None:
         """Bring the Store tab to the front."""
@@ -275,9 +277,9 @@ class InspectorWidget(QWidget):
     @property
     def text(self) -> str:
         """The rich text of the Node tab (for tests and accessibility)."""
-        return self.label.text()
+        return self._html
 
     @property
     def store_text(self) -> str:
         """The rich text of the Store tab (filled while the tab is shown)."""
-        return self.store_label.text()
+        return self._store_html

@@ -26,9 +26,16 @@ def render_timeline(events: Sequence[Event], scenario: Scenario, path: Path) -> 
     render(events, scenario, path)
 
 
+def svg_to_png(svg_text: str, path: Path) -> None:
+    """The SVG-to-PNG front end (for experiment plots), loaded only when asked for."""
+    from ui.svg_png import svg_to_png as rasterise
+
+    rasterise(svg_text, path)
+
+
 def frontends() -> Frontends:
-    """The window and the timeline renderer for simulator.cli."""
-    return Frontends(gui=open_window, render_timeline=render_timeline)
+    """The window, the timeline renderer and the SVG rasteriser for simulator.cli."""
+    return Frontends(gui=open_window, render_timeline=render_timeline, svg_to_png=svg_to_png)
 
 
 def main() -> None:

@@ -98,6 +98,9 @@ class MainWindow(QMainWindow):
         self._bottom_layout.addWidget(self.seek_bar)
         self.timeline_dock = self._dock("Timeline", "timeline", bottom,
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
+        # The side panels run the full height; the timeline spans the canvas's width.
+        self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
+        self.setCorner(Qt.Corner.TopRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
 
         self.inspector = InspectorWidget(self.runner, self.scene)
         self.inspector_dock = self._dock("Inspector", "inspector", self.inspector,
@@ -383,7 +386,8 @@ class MainWindow(QMainWindow):
             self.showFullScreen()
         else:
             self.showNormal()
-        self.canvas.fit()
+        # Size the panels once the window has its new (full-screen or normal) size.
+        QTimer.singleShot(0, lambda: self.size_panels(scale))
 
     def _toggle_fullscreen(self) -> None:
         if self.isFullScreen():
@@ -544,13 +548,19 @@ class MainWindow(QMainWindow):
 
     def default_layout(self) -> None:
         """Give the side panels and the timeline their first-run sizes."""
-        self.resizeDocks([self.inspector_dock, self.narration_dock], [380, 380],
+        self.size_panels(1.0)
+
+    def size_panels(self, scale: float) -> None:
+        """Size the side column and the timeline for text ``scale`` times the normal size."""
+        width = max(380, round(min(self.width() * 0.32, 380 * scale)))
+        self.resizeDocks([self.inspector_dock, self.narration_dock], [width, width],
                          Qt.Orientation.Horizontal)
-        self.resizeDocks([self.inspector_dock, self.narration_dock], [520, 380],
+        self.resizeDocks([self.inspector_dock, self.narration_dock], [560, 440],
                          Qt.Orientation.Vertical)
         timeline_height = max(160, round(self.height() * TIMELINE_SHARE)) \
             if self._timeline_available else 50
         self.resizeDocks([self.timeline_dock], [timeline_height], Qt.Orientation.Vertical)
+        self.canvas.fit()
 
     def dragEnterEvent(self, event: QDragEnterEvent) -> None:
         """Accept a dragged preset file (.toml)."""

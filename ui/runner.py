@@ -28,7 +28,7 @@ STEP_LIMIT = 100_000
 # dropped) it lingers, fading, at its end, for this many real seconds times the speed
 # (at most LINGER_CAP simulated seconds), so a 2 ms message is visible at 0.1x.
 MIN_VISIBLE_REAL = 0.4
-LINGER_CAP = 0.15
+LINGER_CAP = 0.05
 EPSILON = 1e-9
 
 

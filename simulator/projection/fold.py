@@ -99,8 +99,9 @@ class FoldState:
         self.paused: dict[str, float] = {}
         self.cuts: set[tuple[str, str]] = set()
         self.flights: dict[int, Flight] = {}
-        self.ended: deque[Flight] = deque()
-        """Messages that ended in the last MAX_LINGER seconds, in the order they ended."""
+        self.ended: deque[tuple[float, Flight, MsgDeliver | MsgDrop]] = deque()
+        """(end time, flight, ending event) of the messages that ended in the last MAX_LINGER
+        seconds, in the order they ended."""
         self.leases: dict[int, LeaseView] = {}
         self.violations: tuple[ViolationView, ...] = ()
         self.caption: CaptionView | None = None
@@ -245,12 +246,11 @@ class FoldState:
     def _on_resolve(self, e: MsgDeliver | MsgDrop) -> None:
         flight = self.flights.pop(e.id, None)
         ended = self.ended
-        while ended and ended[0].ends is not None and ended[0].ends < e.t - MAX_LINGER:
+        horizon = e.t - MAX_LINGER
+        while ended and ended[0][0] < horizon:
             ended.popleft()
         if flight is not None:
-            fate = "deliver" if e.kind == "msg.deliver" else "drop"
-            ended.append(replace(flight, ends=e.t, fate=fate,
-                                 reason=getattr(e, "reason", None)))
+            ended.append((e.t, flight, e))
 
     def _on_lease_grant(self, e: LeaseGrant) -> None:
         lease = LeaseView(id=e.lease, owner=e.owner, ttl=e.ttl,
@@ -330,8 +330,11 @@ class FoldState:
             flights.append(flight)
         if linger > 0:
             since = t - min(linger, MAX_LINGER)
-            flights.extend(f for f in self.ended
-                           if f.ends is not None and since <= f.ends <= t)
+            for end, flight, event in self.ended:
+                if since <= end <= t:
+                    fate = "deliver" if event.kind == "msg.deliver" else "drop"
+                    flights.append(replace(flight, ends=end, fate=fate,
+                                           reason=getattr(event, "reason", None)))
             flights.sort(key=lambda f: f.id)
         leases = tuple(self.leases[key] for key in sorted(self.leases))
         return World(

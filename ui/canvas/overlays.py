@@ -24,10 +24,9 @@ TIME_RECT = QRectF(20, 8, 300, 48)
 class FlightsItem(QGraphicsItem):
     """Every message in the air, drawn as a labelled dot along its link at the cursor time.
 
-    A dot trails a line back to its sender (the way it came). A message that has already
-    arrived (or been dropped) but is still in the World's ``flights`` (the runner's linger)
-    stays at its end, fading out over ``linger`` simulated seconds, so even a 1 ms message is
-    on screen long enough to be seen at a slow speed.
+    A message that has already arrived (or been dropped) but is still in the World's
+    ``flights`` (the runner's linger) stays at its end, fading out over ``linger`` simulated
+    seconds, so even a 1 ms message is on screen long enough to be seen at a slow speed.
     """
 
     def __init__(self, width: float, height: float,
@@ -61,12 +60,9 @@ class FlightsItem(QGraphicsItem):
         """The part of the canvas the dots and their labels cover now."""
         area = QRectF()
         reach = style.MESSAGE_RADIUS + 4
-        for flight, point in self.positions():
+        for _flight, point in self.positions():
             area = area.united(QRectF(point.x() - reach, point.y() - reach,
                                       reach * 2 + LABEL_WIDTH, reach * 2 + 6))
-            origin = self._position_of(flight.src)
-            if origin is not None:
-                area = area.united(QRectF(origin, point).normalized().adjusted(-6, -6, 6, 6))
         return area
 
     def opacity_of(self, flight: Flight) -> float:
@@ -114,17 +110,11 @@ class FlightsItem(QGraphicsItem):
         labelled_at: list[QPointF] = []
         for flight, point in placed:
             doomed = flight.fate == "drop"
-            fade = self.opacity_of(flight)
-            if fade <= 0:
+            alpha = round(255 * self.opacity_of(flight))
+            if alpha <= 0:
                 continue
-            painter.setOpacity(fade)
-            origin = self._position_of(flight.src)
-            if origin is not None:
-                painter.setPen(QPen(colour(style.message_colour(flight.type), 110), 4,
-                                    Qt.PenStyle.SolidLine, Qt.PenCapStyle.RoundCap))
-                painter.drawLine(origin, point)
-            fill = colour(style.message_colour(flight.type))
-            painter.setPen(QPen(colour("#263238"), 1.5))
+            fill = colour(style.message_colour(flight.type), alpha)
+            painter.setPen(QPen(colour("#263238", alpha), 1.5))
             painter.setBrush(QBrush(fill))
             painter.drawEllipse(point, r, r)
             if doomed and flight.ends is not None and self._t >= flight.ends - 1e-12:
@@ -137,11 +127,10 @@ class FlightsItem(QGraphicsItem):
             width = metrics.horizontalAdvance(text) + 10
             box = QRectF(point.x() + r + 2, point.y() - 11, width, 22)
             painter.setPen(Qt.PenStyle.NoPen)
-            painter.setBrush(QBrush(colour("#ffffff", 215)))
+            painter.setBrush(QBrush(colour("#ffffff", round(215 * alpha / 255))))
             painter.drawRoundedRect(box, 5, 5)
-            painter.setPen(colour(style.DROP_COLOUR if doomed else style.FOREGROUND))
+            painter.setPen(colour(style.DROP_COLOUR if doomed else style.FOREGROUND, alpha))
             painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
-        painter.setOpacity(1.0)
 
 
 class WallItem(QGraphicsItem):
