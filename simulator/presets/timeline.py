@@ -258,24 +258,26 @@ def _read_groups(fault: Section, hosts: Hosts) -> tuple[tuple[str, ...], ...]:
 
 def read_captions(root: Section, duration: float) -> tuple[CaptionStep, ...]:
     """Every [[captions]] entry: a time within the run and a non-empty text."""
-    captions: list[CaptionStep] = []
-    for caption in root.tables("captions", CAPTION_KEYS):
-        at = _read_moment(caption, duration)
-        text = caption.text("text", "", required=True, nonempty=True)
-        if at is not None and text:
-            captions.append(CaptionStep(at=at, text=text))
-    return tuple(captions)
+    return tuple(CaptionStep(at=at, text=text)
+                 for at, text in _read_notes(root, "captions", CAPTION_KEYS, "text", duration))
 
 
 def read_pauses(root: Section, duration: float) -> tuple[PauseStep, ...]:
     """Every [[pauses]] entry: a time within the run and the question asked there."""
-    pauses: list[PauseStep] = []
-    for pause in root.tables("pauses", PAUSE_KEYS):
-        at = _read_moment(pause, duration)
-        question = pause.text("question", "", required=True, nonempty=True)
-        if at is not None and question:
-            pauses.append(PauseStep(at=at, question=question))
-    return tuple(pauses)
+    return tuple(PauseStep(at=at, question=question) for at, question
+                 in _read_notes(root, "pauses", PAUSE_KEYS, "question", duration))
+
+
+def _read_notes(root: Section, name: str, keys: tuple[str, ...], text_key: str,
+                duration: float) -> list[tuple[float, str]]:
+    """(time, text) of every valid entry of the array of tables ``name``."""
+    notes: list[tuple[float, str]] = []
+    for entry in root.tables(name, keys):
+        at = _read_moment(entry, duration)
+        text = entry.text(text_key, "", required=True, nonempty=True)
+        if at is not None and text:
+            notes.append((at, text))
+    return notes
 
 
 def _read_moment(section: Section, duration: float) -> float | None:
