@@ -10,8 +10,6 @@ parts (the window, the offscreen timeline renderer) are injected by ``ui.launche
 from __future__ import annotations
 
 import argparse
-import importlib
-import importlib.util
 import json
 import math
 import os
@@ -45,15 +43,17 @@ TimelineRenderer = Callable[[Sequence[Event], Scenario, Path], None]
 
 @dataclass(frozen=True, slots=True)
 class Frontends:
-    """The Qt-backed pieces ``ui.launcher`` hands in: the window and the timeline renderer.
+    """The Qt-backed pieces ``ui.launcher`` hands in: the window and the picture renderers.
 
     ``gui(scenario, until, screenshot)`` opens the window on a validated scenario (running it to
     ``until`` and saving a screenshot when given) and returns an exit status;
-    ``render_timeline(events, scenario, path)`` draws the timeline picture offscreen.
+    ``render_timeline(events, scenario, path)`` draws the timeline picture offscreen;
+    ``svg_to_png(svg_text, path)`` rasterises an experiment's plot.
     """
 
     gui: GuiFrontend | None = None
     render_timeline: TimelineRenderer | None = None
+    svg_to_png: Callable[[str, Path], None] | None = None
 
 
 class UsageError(Exception):
@@ -66,7 +66,7 @@ def main(argv: Sequence[str] | None = None, frontends: Frontends | None = None) 
     fronts = frontends or Frontends()
     try:
         if args_list[:1] == ["experiment"]:
-            return _experiment(args_list[1:])
+            return _experiment(args_list[1:], fronts)
         if not args_list:
             return _gui(DEFAULT_PRESET, None, None, fronts)
         args = build_parser().parse_args(args_list)
@@ -381,12 +381,10 @@ def _gui(preset: str, until: float | None, screenshot: Path | None, fronts: Fron
     return fronts.gui(scenario, until, screenshot)
 
 
-def _experiment(argv: list[str]) -> int:
-    if importlib.util.find_spec("simulator.experiments") is None:
-        raise UsageError("experiments are not available in this version "
-                         "(simulator.experiments is missing)")
-    module = importlib.import_module("simulator.experiments")
-    return int(module.main(argv))
+def _experiment(argv: list[str], fronts: Frontends) -> int:
+    from simulator.experiments import main as experiment_main
+
+    return int(experiment_main(argv, svg_to_png=fronts.svg_to_png))
 
 
 if __name__ == "__main__":

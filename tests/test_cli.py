@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import csv
-import importlib.machinery
 import json
-import sys
-import types
 from pathlib import Path
 from typing import Any
 
@@ -199,21 +196,18 @@ def test_bad_arguments_exit_2_with_usage(argv: list[str], capsys) -> None:
     assert "usage: leadersim" in err and "Traceback" not in err
 
 
-def test_experiment_dispatches_to_the_experiments_module(monkeypatch, capsys) -> None:
-    received: list[list[str]] = []
-    module = types.ModuleType("simulator.experiments")
-    module.__spec__ = importlib.machinery.ModuleSpec("simulator.experiments", None)
-    module.main = lambda args: received.append(args) or 0  # type: ignore[attr-defined]
-    monkeypatch.setitem(sys.modules, "simulator.experiments", module)
-    argv = ["experiment", "election-time", "--ranges", "150-150,150-300", "--trials", "3"]
+def test_experiment_runs_and_prints_one_row_per_range(capsys) -> None:
+    argv = ["experiment", "election-time", "--ranges", "150-300,150-200", "--trials", "5",
+            "--workers", "1"]
     assert main(argv) == 0
-    assert received == [argv[1:]]
+    out = capsys.readouterr().out
+    assert "150-300" in out and "150-200" in out and "median" in out
 
 
-def test_experiment_without_the_module_exits_2(monkeypatch, capsys) -> None:
-    monkeypatch.setattr(cli.importlib.util, "find_spec", lambda name: None)
-    assert main(["experiment", "election-time"]) == 2
-    assert "experiments are not available" in capsys.readouterr().err
+def test_experiment_png_plot_without_a_rasteriser_exits_2(tmp_path, capsys) -> None:
+    argv = ["experiment", "election-time", "--trials", "5", "--plot", str(tmp_path / "p.png")]
+    assert main(argv) == 2
+    assert "--plot" in capsys.readouterr().err
 
 
 class _Terminal:
