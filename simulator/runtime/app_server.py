@@ -210,6 +210,7 @@ class AppServerHost(ClientHost):
         self.alive = False
         self.incarnation += 1  # answers still flying to the old process are dropped
         self._inbox.clear()
+        self._wake = None  # the old process's wake-up (it would do nothing anyway)
         self._on_crash()
 
     def _on_restart(self) -> None:
