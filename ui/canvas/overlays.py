@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -19,6 +20,8 @@ MAX_LABELLED_FLIGHTS = 14
 # Room kept for a dot's label when working out what to repaint.
 LABEL_WIDTH = 190.0
 TIME_RECT = QRectF(20, 8, 300, 48)
+# Messages leave and arrive this far outside a host's disc (scene units).
+ARRIVAL_GAP = 16.0
 
 
 class FlightsItem(QGraphicsItem):
@@ -93,6 +96,10 @@ class FlightsItem(QGraphicsItem):
             if a is None or b is None:
                 continue
             s = flight.progress(self._t, self._latency)
+            # A message flies from rim to rim: it never covers a host's name.
+            length = math.hypot(b.x() - a.x(), b.y() - a.y())
+            rim = min(0.45, (style.NODE_RADIUS + ARRIVAL_GAP) / length) if length > 0 else 0.0
+            s = rim + s * (1.0 - 2.0 * rim)
             placed.append((flight, QPointF(a.x() + (b.x() - a.x()) * s,
                                            a.y() + (b.y() - a.y()) * s)))
         return placed
