@@ -6,6 +6,10 @@
 - ``runner``: SimRunner, the one QTimer that advances the cursor and emits frames.
 - ``mainwindow``: the window: canvas, timeline dock, inspector, narration, toolbar, menus.
 - ``canvas/``: the cluster canvas (layout, items, walls and the gestures on them).
-- ``inspector``, ``narration``, ``controls``, ``node_actions``, ``settings``, ``style``.
+- ``inspector``: the selected host (Raft log tail, app belief) and the store (Store tab).
+- ``window_files``: the window's file commands: preset library (``library``), dropped
+  presets, a new seed, saving the session as a preset (``session_preset``: actions become
+  fault steps), and the exports (``exports``: canvas PNG/SVG, event log JSON Lines/CSV).
+- ``narration``, ``controls``, ``node_actions``, ``settings``, ``style``.
 - ``timeline/``: the timeline lanes and their picture export.
 """

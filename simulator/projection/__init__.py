@@ -1,4 +1,9 @@
-"""The state of the world at a time t, folded from the trace: what every view draws."""
+"""The state of the world at a time t, folded from the trace: what every view draws.
+
+``Projector`` (projector, fold, world): hosts, links, messages, leases at any t. ``logs``:
+each Raft node's log tail at any t. ``store``: each member's keys, leases and watches at any
+t (runtime.store_fold over checkpoints). ``narration``: plain sentences for the feed.
+"""
 
 from simulator.projection.fold import FoldState, natural_key
 from simulator.projection.projector import Projector
