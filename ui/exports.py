@@ -56,6 +56,11 @@ def export_scene(scene: QGraphicsScene, path: Path, width: int, height: int,
     suffix = picture_suffix(path)
     _check_size(path, width, height)
     frame = QRectF(0, 0, width, height)
+    # A cluster scene widens itself (banner and legend at the edges) to the picture's shape.
+    match_aspect = getattr(scene, "match_aspect", None)
+    previous = getattr(scene, "aspect", None)
+    if match_aspect is not None:
+        match_aspect(width / height)
     source = scene.sceneRect()
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -79,6 +84,8 @@ def export_scene(scene: QGraphicsScene, path: Path, width: int, height: int,
         painter.fillRect(frame, background)
         _paint_scene(painter, scene, frame, source)
         painter.end()
+    if match_aspect is not None:
+        match_aspect(previous)
     data = bytes(buffer.data())
     buffer.close()
     if suffix == ".svg":

@@ -100,6 +100,11 @@ class ClusterScene(QGraphicsScene):
         self._applied_groups = None
         self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
 
+    @property
+    def aspect(self) -> float | None:
+        """The width/height ratio the canvas is widened to (None: its own shape)."""
+        return self._aspect
+
     def match_aspect(self, aspect: float | None) -> None:
         """Widen the canvas (content centred) to the view's width/height ``aspect``, so the
         banner and legend use the whole view."""
