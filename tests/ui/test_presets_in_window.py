@@ -146,6 +146,7 @@ def test_a_saved_session_replays_to_the_same_event_log(qtbot, open_window,
     session = window.runner.session
     names = [a.name for a in session.simulation.actions]  # type: ignore[attr-defined]
     assert names[:2] == ["partition", "cut"] and "crash" in names and "restart" in names
+    assert window.error_box is None, "every action was accepted"
 
     path = tmp_path / "lesson.toml"
     assert window.files.save_session(path)
@@ -167,9 +168,19 @@ def test_a_session_with_app_servers_and_a_new_seed_replays_too(qtbot, open_windo
     window.pause_seconds.setValue(3.0)
     qtbot.keyClick(window.canvas, Qt.Key.Key_P)
     window.runner.seek(12.0)
-    window.scene.select_host("app3")
+    leader = next(app.id for app in window.runner.world.apps if app.leader)
+    window.scene.select_host(leader)
     qtbot.keyClick(window.canvas, Qt.Key.Key_E)
+    window.runner.seek(14.0)
+    stroke(qtbot, window, vertical_wall(window, 650))  # walls split the provider off too
+    window.scene.select_host("provider")
+    qtbot.keyClick(window.canvas, Qt.Key.Key_C)
+    window.runner.seek(16.0)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_R)
     window.runner.seek(20.0)
+    names = [a.name for a in window.runner.session.simulation.actions]  # type: ignore[attr-defined]
+    assert names == ["pause", "app_exception", "partition", "crash", "restart"]
+    assert window.error_box is None, "every action was accepted"
     path = tmp_path / f"{scenario.name}.toml"
     assert window.files.save_session(path)
     replay = Simulation(load_scenario(path))
