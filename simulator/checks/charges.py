@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from simulator.checks.incidents import DOUBLE_CHARGE, Incident
 from simulator.config import JobConfig
@@ -52,6 +53,8 @@ class ChargeReport:
 
 class ChargeMonitor:
     """Folds ``work`` events one at a time and reports each double charge as it happens."""
+
+    KINDS: ClassVar[frozenset[str]] = frozenset({Work.kind})
 
     def __init__(self, late_after: float = DEFAULT_LATE_AFTER) -> None:
         self._late_after = late_after

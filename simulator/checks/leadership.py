@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from simulator.checks.incidents import APP_LEADER_OVERLAP, Incident
 from simulator.trace.events import AppRole, Event, NodeCrash, NodePause, NodeResume
@@ -111,6 +112,10 @@ class _OpenGap:
 
 class LeadershipMonitor:
     """Folds app-level events one at a time; reports an overlap incident when one begins."""
+
+    KINDS: ClassVar[frozenset[str]] = frozenset(
+        {AppRole.kind, NodeCrash.kind, NodePause.kind, NodeResume.kind}
+    )
 
     def __init__(self) -> None:
         self._believers: dict[str, tuple[float, int | None]] = {}

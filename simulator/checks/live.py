@@ -29,7 +29,7 @@ class LiveChecker:
         for event in list(trace.events):
             backlog.extend(self.monitors.observe(event))
         self._attached = True
-        trace.subscribe(self._on_event)
+        trace.subscribe(self._on_event, kinds=SafetyMonitors.KINDS)
         for incident in backlog:
             if (incident.what, incident.detail) not in recorded:
                 late = max(incident.t, trace.end_time)

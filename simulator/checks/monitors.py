@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from simulator.checks.charges import DEFAULT_LATE_AFTER, ChargeMonitor
 from simulator.checks.incidents import Incident
 from simulator.checks.leadership import LeadershipMonitor
@@ -11,6 +13,11 @@ from simulator.trace.events import Event
 
 class SafetyMonitors:
     """Raft safety, app leadership and charges, folded together in event order."""
+
+    #: the event kinds any of the checks reads (a live checker need not see the others)
+    KINDS: ClassVar[frozenset[str]] = (
+        RaftSafetyMonitor.KINDS | LeadershipMonitor.KINDS | ChargeMonitor.KINDS
+    )
 
     def __init__(self, late_after: float = DEFAULT_LATE_AFTER) -> None:
         self.raft = RaftSafetyMonitor()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import ClassVar
 
 from simulator.checks.incidents import STATE_MACHINE_SAFETY, TWO_RAFT_LEADERS, Incident
 from simulator.trace.events import Event, RaftApply, RaftRole
@@ -40,6 +41,8 @@ class RaftReport:
 
 class RaftSafetyMonitor:
     """Folds Raft events one at a time and reports each safety incident once, as it happens."""
+
+    KINDS: ClassVar[frozenset[str]] = frozenset({RaftRole.kind, RaftApply.kind})
 
     def __init__(self) -> None:
         self._leaders: dict[int, list[str]] = {}
