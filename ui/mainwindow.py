@@ -203,8 +203,8 @@ class MainWindow(QMainWindow):
         self._action("slower", "Slower", "[", lambda: self._scale_speed(0.5), "Halve the speed")
         self._action("heal", "Heal all", "H", self.scene.heal_all,
                      "Remove every wall and heal every cut link")
-        self._action("restart-run", "Restart the run", "Ctrl+R", self.restart_run,
-                     "Start the scenario again from time 0")
+        self._action("restart-run", "Restart run", "Ctrl+R", self.restart_run,
+                     "Start the scenario again from time 0 with the same seed")
         self._action("open", "Open preset file…", QKeySequence.StandardKey.Open,
                      self.open_preset_dialog)
         files = self.files
@@ -244,6 +244,7 @@ class MainWindow(QMainWindow):
         bar.addWidget(self.speed_control)
         bar.addSeparator()
         bar.addAction(self.actions_by_key["heal"])
+        bar.addAction(self.actions_by_key["restart-run"])
         bar.addSeparator()
         bar.addWidget(QLabel(" GC pause "))
         bar.addWidget(self.pause_seconds)
