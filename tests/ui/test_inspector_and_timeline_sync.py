@@ -99,3 +99,29 @@ def test_clicking_the_timeline_moves_the_canvas_there(qtbot, open_window) -> Non
     assert window.scene.hosts[crashed].caption_text() != "crashed"
     assert abs(timeline.cursor_time - window.runner.cursor) < 1e-9
     assert window.runner.session.forks == 0
+
+
+def test_at_classroom_speed_every_message_stays_on_screen_a_while(qtbot, open_window) -> None:
+    """At 0.1x a message of a few milliseconds would cross in one or two frames; it lingers
+    at its end so it is drawn for at least a third of a second of real time."""
+    window = open_window(run_to=5.0)
+    runner = window.runner
+    runner.set_speed(0.1)
+    frame = runner.frame_ms / 1000.0
+    seen: dict[int, int] = {}
+    start = runner.cursor
+    for _ in range(200):
+        runner.advance(frame * runner.speed)
+        for flight, _point in window.scene.flights.positions():
+            if window.scene.flights.opacity_of(flight) > 0:
+                seen[flight.id] = seen.get(flight.id, 0) + 1
+    sent = {e.id: e.t for e in runner.session.trace.events  # type: ignore[attr-defined]
+            if e.kind == "msg.send"}
+    ends = runner.session.projector.ends
+    # messages sent and finished lingering while we watched, that took under 10 ms
+    watched = [key for key, t in sent.items() if key in ends and t > start + 0.001
+               and ends[key][0] + runner.linger < runner.cursor - 0.001
+               and ends[key][0] - t < 0.01]
+    assert len(watched) > 10, "heartbeats and their answers went by"
+    fewest = min(seen.get(key, 0) for key in watched)
+    assert fewest * frame >= 0.3, f"a message was on screen only {fewest} frames"
