@@ -227,6 +227,8 @@ class MainWindow(QMainWindow):
         self._action("presenter", "Presenter mode", "F5", self.toggle_presenter,
                      "Full screen with larger text, for a projector")
         self.actions_by_key["presenter"].setCheckable(True)
+        self._action("leave-full-screen", "Leave full screen", "Esc", self.leave_full_screen,
+                     "Back to the normal window (leaves presenter mode)")
         self._action("quit", "Quit", QKeySequence.StandardKey.Quit, self.close)
         for node_action in ACTIONS:
             self._action(f"node-{node_action.key}", self._node_text(node_action),
@@ -283,6 +285,7 @@ class MainWindow(QMainWindow):
         view_menu.addSeparator()
         view_menu.addAction(self.actions_by_key["presenter"])
         view_menu.addAction(self.actions_by_key["fullscreen"])
+        view_menu.addAction(self.actions_by_key["leave-full-screen"])
         help_menu = menus.addMenu("&Help")
         help_menu.addAction("How to use the canvas", self._show_help)
 
@@ -389,6 +392,13 @@ class MainWindow(QMainWindow):
             self.showNormal()
         # Size the panels once the window has its new (full-screen or normal) size.
         QTimer.singleShot(0, lambda: self.size_panels(scale))
+
+    def leave_full_screen(self) -> None:
+        """Leave presenter mode or full screen (nothing happens in a normal window)."""
+        if self.presenting:
+            self.set_presenter(False)
+        elif self.isFullScreen():
+            self.showNormal()
 
     def _toggle_fullscreen(self) -> None:
         if self.isFullScreen():

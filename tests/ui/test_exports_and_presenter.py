@@ -123,6 +123,10 @@ def test_presenter_mode_goes_full_screen_with_larger_text(qtbot, open_window) ->
     assert window.timeline is not None and window.timeline.scale > 1.0
     window.runner.seek(4.0)
     assert window.timeline.cursor_time == 4.0, "the timeline still follows the cursor"
-    qtbot.keyClick(window, Qt.Key.Key_F5)
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
     assert not window.presenting and not window.isFullScreen()
     assert window.inspector.label.font().pixelSize() == normal
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert window.presenting
+    qtbot.keyClick(window, Qt.Key.Key_F5)
+    assert not window.presenting and not window.isFullScreen()
