@@ -81,7 +81,8 @@ def _brush(state: str, hatching: bool = True) -> QtGui.QBrush:
     colour = QtGui.QColor(style.colour)
     colour.setAlpha(style.alpha if hatching or not style.hatch else min(style.alpha, 110))
     brush_style = QtCore.Qt.BrushStyle
-    pattern = brush_style.BDiagPattern if style.hatch and hatching else brush_style.SolidPattern
+    hatch = brush_style.CrossPattern if style.pattern == "cross" else brush_style.BDiagPattern
+    pattern = hatch if style.hatch and hatching else brush_style.SolidPattern
     return QtGui.QBrush(colour, pattern)
 
 

@@ -31,6 +31,8 @@ class BarStyle:
     label: str
     alpha: int = 255
     hatch: bool = False
+    pattern: str = "diagonal"
+    """The hatch: "diagonal" lines or a "cross" grid (told apart from the diagonal ones)."""
 
 
 BAR_STYLES: dict[str, BarStyle] = {
@@ -42,7 +44,7 @@ BAR_STYLES: dict[str, BarStyle] = {
     "lease": BarStyle(LEASE_COLOUR, "Lease valid"),
     "lease-lapsed": BarStyle(LEASE_LAPSED_COLOUR, "Lease past expiry", 255, True),
     "crash": BarStyle(CRASH_COLOUR, "Crashed", 200, True),
-    "pause": BarStyle(PAUSE_COLOUR, "Paused (GC)", 120),
+    "pause": BarStyle(PAUSE_COLOUR, "Paused (GC)", 230, True, "cross"),
     "cut": BarStyle(CUT_COLOUR, "Cut off (partition)", 110),
 }
 """Bar state -> style. Keys are the states the lane model produces."""
