@@ -1,8 +1,10 @@
 """The live window: canvas in the middle, timeline below, inspector and narration at the side.
 
 Every panel draws the runner's World (the trace projected at the cursor). The toolbar and menus
-drive the runner; node actions apply to the selected host. Errors open a dialog and the session
-stays. Layout, last preset and speed persist in QSettings.
+drive the runner; node actions apply to the selected host. The File menu's preset library,
+seed, session saving and exports live in ui.window_files; a .toml dropped on the window opens.
+Presenter mode (F5, Esc to leave) is full screen with larger text. Errors open a dialog and the
+session stays. Layout, last preset and speed persist in QSettings.
 """
 
 from __future__ import annotations
