@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from simulator.cli import Frontends
@@ -11,9 +12,25 @@ from simulator.cli import main as cli_main
 from simulator.config import Scenario
 from simulator.trace.events import Event
 
+NO_DISPLAY = (
+    "leadersim: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are not set). "
+    "Run it in a desktop session, use `leadersim gui PRESET --until S --screenshot out.png` "
+    "for a picture, or `leadersim run PRESET` for a headless run."
+)
+
+
+def display_missing(environ: Mapping[str, str], platform: str) -> bool:
+    """True when a window cannot open: Linux without X11 or Wayland and no Qt platform chosen."""
+    if not platform.startswith("linux") or environ.get("QT_QPA_PLATFORM"):
+        return False
+    return not (environ.get("DISPLAY") or environ.get("WAYLAND_DISPLAY"))
+
 
 def open_window(scenario: Scenario, until: float | None, screenshot: Path | None) -> int:
     """The GUI front end: open the window (or save a screenshot); Qt loads only now."""
+    if screenshot is None and display_missing(os.environ, sys.platform):
+        print(NO_DISPLAY, file=sys.stderr)
+        return 2
     from ui.app import run_gui
 
     return run_gui(scenario, until, screenshot)
