@@ -56,6 +56,9 @@ DEFAULT_PAUSE_SECONDS = 5.0
 TIMELINE_SHARE = 0.42
 # Presenter mode: full screen, and the panels' text this many times larger.
 PRESENTER_SCALE = 1.5
+# The side column's largest share of the window width (normal, presenter mode).
+SIDE_SHARE = 0.32
+SIDE_SHARE_PRESENTING = 0.25
 # While playing, the timeline (an overview of the whole run) is redrawn at most this often.
 TIMELINE_PLAYING_INTERVAL_MS = 500
 
@@ -383,6 +386,7 @@ class MainWindow(QMainWindow):
         scale = PRESENTER_SCALE if on else 1.0
         self.inspector.set_scale(scale)
         self.narration.set_scale(scale)
+        self.scene.set_text_scale(scale)
         self.toolbar.setFont(style.font(16 * scale, bold=True))
         for label in (self.time_label, self.speed_label, self.seed_label):
             label.setFont(style.font(16 * scale))
@@ -565,7 +569,10 @@ class MainWindow(QMainWindow):
 
     def size_panels(self, scale: float) -> None:
         """Size the side column and the timeline for text ``scale`` times the normal size."""
-        width = max(380, round(min(self.width() * 0.32, 380 * scale)))
+        # The side column is at most a quarter of a wide window in presenter mode, so the
+        # canvas (whose text grows too) keeps most of the screen.
+        share = SIDE_SHARE_PRESENTING if scale > 1.0 else SIDE_SHARE
+        width = max(380, round(min(self.width() * share, 380 * scale)))
         self.resizeDocks([self.inspector_dock, self.narration_dock], [width, width],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.inspector_dock, self.narration_dock], [560, 440],

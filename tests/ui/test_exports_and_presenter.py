@@ -130,3 +130,22 @@ def test_presenter_mode_goes_full_screen_with_larger_text(qtbot, open_window) ->
     assert window.presenting
     qtbot.keyClick(window, Qt.Key.Key_F5)
     assert not window.presenting and not window.isFullScreen()
+
+
+def test_presenter_mode_draws_the_canvas_text_larger(qtbot, open_window) -> None:
+    window = open_window(run_to=2.0)
+    scene = window.scene
+    node = scene.hosts["n1"]
+    normal_banner = scene.banner.sceneBoundingRect().height()
+    normal_node = node.sceneBoundingRect().height()
+    normal_legend = scene.legend.sceneBoundingRect().height()
+    window.set_presenter(True)
+    assert scene.banner.sceneBoundingRect().height() >= 1.5 * normal_banner - 1e-6
+    assert node.sceneBoundingRect().height() > 1.2 * normal_node
+    assert scene.legend.sceneBoundingRect().height() > 1.2 * normal_legend
+    assert scene.flights.text_scale > 1.0
+    assert scene.sceneRect().contains(scene.banner.sceneBoundingRect())
+    assert scene.sceneRect().contains(scene.legend.sceneBoundingRect())
+    window.set_presenter(False)
+    assert node.sceneBoundingRect().height() == normal_node
+    assert scene.banner.sceneBoundingRect().height() == normal_banner

@@ -33,17 +33,25 @@ class FlightsItem(QGraphicsItem):
     """
 
     def __init__(self, width: float, height: float,
-                 position_of: Callable[[str], QPointF | None]) -> None:
+                 position_of: Callable[[str], QPointF | None],
+                 obstacles: Callable[[], list[QRectF]] | None = None) -> None:
         super().__init__()
         self._rect = QRectF(0, 0, width, height)
         self._position_of = position_of
+        self._obstacles = obstacles
         self._flights: tuple[Flight, ...] = ()
         self._t = 0.0
         self._latency = 0.003
         self._linger = 0.0
         self._dirty = QRectF()
+        self.text_scale = 1.0
         self.setZValue(20)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
+
+    def set_text_scale(self, scale: float) -> None:
+        """Draw the message labels ``scale`` times larger."""
+        self.text_scale = scale
+        self.update()
 
     def set_flights(self, flights: tuple[Flight, ...], t: float, expected_latency: float,
                     linger: float = 0.0) -> None:
@@ -65,7 +73,8 @@ class FlightsItem(QGraphicsItem):
         reach = style.MESSAGE_RADIUS + 4
         for _flight, point in self.positions():
             area = area.united(QRectF(point.x() - reach, point.y() - reach,
-                                      reach * 2 + LABEL_WIDTH, reach * 2 + 6))
+                                      reach * 2 + LABEL_WIDTH * self.text_scale,
+                                      reach * 2 + 6 + 22 * (self.text_scale - 1.0)))
         return area
 
     def opacity_of(self, flight: Flight) -> float:
@@ -110,11 +119,14 @@ class FlightsItem(QGraphicsItem):
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         placed = self.positions()
         labelled = len(placed) <= MAX_LABELLED_FLIGHTS
-        label_font = font(14, bold=True)
+        scale = self.text_scale
+        label_font = font(14 * scale, bold=True)
         metrics = QFontMetricsF(label_font)
         painter.setFont(label_font)
         r = style.MESSAGE_RADIUS
         labelled_at: list[QPointF] = []
+        # A label never covers a host (its name, role or state): it is left out there.
+        hosts = self._obstacles() if self._obstacles is not None and labelled else []
         for flight, point in placed:
             doomed = flight.fate == "drop"
             alpha = round(255 * self.opacity_of(flight))
@@ -126,13 +138,16 @@ class FlightsItem(QGraphicsItem):
             painter.drawEllipse(point, r, r)
             if doomed and flight.ends is not None and self._t >= flight.ends - 1e-12:
                 draw_cross(painter, point.x(), point.y(), r)
-            if not labelled or any(abs(point.x() - other.x()) < 60
-                                   and abs(point.y() - other.y()) < 22 for other in labelled_at):
+            if not labelled or any(abs(point.x() - other.x()) < 60 * scale
+                                   and abs(point.y() - other.y()) < 22 * scale
+                                   for other in labelled_at):
+                continue
+            text = flight.label
+            width = metrics.horizontalAdvance(text) + 10 * scale
+            box = QRectF(point.x() + r + 2, point.y() - 11 * scale, width, 22 * scale)
+            if any(box.intersects(area) for area in hosts):
                 continue
             labelled_at.append(point)
-            text = flight.label
-            width = metrics.horizontalAdvance(text) + 10
-            box = QRectF(point.x() + r + 2, point.y() - 11, width, 22)
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QBrush(colour("#ffffff", round(215 * alpha / 255))))
             painter.drawRoundedRect(box, 5, 5)

@@ -28,6 +28,22 @@ from ui.style import colour
 FLASH_SECONDS = 2.0
 # Walls are drawn below the banner so they never cover the time and the caption.
 WALL_TOP = 118.0
+BANNER_HEIGHT = 120.0
+# How far a host's drawing reaches above its centre (crown) and below it (caption), and to
+# the right of the provider's centre: room the canvas adds when hosts are drawn larger.
+HOST_REACH_UP = 108.0
+HOST_REACH_DOWN = 96.0
+HOST_REACH_RIGHT = 110.0
+# A Raft node's role label reaches this far below its timer ring.
+HOST_LABEL_BELOW = 40.0
+# With text ``scale`` times larger, hosts and the legend grow by this share of the extra (the
+# banner grows fully): the ring and the app column keep room between them.
+HOST_SHARE_OF_SCALE = 0.6
+
+
+def host_scale(text_scale: float) -> float:
+    """How much larger hosts and the legend are drawn for text ``text_scale`` times larger."""
+    return 1.0 + (text_scale - 1.0) * HOST_SHARE_OF_SCALE
 
 
 def link_key(a: str, b: str) -> tuple[str, str]:
@@ -49,6 +65,7 @@ class ClusterScene(QGraphicsScene):
         self.walls: list[WallItem] = []
         self._session = runner.session
         self._aspect: float | None = None
+        self.text_scale = 1.0
         self.content = QRectF(0, 0, 1, 1)
         self.manual_cuts: dict[tuple[str, str], float] = {}
         """Directed links cut by clicking, with the time they were cut."""
@@ -57,7 +74,7 @@ class ClusterScene(QGraphicsScene):
         self.setBackgroundBrush(QBrush(colour(style.BACKGROUND)))
         self.banner = BannerItem(1.0)
         self.legend = LegendItem()
-        self.flights = FlightsItem(1.0, 1.0, self.position_of)
+        self.flights = FlightsItem(1.0, 1.0, self.position_of, self.host_areas)
         self.addItem(self.banner)
         self.addItem(self.legend)
         self.addItem(self.flights)
@@ -82,7 +99,7 @@ class ClusterScene(QGraphicsScene):
         layout = default_layout(raft_ids, app_ids, provider)
         width, height = layout.width, layout.height
         self.content = QRectF(0, 0, width, height)
-        self.match_aspect(self._aspect)
+        self.match_aspect(self._aspect, force=True)
         positions = layout.positions
         for node in raft_ids:
             self._add_host(RaftNodeItem(node, self._host_moved), positions[node])
@@ -105,26 +122,49 @@ class ClusterScene(QGraphicsScene):
         """The width/height ratio the canvas is widened to (None: its own shape)."""
         return self._aspect
 
-    def match_aspect(self, aspect: float | None) -> None:
+    def set_text_scale(self, scale: float) -> None:
+        """Draw the canvas's text ``scale`` times larger (presenter mode): the banner, the
+        hosts with their labels, the legend and the message labels grow; the canvas gains the
+        room they need."""
+        if scale == self.text_scale:
+            return
+        self.text_scale = scale
+        grown = host_scale(scale)
+        for item in self.hosts.values():
+            item.setScale(grown)
+        self.legend.setScale(grown)
+        self.banner.setScale(scale)
+        self.flights.set_text_scale(scale)
+        self.match_aspect(self._aspect, force=True)
+
+    def _framed_content(self) -> QRectF:
+        """The hosts' area plus the room larger text needs (above, below and at the right)."""
+        grown = host_scale(self.text_scale) - 1.0
+        top = (self.text_scale - 1.0) * BANNER_HEIGHT + grown * HOST_REACH_UP
+        return self.content.adjusted(0, -top, grown * HOST_REACH_RIGHT,
+                                     grown * HOST_REACH_DOWN)
+
+    def match_aspect(self, aspect: float | None, force: bool = False) -> None:
         """Widen the canvas (content centred) to the view's width/height ``aspect``, so the
         banner and legend use the whole view."""
         self._aspect = aspect
-        content = self.content
+        content = self._framed_content()
         rect = QRectF(content)
         if aspect is not None and aspect > content.width() / content.height():
             extra = content.height() * aspect - content.width()
             rect = content.adjusted(-extra / 2, 0, extra / 2, 0)
-        if rect == self.sceneRect():
+        if rect == self.sceneRect() and not force:
             return
         self.setSceneRect(rect)
         self.invalidate(rect, QGraphicsScene.SceneLayer.BackgroundLayer)
-        self.banner.setPos(rect.left(), 0)
-        self.banner.set_width(rect.width())
+        self.banner.setPos(rect.left(), rect.top())
+        self.banner.set_width(rect.width() / self.text_scale)
         self.flights.set_area(rect)
-        legend_height = self.legend.boundingRect().height()
-        self.legend.setPos(rect.left() + 12, rect.height() - legend_height - 12)
+        legend_height = self.legend.boundingRect().height() * self.legend.scale()
+        self.legend.setPos(rect.left() + 12, rect.bottom() - legend_height - 12)
 
     def _add_host(self, item: HostItem, position: tuple[float, float]) -> None:
+        item.setScale(host_scale(self.text_scale))
         self.hosts[item.host_id] = item
         self.addItem(item)
         item.setPos(QPointF(*position))
@@ -194,6 +234,17 @@ class ClusterScene(QGraphicsScene):
         """Where host ``host`` is drawn, or None for a host the canvas does not show."""
         item = self.hosts.get(host)
         return None if item is None else item.pos()
+
+    def host_areas(self) -> list[QRectF]:
+        """Where each host's body and its labels are drawn (scene coordinates), in id order."""
+        areas: list[QRectF] = []
+        for host in sorted(self.hosts, key=natural_key):
+            item = self.hosts[host]
+            body = item.shape().boundingRect()
+            if isinstance(item, RaftNodeItem):
+                body = body.adjusted(0, 0, 0, HOST_LABEL_BELOW)
+            areas.append(item.mapRectToScene(body))
+        return areas
 
     def show_world(self, world: World) -> None:
         """Move every item to the state ``world`` describes."""
@@ -289,7 +340,7 @@ class ClusterScene(QGraphicsScene):
 
     def add_wall(self, wall: Wall) -> WallItem:
         """Put up ``wall`` and partition the network along it."""
-        area = self.sceneRect().adjusted(0, WALL_TOP, 0, 0)
+        area = self.sceneRect().adjusted(0, WALL_TOP * self.text_scale, 0, 0)
         item = WallItem(wall, area, self._wall_moved)
         item.since = self.runner.cursor
         self.walls.append(item)
