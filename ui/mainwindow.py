@@ -145,6 +145,7 @@ class MainWindow(QMainWindow):
         self.runner.error.connect(self.show_error)
         self.runner.pause_point.connect(self._on_pause_point)
         self.runner.forking.connect(self._on_forking)
+        self.runner.lesson_ended.connect(self._on_lesson_end)
         if remember:
             self._restore_layout()
             prefs.remember_preset(store, session.preset_path or session.scenario.name)
@@ -203,7 +204,8 @@ class MainWindow(QMainWindow):
         self._action("play", "Play", "Space", runner.toggle, "Play or pause")
         self._action("step", "Step", ".", runner.step, "Go to the next event")
         self._action("start", "Start", "Home", runner.to_start, "Go to time 0")
-        self._action("end", "End", "End", runner.to_end, "Go to the latest simulated time")
+        self._action("end", "End", "End", runner.to_end,
+                     "Go to the end of the lesson (the scenario's duration)")
         self._action("faster", "Faster", "]", lambda: self._scale_speed(2.0), "Double the speed")
         self._action("slower", "Slower", "[", lambda: self._scale_speed(0.5), "Halve the speed")
         self._action("heal", "Heal all", "H", self.scene.heal_all,
@@ -524,6 +526,11 @@ class MainWindow(QMainWindow):
             session = self.runner.session
             self.timeline.reset(session.trace.events, session.scenario)  # type: ignore[attr-defined]
             self._timeline_fed = len(session.trace.events)
+
+    def _on_lesson_end(self, at: float) -> None:
+        self.statusBar().showMessage(
+            f"The lesson ends at t = {at:g} s: playing stops here. Step (.) looks further; "
+            "Start (Home) or Restart run plays it again.", 10000)
 
     def _on_pause_point(self, question: str) -> None:
         self.statusBar().showMessage(f"Paused: {question}", 10000)

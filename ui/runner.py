@@ -54,6 +54,8 @@ class SimRunner(QObject):
     """Playback stopped at a preset's pause point with this question."""
     forking = Signal(float)
     """A fork at this time is about to replay the run (it can take a moment)."""
+    lesson_ended = Signal(float)
+    """Playback stopped at (or would not start past) the scenario's end, at this time."""
 
     def __init__(self, session: Session, speed: float = DEFAULT_SPEED,
                  frame_ms: int = FRAME_MS, parent: QObject | None = None) -> None:
@@ -109,8 +111,22 @@ class SimRunner(QObject):
 
     # --- playing ---------------------------------------------------------------------------
 
+    @property
+    def lesson_end(self) -> float:
+        """The scenario's duration: where playing stops."""
+        return self.session.scenario.duration
+
+    @property
+    def at_lesson_end(self) -> bool:
+        """True when the cursor is at or past the scenario's end (Play does not go on)."""
+        return self.stop_at_end and self.cursor >= self.lesson_end - EPSILON
+
     def play(self) -> None:
-        """Start advancing the cursor in real time times the speed."""
+        """Start advancing the cursor in real time times the speed; at the scenario's end it
+        does not start (``lesson_ended`` says so; Step still looks further)."""
+        if self.at_lesson_end:
+            self.lesson_ended.emit(self.lesson_end)
+            return
         if not self.playing:
             self._playing = True
             self._clock.start()
@@ -159,6 +175,7 @@ class SimRunner(QObject):
             self.pause_point.emit(stop_question)
         elif reached_end:
             self.pause()
+            self.lesson_ended.emit(duration)
 
     def _advance_simulation(self, t: float) -> None:
         """Run the simulation to ``t``, noting whether something happened at exactly ``t``."""
@@ -233,9 +250,9 @@ class SimRunner(QObject):
         self.seek(0.0)
 
     def to_end(self) -> None:
-        """Show the latest simulated time."""
+        """Show the scenario's end (running the simulation to it)."""
         self.pause()
-        self.seek(self.end_time)
+        self.seek(self.lesson_end)
 
     def refresh(self) -> None:
         """Emit the frame for the current cursor again (after a layout change)."""

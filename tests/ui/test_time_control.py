@@ -100,3 +100,26 @@ def test_playing_stops_at_a_pause_point(qtbot, open_window) -> None:
     qtbot.waitUntil(lambda: not runner.playing, timeout=5000)
     assert runner.cursor == 0.3
     assert "Question: Who leads?" in window.scene.banner.caption
+
+
+def test_playing_stops_at_the_end_of_the_lesson_and_end_jumps_there(qtbot, open_window) -> None:
+    from simulator.config import Scenario
+
+    window = open_window(Scenario(duration=3.0))
+    runner = window.runner
+    ended: list[float] = []
+    runner.lesson_ended.connect(ended.append)
+    runner.seek(2.5)
+    runner.play()
+    runner.advance(5.0)
+    assert runner.cursor == 3.0 and not runner.playing
+    assert ended == [3.0]
+    runner.play()
+    assert not runner.playing, "Play at the end of the lesson does not run on"
+    assert ended == [3.0, 3.0]
+    runner.step()
+    assert runner.cursor > 3.0, "Step still looks beyond the end"
+    runner.to_start()
+    runner.to_end()
+    assert runner.cursor == 3.0 and runner.session.now >= 3.0
+    assert "3 s" in window.statusBar().currentMessage()
