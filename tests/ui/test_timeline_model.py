@@ -271,3 +271,18 @@ def test_describe_says_what_a_lane_was_doing(model: TimelineModel) -> None:
     assert "lease 7, TTL 10 s valid" in crashed
     assert "past its expiry" in model.describe("app1", 18.8)
     assert "believes it leads (token 13)" in model.describe("app2", 25.0)
+
+
+def test_lease_ids_read_in_decimal_as_in_the_narration_and_the_log() -> None:
+    model = TimelineModel(("n1",), ("app1",))
+    model.extend([
+        ev.LeaseGrant(1.0, 13, 5.0, "app1"),
+        ev.LeaseRevoke(3.0, 13, "expired"),
+        ev.LeaseGrant(4.0, 255, 5.0, "app1"),
+        ev.RunEnd(6.0),
+    ])
+    labels = [span.label for span in model.spans("app1", "lease")]
+    assert labels[0].startswith("lease 13,") and labels[-1].startswith("lease 255,")
+    expired = model.marks("lease-expired")
+    assert len(expired) == 1 and "lease 13" in expired[0].text
+    assert not any("lease d" in label or "lease ff" in label for label in labels)

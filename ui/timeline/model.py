@@ -455,9 +455,9 @@ class TimelineModel:
         owner = f" of {lane}" if lane != EVENTS_LANE else ""
         if reason == "expired":
             detail = f" (deadline {lease.expiry:.2f} s)" if lease is not None else ""
-            self._mark(t, lane, "lease-expired", f"lease {lease_id:x}{owner} expired{detail}")
+            self._mark(t, lane, "lease-expired", f"lease {lease_id}{owner} expired{detail}")
         else:
-            self._mark(t, lane, "lease-revoked", f"lease {lease_id:x}{owner} revoked ({reason})")
+            self._mark(t, lane, "lease-revoked", f"lease {lease_id}{owner} revoked ({reason})")
 
     def _on_watch(self, event: Any, t: float) -> None:
         client = str(_field(event, "client"))
@@ -518,7 +518,7 @@ class TimelineModel:
 
 
 def _lease_label(lease_id: int, ttl: float) -> str:
-    return f"lease {lease_id:x}, TTL {ttl:g} s"
+    return f"lease {lease_id}, TTL {ttl:g} s"
 
 
 _HANDLERS = {
