@@ -286,3 +286,44 @@ def test_lease_ids_read_in_decimal_as_in_the_narration_and_the_log() -> None:
     expired = model.marks("lease-expired")
     assert len(expired) == 1 and "lease 13" in expired[0].text
     assert not any("lease d" in label or "lease ff" in label for label in labels)
+
+
+def test_only_the_hosts_cut_off_are_shaded_as_partitioned() -> None:
+    nodes = ("n1", "n2", "n3", "n4", "n5")
+    model = TimelineModel(nodes, ("app1", "app2"))
+    model.extend([ev.RaftRole(0.0, n, "follower", 1) for n in nodes])
+    # n1 isolated: every link to and from it cut.
+    for other in nodes[1:]:
+        model.append(ev.NetCut(1.0, "n1", other))
+        model.append(ev.NetCut(1.0, other, "n1"))
+    # app1 reaches no store member; app2 still reaches n5.
+    for member in nodes:
+        model.append(ev.NetCut(1.0, "app1", member))
+        if member != "n5":
+            model.append(ev.NetCut(1.0, member, "app2"))
+    # One lone one-way cut between two nodes of the majority cuts nobody off.
+    model.append(ev.NetCut(1.5, "n2", "n3"))
+    model.append(ev.RunEnd(3.0))
+    shaded = sorted(lane.id for lane in model.lanes()
+                    if model.span_at(lane.id, "cut", 2.0) is not None)
+    assert shaded == ["app1", "n1"]
+    assert model.span_at("n1", "cut", 2.0).label == "cut from n2, n3, n4, n5"
+
+
+def test_the_minority_side_of_a_partition_is_shaded_not_the_majority() -> None:
+    nodes = ("n1", "n2", "n3", "n4", "n5")
+    model = TimelineModel(nodes)
+    minority, majority = ("n1", "n2"), ("n3", "n4", "n5")
+    for a in minority:
+        for b in majority:
+            model.append(ev.NetCut(1.0, a, b))
+            model.append(ev.NetCut(1.0, b, a))
+    for a in minority:
+        for b in majority:
+            model.append(ev.NetHeal(4.0, a, b))
+            model.append(ev.NetHeal(4.0, b, a))
+    model.append(ev.RunEnd(5.0))
+    assert [(s.start, s.end) for s in model.spans("n1", "cut")] == [(1.0, 4.0)]
+    assert [(s.start, s.end) for s in model.spans("n2", "cut")] == [(1.0, 4.0)]
+    for node in majority:
+        assert model.spans(node, "cut") == []

@@ -4,9 +4,10 @@ One lane per Raft node (track ``role``: follower / precandidate / candidate / le
 term as label), one lane per app server (track ``leads``: when it believes it leads, labelled
 with its fencing token; track ``lease``: the store's lease it owns, valid until its expiry
 deadline, then lapsed until the leader applies the revoke), and on every lane the shading
-tracks ``crash``, ``pause`` and ``cut`` (cut off by at least one cut link). A top lane
-``events`` carries captions, pause points and violations. Point marks name elections, lease
-expiries, watch events, charges and hand-overs.
+tracks ``crash``, ``pause`` and ``cut`` (cut off: a Raft node from a majority of the Raft
+nodes, an app server from every store member). A top lane ``events`` carries captions, pause
+points and violations. Point marks name elections, lease expiries, watch events, charges and
+hand-overs.
 
 The model is incremental: ``append`` costs O(1) for the events it ignores (messages, log
 entries) and amortised O(1) for the others, so a live window can feed it every event.
@@ -136,7 +137,7 @@ class TimelineModel:
         self._mark_count = 0
         self._terms: dict[str, int] = {}
         self._cuts: set[tuple[str, str]] = set()
-        self._cut_peers: dict[str, tuple[str, ...]] = {}
+        self._cut_peers: dict[str, str] = {}
         self._leases: dict[int, _Lease] = {}
         self._app_leader: str | None = None  # the last server that took over
         self._end = 0.0
@@ -410,18 +411,27 @@ class TimelineModel:
         self._update_cut_shading(event, t)
 
     def _update_cut_shading(self, event: Any, t: float) -> None:
-        for node in sorted({str(_field(event, "src")), str(_field(event, "dst"))}):
-            peers = tuple(sorted(
-                {dst for src, dst in self._cuts if src == node}
-                | {src for src, dst in self._cuts if dst == node},
-                key=_natural_key,
-            ))
-            if peers == self._cut_peers.get(node, ()):
+        """Shade exactly the lanes of hosts that are cut off: a Raft node that cannot talk
+        (both ways) with a majority of the Raft nodes counting itself, an app server that
+        cannot talk with any Raft node (store member). A lone cut link shades nothing."""
+        raft = self._declared[RAFT] + sorted(self._discovered[RAFT], key=_natural_key)
+        apps = self._declared[APP] + sorted(self._discovered[APP], key=_natural_key)
+        majority = len(raft) // 2 + 1
+        for node in [*raft, *apps]:
+            peers = tuple(peer for peer in raft if peer != node)
+            blocked = tuple(peer for peer in peers
+                            if (node, peer) in self._cuts or (peer, node) in self._cuts)
+            if node in raft:
+                cut_off = 1 + len(peers) - len(blocked) < majority
+            else:
+                cut_off = bool(peers) and len(blocked) == len(peers)
+            label = "cut from " + ", ".join(blocked) if cut_off else ""
+            if label == self._cut_peers.get(node, ""):
                 continue
-            self._cut_peers[node] = peers
+            self._cut_peers[node] = label
             track = self._track(node, "cut")
-            if peers:
-                track.switch(t, "cut", "cut from " + ", ".join(peers))
+            if cut_off:
+                track.switch(t, "cut", label)
             else:
                 track.close(t)
 
