@@ -1,14 +1,16 @@
-"""App-level leadership from the trace: who believes it leads, overlaps, and leaderless gaps.
+"""App-level leadership from the trace: who believes it leads, who acts, overlaps, failovers.
 
 A server *believes* it leads from its ``app.role`` leader=true to its ``app.role`` leader=false
-or its crash. A believer is *working* unless its process is paused (``node.pause`` to
-``node.resume``): a paused leader still believes, which is the hazard fencing exists for.
+or its crash. It *acts* as leader while it believes and is not paused (``node.pause`` to
+``node.resume``): a paused process is frozen and does nothing, whatever it believes.
 
-- An *overlap* is a stretch of time in which two or more servers believe they lead.
-- A *gap* (a failover) begins when the last working leader stops (crash, pause or step-down)
-  and ends when some server works as leader again: a new ``app.role`` leader=true, or a paused
-  believer resuming. Gaps of zero length are not failovers; a gap that ends and restarts at the
-  same instant is one failover.
+- An *overlap* is a stretch of time in which two or more servers act as leader. A paused
+  believer that resumes and still believes overlaps from its resume until it steps down.
+  Every change of one instant is taken before judging, so an overlap of zero seconds (a server
+  that resumes and steps down at once) is no overlap and no incident: the incident is reported
+  with the first event at a later time that finds two servers still acting.
+- A *failover* is a stretch without a *working* leader (see ``working``: a working leader also
+  reaches the store), measured from the first working leader on.
 """
 
 from __future__ import annotations
@@ -18,7 +20,13 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from simulator.checks.incidents import APP_LEADER_OVERLAP, Incident
+from simulator.checks.working import Failover, WorkingLeaders
 from simulator.trace.events import AppRole, Event, NodeCrash, NodePause, NodeResume
+
+__all__ = [
+    "Belief", "Failover", "LeadershipMonitor", "LeadershipReport", "Overlap",
+    "check_leadership",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +41,7 @@ class Belief:
 
 @dataclass(frozen=True, slots=True)
 class Overlap:
-    """Two or more servers believed they lead from ``start`` to ``end``."""
+    """Two or more servers acted as leader (believed, not paused) from ``start`` to ``end``."""
 
     start: float
     end: float
@@ -50,35 +58,6 @@ class Overlap:
         return {
             "start": self.start, "end": self.end, "duration": self.duration,
             "servers": list(self.servers), "ongoing": self.ongoing,
-        }
-
-
-@dataclass(frozen=True, slots=True)
-class Failover:
-    """No server worked as leader from ``start`` to ``end``, after ``lost`` stopped by ``cause``.
-
-    ``cause`` is "crash", "pause" or "stepdown"; ``successor`` is the server that worked as
-    leader next (None, with ``finished`` false, if none did before the run ended).
-    """
-
-    start: float
-    end: float
-    lost: str
-    cause: str
-    successor: str | None
-    finished: bool = True
-
-    @property
-    def duration(self) -> float:
-        """Seconds without a working leader."""
-        return self.end - self.start
-
-    def to_dict(self) -> dict[str, object]:
-        """A JSON-serialisable form with a fixed key order."""
-        return {
-            "start": self.start, "end": self.end, "duration": self.duration,
-            "lost": self.lost, "cause": self.cause, "successor": self.successor,
-            "finished": self.finished,
         }
 
 
@@ -103,15 +82,14 @@ class LeadershipReport:
         return dict(sorted(totals.items()))
 
 
-@dataclass(frozen=True, slots=True)
-class _OpenGap:
-    start: float
-    lost: str
-    cause: str
-
-
 class LeadershipMonitor:
-    """Folds app-level events one at a time; reports an overlap incident when one begins."""
+    """Folds app-level events one at a time; reports an overlap incident once it lasts.
+
+    ``KINDS`` are the kinds the overlap check reads. While ``waiting`` is true an overlap began
+    at the current instant: the next event at a later time (of any kind, see ``advance``)
+    confirms it. Failovers also read ``kv.invoke``, ``kv.complete`` and ``watch.event``
+    (reachability of the store, requests per hand-over): feed every event for those.
+    """
 
     KINDS: ClassVar[frozenset[str]] = frozenset(
         {AppRole.kind, NodeCrash.kind, NodePause.kind, NodeResume.kind}
@@ -125,102 +103,94 @@ class LeadershipMonitor:
         self._overlaps: list[Overlap] = []
         self._overlap_start: float | None = None
         self._overlap_servers: set[str] = set()
-        self._failovers: list[Failover] = []
-        self._gap: _OpenGap | None = None
-        self._first_leader_at: float | None = None
+        self._reported = False
         self._incidents: list[Incident] = []
+        self._working = WorkingLeaders()
         self._last_t = 0.0
 
     # --- folding -------------------------------------------------------------------------
 
-    def observe(self, event: Event) -> list[Incident]:
-        """Take the next event; return the incidents it reveals (an overlap that just began)."""
-        self._last_t = max(self._last_t, event.t)
-        if isinstance(event, AppRole):
-            self._seen.add(event.server)
-            if event.leader:
-                return self._start_belief(event.t, event.server, event.token)
-            self._end_belief(event.t, event.server, "stepdown")
-        elif isinstance(event, NodeCrash):
-            self._end_belief(event.t, event.node, "crash")
-            self._paused.discard(event.node)
-        elif isinstance(event, NodePause):
-            if event.node in self._believers and event.node not in self._paused:
-                had_worker = self._has_worker()
-                self._paused.add(event.node)
-                self._after_stop(event.t, event.node, "pause", had_worker)
-            else:
-                self._paused.add(event.node)
-        elif isinstance(event, NodeResume) and event.node in self._paused:
-            self._paused.discard(event.node)
-            if event.node in self._believers:
-                self._after_start(event.t, event.node)
-        return []
+    @property
+    def waiting(self) -> bool:
+        """True while an overlap that began at the latest instant is not yet confirmed."""
+        return self._overlap_start is not None and not self._reported
 
-    def _has_worker(self) -> bool:
-        return any(server not in self._paused for server in self._believers)
-
-    def _start_belief(self, t: float, server: str, token: int | None) -> list[Incident]:
-        if server in self._believers:
-            since, _ = self._believers[server]
-            self._believers[server] = (since, token)
+    def advance(self, t: float) -> list[Incident]:
+        """Time moved on to ``t``: report an overlap still running since an earlier instant."""
+        self._last_t = max(self._last_t, t)
+        if not self.waiting or self._overlap_start is None or t <= self._overlap_start:
             return []
-        self._believers[server] = (t, token)
-        if server not in self._paused:
-            self._after_start(t, server)
-        if len(self._believers) < 2:
-            return []
-        if self._overlap_start is not None:
-            self._overlap_servers.add(server)
-            return []
-        self._overlap_start = t
-        self._overlap_servers = set(self._believers)
-        names = sorted(self._believers)
-        shown = [f"{name} (paused)" if name in self._paused else name for name in names]
+        self._reported = True
+        names = sorted(self._acting())
         tokens = ", ".join(f"{name} token {self._believers[name][1]}" for name in names)
+        verb = "all act" if len(names) > 2 else "both act"
         incident = Incident(
             t, APP_LEADER_OVERLAP,
-            f"{_join(shown)} all believe they lead ({tokens})"
-            if len(names) > 2 else f"{_join(shown)} both believe they lead ({tokens})",
+            f"{_join(names)} {verb} as leader since {self._overlap_start:.3f} s ({tokens})",
         )
         self._incidents.append(incident)
         return [incident]
 
-    def _end_belief(self, t: float, server: str, cause: str) -> None:
+    def observe(self, event: Event) -> list[Incident]:
+        """Take the next event; return the incidents it reveals (an overlap that lasted)."""
+        found = self.advance(event.t)
+        self._working.observe(event)
+        if isinstance(event, AppRole):
+            self._seen.add(event.server)
+            if event.leader:
+                self._start_belief(event.t, event.server, event.token)
+            else:
+                self._end_belief(event.t, event.server)
+        elif isinstance(event, NodeCrash):
+            self._end_belief(event.t, event.node)
+            self._paused.discard(event.node)
+            self._settle(event.t)
+        elif isinstance(event, NodePause):
+            self._paused.add(event.node)
+            self._settle(event.t)
+        elif isinstance(event, NodeResume):
+            self._paused.discard(event.node)
+            self._settle(event.t)
+        return found
+
+    def _acting(self) -> set[str]:
+        return {server for server in self._believers if server not in self._paused}
+
+    def _start_belief(self, t: float, server: str, token: int | None) -> None:
+        if server in self._believers:
+            since, _ = self._believers[server]
+            self._believers[server] = (since, token)
+            return
+        self._believers[server] = (t, token)
+        self._settle(t)
+
+    def _end_belief(self, t: float, server: str) -> None:
         if server not in self._believers:
             return
-        had_worker = self._has_worker()
         since, token = self._believers.pop(server)
         self._beliefs.append(Belief(server, since, t, token))
-        if self._overlap_start is not None and len(self._believers) < 2:
+        self._settle(t)
+
+    def _settle(self, t: float) -> None:
+        """Open or close the overlap after a change at ``t``."""
+        acting = self._acting()
+        if len(acting) >= 2:
+            if self._overlap_start is None:
+                self._overlap_start = t
+                self._overlap_servers = set(acting)
+                self._reported = False
+            else:
+                self._overlap_servers |= acting
+            return
+        if self._overlap_start is None:
+            return
+        if t > self._overlap_start:
             self._overlaps.append(
                 Overlap(self._overlap_start, t, tuple(sorted(self._overlap_servers)))
             )
-            self._overlap_start = None
-            self._overlap_servers = set()
-        paused = server in self._paused
-        if not paused:
-            self._after_stop(t, server, cause, had_worker)
-
-    def _after_stop(self, t: float, server: str, cause: str, had_worker: bool) -> None:
-        if not had_worker or self._has_worker() or self._gap is not None:
-            return
-        last = self._failovers[-1] if self._failovers else None
-        if last is not None and last.end == t:
-            self._failovers.pop()
-            self._gap = _OpenGap(last.start, last.lost, last.cause)
-        else:
-            self._gap = _OpenGap(t, server, cause)
-
-    def _after_start(self, t: float, server: str) -> None:
-        if self._first_leader_at is None:
-            self._first_leader_at = t
-        gap = self._gap
-        if gap is None:
-            return
-        self._gap = None
-        if t > gap.start:
-            self._failovers.append(Failover(gap.start, t, gap.lost, gap.cause, server))
+        self._overlap_start = None
+        self._overlap_servers = set()
+        self._reported = False
 
     # --- reporting -----------------------------------------------------------------------
 
@@ -237,21 +207,17 @@ class LeadershipMonitor:
         )
         beliefs.sort(key=lambda b: (b.start, b.server))
         overlaps = list(self._overlaps)
-        if self._overlap_start is not None:
+        if self._overlap_start is not None and stop > self._overlap_start:
             overlaps.append(
                 Overlap(self._overlap_start, stop, tuple(sorted(self._overlap_servers)), True)
             )
-        failovers = list(self._failovers)
-        if self._gap is not None and stop > self._gap.start:
-            failovers.append(
-                Failover(self._gap.start, stop, self._gap.lost, self._gap.cause, None, False)
-            )
+        working = self._working.report(stop)
         return LeadershipReport(
             end=stop,
-            first_leader_at=self._first_leader_at,
+            first_leader_at=working.first_leader_at,
             beliefs=tuple(beliefs),
             overlaps=tuple(overlaps),
-            failovers=tuple(failovers),
+            failovers=working.failovers,
             incidents=tuple(self._incidents),
             servers_seen=tuple(sorted(self._seen)),
         )
@@ -264,8 +230,13 @@ def _join(names: list[str]) -> str:
 
 
 def check_leadership(events: Iterable[Event], end: float | None = None) -> LeadershipReport:
-    """Fold a whole sequence of events into its app-level leadership history."""
+    """Fold a whole sequence of events into its app-level leadership history.
+
+    An overlap still running at ``end`` is reported as an incident at ``end``.
+    """
     monitor = LeadershipMonitor()
     for event in events:
         monitor.observe(event)
+    if end is not None:
+        monitor.advance(end)
     return monitor.report(end)

@@ -34,6 +34,17 @@ class SafetyMonitors:
         return found
 
     @property
+    def waiting(self) -> bool:
+        """True while a check needs the next event at a later time, of any kind, to decide."""
+        return self.leadership.waiting
+
+    def advance(self, t: float) -> list[Incident]:
+        """Time moved on to ``t`` (an event of a kind the checks do not read): new incidents."""
+        found = self.leadership.advance(t)
+        self._incidents.extend(found)
+        return found
+
+    @property
     def incidents(self) -> tuple[Incident, ...]:
         """Every incident found so far, oldest first."""
         return tuple(self._incidents)

@@ -2,6 +2,20 @@
 
 ``summarize(events, scenario)`` is what ``leadersim run`` prints (``to_text()``) or writes as
 JSON (``to_dict()``, with ``--json``).
+
+Definitions (see ``leadership``, ``working``, ``raft_leadership``):
+
+- A *working* app leader believes it leads (``app.role``), is neither paused nor crashed, and
+  can reach the store: it cannot from the ``kv.invoke`` of an operation that completes with
+  ok=false until its next ok=true completion (client ``app1.1`` is server ``app1``).
+- *Availability* is the time with a working app leader divided by the window, which runs from
+  the first working leader to the end of the run; *downtime* is the rest, the sum of the
+  *failovers* (each from the loss of the last working leader, by crash, pause, step-down or
+  cut-off from the store, to the next one, with the store requests and watch events in it).
+- An *overlap* is time in which two or more app servers act as leader (believe and are not
+  paused); one that lasts is an ``app-leader-overlap`` violation.
+- *Raft failovers* are the losses of the Raft leader (crash, pause, step-down, higher term)
+  until the next leader; ``raft_leaderless`` is their total length.
 """
 
 from __future__ import annotations
@@ -14,6 +28,7 @@ from simulator.checks.charges import DEFAULT_LATE_AFTER, ChargeReport
 from simulator.checks.incidents import Incident
 from simulator.checks.leadership import Failover, Overlap
 from simulator.checks.monitors import SafetyMonitors
+from simulator.checks.raft_leadership import RaftFailover, RaftLeadership
 from simulator.checks.summary_text import format_summary
 from simulator.config import Scenario
 from simulator.trace.events import (
@@ -49,6 +64,8 @@ class Summary:
     leaders_per_term: tuple[tuple[int, tuple[str, ...]], ...]
     elections: int
     max_term: int
+    first_raft_leader_at: float | None
+    raft_failovers: tuple[RaftFailover, ...]
     app_servers: tuple[str, ...]
     leader_time: tuple[tuple[str, float], ...]
     availability: Availability | None
@@ -62,6 +79,11 @@ class Summary:
     def duration(self) -> float:
         """Simulated seconds the run covered."""
         return self.end - self.start
+
+    @property
+    def raft_leaderless(self) -> float:
+        """Seconds without a Raft leader after the first one (the sum of the Raft failovers)."""
+        return sum(f.duration for f in self.raft_failovers)
 
     @property
     def double_charges(self) -> int:
@@ -92,6 +114,7 @@ def summarize(
     """
     late_after = scenario.apps.job.late_after if scenario is not None else DEFAULT_LATE_AFTER
     monitors = SafetyMonitors(late_after)
+    raft_leadership = RaftLeadership()
     preset = scenario.name if scenario is not None else ""
     seed: int | None = None
     start: float | None = None
@@ -121,7 +144,10 @@ def summarize(
         elif isinstance(event, (AppRole, Work)):
             apps_seen = True
         monitors.observe(event)
+        raft_leadership.observe(event)
     stop = end if end is not None else (run_end if run_end is not None else last)
+    monitors.advance(stop)
+    raft_leaders = raft_leadership.report(max(stop, last))
     begin = 0.0 if start is None else min(start, stop)
     raft = monitors.raft.report()
     leadership = monitors.leadership.report(stop)
@@ -137,6 +163,8 @@ def summarize(
         leaders_per_term=raft.leaders_per_term,
         elections=raft.elections,
         max_term=raft.max_term,
+        first_raft_leader_at=raft_leaders.first_leader_at,
+        raft_failovers=raft_leaders.failovers,
         app_servers=app_servers,
         leader_time=tuple(leadership.leader_time().items()),
         availability=measure_availability(leadership, begin) if has_apps else None,
@@ -171,6 +199,9 @@ def _to_dict(s: Summary) -> dict[str, object]:
         "raft": {
             "elections": s.elections,
             "max_term": s.max_term,
+            "first_leader_at": s.first_raft_leader_at,
+            "leaderless": s.raft_leaderless,
+            "failovers": [f.to_dict() for f in s.raft_failovers],
             "leaders_per_term": [
                 {"term": term, "leaders": list(nodes)} for term, nodes in s.leaders_per_term
             ],

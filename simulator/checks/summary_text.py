@@ -46,7 +46,32 @@ def _raft_lines(s: Summary) -> list[str]:
     if len(terms) > MAX_ROWS:
         keep = terms[: MAX_ROWS // 2] + [f"  ... {len(terms) - MAX_ROWS} terms ..."]
         terms = keep + terms[-(MAX_ROWS // 2):]
-    return lines + ["  " + t if not t.startswith("  ") else t for t in terms]
+    lines += ["  " + t if not t.startswith("  ") else t for t in terms]
+    return lines + _raft_failover_lines(s)
+
+
+_CAUSES = {
+    "crash": "crashed", "pause": "paused", "stepdown": "stepped down",
+    "cut-off": "cut off from the store", "higher term": "saw a higher term",
+}
+
+
+def _raft_failover_lines(s: Summary) -> list[str]:
+    if s.first_raft_leader_at is None:
+        return ["no leader ever elected"] if s.elections else []
+    lines = [f"first leader at {_s(s.first_raft_leader_at)}"]
+    if not s.raft_failovers:
+        return lines + ["leader lost: never"]
+    lines.append(
+        f"leader lost {_n(len(s.raft_failovers), 'time')}: "
+        f"{_s(s.raft_leaderless)} without a Raft leader"
+    )
+    rows = []
+    for f in s.raft_failovers:
+        to = f"-> {f.successor}" if f.successor else "-> nobody by the end"
+        rows.append(f"  at {f.start:9.3f} s  {f.lost} {_CAUSES.get(f.cause, f.cause)}, "
+                    f"{to} after {_s(f.duration)}")
+    return lines + _capped(rows, "losses")
 
 
 def _app_lines(s: Summary) -> list[str]:
@@ -82,16 +107,18 @@ def _failover_lines(s: Summary) -> list[str]:
     for f in s.failovers:
         to = f"-> {f.successor}" if f.successor else "-> nobody by the end"
         rows.append(
-            f"  at {f.start:9.3f} s  {f.lost} {f.cause:<8} {to:<14} {f.duration:9.3f} s"
+            f"  at {f.start:9.3f} s  {f.lost} {_CAUSES.get(f.cause, f.cause)}, {to} after "
+            f"{_s(f.duration)}: {_n(f.requests, 'store request')}, "
+            f"{_n(f.watch_events, 'watch event')}"
         )
     return lines + _capped(rows, "failovers")
 
 
 def _overlap_lines(s: Summary) -> list[str]:
     if not s.overlaps:
-        return ["none: never two app leaders at once"]
+        return ["none: never two acting app leaders at once"]
     total = sum(o.duration for o in s.overlaps)
-    lines = [f"{len(s.overlaps)}, total {_s(total)} with two or more believers"]
+    lines = [f"{len(s.overlaps)}, total {_s(total)} with two or more acting leaders"]
     rows = [
         f"  {o.start:9.3f} - {o.end:9.3f} s ({o.duration:.3f} s): {', '.join(o.servers)}"
         + (" (still at the end)" if o.ongoing else "")

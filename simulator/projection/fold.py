@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import replace
 from typing import Any
 
+from simulator.checks.ids import server_of
 from simulator.projection.world import (
     AppView,
     CaptionView,
@@ -75,9 +76,10 @@ def natural_key(name: str) -> tuple[object, ...]:
 def lease_belongs_to(owner: str, server: str) -> bool:
     """True when a lease granted to ``owner`` is held by app server ``server``.
 
-    A lease's owner is the server itself or one of its clients named ``<server>/<client>``.
+    A lease's owner is a store client of the server: the server's own id, ``<server>.<n>``
+    for its restarted incarnation ``n``, or ``<server>/<client>`` (``checks.ids.server_of``).
     """
-    return owner == server or owner.startswith(server + "/")
+    return server_of(owner) == server
 
 
 class FoldState:

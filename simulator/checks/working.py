@@ -1,0 +1,192 @@
+"""The app tier's *working* leader, folded from the trace: failovers and the requests in them.
+
+An app server is a working leader while it believes it leads (``app.role`` leader=true until
+leader=false or its crash), is not paused (``node.pause`` to ``node.resume``) and can reach the
+store. It cannot reach the store from the ``kv.invoke`` of an operation that completes with
+ok=false (timeout, unavailable) until the next completion of one of its operations with
+ok=true (even one asked earlier: any answer proves the store is reachable again). Client ids map to
+servers with ``ids.server_of`` (``app1.1`` is server ``app1``, incarnation 1). An operation
+still unanswered when the run ends does not count.
+
+A *failover* starts when the last working leader stops working (crash, pause, step-down or
+"cut-off" from the store) and ends when some server works as leader again. Every change of
+one instant is applied before looking, so a stretch of zero seconds is neither a leader nor a
+failover.
+
+Each failover also counts the herd its hand-over wakes: the store requests (``kv.invoke`` of
+every app server) and the watch events (``watch.event``) from the loss until the hand-over's
+traffic has *settled*: the first instant, once the new leader works, at which every request
+asked since the loss has been answered (the losers of a race still ask after the winner took
+over: they find the key taken, revoke their lease, watch again). A request never answered
+stops the count at the next failover or the end of the run.
+"""
+
+from __future__ import annotations
+
+import bisect
+from dataclasses import dataclass
+
+from simulator.checks.gaps import LEADS, Change, find_gaps
+from simulator.checks.ids import server_of
+from simulator.trace.events import (
+    AppRole,
+    Event,
+    KvComplete,
+    KvInvoke,
+    NodeCrash,
+    NodePause,
+    NodeResume,
+    WatchEvent,
+)
+
+PAUSED = "paused"
+UNREACHABLE = "unreachable"
+CUT_OFF = "cut-off"
+
+
+@dataclass(frozen=True, slots=True)
+class Failover:
+    """No server worked as leader from ``start`` to ``end``, after ``lost`` stopped by ``cause``.
+
+    ``cause`` is "crash", "pause", "stepdown" or "cut-off" (cut off from the store);
+    ``successor`` is the server that worked as leader next (None, with ``finished`` false, if
+    none did before the run ended). ``requests`` and ``watch_events`` count the store requests
+    and watch events of all app servers from ``start`` until the hand-over ``settled``.
+    """
+
+    start: float
+    end: float
+    lost: str
+    cause: str
+    successor: str | None
+    finished: bool = True
+    requests: int = 0
+    watch_events: int = 0
+    settled: float | None = None
+
+    @property
+    def duration(self) -> float:
+        """Seconds without a working leader."""
+        return self.end - self.start
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-serialisable form with a fixed key order."""
+        return {
+            "start": self.start, "end": self.end, "duration": self.duration,
+            "lost": self.lost, "cause": self.cause, "successor": self.successor,
+            "finished": self.finished, "requests": self.requests,
+            "watch_events": self.watch_events, "settled": self.settled,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class WorkingReport:
+    """When a server first worked as leader (None: never) and the failovers after that."""
+
+    first_leader_at: float | None
+    failovers: tuple[Failover, ...]
+
+
+class WorkingLeaders:
+    """Folds app events one at a time; ``report(end)`` sweeps them into failovers."""
+
+    def __init__(self) -> None:
+        self._changes: list[Change] = []
+        self._believers: set[str] = set()
+        self._invoked: dict[tuple[str, int], float] = {}
+        self._failed: dict[str, list[float]] = {}
+        self._answered: dict[str, list[float]] = {}
+        self._requests: list[float] = []
+        self._answers: list[float] = []
+        self._watch_events: list[float] = []
+
+    def observe(self, event: Event) -> None:
+        """Take the next event (kinds this fold does not read are ignored)."""
+        if isinstance(event, KvInvoke):
+            self._invoked[(event.client, event.op_id)] = event.t
+            self._requests.append(event.t)
+            self._answers.append(float("inf"))
+        elif isinstance(event, KvComplete):
+            invoked = self._invoked.pop((event.client, event.op_id), event.t)
+            self._answer(invoked, event.t)
+            server = server_of(event.client)
+            if event.ok:
+                self._answered.setdefault(server, []).append(event.t)
+            else:
+                self._failed.setdefault(server, []).append(invoked)
+        elif isinstance(event, WatchEvent):
+            self._watch_events.append(event.t)
+        elif isinstance(event, AppRole):
+            if event.leader:
+                self._believers.add(event.server)
+            else:
+                self._believers.discard(event.server)
+            self._changes.append(Change(event.t, event.server, LEADS, event.leader, "stepdown"))
+        elif isinstance(event, NodeCrash):
+            if event.node in self._believers:
+                self._believers.discard(event.node)
+                self._changes.append(Change(event.t, event.node, LEADS, False, "crash"))
+            self._changes.append(Change(event.t, event.node, PAUSED, False, "crash"))
+        elif isinstance(event, NodePause):
+            self._changes.append(Change(event.t, event.node, PAUSED, True, "pause"))
+        elif isinstance(event, NodeResume):
+            self._changes.append(Change(event.t, event.node, PAUSED, False, "pause"))
+
+    def _cut_offs(self) -> list[Change]:
+        """The stretches each server could not reach the store, merged, as changes."""
+        changes: list[Change] = []
+        for server in sorted(self._failed):
+            answered = self._answered.get(server, [])
+            stretches: list[tuple[float, float]] = []
+            for since in sorted(self._failed[server]):
+                # an ok answer completed after ``since`` (whenever it was asked) ends it
+                found = bisect.bisect_right(answered, since)
+                until = answered[found] if found < len(answered) else float("inf")
+                if stretches and since <= stretches[-1][1]:
+                    stretches[-1] = (stretches[-1][0], max(stretches[-1][1], until))
+                else:
+                    stretches.append((since, until))
+            for since, until in stretches:
+                changes.append(Change(since, server, UNREACHABLE, True, CUT_OFF))
+                if until != float("inf"):
+                    changes.append(Change(until, server, UNREACHABLE, False, CUT_OFF))
+        return changes
+
+    def report(self, end: float) -> WorkingReport:
+        """The failovers up to ``end`` (one still open is closed at ``end``, unfinished)."""
+        gaps = find_gaps(self._changes + self._cut_offs(), end)
+        failovers = []
+        for number, g in enumerate(gaps.gaps):
+            limit = gaps.gaps[number + 1].start if number + 1 < len(gaps.gaps) else end
+            settled = self._settled(g.start, g.end, limit) if g.finished else end
+            failovers.append(Failover(
+                g.start, g.end, g.lost, g.cause, g.successor, g.finished,
+                _count(self._requests, g.start, settled, inclusive=g.finished),
+                _count(self._watch_events, g.start, settled, inclusive=g.finished),
+                settled if g.finished else None,
+            ))
+        return WorkingReport(gaps.first_at, tuple(failovers))
+
+    def _answer(self, invoked: float, answered: float) -> None:
+        """Record the answer time of the latest unanswered request asked at ``invoked``."""
+        at = bisect.bisect_right(self._requests, invoked) - 1
+        while at >= 0 and self._requests[at] == invoked:
+            if self._answers[at] == float("inf"):
+                self._answers[at] = answered
+                return
+            at -= 1
+
+    def _settled(self, start: float, taken: float, limit: float) -> float:
+        """When every request asked since ``start`` is answered, ``taken`` at the earliest."""
+        settled = taken
+        at = bisect.bisect_left(self._requests, start)
+        while at < len(self._requests) and self._requests[at] <= settled:
+            settled = max(settled, self._answers[at])
+            at += 1
+        return min(settled, max(limit, taken))
+
+
+def _count(times: list[float], start: float, end: float, inclusive: bool) -> int:
+    """How many of the sorted ``times`` fall in [start, end] (or [start, end))."""
+    stop = bisect.bisect_right(times, end) if inclusive else bisect.bisect_left(times, end)
+    return stop - bisect.bisect_left(times, start)
