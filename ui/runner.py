@@ -30,6 +30,21 @@ STEP_LIMIT = 100_000
 MIN_VISIBLE_REAL = 0.4
 LINGER_CAP = 0.05
 EPSILON = 1e-9
+# Actions happen on whole microseconds (a saved preset writes their times in short numbers).
+ACTION_RESOLUTION = 1e-6
+# How many microseconds an action moves on at most to find an instant with no other event.
+ACT_SEARCH_LIMIT = 1000
+
+
+def clean_time(t: float) -> float:
+    """The first whole microsecond at or after ``t`` (a float that prints short)."""
+    ticks = math.ceil(round(t / ACTION_RESOLUTION, 3))
+    at = ticks * ACTION_RESOLUTION
+    at = round(at, 6)
+    while at < t:
+        ticks += 1
+        at = round(ticks * ACTION_RESOLUTION, 6)
+    return at
 
 
 def clamp_speed(speed: float) -> float:
@@ -190,19 +205,25 @@ class SimRunner(QObject):
         if before is None or getattr(simulation, "steps", None) != before:
             self._busy_at = t
 
-    def _act_after_the_instant(self) -> None:
-        """When something already happened (or is due) at the simulation's current time, move
-        one float step later before acting: a saved session replays each action as a
-        scheduled step, which runs before the other events of its instant, so the action
-        must not share its instant with any."""
+    def _busy(self, t: float) -> bool:
+        """True when the simulation processed events at exactly ``t`` or has one due then."""
+        peek = getattr(self.session.simulation, "peek", None)
+        return self._busy_at == t or (peek is not None and peek() <= t)
+
+    def _act_at_a_clean_instant(self) -> None:
+        """Move the simulation to the first whole microsecond at or after now on which no
+        other event happens, before acting. A saved session writes each action at its time
+        (a short number such as 2.000001) and replays it as a scheduled step, which runs
+        before the other events of its instant: so the action must have its instant alone."""
         simulation = self.session.simulation
-        now = simulation.now
-        peek = getattr(simulation, "peek", None)
-        due_now = peek is not None and peek() <= now
-        if self._busy_at == now or due_now:
-            at = math.nextafter(now, math.inf)
-            simulation.run_until(at)
-            self.cursor = at
+        at = clean_time(simulation.now)
+        for _ in range(ACT_SEARCH_LIMIT):
+            if at > simulation.now:
+                self._advance_simulation(at)
+            if not self._busy(at):
+                break
+            at = clean_time(math.nextafter(at, math.inf))
+        self.cursor = at
 
     def _run_to(self, t: float) -> bool:
         if t <= self.session.now:
@@ -281,7 +302,7 @@ class SimRunner(QObject):
                     self._busy_at = session.now
             elif self.cursor > session.now:
                 self._advance_simulation(self.cursor)
-            self._act_after_the_instant()
+            self._act_at_a_clean_instant()
             method: Callable[..., Any] = getattr(session.simulation, name)
             method(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - shown in a dialog, the session stays

@@ -124,3 +124,34 @@ def test_walls_belong_to_the_time_they_were_drawn(qtbot, open_window) -> None:
     assert window.runner.session.forks == 1
     assert window.scene.walls == [], "a fork before the wall discards it with the old future"
     assert cut_links(window) == set()
+
+
+def click_link(qtbot, window: MainWindow, a: str, b: str) -> None:  # type: ignore[no-untyped-def]
+    pa, pb = window.scene.hosts[a].pos(), window.scene.hosts[b].pos()
+    middle = to_view(window, (pa.x() + pb.x()) / 2, (pa.y() + pb.y()) / 2)
+    qtbot.mouseClick(window.canvas.viewport(), Qt.MouseButton.LeftButton, pos=middle)
+
+
+def test_a_wall_is_one_partition_and_a_clicked_cut_comes_back_as_one_step(qtbot,
+                                                                         open_window) -> None:
+    window = open_window(run_to=3.0)
+    click_link(qtbot, window, "n4", "n5")  # both on the left of the wall
+    click_link(qtbot, window, "n1", "n2")  # across the wall
+    actions = window.runner.session.simulation.actions  # type: ignore[attr-defined]
+    assert [a.name for a in actions] == ["cut", "cut"]
+    window.runner.seek(4.0)
+    stroke(qtbot, window, vertical_wall(window, 650))
+    after = [(a.name, a.kwargs().get("both_ways")) for a in actions[2:]]
+    assert after == [("partition", None), ("cut", True)], \
+        "the wall is one partition; the clicked n4-n5 cut is restored as one both-way cut"
+    right, left = ["n2", "n3"], ["n1", "n4", "n5"]
+    assert cut_links(window) == between(left, right) | {("n4", "n5"), ("n5", "n4")}
+    narration = [entry.text for entry in window.runner.session.update_narration()]
+    assert not any("one way" in text for text in narration)
+
+
+def test_a_wall_alone_adds_no_cut_steps(qtbot, open_window) -> None:
+    window = open_window(run_to=3.0)
+    stroke(qtbot, window, vertical_wall(window, 650))
+    actions = window.runner.session.simulation.actions  # type: ignore[attr-defined]
+    assert [a.name for a in actions] == ["partition"]

@@ -216,3 +216,29 @@ def test_open_preset_file_reads_a_written_scenario(qtbot, open_window, tmp_path:
     window.runner.seek(5.0)
     crashed = [view.id for view in window.runner.world.raft if view.crashed]
     assert len(crashed) == 1
+
+
+def test_a_saved_session_writes_clean_action_times_even_at_time_zero(qtbot, open_window,
+                                                                     tmp_path: Path) -> None:
+    import re
+
+    window = open_window(Scenario(name="lesson", duration=10.0))
+    window.scene.select_host("n2")
+    qtbot.keyClick(window.canvas, Qt.Key.Key_C)  # at t = 0, where run.start already happened
+    window.runner.seek(2.0)
+    for _ in range(2):  # the cursor lands exactly on an event's time
+        window.actions_by_key["step"].trigger()
+    window.scene.select_host("n2")
+    window.actions_by_key["node-restart"].trigger()
+    window.runner.seek(3.0)
+    path = tmp_path / "lesson.toml"
+    assert window.files.save_session(path)
+    text = path.read_text(encoding="utf-8")
+    times = [float(value) for value in re.findall(r"^at = (\S+)$", text, re.MULTILINE)]
+    assert len(times) == 2
+    for at in times:
+        assert at > 0.0 and round(at, 6) == at, f"{at!r} is not a whole microsecond"
+    assert "e-3" not in text
+    replay = Simulation(load_scenario(path))
+    replay.run_until(3.0)
+    assert comparable(replay.trace.events) == comparable(window.runner.session.trace.events)

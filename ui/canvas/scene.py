@@ -374,9 +374,22 @@ class ClusterScene(QGraphicsScene):
         if not applied:
             return False
         self._applied_groups = groups
-        for src, dst in sorted(self.manual_cuts):
-            self.runner.act("cut", src, dst, both_ways=False)
+        self._restore_manual_cuts(groups)
         return True
+
+    def _restore_manual_cuts(self, groups: list[list[str]]) -> None:
+        """Cut again the links cut by clicking that the partition healed: one action per
+        link (both ways when both directions were cut), none for a link the walls cut."""
+        side = {host: number for number, group in enumerate(groups) for host in group}
+        pending = [(src, dst) for src, dst in sorted(self.manual_cuts)
+                   if side.get(src) == side.get(dst)]
+        done: set[tuple[str, str]] = set()
+        for src, dst in pending:
+            if (src, dst) in done:
+                continue
+            both = (dst, src) in self.manual_cuts
+            done.update({(src, dst), (dst, src)} if both else {(src, dst)})
+            self.runner.act("cut", src, dst, both_ways=both)
 
     def toggle_link(self, link: LinkItem, one_way_towards: str | None = None) -> bool:
         """Cut a working link or heal a cut one; ``one_way_towards`` limits it to messages
