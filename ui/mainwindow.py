@@ -44,7 +44,7 @@ from ui.canvas.scene import ClusterScene
 from ui.canvas.view import CanvasView
 from ui.controls import SeekBar, SpeedControl, speed_text
 from ui.inspector import InspectorWidget
-from ui.narration import NarrationWidget
+from ui.narration import NarrationWidget, lesson_paragraphs
 from ui.node_actions import ACTIONS, NodeAction, host_kind
 from ui.runner import DEFAULT_SPEED, SimRunner
 from ui.session import Session
@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
                 else DEFAULT_SPEED
         self.runner = SimRunner(session, speed=speed, parent=self)
         self.error_box: QMessageBox | None = None
+        self.lesson_box: QMessageBox | None = None
         self._fork_cursor = False
         self.presenting = False
         self.files = WindowFiles(self)
@@ -237,6 +238,8 @@ class MainWindow(QMainWindow):
         self._action("leave-full-screen", "Leave full screen", "Esc", self.leave_full_screen,
                      "Back to the normal window (leaves presenter mode)")
         self._action("quit", "Quit", QKeySequence.StandardKey.Quit, self.close)
+        self._action("about-lesson", "About this lesson…", "F1", self.show_lesson,
+                     "The lesson's title and description")
         for node_action in ACTIONS:
             self._action(f"node-{node_action.key}", self._node_text(node_action),
                          node_action.shortcut,
@@ -294,6 +297,7 @@ class MainWindow(QMainWindow):
         view_menu.addAction(self.actions_by_key["fullscreen"])
         view_menu.addAction(self.actions_by_key["leave-full-screen"])
         help_menu = menus.addMenu("&Help")
+        help_menu.addAction(self.actions_by_key["about-lesson"])
         help_menu.addAction("How to use the canvas", self._show_help)
 
     def _fill_presets_menu(self, menu: QMenu) -> None:
@@ -543,6 +547,18 @@ class MainWindow(QMainWindow):
         box.setWindowModality(Qt.WindowModality.WindowModal)
         self.error_box = box
         box.open()
+
+    def show_lesson(self) -> QMessageBox:
+        """Show the lesson's title and description in a dialog (and return it)."""
+        scenario = self.runner.session.scenario
+        paragraphs = lesson_paragraphs(scenario) or ["This scenario has no description."]
+        box = QMessageBox(QMessageBox.Icon.Information, "About this lesson",
+                          scenario.title or scenario.name, QMessageBox.StandardButton.Ok, self)
+        box.setInformativeText("\n\n".join(paragraphs))
+        box.setFont(style.font(15 * (PRESENTER_SCALE if self.presenting else 1.0)))
+        self.lesson_box = box
+        box.open()
+        return box
 
     def _show_help(self) -> None:
         QMessageBox.information(self, "How to use the canvas", (

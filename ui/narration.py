@@ -1,4 +1,5 @@
-"""The narration feed: plain sentences for what happened up to the cursor; click one to seek."""
+"""The narration feed: the lesson's title and description first, then plain sentences for what
+happened up to the cursor; click one to seek."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QVBoxLayout, QWidget
 
+from simulator.config import Scenario
 from simulator.projection import World
 from simulator.projection.narration import NarrationEntry
 from ui import style
@@ -20,6 +22,13 @@ LEVEL_COLOURS: dict[str, str] = {
     "caption": "#1f1f1f",
 }
 TIME_ROLE = Qt.ItemDataRole.UserRole
+
+
+def lesson_paragraphs(scenario: Scenario) -> list[str]:
+    """The scenario's description as paragraphs (blank lines split them; line breaks inside a
+    paragraph become spaces)."""
+    paragraphs = [" ".join(block.split()) for block in scenario.description.split("\n\n")]
+    return [paragraph for paragraph in paragraphs if paragraph]
 
 
 class NarrationWidget(QWidget):
@@ -38,9 +47,36 @@ class NarrationWidget(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.list)
+        self._header = 0
         runner.frame.connect(self.show_world)
-        runner.session_replaced.connect(self.list.clear)
+        runner.session_replaced.connect(self._restart)
+        self._restart()
         self.show_world(runner.world)
+
+    def _restart(self) -> None:
+        """Start the list again with the lesson's title (bold) and its description."""
+        self.list.clear()
+        scenario = self.runner.session.scenario
+        title = QListWidgetItem(scenario.title or scenario.name)
+        title.setFont(style.font(17 * self.scale, bold=True))
+        title.setBackground(QBrush(style.colour(style.CAPTION_BACKGROUND)))
+        title.setToolTip("The lesson: File > Preset library… opens another")
+        items = [title]
+        for paragraph in lesson_paragraphs(scenario):
+            item = QListWidgetItem(paragraph)
+            item.setFont(style.font(15 * self.scale))
+            item.setBackground(QBrush(style.colour(style.CAPTION_BACKGROUND)))
+            items.append(item)
+        for item in items:
+            item.setData(TIME_ROLE, 0.0)
+            item.setForeground(QBrush(style.colour(LEVEL_COLOURS["caption"])))
+            self.list.addItem(item)
+        self._header = len(items)
+
+    @property
+    def header_rows(self) -> int:
+        """How many rows the lesson's title and description take at the top."""
+        return self._header
 
     def set_scale(self, scale: float) -> None:
         """Text ``scale`` times the normal size (presenter mode)."""
@@ -48,17 +84,19 @@ class NarrationWidget(QWidget):
         self.list.setFont(style.font(15 * scale))
         for row in range(self.list.count()):
             item = self.list.item(row)
-            item.setFont(style.font(15 * scale, bold=item.font().bold()))
+            size = 17 if row == 0 and self._header else 15
+            item.setFont(style.font(size * scale, bold=item.font().bold()))
 
     def show_world(self, world: World) -> None:
         """Show every entry up to ``world.t`` (adding new ones, hiding those after a seek back)."""
         session = self.runner.session
         session.update_narration()
-        shown = session.narration_count_at(world.t)
+        header = self._header
+        shown = header + session.narration_count_at(world.t)
         while self.list.count() > shown:
             self.list.takeItem(self.list.count() - 1)
         if self.list.count() < shown:
-            for entry in session.narration[self.list.count():shown]:
+            for entry in session.narration[self.list.count() - header:shown - header]:
                 self.list.addItem(self._item(entry))
             self.list.scrollToBottom()
 
@@ -77,5 +115,6 @@ class NarrationWidget(QWidget):
         self.runner.seek(float(item.data(TIME_ROLE)))
 
     def texts(self) -> list[str]:
-        """The sentences shown, oldest first."""
+        """The rows shown, top to bottom: the lesson's title and description, then the
+        sentences, oldest first."""
         return [self.list.item(row).text() for row in range(self.list.count())]

@@ -78,3 +78,24 @@ def test_no_argument_opens_the_default_preset_ready_to_play(qapp) -> None:
     QTimer.singleShot(200, look_and_close)
     assert cli_main([], frontends()) == 0
     assert seen == [(DEFAULT_PRESET, False, 0.0, True)]
+
+
+def test_the_window_shows_the_lessons_title_and_description(qtbot, open_window) -> None:
+    from simulator.presets.catalog import find_scenario
+
+    scenario = find_scenario("raft-leader-crash")
+    window = open_window(scenario, run_to=3.0)
+    texts = window.narration.texts()
+    header = window.narration.header_rows
+    assert header >= 2 and texts[0] == scenario.title
+    assert window.narration.list.item(0).font().bold()
+    first_words = " ".join(scenario.description.split()[:6])
+    assert texts[1].startswith(first_words)
+    assert len(texts) > header, "the sentences follow the lesson's text"
+    window.runner.seek(0.0)
+    assert window.narration.texts()[:header] == texts[:header], "seeking back keeps it"
+    box = window.show_lesson()
+    assert box.text() == scenario.title and first_words in box.informativeText()
+    box.close()
+    window.open_scenario(find_scenario("seed-steady"))
+    assert window.narration.texts()[0] == find_scenario("seed-steady").title
