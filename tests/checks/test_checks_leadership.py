@@ -6,22 +6,36 @@ from simulator.checks import APP_LEADER_OVERLAP, check_leadership
 from simulator.trace.events import AppRole, NodeCrash, NodePause, NodeRestart, NodeResume
 
 
-def test_overlap_of_two_believers_has_the_right_span_and_servers() -> None:
+def test_a_paused_believer_overlaps_only_from_its_resume_until_it_steps_down() -> None:
     events = [
         AppRole(2.0, "app1", True, 5),
         NodePause(10.0, "app1", 20.0),
-        AppRole(21.5, "app2", True, 9),
+        AppRole(21.5, "app2", True, 9),  # app1 is frozen: it does not act
         NodeResume(30.0, "app1"),
         AppRole(31.25, "app1", False, None),
     ]
     report = check_leadership(events, end=60.0)
     assert len(report.overlaps) == 1
     overlap = report.overlaps[0]
-    assert (overlap.start, overlap.end) == (21.5, 31.25)
-    assert overlap.duration == pytest.approx(9.75)
+    assert (overlap.start, overlap.end) == (30.0, 31.25)
+    assert overlap.duration == pytest.approx(1.25)
     assert overlap.servers == ("app1", "app2")
     assert [i.what for i in report.incidents] == [APP_LEADER_OVERLAP]
-    assert "app1 (paused) and app2" in report.incidents[0].detail
+    assert report.incidents[0].t == 31.25  # confirmed when time moved on
+    assert "app1 and app2 both act as leader since 30.000 s" in report.incidents[0].detail
+
+
+def test_a_paused_believer_that_steps_down_as_it_resumes_is_no_overlap() -> None:
+    events = [
+        AppRole(2.0, "app1", True, 5),
+        NodePause(10.0, "app1", 20.0),
+        AppRole(21.5, "app2", True, 9),
+        NodeResume(30.0, "app1"),
+        AppRole(30.0, "app1", False, None),  # it sees at once that its lease ran out
+        AppRole(40.0, "app2", False, None),
+    ]
+    report = check_leadership(events, end=60.0)
+    assert report.overlaps == () and report.incidents == ()
 
 
 def test_three_believers_make_one_overlap_naming_all() -> None:

@@ -19,9 +19,12 @@ def _run(name: str) -> tuple[Summary, LiveChecker, list[Event]]:
 def test_a_paused_leader_without_protection_charges_twice() -> None:
     summary, checker, events = _run("pause-double-charge")
     assert summary.double_charges >= 1
-    assert summary.overlaps and set(summary.overlaps[0].servers) >= {"app1", "app2"}
+    # app1 was frozen while app2 led and steps down as it resumes: it never acts beside app2,
+    # yet a charge it sent before the pause lands late: only the double-charge check catches it
+    assert summary.overlaps == ()
     assert summary.failovers[0].lost == "app1" and summary.failovers[0].cause == "pause"
     assert not summary.safe
+    assert [v.what for v in summary.violations] == ["double-charge"]
     recorded = [(e.what, e.detail) for e in events if isinstance(e, Violation)]
     assert recorded == [(i.what, i.detail) for i in checker.incidents]
     assert [(v.what, v.detail) for v in summary.violations] == recorded
@@ -29,8 +32,8 @@ def test_a_paused_leader_without_protection_charges_twice() -> None:
                    for v in summary.violations)
 
 
-def test_fencing_rejects_the_stale_charge() -> None:
-    summary, _, _ = _run("pause-fenced-charge")
+def test_fencing_rejects_the_stale_charge_and_the_run_is_safe() -> None:
+    summary, checker, _ = _run("pause-fenced-charge")
     assert summary.double_charges == 0
-    assert summary.charges.rejected >= 1
-    assert [v.what for v in summary.violations] == ["app-leader-overlap"]
+    assert summary.charges.rejected == 1
+    assert summary.overlaps == () and summary.safe and checker.incidents == ()

@@ -8,7 +8,16 @@ from simulator.checks import (
     LiveChecker,
 )
 from simulator.trace import Trace
-from simulator.trace.events import AppRole, RaftApply, RaftRole, Violation, Work
+from simulator.trace.events import (
+    AppRole,
+    MsgSend,
+    NodePause,
+    NodeResume,
+    RaftApply,
+    RaftRole,
+    Violation,
+    Work,
+)
 
 
 def _violations(trace: Trace) -> list[Violation]:
@@ -32,6 +41,7 @@ def test_one_violation_per_incident_right_after_its_cause() -> None:
     trace.emit(AppRole(6.0, "app1", False, None))
     trace.emit(AppRole(6.0, "app2", False, None))
     trace.emit(AppRole(7.0, "app1", True, 4))  # a second, separate overlap
+    trace.emit(AppRole(8.0, "app3", False, None))  # it lasted: reported as time moves on
     found = _violations(trace)
     assert [v.what for v in found] == [
         TWO_RAFT_LEADERS, STATE_MACHINE_SAFETY, APP_LEADER_OVERLAP, DOUBLE_CHARGE,
@@ -70,3 +80,31 @@ def test_attaching_late_reports_past_incidents_once_and_detach_stops() -> None:
     trace.emit(RaftRole(3.0, "n3", "leader", 2))
     trace.emit(RaftRole(3.1, "n4", "leader", 2))
     assert len(_violations(trace)) == 1
+
+
+def test_an_overlap_is_reported_by_the_next_later_event_of_any_kind() -> None:
+    trace = Trace()
+    LiveChecker(trace)
+    trace.emit(AppRole(1.0, "app1", True, 1))
+    trace.emit(AppRole(2.0, "app2", True, 2))
+    trace.emit(MsgSend(2.0, 1, "app2", "n1", "Get", "get"))  # same instant: not yet
+    assert _violations(trace) == []
+    trace.emit(MsgSend(2.5, 2, "app2", "n1", "Get", "get"))
+    [found] = _violations(trace)
+    assert (found.t, found.what) == (2.5, APP_LEADER_OVERLAP)
+    assert "since 2.000 s" in found.detail
+    trace.emit(MsgSend(3.0, 3, "app2", "n1", "Get", "get"))
+    assert len(_violations(trace)) == 1
+
+
+def test_a_paused_believer_that_steps_down_on_resume_is_not_an_overlap() -> None:
+    trace = Trace()
+    LiveChecker(trace)
+    trace.emit(AppRole(1.0, "app1", True, 1))
+    trace.emit(NodePause(5.0, "app1", 10.0))
+    trace.emit(AppRole(9.0, "app2", True, 2))  # app1 is frozen, not acting
+    trace.emit(MsgSend(9.5, 1, "app2", "n1", "Get", "get"))
+    trace.emit(NodeResume(15.0, "app1"))
+    trace.emit(AppRole(15.0, "app1", False, None))
+    trace.emit(MsgSend(15.5, 2, "app2", "n1", "Get", "get"))
+    assert _violations(trace) == []
