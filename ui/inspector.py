@@ -40,12 +40,27 @@ LOG_TAIL = 6
 STORE_ROWS = 40
 
 
+# A store cell longer than this many characters is shortened in its middle ("/election/…7f3a").
+CELL_CHARS = 22
+
+
+def elide(text: str, limit: int = CELL_CHARS) -> str:
+    """``text`` cut in its middle to at most ``limit`` characters (its start and its end stay:
+    the end tells keys of one prefix apart)."""
+    if len(text) <= limit:
+        return text
+    head = (limit - 1) // 2
+    return text[:head] + "…" + text[len(text) - (limit - 1 - head):]
+
+
 def _table(header: list[str], rows: list[list[str]]) -> str:
-    head = "".join(f"<th align='left' style='color:{style.MUTED}; padding-right:12px'>"
-                   f"{escape(h)}</th>" for h in header)
-    body = "".join("<tr>" + "".join(f"<td style='padding-right:12px'>{cell}</td>"
-                                    for cell in row) + "</tr>" for row in rows)
-    return f"<table cellspacing='2'><tr>{head}</tr>{body}</table>"
+    """A table whose cells never wrap (a key or a header is never split mid-word)."""
+    head = "".join(f"<th align='left' style='color:{style.MUTED}; padding-right:7px; "
+                   f"white-space:nowrap'>{escape(h)}</th>" for h in header)
+    body = "".join("<tr>" + "".join(
+        f"<td style='padding-right:7px; white-space:nowrap'>{cell}</td>" for cell in row)
+        + "</tr>" for row in rows)
+    return f"<table cellspacing='1' style='font-size:small'><tr>{head}</tr>{body}</table>"
 
 
 def log_html(entries: tuple[LogEntryView, ...], commit_index: int) -> str:
@@ -132,7 +147,7 @@ def store_html(store: StoreInspection, why: str) -> str:
          else "decided by the Raft leader only"),
     ]
     html = "<h2>Store</h2>" + _rows(pairs)
-    keys = [[escape(kv.key), escape(kv.value or "—"), str(kv.create_revision),
+    keys = [[escape(elide(kv.key)), escape(elide(kv.value or "—")), str(kv.create_revision),
              str(kv.mod_revision), str(kv.version), str(kv.lease) if kv.lease else "—"]
             for kv in store.kvs[:STORE_ROWS]]
     html += f"<h3>Keys ({len(store.kvs)})</h3>"
@@ -140,13 +155,13 @@ def store_html(store: StoreInspection, why: str) -> str:
         f"<p style='color:{style.MUTED}'>No keys.</p>"
     if len(store.kvs) > STORE_ROWS:
         html += f"<p style='color:{style.MUTED}'>… and {len(store.kvs) - STORE_ROWS} more</p>"
-    leases = [[str(lease.lease_id), escape(lease.owner), f"{lease.ttl:g} s",
+    leases = [[str(lease.lease_id), escape(elide(lease.owner)), f"{lease.ttl:g} s",
                "—" if lease.remaining is None else f"{lease.remaining:.1f} s",
-               escape(", ".join(lease.keys) or "—")] for lease in store.leases]
+               escape(elide(", ".join(lease.keys) or "—"))] for lease in store.leases]
     html += f"<h3>Leases ({len(store.leases)})</h3>"
     html += _table(["id", "owner", "TTL", "left", "keys"], leases) if leases else \
         f"<p style='color:{style.MUTED}'>No leases.</p>"
-    watches = [[escape(w.client), escape(w.key + ("*" if w.prefix else "")),
+    watches = [[escape(elide(w.client)), escape(elide(w.key + ("*" if w.prefix else ""))),
                 str(w.next_revision)] for w in store.watches]
     html += f"<h3>Watches served here ({len(store.watches)})</h3>"
     html += _table(["client", "key", "from revision"], watches) if watches else \

@@ -125,3 +125,30 @@ def test_at_classroom_speed_every_message_stays_on_screen_a_while(qtbot, open_wi
     assert len(watched) > 10, "heartbeats and their answers went by"
     fewest = min(seen.get(key, 0) for key in watched)
     assert fewest * frame >= 0.3, f"a message was on screen only {fewest} frames"
+
+
+def test_the_store_table_fits_the_side_column_without_splitting_keys(qtbot,
+                                                                     open_window) -> None:
+    from simulator.presets.catalog import find_scenario
+    from ui.inspector import elide
+
+    window = open_window(find_scenario("herd-etcd-election"))
+    window.default_layout()
+    window.inspector.tabs.setCurrentIndex(1)
+    window.runner.seek(8.0)
+    page = window.inspector.store_label
+    document = page.document()
+    block = document.begin()
+    cells: list[tuple[str, int]] = []
+    while block.isValid():
+        if block.text():
+            cells.append((block.text(), block.layout().lineCount()))
+        block = block.next()
+    texts = [text for text, _lines in cells]
+    assert "/election/1" in texts and "create" in texts, "whole keys and headers"
+    assert all(lines == 1 for text, lines in cells if text.startswith("/election")), \
+        "no key wraps onto a second line"
+    assert page.horizontalScrollBar().maximum() == 0, "every column is in view"
+    shortened = elide("/election/694d8f3bc1a2e0f7")
+    assert len(shortened) == 22 and shortened.startswith("/election") \
+        and shortened.endswith("e0f7") and "…" in shortened
