@@ -23,8 +23,9 @@ from simulator.presets.catalog import (
 from simulator.trace.export import read_jsonl
 
 NAMES = shipped_names()
-# Lessons whose point is that two app servers believe they lead at once.
-LESSONS_IN_DANGER = {"pause-double-charge", "pause-fenced-charge", "kubernetes-clock-skew"}
+# Lessons whose point is that two app servers act as leader at once, or a customer pays twice.
+# (pause-fenced-charge is safe: its paused leader is frozen, and its stale charge is rejected.)
+LESSONS_IN_DANGER = {"pause-double-charge", "kubernetes-clock-skew"}
 # Lessons whose faults are drawn at random: whether a pause makes two leaders depends on the seed.
 LESSONS_BY_CHANCE = {"random-faults-availability"}
 
@@ -120,6 +121,10 @@ def test_leader_crash_is_followed_by_one_election_and_the_old_leader_follows(
                for r in records)
     assert _last_role(records, first) == "follower"
     assert summary["raft"]["elections"] == 2
+    [lost] = summary["raft"]["failovers"]
+    assert (lost["start"], lost["lost"], lost["cause"], lost["successor"]) == \
+        (10.0, first, "crash", second)
+    assert lost["end"] == t2 and summary["raft"]["leaderless"] == t2 - 10.0
 
 
 def test_isolated_leader_steps_down_and_the_majority_elects_another(run_preset) -> None:
@@ -145,6 +150,11 @@ def test_equal_timeouts_split_votes_but_randomized_ones_elect_quickly(run_preset
     for crash_at in (5.0, 10.0, 15.0):
         after = [t for t, _, _ in leaders if t > crash_at]
         assert after and after[0] < crash_at + 1.0, f"no quick election after {crash_at} s"
+    losses = randomized["raft"]["failovers"]
+    assert [(f["start"], f["cause"]) for f in losses] == \
+        [(5.0, "crash"), (10.0, "crash"), (15.0, "crash")]
+    assert 0.0 < randomized["raft"]["leaderless"] < 3.0
+    assert fixed["raft"]["first_leader_at"] is None and fixed["raft"]["failovers"] == []
 
 
 def test_prevote_keeps_a_flapping_node_from_disrupting_the_leader(run_preset) -> None:
@@ -196,7 +206,19 @@ def test_cut_off_leader_steps_down_before_the_store_expires_its_lease(run_preset
                and r["reason"] == "expired"]
     assert step_down and expired and 30.0 < step_down[0] < expired[0]
     assert summary["overlaps"] == []
-    assert _app_leaders(records)[1][1] != "app1"
+    (_, successor), = [(t, s) for t, s in _app_leaders(records) if t > 30.0]
+    assert successor != "app1"
+    # app1 believed it led until its lease belief ran out, but it could not reach the store:
+    # no working leader from its first unanswered request until the successor took over
+    [failover] = summary["failovers"]
+    assert (failover["lost"], failover["cause"], failover["successor"]) == \
+        ("app1", "cut-off", successor)
+    assert 30.0 < failover["start"] < step_down[0] < failover["end"]
+    charged = [r["t"] for r in records if r["kind"] == "work" and r["accepted"]]
+    assert not any(failover["start"] < t < failover["end"] for t in charged)
+    availability = summary["app"]["availability"]
+    assert availability["downtime"] == failover["duration"] > 5.0
+    assert availability["availability"] < 0.95
 
 
 def test_a_pause_charges_twice_unless_the_provider_checks_a_fencing_token(run_preset) -> None:
@@ -207,6 +229,10 @@ def test_a_pause_charges_twice_unless_the_provider_checks_a_fencing_token(run_pr
     assert fenced["charges"]["double_charges"] == 0
     assert fenced["charges"]["rejected"] == 1
     assert fenced["charges"]["jobs_charged"] == unfenced["charges"]["jobs_charged"]
+    # the paused leader was frozen, not acting: fencing makes the lesson safe
+    assert fenced["overlaps"] == [] and fenced["safe"]
+    assert unfenced["overlaps"] == []
+    assert [v["what"] for v in unfenced["violations"]] == ["double-charge"]
 
 
 def _burst(records: list[dict[str, Any]], kind: str, start: float = 30.0) -> int:
@@ -220,6 +246,16 @@ def test_single_key_recipe_wakes_the_herd_and_etcds_queue_wakes_one(run_preset) 
     assert _burst(herd, "watch.event") == 8
     assert _burst(queue, "watch.event") == 1
     assert _burst(herd, "kv.invoke") >= 3 * _burst(queue, "kv.invoke")
+    # the summary counts them per hand-over, from the loss until the hand-over settled
+    herd_summary, _ = run_preset("herd-single-key")
+    queue_summary, _ = run_preset("herd-etcd-election")
+    [wild] = herd_summary["failovers"]
+    [calm] = queue_summary["failovers"]
+    assert wild["start"] == calm["start"] == 30.0
+    assert (wild["watch_events"], calm["watch_events"]) == (8, 1)
+    assert wild["requests"] >= 30 and calm["requests"] <= 5
+    assert wild["requests"] == sum(1 for r in herd if r["kind"] == "kv.invoke"
+                                   and wild["start"] <= r["t"] <= wild["settled"])
 
 
 def test_zookeeper_hands_over_after_the_session_timeout_to_the_next_in_line(run_preset) -> None:
@@ -237,6 +273,10 @@ def test_kubernetes_tolerates_clock_skew_but_not_a_slow_clock(run_preset) -> Non
     assert changes and changes[0][0] > 30.0 - 2.0 + 15.0, "the 30 s jump changed nothing"
     [overlap] = summary["overlaps"]
     assert overlap["servers"][0] == "app1" and overlap["duration"] > 2.0
+    # cut off at 30 s, app1 keeps believing until its renew deadline: not a working leader
+    [failover] = summary["failovers"]
+    assert (failover["lost"], failover["cause"]) == ("app1", "cut-off")
+    assert summary["app"]["availability"]["availability"] < 0.95
 
 
 def test_random_faults_report_availability_in_nines(run_preset) -> None:
