@@ -158,27 +158,34 @@ class WindowFiles:
         try:
             timeline.export_picture(path, width=width, height=height,  # type: ignore[attr-defined]
                                     title=title)
-        except (ValueError, OSError) as error:
+        except ValueError as error:
             window.show_error(str(error))
+            return False
+        except OSError as error:
+            window.show_error(f"{path}: cannot write the file ({error.strerror or error})")
             return False
         window.statusBar().showMessage(f"Saved the timeline to {path}", 6000)
         return True
 
     def export_log_dialog(self) -> None:
-        """Ask for a file and export the event log."""
-        path = self._ask("Export the event log", "events.jsonl",
-                         "JSON Lines (*.jsonl);;CSV (*.csv)")
+        """Ask for a file and export the event log up to the cursor (the title says so)."""
+        cursor = self.window.runner.cursor
+        path = self._ask(f"Export the event log up to t = {cursor:.3f} s (the cursor)",
+                         "events.jsonl", "JSON Lines (*.jsonl);;CSV (*.csv)")
         if path is not None:
             self.export_log(path)
 
     def export_log(self, path: Path) -> bool:
-        """Save every event simulated so far as JSON Lines or CSV."""
+        """Save the events the window shows, those at or before the cursor, as JSON Lines or
+        CSV (after seeking back, the later events are left out)."""
         window = self.window
-        events = window.runner.session.trace.events
+        cursor = window.runner.cursor
+        events = window.runner.session.trace.until(cursor)
         try:
             export_events(events, path)
         except (ValueError, OSError) as error:
             window.show_error(str(error))
             return False
-        window.statusBar().showMessage(f"Saved {len(events)} events to {path}", 6000)
+        window.statusBar().showMessage(
+            f"Saved {len(events)} events up to t = {cursor:.3f} s to {path}", 6000)
         return True

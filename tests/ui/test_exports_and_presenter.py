@@ -149,3 +149,36 @@ def test_presenter_mode_draws_the_canvas_text_larger(qtbot, open_window) -> None
     window.set_presenter(False)
     assert node.sceneBoundingRect().height() == normal_node
     assert scene.banner.sceneBoundingRect().height() == normal_banner
+
+
+def test_the_log_export_after_seeking_back_stops_at_the_cursor(qtbot, open_window,
+                                                              tmp_path: Path) -> None:
+    window = open_window(crash_scenario(), run_to=8.0)
+    window.runner.seek(3.0)
+    path = tmp_path / "events.jsonl"
+    assert window.files.export_log(path)
+    records = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines()]
+    shown = window.runner.session.trace.until(3.0)
+    assert len(records) == len(shown) and records, "what the window shows, up to the cursor"
+    assert max(r["t"] for r in records) <= 3.0
+    assert not any(r["kind"] == "node.crash" for r in records), "the crash at 4 s is later"
+    assert "up to t = 3.000 s" in window.statusBar().currentMessage()
+
+
+def test_every_export_to_a_missing_folder_says_the_same_clear_thing(qtbot, open_window,
+                                                                   tmp_path: Path) -> None:
+    window = open_window(run_to=2.0)
+    missing = tmp_path / "no" / "such" / "folder"
+    messages = []
+    for export, name in ((window.files.export_canvas, "canvas.png"),
+                         (window.files.export_timeline, "timeline.png"),
+                         (window.files.export_log, "events.jsonl")):
+        window.error_box = None
+        assert not export(missing / name)
+        assert window.error_box is not None
+        messages.append(window.error_box.text())
+        window.error_box.close()
+    for message, name in zip(messages, ("canvas.png", "timeline.png", "events.jsonl"),
+                             strict=True):
+        assert "Errno" not in message, message
+        assert name in message and "No such file or directory" in message, message
