@@ -3,7 +3,8 @@
 A working leader believes it leads, is neither paused nor crashed, and can reach the store
 (see ``working``). The clock starts at the first moment some server works as leader (the
 start-up election is reported separately, not counted as an outage) and stops at the end of
-the run. Downtime is the total length of the failovers: the time without a working leader. "Nines" is ``-log10(1 - availability)``: 0.999 is 3 nines.
+the run. Downtime is the total length of the failovers: the time without a working leader.
+"Nines" is ``-log10(1 - availability)``: 0.999 is 3 nines.
 With no downtime at all the nines are capped at MAX_NINES and reported as "no downtime".
 """
 
