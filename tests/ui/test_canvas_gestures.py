@@ -155,3 +155,26 @@ def test_a_wall_alone_adds_no_cut_steps(qtbot, open_window) -> None:
     stroke(qtbot, window, vertical_wall(window, 650))
     actions = window.runner.session.simulation.actions  # type: ignore[attr-defined]
     assert [a.name for a in actions] == ["partition"]
+
+
+def test_a_node_dropped_onto_another_moves_to_the_nearest_free_spot(qtbot,
+                                                                    open_window) -> None:
+    from ui.canvas.spacing import boxes_overlap, placed
+
+    window = open_window(run_to=3.0)
+    scene = window.scene
+    leader = window.runner.world.leader
+    assert leader is not None
+    target = scene.hosts[leader.id].pos()
+    mover = next(h for h in ("n1", "n2", "n3") if h != leader.id)
+    drop = QPoint(to_view(window, target.x() + 10, target.y() - 30))
+    drag(qtbot, window, host_point(window, mover), drop)
+    moved = scene.hosts[mover].pos()
+    boxes = {host: placed((item.pos().x(), item.pos().y()), scene.footprint(host))
+             for host, item in scene.hosts.items()}
+    assert not any(boxes_overlap(boxes[mover], box) for host, box in boxes.items()
+                   if host != mover), "the dropped node covers nobody (nor the crown)"
+    distance = ((moved.x() - target.x()) ** 2 + (moved.y() - target.y()) ** 2) ** 0.5
+    assert distance < 260, "it lands next to where it was dropped"
+    link = scene.links[tuple(sorted((mover, leader.id)))]  # type: ignore[index]
+    assert link.p1 == scene.hosts[link.a].pos() and link.p2 == scene.hosts[link.b].pos()

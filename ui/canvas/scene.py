@@ -20,6 +20,7 @@ from ui import style
 from ui.canvas.items import AppServerItem, HostItem, LinkItem, ProviderItem, RaftNodeItem
 from ui.canvas.layout import default_layout
 from ui.canvas.overlays import BannerItem, FlightsItem, LegendItem, WallItem
+from ui.canvas.spacing import Box, nearest_free_spot, placed
 from ui.canvas.walls import Wall, partition_groups
 from ui.runner import SimRunner
 from ui.style import colour
@@ -115,6 +116,7 @@ class ClusterScene(QGraphicsScene):
             for server in app_ids:
                 self._add_link(server, provider)
         self._applied_groups = None
+        self._moved_hosts.clear()
         self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
 
     @property
@@ -309,11 +311,43 @@ class ClusterScene(QGraphicsScene):
         self.flights.refresh()
 
     def finish_drag(self) -> None:
-        """A drag ended: if hosts crossed a wall, the partition follows."""
+        """A drag ended: a host dropped on another moves to the nearest free spot; if hosts
+        crossed a wall, the partition follows."""
         if self._moved_hosts:
+            moved = sorted(self._moved_hosts, key=natural_key)
+            for host in moved:
+                if host in self.hosts:
+                    self.keep_apart(host)
             self._moved_hosts.clear()
             if self.active_walls():
                 self.apply_walls()
+
+    def footprint(self, host: str) -> Box:
+        """The box around ``host``'s centre that its body, crown and labels take."""
+        item = self.hosts[host]
+        if isinstance(item, RaftNodeItem):
+            r = style.NODE_RADIUS
+            left, top, right, bottom = -r - 22, -r - 56, r + 22, r + 48
+        else:
+            body = item.shape().boundingRect()
+            left, top, right, bottom = (body.left() - 8, body.top() - 8, body.right() + 8,
+                                        body.bottom() + 8)
+        scale = item.scale()
+        return (left * scale, top * scale, right * scale, bottom * scale)
+
+    def keep_apart(self, host: str) -> None:
+        """Move ``host`` to the nearest spot where it covers no other host (if it does)."""
+        item = self.hosts[host]
+        others = [placed((other.pos().x(), other.pos().y()), self.footprint(name))
+                  for name, other in sorted(self.hosts.items(), key=lambda kv: natural_key(kv[0]))
+                  if name != host]
+        rect = self.sceneRect()
+        bounds = (rect.left(), rect.top() + BANNER_HEIGHT * self.text_scale, rect.right(),
+                  rect.bottom())
+        here = (item.pos().x(), item.pos().y())
+        spot = nearest_free_spot(here, self.footprint(host), others, bounds)
+        if spot != here:
+            item.setPos(QPointF(*spot))
 
     def host_positions(self) -> dict[str, tuple[float, float]]:
         """Every host's current position on the canvas."""
