@@ -178,3 +178,17 @@ def test_a_node_dropped_onto_another_moves_to_the_nearest_free_spot(qtbot,
     assert distance < 260, "it lands next to where it was dropped"
     link = scene.links[tuple(sorted((mover, leader.id)))]  # type: ignore[index]
     assert link.p1 == scene.hosts[link.a].pos() and link.p2 == scene.hosts[link.b].pos()
+
+
+def test_larger_hosts_never_cover_each_other() -> None:
+    from ui.canvas.spacing import boxes_overlap, largest_scale, nearest_free_spot, placed
+
+    box = (-50.0, -50.0, 50.0, 50.0)
+    positions = [(0.0, 0.0), (150.0, 0.0), (0.0, 300.0)]
+    scale = largest_scale(positions, [box] * 3, wanted=2.0)
+    assert scale == 1.5, "the two hosts 150 apart touch at 1.5x"
+    assert largest_scale(positions, [box] * 3, wanted=1.2) == 1.2
+    spot = nearest_free_spot((10.0, 0.0), box, [placed((0.0, 0.0), box)],
+                             bounds=(-500.0, -500.0, 500.0, 500.0))
+    assert not boxes_overlap(placed(spot, box), placed((0.0, 0.0), box))
+    assert abs(spot[0]) + abs(spot[1]) <= 130

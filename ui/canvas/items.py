@@ -159,6 +159,8 @@ class HostItem(QGraphicsItem):
         self.host_id = host_id
         self._on_moved = on_moved
         self.flash = 0.0
+        self.text_boost = 1.0
+        """Labels with room around them are drawn this much larger (presenter mode)."""
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, True)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemSendsGeometryChanges, True)
@@ -265,7 +267,7 @@ class RaftNodeItem(HostItem):
         painter.setFont(font(26, bold=True))
         painter.drawText(QRectF(-r, -r * 0.75, 2 * r, r * 0.9),
                          Qt.AlignmentFlag.AlignCenter, view.id)
-        painter.setFont(font(16))
+        painter.setFont(font(16 * self.text_boost))
         painter.drawText(QRectF(-r, r * 0.1, 2 * r, r * 0.6),
                          Qt.AlignmentFlag.AlignCenter, f"term {view.term}")
         if view.crashed:
@@ -273,7 +275,7 @@ class RaftNodeItem(HostItem):
         if view.paused:
             draw_pause_mark(painter, r * 0.85, -r * 0.85, 17)
         painter.setPen(colour(style.FOREGROUND))
-        painter.setFont(font(17))
+        painter.setFont(font(17 * self.text_boost))
         painter.drawText(QRectF(-r - 70, r + 16, 2 * r + 140, 30),
                          Qt.AlignmentFlag.AlignCenter, self.caption_text())
 

@@ -20,7 +20,7 @@ from ui import style
 from ui.canvas.items import AppServerItem, HostItem, LinkItem, ProviderItem, RaftNodeItem
 from ui.canvas.layout import default_layout
 from ui.canvas.overlays import BannerItem, FlightsItem, LegendItem, WallItem
-from ui.canvas.spacing import Box, nearest_free_spot, placed
+from ui.canvas.spacing import Box, largest_scale, nearest_free_spot, placed
 from ui.canvas.walls import Wall, partition_groups
 from ui.runner import SimRunner
 from ui.style import colour
@@ -35,16 +35,10 @@ BANNER_HEIGHT = 120.0
 HOST_REACH_UP = 108.0
 HOST_REACH_DOWN = 96.0
 HOST_REACH_RIGHT = 110.0
+# Where hosts grow less than the text, their roomy labels grow at most this much more.
+MAX_TEXT_BOOST = 1.2
 # A Raft node's role label reaches this far below its timer ring.
 HOST_LABEL_BELOW = 40.0
-# With text ``scale`` times larger, hosts and the legend grow by this share of the extra (the
-# banner grows fully): the ring and the app column keep room between them.
-HOST_SHARE_OF_SCALE = 0.6
-
-
-def host_scale(text_scale: float) -> float:
-    """How much larger hosts and the legend are drawn for text ``text_scale`` times larger."""
-    return 1.0 + (text_scale - 1.0) * HOST_SHARE_OF_SCALE
 
 
 def link_key(a: str, b: str) -> tuple[str, str]:
@@ -67,6 +61,8 @@ class ClusterScene(QGraphicsScene):
         self._session = runner.session
         self._aspect: float | None = None
         self.text_scale = 1.0
+        self.host_scale = 1.0
+        """Hosts and the legend are drawn this much larger (at most ``text_scale``)."""
         self.content = QRectF(0, 0, 1, 1)
         self.manual_cuts: dict[tuple[str, str], float] = {}
         """Directed links cut by clicking, with the time they were cut."""
@@ -116,6 +112,9 @@ class ClusterScene(QGraphicsScene):
             for server in app_ids:
                 self._add_link(server, provider)
         self._applied_groups = None
+        if self.text_scale != 1.0:
+            self._scale_hosts()
+            self.match_aspect(self._aspect, force=True)
         self._moved_hosts.clear()
         self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
 
@@ -131,17 +130,31 @@ class ClusterScene(QGraphicsScene):
         if scale == self.text_scale:
             return
         self.text_scale = scale
-        grown = host_scale(scale)
-        for item in self.hosts.values():
-            item.setScale(grown)
-        self.legend.setScale(grown)
+        self._scale_hosts()
         self.banner.setScale(scale)
         self.flights.set_text_scale(scale)
         self.match_aspect(self._aspect, force=True)
 
+    def _scale_hosts(self) -> None:
+        """Draw hosts and the legend as much larger as the text, or less where hosts would
+        then cover each other."""
+        names = sorted(self.hosts, key=natural_key)
+        for name in names:
+            self.hosts[name].setScale(1.0)
+        grown = largest_scale([(self.hosts[n].pos().x(), self.hosts[n].pos().y()) for n in names],
+                              [self.footprint(n) for n in names], self.text_scale)
+        self.host_scale = grown
+        boost = min(MAX_TEXT_BOOST, self.text_scale / grown)
+        for name in names:
+            item = self.hosts[name]
+            item.setScale(grown)
+            item.text_boost = boost
+            item.update()
+        self.legend.setScale(grown)
+
     def _framed_content(self) -> QRectF:
         """The hosts' area plus the room larger text needs (above, below and at the right)."""
-        grown = host_scale(self.text_scale) - 1.0
+        grown = self.host_scale - 1.0
         top = (self.text_scale - 1.0) * BANNER_HEIGHT + grown * HOST_REACH_UP
         return self.content.adjusted(0, -top, grown * HOST_REACH_RIGHT,
                                      grown * HOST_REACH_DOWN)
@@ -162,11 +175,24 @@ class ClusterScene(QGraphicsScene):
         self.banner.setPos(rect.left(), rect.top())
         self.banner.set_width(rect.width() / self.text_scale)
         self.flights.set_area(rect)
-        legend_height = self.legend.boundingRect().height() * self.legend.scale()
-        self.legend.setPos(rect.left() + 12, rect.bottom() - legend_height - 12)
+        self._place_legend(rect)
+
+    def _place_legend(self, rect: QRectF) -> None:
+        """Put the legend in the bottom-left corner, as large as the text where the room left
+        of the hosts allows (else as large as the hosts)."""
+        box = self.legend.boundingRect()
+        scale = self.host_scale
+        if self.text_scale > scale and self.hosts:
+            left_of_hosts = min(item.pos().x() + self.footprint(host)[0]
+                                for host, item in self.hosts.items())
+            room = (left_of_hosts - rect.left() - 24) / box.width()
+            tall = (rect.height() - BANNER_HEIGHT * self.text_scale - 24) / box.height()
+            scale = max(scale, min(self.text_scale, room, tall))
+        self.legend.setScale(scale)
+        self.legend.setPos(rect.left() + 12, rect.bottom() - box.height() * scale - 12)
 
     def _add_host(self, item: HostItem, position: tuple[float, float]) -> None:
-        item.setScale(host_scale(self.text_scale))
+        item.setScale(self.host_scale)
         self.hosts[item.host_id] = item
         self.addItem(item)
         item.setPos(QPointF(*position))

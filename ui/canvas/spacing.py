@@ -57,3 +57,31 @@ def nearest_free_spot(position: Point, box: Box, others: Sequence[Box],
             if is_free(spot, box, others, bounds):
                 return spot
     return position
+
+
+def largest_scale(positions: Sequence[Point], boxes: Sequence[Box], wanted: float) -> float:
+    """The largest footprint scale, at most ``wanted`` and at least 1, at which no two hosts
+    at ``positions`` overlap (pairs that overlap even at scale 1 are left out of the count)."""
+    best = wanted
+    for i in range(len(positions)):
+        for j in range(i + 1, len(positions)):
+            limit = _pair_limit(positions[i], boxes[i], positions[j], boxes[j])
+            if limit >= 1.0:
+                best = min(best, limit)
+    return max(1.0, best)
+
+
+def _pair_limit(p: Point, a: Box, q: Point, b: Box) -> float:
+    """The scale up to which boxes ``a`` at ``p`` and ``b`` at ``q`` stay apart (inf when they
+    never meet, which needs distinct centres)."""
+    limits: list[float] = []
+    dx, dy = q[0] - p[0], q[1] - p[1]
+    if dx > 0:
+        limits.append(dx / (a[2] - b[0]))
+    elif dx < 0:
+        limits.append(-dx / (b[2] - a[0]))
+    if dy > 0:
+        limits.append(dy / (a[3] - b[1]))
+    elif dy < 0:
+        limits.append(-dy / (b[3] - a[1]))
+    return max(limits) if limits else 0.0
