@@ -41,10 +41,12 @@ class Gap:
 
 @dataclass(frozen=True, slots=True)
 class Sweep:
-    """When a member first worked (None: never) and every gap after that."""
+    """When a member first worked (None: never), every gap after that, and each member's
+    seconds of work (by member id, sorted)."""
 
     first_at: float | None
     gaps: tuple[Gap, ...]
+    worked: tuple[tuple[str, float], ...] = ()
 
 
 def _works(flags: dict[str, bool]) -> bool:
@@ -61,6 +63,8 @@ def find_gaps(changes: list[Change], end: float) -> Sweep:
     first_at: float | None = None
     gaps: list[Gap] = []
     open_gap: tuple[float, str, str] | None = None
+    since: dict[str, float] = {}
+    worked: dict[str, float] = {}
     i = 0
     while i < len(ordered):
         t = ordered[i].t
@@ -76,6 +80,10 @@ def find_gaps(changes: list[Change], end: float) -> Sweep:
                 causes.setdefault(change.member, change.cause)
             i += 1
         now = {member for member, flags in state.items() if _works(flags)}
+        for member in sorted(now - working):
+            since[member] = t
+        for member in sorted(working - now):
+            worked[member] = worked.get(member, 0.0) + t - since.pop(member)
         if working and not now:
             lost = min(working, key=lambda m: (m not in causes, m))
             open_gap = (t, lost, causes.get(lost, "stepdown"))
@@ -89,4 +97,6 @@ def find_gaps(changes: list[Change], end: float) -> Sweep:
         working = now
     if open_gap is not None and end > open_gap[0]:
         gaps.append(Gap(open_gap[0], end, open_gap[1], open_gap[2], None, False))
-    return Sweep(first_at, tuple(gaps))
+    for member, start in since.items():
+        worked[member] = worked.get(member, 0.0) + max(0.0, end - start)
+    return Sweep(first_at, tuple(gaps), tuple(sorted(worked.items())))

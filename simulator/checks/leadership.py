@@ -72,6 +72,8 @@ class LeadershipReport:
     failovers: tuple[Failover, ...]
     incidents: tuple[Incident, ...]
     servers_seen: tuple[str, ...]
+    working_time: tuple[tuple[str, float], ...] = ()
+    """Seconds each server worked as leader (believed, unpaused, reaching the store)."""
 
     def leader_time(self) -> dict[str, float]:
         """Seconds each server believed it leads, by server id."""
@@ -220,6 +222,7 @@ class LeadershipMonitor:
             failovers=working.failovers,
             incidents=tuple(self._incidents),
             servers_seen=tuple(sorted(self._seen)),
+            working_time=working.working_time,
         )
 
 

@@ -68,6 +68,7 @@ class Summary:
     raft_failovers: tuple[RaftFailover, ...]
     app_servers: tuple[str, ...]
     leader_time: tuple[tuple[str, float], ...]
+    working_time: tuple[tuple[str, float], ...]
     availability: Availability | None
     failovers: tuple[Failover, ...]
     overlaps: tuple[Overlap, ...]
@@ -167,6 +168,7 @@ def summarize(
         raft_failovers=raft_leaders.failovers,
         app_servers=app_servers,
         leader_time=tuple(leadership.leader_time().items()),
+        working_time=leadership.working_time,
         availability=measure_availability(leadership, begin) if has_apps else None,
         failovers=leadership.failovers,
         overlaps=leadership.overlaps,
@@ -209,6 +211,7 @@ def _to_dict(s: Summary) -> dict[str, object]:
         "app": {
             "servers": list(s.app_servers),
             "leader_time": {server: seconds for server, seconds in s.leader_time},
+            "working_time": {server: seconds for server, seconds in s.working_time},
             "availability": None if s.availability is None else s.availability.to_dict(),
         },
         "failovers": [f.to_dict() for f in s.failovers],

@@ -84,7 +84,9 @@ def _app_lines(s: Summary) -> list[str]:
         return lines
     lines.append(f"first leader at {_s(a.first_leader_at)}")
     if s.leader_time:
-        lines.append("leader time  " + ", ".join(f"{k} {v:.1f} s" for k, v in s.leader_time))
+        lines.append("believed     " + ", ".join(f"{k} {v:.1f} s" for k, v in s.leader_time))
+    if s.working_time:
+        lines.append("working      " + ", ".join(f"{k} {v:.1f} s" for k, v in s.working_time))
     if a.no_downtime:
         lines.append(f"availability 100% over {_s(a.window)}: no downtime")
     else:

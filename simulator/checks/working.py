@@ -81,10 +81,12 @@ class Failover:
 
 @dataclass(frozen=True, slots=True)
 class WorkingReport:
-    """When a server first worked as leader (None: never) and the failovers after that."""
+    """When a server first worked as leader (None: never), the failovers after that, and the
+    seconds each server worked as leader (by server id)."""
 
     first_leader_at: float | None
     failovers: tuple[Failover, ...]
+    working_time: tuple[tuple[str, float], ...] = ()
 
 
 class WorkingLeaders:
@@ -165,7 +167,7 @@ class WorkingLeaders:
                 _count(self._watch_events, g.start, settled, inclusive=g.finished),
                 settled if g.finished else None,
             ))
-        return WorkingReport(gaps.first_at, tuple(failovers))
+        return WorkingReport(gaps.first_at, tuple(failovers), gaps.worked)
 
     def _answer(self, invoked: float, answered: float) -> None:
         """Record the answer time of the latest unanswered request asked at ``invoked``."""

@@ -123,4 +123,6 @@ def test_a_run_without_app_servers_has_no_availability() -> None:
     s = summarize([RaftRole(1.0, "n1", "leader", 1), RunEnd(5.0)])
     assert s.availability is None
     assert "no app servers" in s.to_text()
-    assert s.to_dict()["app"] == {"servers": [], "leader_time": {}, "availability": None}
+    assert s.to_dict()["app"] == {
+        "servers": [], "leader_time": {}, "working_time": {}, "availability": None,
+    }

@@ -50,6 +50,10 @@ def test_a_leader_cut_off_from_the_store_is_not_working() -> None:
     assert result.downtime == pytest.approx(6.3)
     assert result.availability == pytest.approx(1 - 6.3 / 67.0)
     assert report.overlaps == ()
+    worked = dict(report.working_time)
+    assert worked == pytest.approx({"app1": 30.7, "app3": 30.0})
+    assert report.leader_time()["app1"] == pytest.approx(36.7)  # it believed longer
+    assert sum(worked.values()) + result.downtime == pytest.approx(result.window)
 
 
 def test_an_answer_ends_the_cut_off_and_a_restarted_client_counts_for_its_server() -> None:

@@ -219,6 +219,9 @@ def test_cut_off_leader_steps_down_before_the_store_expires_its_lease(run_preset
     availability = summary["app"]["availability"]
     assert availability["downtime"] == failover["duration"] > 5.0
     assert availability["availability"] < 0.95
+    worked = summary["app"]["working_time"]
+    assert abs(sum(worked.values()) + availability["downtime"] - availability["window"]) < 1e-6
+    assert worked["app1"] < summary["app"]["leader_time"]["app1"]
 
 
 def test_a_pause_charges_twice_unless_the_provider_checks_a_fencing_token(run_preset) -> None:
