@@ -192,3 +192,16 @@ def test_larger_hosts_never_cover_each_other() -> None:
                              bounds=(-500.0, -500.0, 500.0, 500.0))
     assert not boxes_overlap(placed(spot, box), placed((0.0, 0.0), box))
     assert abs(spot[0]) + abs(spot[1]) <= 130
+
+
+def test_message_labels_never_cover_a_host(qtbot, open_window) -> None:
+    window = open_window(run_to=3.0)
+    scene, runner = window.scene, window.runner
+    hosts = scene.host_areas()
+    labelled = 0
+    for step in range(150):
+        runner.seek(1.0 + step * 0.013)
+        for _flight, box in scene.flights.labels(scene.flights.positions()):
+            labelled += 1
+            assert not any(box.intersects(area) for area in hosts), box
+    assert labelled > 20, "messages in open space keep their labels"

@@ -6,7 +6,15 @@ import math
 from collections.abc import Callable
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QFontMetricsF, QPainter, QPainterPath, QPainterPathStroker, QPen
+from PySide6.QtGui import (
+    QBrush,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPainterPathStroker,
+    QPen,
+)
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from simulator.projection.world import Flight
@@ -113,22 +121,41 @@ class FlightsItem(QGraphicsItem):
                                            a.y() + (b.y() - a.y()) * s)))
         return placed
 
+    def label_font(self) -> QFont:
+        """The font of the message labels (larger in presenter mode)."""
+        return font(14 * self.text_scale, bold=True)
+
+    def labels(self, placed: list[tuple[Flight, QPointF]]) -> list[tuple[Flight, QRectF]]:
+        """Which dots get a label, and where: none when many messages fly, none crowding
+        another label, and none over a host (its name, role or state stay readable)."""
+        if len(placed) > MAX_LABELLED_FLIGHTS:
+            return []
+        scale = self.text_scale
+        metrics = QFontMetricsF(self.label_font())
+        r = style.MESSAGE_RADIUS
+        hosts = self._obstacles() if self._obstacles is not None else []
+        labelled_at: list[QPointF] = []
+        chosen: list[tuple[Flight, QRectF]] = []
+        for flight, point in placed:
+            if self.opacity_of(flight) <= 0 or any(
+                    abs(point.x() - other.x()) < 60 * scale
+                    and abs(point.y() - other.y()) < 22 * scale for other in labelled_at):
+                continue
+            width = metrics.horizontalAdvance(flight.label) + 10 * scale
+            box = QRectF(point.x() + r + 2, point.y() - 11 * scale, width, 22 * scale)
+            if any(box.intersects(area) for area in hosts):
+                continue
+            labelled_at.append(point)
+            chosen.append((flight, box))
+        return chosen
+
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
         """Paint the dots, with a short label each when there are few of them."""
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         placed = self.positions()
-        labelled = len(placed) <= MAX_LABELLED_FLIGHTS
-        scale = self.text_scale
-        label_font = font(14 * scale, bold=True)
-        metrics = QFontMetricsF(label_font)
-        painter.setFont(label_font)
         r = style.MESSAGE_RADIUS
-        labelled_at: list[QPointF] = []
-        # A label never covers a host (its name, role or state): it is left out there.
-        hosts = self._obstacles() if self._obstacles is not None and labelled else []
         for flight, point in placed:
-            doomed = flight.fate == "drop"
             alpha = round(255 * self.opacity_of(flight))
             if alpha <= 0:
                 continue
@@ -136,23 +163,18 @@ class FlightsItem(QGraphicsItem):
             painter.setPen(QPen(colour("#263238", alpha), 1.5))
             painter.setBrush(QBrush(fill))
             painter.drawEllipse(point, r, r)
-            if doomed and flight.ends is not None and self._t >= flight.ends - 1e-12:
+            if flight.fate == "drop" and flight.ends is not None \
+                    and self._t >= flight.ends - 1e-12:
                 draw_cross(painter, point.x(), point.y(), r)
-            if not labelled or any(abs(point.x() - other.x()) < 60 * scale
-                                   and abs(point.y() - other.y()) < 22 * scale
-                                   for other in labelled_at):
-                continue
-            text = flight.label
-            width = metrics.horizontalAdvance(text) + 10 * scale
-            box = QRectF(point.x() + r + 2, point.y() - 11 * scale, width, 22 * scale)
-            if any(box.intersects(area) for area in hosts):
-                continue
-            labelled_at.append(point)
+        painter.setFont(self.label_font())
+        for flight, box in self.labels(placed):
+            alpha = round(255 * self.opacity_of(flight))
             painter.setPen(Qt.PenStyle.NoPen)
             painter.setBrush(QBrush(colour("#ffffff", round(215 * alpha / 255))))
             painter.drawRoundedRect(box, 5, 5)
+            doomed = flight.fate == "drop"
             painter.setPen(colour(style.DROP_COLOUR if doomed else style.FOREGROUND, alpha))
-            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, text)
+            painter.drawText(box, Qt.AlignmentFlag.AlignCenter, flight.label)
 
 
 class WallItem(QGraphicsItem):
