@@ -7,10 +7,14 @@ import math
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSizePolicy, QSlider, QWidget
 
+from ui import style
 from ui.runner import MAX_SPEED, MIN_SPEED
 
 SPEED_STEPS = 400
 SEEK_STEPS = 10_000
+# The window's text size (pixels) and the room of the seek bar's time label at that size.
+WINDOW_FONT = 15
+LABEL_WIDTH = 170
 
 
 def speed_to_position(speed: float) -> int:
@@ -83,7 +87,7 @@ class SeekBar(QWidget):
         self.slider.setPageStep(SEEK_STEPS // 40)
         self.slider.setToolTip("Drag to go back or forward in simulated time")
         self.label = QLabel()
-        self.label.setMinimumWidth(170)
+        self.label.setMinimumWidth(LABEL_WIDTH)
         self._span = 1.0
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 2, 8, 2)
@@ -91,6 +95,11 @@ class SeekBar(QWidget):
         layout.addWidget(self.slider, 1)
         layout.addWidget(self.label)
         self.slider.valueChanged.connect(self._moved)
+
+    def set_scale(self, scale: float) -> None:
+        """Text ``scale`` times the window's normal size (presenter mode)."""
+        self.setFont(style.font(WINDOW_FONT * scale))
+        self.label.setMinimumWidth(round(LABEL_WIDTH * scale))
 
     @property
     def span(self) -> float:

@@ -42,7 +42,7 @@ from ui import settings as prefs
 from ui import style
 from ui.canvas.scene import ClusterScene
 from ui.canvas.view import CanvasView
-from ui.controls import SeekBar, SpeedControl, speed_text
+from ui.controls import WINDOW_FONT, SeekBar, SpeedControl, speed_text
 from ui.inspector import InspectorWidget
 from ui.narration import NarrationWidget, lesson_paragraphs
 from ui.node_actions import ACTIONS, NodeAction, host_kind
@@ -83,7 +83,7 @@ class MainWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.setWindowTitle(self._title())
         self.resize(*DEFAULT_SIZE)
-        self.setFont(style.font(15))
+        self.setFont(style.font(WINDOW_FONT))
 
         self.scene = ClusterScene(self.runner)
         self.canvas = CanvasView(self.scene)
@@ -178,8 +178,9 @@ class MainWindow(QMainWindow):
             self._timeline_available = False
             return None
         session = self.runner.session
-        widget = TimelineWidget(TimelineModel.from_scenario(session.scenario),
-                                scale=PRESENTER_SCALE if self.presenting else 1.0)
+        scale = PRESENTER_SCALE if self.presenting else 1.0
+        widget = TimelineWidget(TimelineModel.from_scenario(session.scenario), scale=scale)
+        self._scale_timeline(widget, scale)
         widget.seek_requested.connect(self._seek_from_timeline)
         self.timeline = widget
         self._timeline_fed = 0
@@ -396,14 +397,22 @@ class MainWindow(QMainWindow):
         self.toolbar.setFont(style.font(16 * scale, bold=True))
         for label in (self.time_label, self.speed_label, self.seed_label):
             label.setFont(style.font(16 * scale))
+        self.seek_bar.set_scale(scale)
         if self.timeline is not None:
-            self.timeline.set_scale(scale)  # type: ignore[attr-defined]
+            self._scale_timeline(self.timeline, scale)
         if on:
             self.showFullScreen()
         else:
             self.showNormal()
         # Size the panels once the window has its new (full-screen or normal) size.
         QTimer.singleShot(0, lambda: self.size_panels(scale))
+
+    @staticmethod
+    def _scale_timeline(timeline: QWidget, scale: float) -> None:
+        """The timeline's lanes, axis and legend, and its header's controls, ``scale`` times
+        larger."""
+        timeline.set_scale(scale)  # type: ignore[attr-defined]
+        timeline.setFont(style.font(WINDOW_FONT * scale))
 
     def leave_full_screen(self) -> None:
         """Leave presenter mode or full screen (nothing happens in a normal window)."""

@@ -144,6 +144,9 @@ def test_presenter_mode_draws_the_canvas_text_larger(qtbot, open_window) -> None
     assert node.sceneBoundingRect().height() > 1.2 * normal_node
     assert scene.legend.sceneBoundingRect().height() > 1.2 * normal_legend
     assert scene.flights.text_scale > 1.0
+    assert window.seek_bar.font().pixelSize() > window.font().pixelSize()
+    assert window.timeline is not None
+    assert window.timeline.legend_box.font().pixelSize() > window.font().pixelSize()
     assert scene.sceneRect().contains(scene.banner.sceneBoundingRect())
     assert scene.sceneRect().contains(scene.legend.sceneBoundingRect())
     window.set_presenter(False)
