@@ -12,10 +12,10 @@ from html import escape
 
 from PySide6.QtWidgets import QTabWidget, QTextBrowser, QVBoxLayout, QWidget
 
+from simulator.kv.inspection import StoreInspection
 from simulator.projection import AppView, ProviderView, RaftView, World
 from simulator.projection.logs import LogEntryView, LogIndex
 from simulator.projection.store import StoreTimeline
-from simulator.runtime.store_inspection import StoreInspection
 from ui import style
 from ui.canvas.scene import ClusterScene
 from ui.runner import SimRunner

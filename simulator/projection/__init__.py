@@ -2,7 +2,7 @@
 
 ``Projector`` (projector, fold, world): hosts, links, messages, leases at any t. ``logs``:
 each Raft node's log tail at any t. ``store``: each member's keys, leases and watches at any
-t (runtime.store_fold over checkpoints). ``narration``: plain sentences for the feed.
+t (projection.store_fold over checkpoints). ``narration``: plain sentences for the feed.
 """
 
 from simulator.projection.fold import FoldState, natural_key

@@ -1,4 +1,4 @@
-"""The store of each member at any time t, from the trace alone (runtime.store_fold.StoreFold).
+"""The store of each member at any time t, from the trace alone (projection.store_fold.StoreFold).
 
 ``StoreTimeline(trace).view(node, t)`` folds the trace's kv.change, lease.*, watch.* and raft
 events up to ``t``. Moving forward folds only the new events; moving back restarts from the
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import copy
 
-from simulator.runtime.store_fold import StoreFold
-from simulator.runtime.store_inspection import StoreInspection
+from simulator.kv.inspection import StoreInspection
+from simulator.projection.store_fold import StoreFold
 from simulator.trace.recorder import Trace
 
 DEFAULT_CHECKPOINT_EVERY = 20_000

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from simulator.config import Scenario
+from simulator.kv.inspection import StoreInspection
 from simulator.runtime.simulation import Simulation
 from simulator.runtime.store_client_host import ClientHost
-from simulator.runtime.store_inspection import StoreInspection
 from simulator.runtime.store_server import StoreServer, StoreServerFactory
 
 

@@ -38,10 +38,10 @@ from typing import TYPE_CHECKING
 
 from simulator.config import RaftConfig, Scenario, StoreConfig
 from simulator.kv.commands import Compact, LeaseRevoke, Range
+from simulator.kv.inspection import LeaseState, StoreInspection, WatchState
 from simulator.kv.member import KVMember, MemberApply
 from simulator.kv.responses import LeaseGrantResponse, LeaseRevokeResponse, Response
 from simulator.raft.messages import Entry
-from simulator.runtime.store_inspection import LeaseState, StoreInspection, WatchState
 from simulator.runtime.store_messages import (
     LEADERSHIP_LOST,
     NOT_LEADER,

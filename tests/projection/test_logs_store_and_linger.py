@@ -6,8 +6,8 @@ from simulator.presets.catalog import find_scenario
 from simulator.projection import Projector
 from simulator.projection.logs import LogIndex
 from simulator.projection.store import StoreTimeline
+from simulator.projection.store_fold import StoreFold
 from simulator.runtime.simulation import Simulation
-from simulator.runtime.store_fold import StoreFold
 from simulator.trace.events import (
     MsgDeliver,
     MsgDrop,

@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 from storetools import Cluster, sleep
 
+from simulator.projection.store_fold import StoreFold
 from simulator.runtime.store_cluster import inspect_store
-from simulator.runtime.store_fold import StoreFold
 
 
 def busy_cluster() -> Cluster:

@@ -15,8 +15,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from simulator.kv.inspection import LeaseState, StoreInspection, WatchState
 from simulator.kv.records import KeyValue
-from simulator.runtime.store_inspection import LeaseState, StoreInspection, WatchState
 from simulator.trace.events import (
     Event,
     KvChange,
