@@ -155,7 +155,12 @@ def _number(value: float) -> str:
     """A number as TOML: integers without a decimal point, others by their shortest repr."""
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
-    return str(int(value)) if float(value).is_integer() and abs(value) < 2**53 else repr(value)
+    if float(value).is_integer() and abs(value) < 2**53:
+        return str(int(value))
+    text = repr(value)
+    if "e" in text and 1e-9 <= abs(value) < 1e15:
+        text = format(Decimal(text), "f")  # 0.000001 rather than 1e-06; the same float
+    return text
 
 
 def _seconds(value: float) -> str:
