@@ -10,6 +10,35 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+
+@dataclass(frozen=True, slots=True)
+class LeaderGap:
+    """Nobody worked as leader from ``start`` to ``end`` after ``lost`` stopped by ``cause``.
+
+    ``successor`` led next (None, with ``finished`` false, when nobody did by the end).
+    """
+
+    start: float
+    end: float
+    lost: str
+    cause: str
+    successor: str | None
+    finished: bool = True
+
+    @property
+    def duration(self) -> float:
+        """Seconds without a working leader."""
+        return self.end - self.start
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-serialisable form with a fixed key order."""
+        return {
+            "start": self.start, "end": self.end, "duration": self.duration,
+            "lost": self.lost, "cause": self.cause, "successor": self.successor,
+            "finished": self.finished,
+        }
+
+
 LEADS = "leads"
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from simulator.checks.gaps import LEADS, Change, find_gaps
+from simulator.checks.gaps import LEADS, Change, LeaderGap, find_gaps
 from simulator.trace.events import Event, NodeCrash, NodePause, NodeResume, RaftRole
 
 PAUSED = "paused"
@@ -21,31 +21,11 @@ HIGHER_TERM = "higher term"
 
 
 @dataclass(frozen=True, slots=True)
-class RaftFailover:
+class RaftFailover(LeaderGap):
     """No Raft node worked as leader from ``start`` to ``end`` after ``lost`` stopped by ``cause``.
 
     ``successor`` led next (None, with ``finished`` false, when no node did by the end).
     """
-
-    start: float
-    end: float
-    lost: str
-    cause: str
-    successor: str | None
-    finished: bool = True
-
-    @property
-    def duration(self) -> float:
-        """Seconds without a Raft leader."""
-        return self.end - self.start
-
-    def to_dict(self) -> dict[str, object]:
-        """A JSON-serialisable form with a fixed key order."""
-        return {
-            "start": self.start, "end": self.end, "duration": self.duration,
-            "lost": self.lost, "cause": self.cause, "successor": self.successor,
-            "finished": self.finished,
-        }
 
 
 @dataclass(frozen=True, slots=True)

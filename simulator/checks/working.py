@@ -26,7 +26,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from simulator.checks.gaps import LEADS, Change, find_gaps
+from simulator.checks.gaps import LEADS, Change, LeaderGap, find_gaps
 from simulator.checks.ids import server_of
 from simulator.trace.events import (
     AppRole,
@@ -45,7 +45,7 @@ CUT_OFF = "cut-off"
 
 
 @dataclass(frozen=True, slots=True)
-class Failover:
+class Failover(LeaderGap):
     """No server worked as leader from ``start`` to ``end``, after ``lost`` stopped by ``cause``.
 
     ``cause`` is "crash", "pause", "stepdown" or "cut-off" (cut off from the store);
@@ -54,27 +54,14 @@ class Failover:
     and watch events of all app servers from ``start`` until the hand-over ``settled``.
     """
 
-    start: float
-    end: float
-    lost: str
-    cause: str
-    successor: str | None
-    finished: bool = True
     requests: int = 0
     watch_events: int = 0
     settled: float | None = None
 
-    @property
-    def duration(self) -> float:
-        """Seconds without a working leader."""
-        return self.end - self.start
-
     def to_dict(self) -> dict[str, object]:
         """A JSON-serialisable form with a fixed key order."""
         return {
-            "start": self.start, "end": self.end, "duration": self.duration,
-            "lost": self.lost, "cause": self.cause, "successor": self.successor,
-            "finished": self.finished, "requests": self.requests,
+            **LeaderGap.to_dict(self), "requests": self.requests,
             "watch_events": self.watch_events, "settled": self.settled,
         }
 
