@@ -75,3 +75,19 @@ class Cluster:
 def sleep(client: StoreClient, seconds: float) -> Generator[Any, Any, None]:
     """Wait ``seconds`` of simulated time inside a client process."""
     yield client.env.timeout(seconds)
+
+
+def lagging_reader(cluster: Cluster, key: str, old: str, new: str) -> StoreClient:
+    """Write ``old`` then ``new`` to ``key`` while one follower is cut off from the leader in
+    between; return a client "reader" connected to that lagging follower (it still has ``old``)."""
+    writer = cluster.client("writer")
+    reader = cluster.client("reader")
+    leader = cluster.run_to_leader()
+    cluster.spawn(lambda: writer.put(key, old))
+    cluster.run(cluster.sim.now + 0.5)
+    lagging = next(n for n in sorted(cluster.sim.raft_hosts) if n != leader)
+    cluster.sim.cut(leader, lagging)
+    cluster.spawn(lambda: writer.put(key, new))
+    cluster.run(cluster.sim.now + 0.5)
+    reader.member = lagging
+    return reader

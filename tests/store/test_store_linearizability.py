@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 from lincheck import Op, check_history
-from storetools import Cluster, sleep
+from storetools import Cluster, lagging_reader, sleep
 
 from simulator.kv.commands import Compare, Put
 from simulator.runtime.client import StoreClient
@@ -149,16 +149,7 @@ def test_random_operations_under_faults_are_linearizable(seed: int) -> None:
 def test_the_checker_catches_a_stale_read_in_a_real_history() -> None:
     """Control: a serializable read that returned an old value makes the history fail."""
     cluster = Cluster(seed=9)
-    writer = cluster.client("writer")
-    reader = cluster.client("reader")
-    leader = cluster.run_to_leader()
-    cluster.spawn(lambda: writer.put("x", "old"))
-    cluster.run(cluster.sim.now + 0.5)
-    lagging = next(n for n in sorted(cluster.sim.raft_hosts) if n != leader)
-    cluster.sim.cut(leader, lagging)
-    cluster.spawn(lambda: writer.put("x", "new"))
-    cluster.run(cluster.sim.now + 0.5)
-    reader.member = lagging
+    reader = lagging_reader(cluster, "x", "old", "new")
     cluster.spawn(lambda: reader.get("x", serializable=True))
     cluster.run(cluster.sim.now + 0.5)
     ops = history(cluster, {})

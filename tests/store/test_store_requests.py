@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Generator
 from typing import Any
 
-from storetools import Cluster, sleep
+from storetools import Cluster, lagging_reader, sleep
 
 from simulator.kv.commands import Compare, Put, Range
 from simulator.runtime.store_errors import StoreError, StoreUnavailable
@@ -33,16 +33,7 @@ def test_serializable_read_from_a_cut_off_member_is_stale() -> None:
     """A member cut off from the leader still serves serializable reads of its old state;
     linearizable reads by the same client see the latest write."""
     cluster = Cluster(seed=32)
-    writer = cluster.client("writer")
-    reader = cluster.client("reader")
-    leader = cluster.run_to_leader()
-    cluster.spawn(lambda: writer.put("k", "old"))
-    cluster.run(cluster.sim.now + 0.5)
-    lagging = next(n for n in sorted(cluster.sim.raft_hosts) if n != leader)
-    cluster.sim.cut(leader, lagging)
-    cluster.spawn(lambda: writer.put("k", "new"))
-    cluster.run(cluster.sim.now + 0.5)
-    reader.member = lagging
+    reader = lagging_reader(cluster, "k", "old", "new")
 
     def read() -> Generator[Any, Any, tuple[Any, Any]]:
         stale = yield from reader.get("k", serializable=True)
