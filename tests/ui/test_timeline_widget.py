@@ -216,3 +216,17 @@ def test_hovering_a_lane_says_what_it_was_doing(qtbot: QtBot, widget: TimelineWi
     text = widget.hover_label.text()
     assert float(text.split()[2]) == pytest.approx(20.0, abs=0.1)
     assert "leader in term 2" in text
+
+
+def test_widening_a_narrow_timeline_brings_its_axis_and_legend_back_into_view(
+        widget: TimelineWidget, qtbot: QtBot) -> None:
+    # Narrow and large (presenter mode), the legend needs many rows; widened again, the
+    # plot and legend must fit the view's height instead of running off its bottom.
+    widget.resize(300, 300)
+    widget.set_scale(1.5)
+    qtbot.wait(20)
+    widget.resize(1600, 300)
+    qtbot.waitUntil(lambda: widget.view.width() > 1000)
+    layout = widget.view.ci.geometry()
+    assert layout.height() <= widget.view.height() + 0.5
+    assert widget.timeline.legend.sceneBoundingRect().bottom() <= widget.view.height() + 0.5

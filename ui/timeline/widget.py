@@ -38,6 +38,22 @@ MIN_SPAN = 0.01
 """The narrowest time window one can zoom into (seconds)."""
 
 
+class _LaneView(pg.GraphicsLayoutWidget):
+    """A GraphicsLayoutWidget whose plot and legend always fit its own height.
+
+    Resizing clamps the layout to its minimum size first; a narrower width had given the
+    legend more rows and so a taller minimum, and that stale minimum would leave the layout
+    taller than the view (the axis and legend cut off at the bottom). The second pass, once
+    the legend has re-flowed for the new width, fits the layout to the view again.
+    """
+
+    def resizeEvent(self, ev: Any) -> None:  # noqa: N802
+        """Fit the plot and legend to the new size (twice: see the class docstring)."""
+        super().resizeEvent(ev)
+        if not self.closed and self.centralWidget is not None:
+            self.centralWidget.setGeometry(QtCore.QRectF(self.range))
+
+
 class TimelineWidget(QtWidgets.QWidget):
     """One lane per Raft node and per app server over simulated time, with a seek cursor."""
 
@@ -92,7 +108,7 @@ class TimelineWidget(QtWidgets.QWidget):
         self.redraw()
 
     def _build_view(self, scale: float) -> tuple[pg.GraphicsLayoutWidget, TimelinePlot]:
-        view = pg.GraphicsLayoutWidget()
+        view = _LaneView()
         view.setBackground("w")
         view.ci.setContentsMargins(4, 4, 8, 4)
         timeline = TimelinePlot(
