@@ -352,6 +352,10 @@ class AppServerItem(HostItem):
         painter.setPen(QPen(colour("#3b2a5c"), 4 if leading else 2))
         painter.setBrush(QBrush(colour(fill)))
         painter.drawRoundedRect(box, 14, 14)
+        if view.crashed:
+            # In the free right-hand end of the box: the name, "crashed" and the lease ring
+            # (the lease still counts down: nobody renews it) stay readable.
+            draw_cross(painter, w / 2 - 24, 0, 14)
         text_left = -w / 2 + 78
         text_colour = colour("#ffffff" if leading else "#1f1f1f")
         painter.setPen(text_colour)
@@ -367,8 +371,6 @@ class AppServerItem(HostItem):
         token = "token —" if view.token is None else f"token {view.token}"
         painter.drawText(QRectF(text_left, -h / 2 + 60, w - 84, 24),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, token)
-        if view.crashed:
-            draw_cross(painter, 0, 0, h * 0.35)
         if view.paused:
             draw_pause_mark(painter, w / 2 - 4, -h / 2 + 4, 16)
 
