@@ -45,7 +45,7 @@ class ElectionSetup:
     timer_rules: str = "paper"
     loss: float = 0.0
     latency: Latency = field(default_factory=lambda: Latency.uniform(0.00005, 0.00015))
-    disk: Latency = field(default_factory=lambda: Latency.uniform(0.002, 0.003))
+    disk: Latency = field(default_factory=lambda: Latency.uniform(0.0024, 0.0038))
     cap: float = 30.0
     timeout_step: float = 0.001
     overlap_candidate_write: bool = False
