@@ -9,6 +9,7 @@ import pytest
 from PySide6 import QtCore, QtGui
 from pytestqt.qtbot import QtBot
 
+from simulator.config import AppsConfig, AppServerConfig, Scenario
 from simulator.trace import events as ev
 from tests.ui.test_timeline_stories import (
     CRASH_AT,
@@ -230,3 +231,30 @@ def test_widening_a_narrow_timeline_brings_its_axis_and_legend_back_into_view(
     layout = widget.view.ci.geometry()
     assert layout.height() <= widget.view.height() + 0.5
     assert widget.timeline.legend.sceneBoundingRect().bottom() <= widget.view.height() + 0.5
+
+
+def _lane_label_line_height(timeline: TimelineWidget) -> float:
+    font = timeline.timeline.plot.getAxis("left").style["tickFont"]
+    return float(QtGui.QFontMetricsF(font).height())
+
+
+def test_lane_names_shrink_to_their_lanes_when_many_lanes_crowd_a_short_timeline(
+        qtbot: QtBot) -> None:
+    servers = tuple(AppServerConfig(f"app{i}") for i in range(1, 10))
+    crowded = TimelineWidget(TimelineModel.from_scenario(
+        Scenario(apps=AppsConfig(servers=servers))), scale=1.5)
+    qtbot.addWidget(crowded)
+    crowded.resize(1000, 330)
+    crowded.show()
+    qtbot.waitExposed(crowded)
+    crowded.redraw()
+    lanes = len(crowded.timeline.lanes)
+    assert lanes == 15  # events, five Raft nodes, nine app servers
+    pitch = crowded.timeline.viewbox.height() / lanes
+    assert _lane_label_line_height(crowded) <= pitch + 0.5, "neighbouring names would overlap"
+
+    crowded.resize(1000, 1400)
+    qtbot.waitUntil(lambda: crowded.timeline.viewbox.height() / lanes > 40)
+    crowded.redraw()
+    roomy = _lane_label_line_height(crowded)
+    assert roomy > pitch + 0.5, "with room again the names grow back to full size"

@@ -8,6 +8,7 @@ Lanes run top to bottom: the events lane, the Raft nodes, then the app servers.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
@@ -28,6 +29,15 @@ from ui.timeline.style import (
     MARK_STYLES,
     VIOLATION_LINE_COLOUR,
 )
+
+LANE_LABEL_PX = 15.0
+"""The lane names' size in pixels at scale 1 (larger in presenter mode)."""
+
+MIN_LANE_LABEL_PX = 8
+"""The lane names never shrink below this many pixels to fit crowded lanes."""
+
+LINE_HEIGHT = 1.25
+"""A line of text is about this many times its pixel size tall (for fitting lane names)."""
 
 MAX_LABELS = 240
 """At most this many text labels on bars at once (the widest are kept)."""
@@ -135,6 +145,7 @@ class TimelinePlot:
         self.legend = TimelineLegend(scale)
         layout.addItem(self.legend, row=row + 1, col=0)
         self.viewbox: pg.ViewBox = self.plot.getViewBox()
+        self._lanes: tuple[Lane, ...] = ()
         self._setup_axes()
         self._bars: dict[str, pg.BarGraphItem] = {}
         for z, state in enumerate(BAR_ORDER):
@@ -168,7 +179,6 @@ class TimelinePlot:
                                       pen=pg.mkPen(CURSOR_COLOUR, width=2 * scale))
         self.cursor.setZValue(200)
         self.plot.addItem(self.cursor, ignoreBounds=True)
-        self._lanes: tuple[Lane, ...] = ()
         self._mark_version = -1
         self._legend_key: tuple[frozenset[str], frozenset[str]] | None = None
         self.sync_lanes()
@@ -196,16 +206,34 @@ class TimelinePlot:
             axis.setPen(pg.mkPen(FOREGROUND))
             axis.setTextPen(pg.mkPen(FOREGROUND))
             axis.setStyle(tickFont=font, tickTextOffset=round(6 * self.scale))
-        lane_font = QtGui.QFont()
-        lane_font.setPointSizeF(11 * self.scale)
-        lane_font.setBold(True)
-        self.plot.getAxis("left").setStyle(tickLength=0, tickFont=lane_font)
+        self._lane_font_px = 0
+        self.plot.getAxis("left").setStyle(tickLength=0)
+        self.fit_lane_labels()
         self.plot.setLabel("bottom", "simulated time (s)", color=FOREGROUND)
         label_font = QtGui.QFont()
         label_font.setPointSizeF(9.5 * self.scale)
         self.plot.getAxis("bottom").label.setFont(label_font)
         self.plot.showGrid(x=True, y=False, alpha=0.25)
         self.plot.getAxis("bottom").setStyle(maxTickLevel=1)  # two grid levels: clearer, cheaper
+
+    def lane_label_font(self) -> QtGui.QFont:
+        """The font of the lane names: bold, LANE_LABEL_PX times the scale, or smaller where
+        the lanes are closer together than its lines are tall (names never overlap)."""
+        pitch = self.viewbox.height() / max(1, len(self._lanes))
+        size = LANE_LABEL_PX * self.scale
+        if pitch > 0:
+            size = max(MIN_LANE_LABEL_PX, min(size, math.floor(pitch / LINE_HEIGHT)))
+        font = QtGui.QFont()
+        font.setPixelSize(int(size))
+        font.setBold(True)
+        return font
+
+    def fit_lane_labels(self) -> None:
+        """Give the lane names the font lane_label_font picks for the current height."""
+        font = self.lane_label_font()
+        if font.pixelSize() != self._lane_font_px:
+            self._lane_font_px = font.pixelSize()
+            self.plot.getAxis("left").setStyle(tickFont=font)
 
     def lane_y(self, lane_id: str) -> float | None:
         """The y of a lane's centre, or None if there is no such lane."""
@@ -264,6 +292,7 @@ class TimelinePlot:
     def redraw(self) -> None:
         """Rebuild bars, labels and (when the model changed) marks for the visible range."""
         self.sync_lanes()
+        self.fit_lane_labels()
         (x0, x1), _ = self.viewbox.viewRange()
         px = self.pixel_width()
         pad = (x1 - x0) * 0.05
