@@ -54,6 +54,11 @@ DEFAULT_SIZE = (1600, 1000)
 DEFAULT_PAUSE_SECONDS = 5.0
 # The timeline's share of the window height on first start (lanes readable on a projector).
 TIMELINE_SHARE = 0.42
+# In presenter mode the canvas gets more of the height: its pictures are what a room watches
+# (the canvas is as large as its pane is tall). Not with many hosts: their many lanes need
+# the timeline's full share to stay readable.
+TIMELINE_SHARE_PRESENTING = 0.34
+PRESENTER_ROOMY_HOSTS = 10
 # Presenter mode: full screen, and the panels' text this many times larger.
 PRESENTER_SCALE = 1.5
 # The side column's largest share of the window width (normal, presenter mode).
@@ -609,7 +614,9 @@ class MainWindow(QMainWindow):
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.inspector_dock, self.narration_dock], [560, 440],
                          Qt.Orientation.Vertical)
-        timeline_height = max(160, round(self.height() * TIMELINE_SHARE)) \
+        roomy = len(self.scene.hosts) <= PRESENTER_ROOMY_HOSTS
+        timeline_share = TIMELINE_SHARE_PRESENTING if scale > 1.0 and roomy else TIMELINE_SHARE
+        timeline_height = max(160, round(self.height() * timeline_share)) \
             if self._timeline_available else 50
         self.resizeDocks([self.timeline_dock], [timeline_height], Qt.Orientation.Vertical)
         self.canvas.fit()

@@ -11,7 +11,8 @@ from xml.etree import ElementTree
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 
-from simulator.config import FaultStep, Scenario
+from simulator.config import AppsConfig, AppServerConfig, FaultStep, Scenario
+from ui.mainwindow import PRESENTER_SCALE
 
 
 def distinct_colours(image: QImage, step: int = 23) -> int:
@@ -152,6 +153,33 @@ def test_presenter_mode_draws_the_canvas_text_larger(qtbot, open_window) -> None
     window.set_presenter(False)
     assert node.sceneBoundingRect().height() == normal_node
     assert scene.banner.sceneBoundingRect().height() == normal_banner
+
+
+def _on_screen_height(window, host: str) -> int:  # type: ignore[no-untyped-def]
+    item = window.scene.hosts[host]
+    return window.canvas.mapFromScene(item.sceneBoundingRect()).boundingRect().height()
+
+
+def test_presenter_mode_shows_the_cluster_larger_on_a_projector(qtbot, open_window) -> None:
+    # Five Raft nodes and three app servers, as a lesson shows them, on a 1920x1080 projector
+    # (the offscreen screen is smaller, so the test sizes the full-screen window itself): the
+    # room must see the nodes and servers clearly larger than in the normal window.
+    servers = tuple(AppServerConfig(f"app{i}") for i in (1, 2, 3))
+    window = open_window(Scenario(duration=30.0, apps=AppsConfig(servers=servers)), run_to=2.0)
+    window.resize(1920, 1080)
+    qtbot.wait(50)
+    window.size_panels(1.0)
+    qtbot.wait(50)
+    node, server = _on_screen_height(window, "n1"), _on_screen_height(window, "app1")
+    window.set_presenter(True)
+    qtbot.wait(50)
+    window.resize(1920, 1080)
+    qtbot.wait(50)
+    window.size_panels(PRESENTER_SCALE)
+    qtbot.wait(50)
+    assert window.size().width() == 1920 and window.size().height() == 1080
+    assert _on_screen_height(window, "n1") >= 1.2 * node
+    assert _on_screen_height(window, "app1") >= 1.2 * server
 
 
 def test_the_log_export_after_seeking_back_stops_at_the_cursor(qtbot, open_window,
