@@ -175,7 +175,9 @@ def cluster_html(world: World) -> str:
     pairs = [
         ("term", str(world.term)),
         ("Raft leader", escape(leader.id) if leader else "none"),
-        ("crashed", escape(", ".join(v.id for v in world.raft if v.crashed) or "none")),
+        # Raft nodes first, then app servers: a crashed app server is news too.
+        ("crashed", escape(", ".join([v.id for v in world.raft if v.crashed]
+                                     + [v.id for v in world.apps if v.crashed]) or "none")),
         ("cut links", str(len(world.cuts))),
     ]
     hint = (f"<p style='color:{style.MUTED}'>Click a node to inspect it; right-click it to "

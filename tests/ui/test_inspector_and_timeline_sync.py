@@ -152,3 +152,19 @@ def test_the_store_table_fits_the_side_column_without_splitting_keys(qtbot,
     shortened = elide("/election/694d8f3bc1a2e0f7")
     assert len(shortened) == 22 and shortened.startswith("/election") \
         and shortened.endswith("e0f7") and "…" in shortened
+
+
+def test_the_cluster_summary_names_a_crashed_app_server(qtbot, open_window) -> None:
+    # app-leader-crash: app1 crashes at 30 s while every Raft node runs; the summary shown with
+    # nothing selected must not say "crashed: none" beside a crossed-out app1.
+    window = open_window(find_scenario("app-leader-crash"), run_to=35.0)
+    world = window.runner.world
+    assert not any(view.crashed for view in world.raft)
+    crashed_app = world.app("app1")
+    assert crashed_app is not None and crashed_app.crashed
+    window.scene.clearSelection()
+    qtbot.wait(10)
+    assert re.search(r"crashed\s+app1\b", plain(window.inspector.text))
+    window.runner.seek(10.0)
+    qtbot.wait(10)
+    assert re.search(r"crashed\s+none\b", plain(window.inspector.text))
