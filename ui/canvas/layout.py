@@ -17,7 +17,9 @@ RING_TOP = 225.0
 # Below the bottom node: its radius, its role label and a margin.
 RING_BOTTOM_MARGIN = 110.0
 APP_COLUMN_X = 1090.0
-APP_COLUMN_GAP = 215.0
+# Between the two app server columns (six or more servers): a box is 190 wide, and the
+# room left over lets presenter mode draw the nine-server herds larger, not smaller.
+APP_COLUMN_GAP = 250.0
 PROVIDER_GAP = 280.0
 APP_TOP = 150.0
 WIDE_WIDTH = 1500.0
