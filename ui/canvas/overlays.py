@@ -362,9 +362,13 @@ class LegendItem(QGraphicsItem):
                 pen = QPen(colour(style.ROLE_COLOURS["candidate"]), 2.5, Qt.PenStyle.DashLine)
             painter.setPen(pen)
             painter.setBrush(QBrush(colour(style.ROLE_COLOURS[name])))
-            painter.drawPath(role_path(name, r))
             if name == "leader":
-                draw_crown(painter, 0, -r - 9, 16, 10)
+                # A smaller disc set lower, so its crown stays inside the row (clear of the
+                # candidate's diamond above it).
+                painter.drawPath(role_path(name, 9.0).translated(0, 4))
+                draw_crown(painter, 0, -13, 14, 8)
+            else:
+                painter.drawPath(role_path(name, r))
         elif name == "crashed":
             painter.setPen(QPen(colour("#37474f"), 2))
             painter.setBrush(QBrush(colour(style.CRASH_COLOUR)))
