@@ -139,7 +139,7 @@ class CountdownItem(QGraphicsItem):
             painter.drawEllipse(self.centre, self.radius, self.radius)
             painter.setPen(colour(style.MUTED))
             painter.setFont(_FONTS["small"])
-            painter.drawText(QRectF(self.centre.x() - 26, self.centre.y() - 10, 52, 20),
+            painter.drawText(QRectF(self.centre.x() - 26, self.centre.y() - 20, 52, 40),
                              Qt.AlignmentFlag.AlignCenter, self.empty_text)
             return
         draw_countdown(painter, self.centre, self.radius, self.fraction, self.hex_colour,
@@ -298,7 +298,7 @@ class AppServerItem(HostItem):
         self.t = 0.0
         self.ring = CountdownItem(self, QPointF(-style.APP_WIDTH / 2 + 40, 0), 27.0,
                                   style.LEASE_COLOUR, 7, disc=True)
-        self.ring.empty_text = "no lease"
+        self.ring.empty_text = "no\nlease"  # two short lines fit inside the ring
 
     @staticmethod
     def _body(view: AppView) -> tuple[object, ...]:
