@@ -57,7 +57,7 @@ TIMELINE_SHARE = 0.42
 # In presenter mode the canvas gets more of the height: its pictures are what a room watches
 # (the canvas is as large as its pane is tall). Not with many hosts: their many lanes need
 # the timeline's full share to stay readable.
-TIMELINE_SHARE_PRESENTING = 0.34
+TIMELINE_SHARE_PRESENTING = 0.38
 PRESENTER_ROOMY_HOSTS = 10
 # Presenter mode: full screen, and the panels' text this many times larger.
 PRESENTER_SCALE = 1.5
