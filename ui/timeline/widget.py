@@ -90,9 +90,10 @@ class TimelineWidget(QtWidgets.QWidget):
         self.legend_box.toggled.connect(self._show_legend)
         bar = QtWidgets.QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 0)
-        bar.addWidget(QtWidgets.QLabel("Timeline"))
+        # No "Timeline" label here: the dock's title says it, and a second one right under
+        # the "Time" seek bar read as a stutter. What the pointer is over shows here instead.
         self.hover_label = QtWidgets.QLabel("")
-        self.hover_label.setStyleSheet("color: #444; padding-left: 12px")
+        self.hover_label.setStyleSheet("color: #444; padding-left: 4px")
         self.hover_label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored,
                                        QtWidgets.QSizePolicy.Policy.Preferred)
         bar.addWidget(self.hover_label, 1)
