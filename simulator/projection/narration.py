@@ -7,6 +7,7 @@ step-down reads differently from a first election.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from simulator.trace.events import (
@@ -45,6 +46,17 @@ def action_arguments(detail: str) -> dict[str, str]:
         if sep:
             arguments[key] = value
     return arguments
+
+
+_JOB = re.compile(r"^(c\d+)/m(\d+)$")
+
+
+def charge_text(job: str) -> str:
+    """A charge's name for a class: ``c12/m0`` is "contract c12 for month 1"."""
+    match = _JOB.match(job)
+    if match is None:
+        return job
+    return f"contract {match.group(1)} for month {int(match.group(2)) + 1}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,13 +180,14 @@ class Narrator:
         return None
 
     def _work(self, e: Work) -> tuple[str, str, str | None] | None:
+        job = charge_text(e.job)
         if e.duplicate:
-            return (f"Double charge! {e.server} charged {e.job} a second time.",
+            return (f"Double charge! {e.server} charged {job} a second time.",
                     WARNING, e.server)
         if not e.accepted:
-            return (f"The provider rejected {e.server}'s charge of {e.job} "
+            return (f"The provider rejected {e.server}'s charge of {job} "
                     f"(stale token {e.token}).", WARNING, e.server)
-        return f"{e.server} charged {e.job}.", INFO, e.server
+        return f"{e.server} charged {job}.", INFO, e.server
 
     def _violation(self, e: Violation) -> tuple[str, str, str | None]:
         return f"Safety violation ({e.what}): {e.detail}", WARNING, None

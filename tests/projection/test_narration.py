@@ -64,3 +64,11 @@ def test_user_actions_read_as_what_the_person_did() -> None:
         "The preset healed every cut link.",
         "The preset's crash on raft-leader was skipped (no Raft leader now).",
     ]
+
+
+def test_charges_are_told_by_contract_and_month() -> None:
+    entries = narrate([Work(3.0, "app1", "c12/m0", 4, True, False),
+                       Work(4.0, "app2", "c12/m0", 7, True, True)])
+    texts = [entry.text for entry in entries]
+    assert texts[0] == "app1 charged contract c12 for month 1."
+    assert "app2 charged contract c12 for month 1 a second time" in texts[1]
