@@ -151,6 +151,23 @@ class CountdownItem(QGraphicsItem):
                              Qt.AlignmentFlag.AlignCenter, self.text)
 
 
+
+def box_bounds(w: float, h: float) -> QRectF:
+    """A centred ``w`` x ``h`` box plus room for its selection and flash frame."""
+    return QRectF(-w / 2 - 12, -h / 2 - 12, w + 24, h + 24)
+
+
+def box_shape(w: float, h: float, radius: float) -> QPainterPath:
+    """The clickable outline of a centred ``w`` x ``h`` box (rounded when ``radius`` > 0)."""
+    path = QPainterPath()
+    rect = QRectF(-w / 2, -h / 2, w, h)
+    if radius > 0:
+        path.addRoundedRect(rect, radius, radius)
+    else:
+        path.addRect(rect)
+    return path
+
+
 class HostItem(QGraphicsItem):
     """A movable, selectable host on the canvas; tells ``on_moved`` when it is dragged."""
 
@@ -327,15 +344,11 @@ class AppServerItem(HostItem):
 
     def boundingRect(self) -> QRectF:
         """The box plus its selection and flash frame."""
-        w, h = style.APP_WIDTH, style.APP_HEIGHT
-        return QRectF(-w / 2 - 12, -h / 2 - 12, w + 24, h + 24)
+        return box_bounds(style.APP_WIDTH, style.APP_HEIGHT)
 
     def shape(self) -> QPainterPath:
         """Clicks hit the box."""
-        path = QPainterPath()
-        w, h = style.APP_WIDTH, style.APP_HEIGHT
-        path.addRoundedRect(QRectF(-w / 2, -h / 2, w, h), 14, 14)
-        return path
+        return box_shape(style.APP_WIDTH, style.APP_HEIGHT, 14)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
@@ -400,15 +413,11 @@ class ProviderItem(HostItem):
 
     def boundingRect(self) -> QRectF:
         """The box plus its selection and flash frame."""
-        w, h = style.PROVIDER_WIDTH, style.PROVIDER_HEIGHT
-        return QRectF(-w / 2 - 12, -h / 2 - 12, w + 24, h + 24)
+        return box_bounds(style.PROVIDER_WIDTH, style.PROVIDER_HEIGHT)
 
     def shape(self) -> QPainterPath:
         """Clicks hit the box."""
-        path = QPainterPath()
-        w, h = style.PROVIDER_WIDTH, style.PROVIDER_HEIGHT
-        path.addRect(QRectF(-w / 2, -h / 2, w, h))
-        return path
+        return box_shape(style.PROVIDER_WIDTH, style.PROVIDER_HEIGHT, 0)
 
     def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
               widget: QWidget | None = None) -> None:
