@@ -22,6 +22,7 @@ from simulator.runtime.actions import ACTION_NAMES, Action
 from simulator.runtime.app_cluster import app_follower, app_leader, build_apps
 from simulator.runtime.app_server import AppServerHost
 from simulator.runtime.clock import LocalClock
+from simulator.runtime.gc_pacing import fewer_collections
 from simulator.runtime.host import Host
 from simulator.runtime.network import Network, check_latency
 from simulator.runtime.raft_host import RaftHost
@@ -109,9 +110,10 @@ class Simulation:
         queue = env._queue  # noqa: SLF001 - the hot loop; same as env.peek()
         step = env.step
         count = 0
-        while queue and queue[0][0] <= t:
-            step()
-            count += 1
+        with fewer_collections():
+            while queue and queue[0][0] <= t:
+                step()
+                count += 1
         self.steps += count
         env.advance_to(t)
 
