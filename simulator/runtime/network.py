@@ -20,6 +20,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Callable, Iterable, Sequence
+from heapq import heappush
 from typing import Any, ClassVar, Protocol
 
 import simpy
@@ -95,6 +96,11 @@ class Network:
         self._config_links = config.links
         self._arrive_callbacks = (self._arrive,)
         self._lost_callbacks = (self._lose,)
+        # simpy's own queue and event counter, for scheduling a flight without a method call
+        self._queue = env._queue  # noqa: SLF001
+        self._eid = env._eid  # noqa: SLF001
+        self._plain = True
+        self._update_plain()
 
     # --- endpoints -------------------------------------------------------------------------
 
@@ -128,33 +134,31 @@ class Network:
 
     def send(self, msg: Any) -> int:
         """Send ``msg`` now; return its message id. Traces msg.send and, if cut, msg.drop."""
-        env = self._env
-        now = env._now  # noqa: SLF001 - hot path, same as env.now
+        now = self._env._now  # noqa: SLF001 - hot path, same as env.now
         msg_id = next(self._ids)
-        src = msg.src
         dst = msg.dst
-        trace = self._trace
-        trace.emit(MsgSend(now, msg_id, src, dst, msg.kind, msg.label()))
-        try:
-            endpoint = self._endpoints[dst]
-        except KeyError:
-            raise ValueError(f"network: message {msg.kind} from {src!r} to unknown host "
-                             f"{dst!r}") from None
-        sample = self._default_sampler
-        loss = self.default_loss
-        if self._cut or self._samplers or self._loss_overrides:
-            key = (src, dst)
+        self._trace.emit(MsgSend(now, msg_id, msg.src, dst, msg.kind, msg.label()))
+        endpoint = self._endpoints.get(dst)
+        if endpoint is None:
+            raise ValueError(f"network: message {msg.kind} from {msg.src!r} to unknown host "
+                             f"{dst!r}")
+        if self._plain:  # no cut, no per-link setting, no loss: the common case
+            delay = self._default_sampler()
+            callbacks = self._arrive_callbacks
+        else:
+            key = (msg.src, dst)
             if key in self._cut:
-                trace.emit(MsgDrop(now, msg_id, "cut"))
+                self._trace.emit(MsgDrop(now, msg_id, "cut"))
                 return msg_id
-            sample = self._samplers.get(key, sample)
-            loss = self._loss_overrides.get(key, loss)
-        callbacks = self._arrive_callbacks
-        if loss > 0.0 and self._loss_rng.random() < loss:
-            callbacks = self._lost_callbacks
+            delay = self._samplers.get(key, self._default_sampler)()
+            loss = self._loss_overrides.get(key, self.default_loss)
+            callbacks = self._arrive_callbacks
+            if loss > 0.0 and self._loss_rng.random() < loss:
+                callbacks = self._lost_callbacks
         flight = Flight(callbacks, msg_id, msg, endpoint,
                         endpoint.incarnation if endpoint.alive else -1)
-        env.schedule(flight, NORMAL, sample())  # type: ignore[arg-type]
+        # env.schedule(flight, NORMAL, delay), inlined: the same heap entry simpy would push
+        heappush(self._queue, (now + delay, NORMAL, next(self._eid), flight))
         return msg_id
 
     def _arrive(self, flight: Flight) -> None:
@@ -232,6 +236,7 @@ class Network:
         healed = sorted(self._cut - new)
         added = sorted(new - self._cut)
         self._cut = new
+        self._update_plain()
         for src, dst in healed:
             self._trace.emit(NetHeal(now, src, dst))
         for src, dst in added:
@@ -252,6 +257,7 @@ class Network:
                 self._samplers[(a, b)] = self._sampler(latency)
             if loss is not None:
                 self._loss_overrides[(a, b)] = float(loss)
+            self._update_plain()
             self._trace.emit(NetLink(self._env.now, a, b, self.loss_of(a, b),
                                      self.latency_of(a, b).describe()))
 
@@ -264,8 +270,14 @@ class Network:
             check_latency(latency)
             self.default_latency = latency
             self._default_sampler = self._sampler(latency)
+        self._update_plain()
         self._trace.emit(NetLink(self._env.now, "*", "*", self.default_loss,
                                  self.default_latency.describe()))
+
+    def _update_plain(self) -> None:
+        """Note whether every message takes the default link: no cut, override or loss."""
+        self._plain = not (self._cut or self._samplers or self._loss_overrides
+                           or self.default_loss > 0.0)
 
     def _sampler(self, latency: Latency) -> Callable[[], float]:
         """A fast draw from ``latency``: the same numbers as ``latency.sample(rng)``."""
