@@ -13,6 +13,21 @@ Listener = Callable[[Event], None]
 _TIME = attrgetter("t")
 
 
+class _Routes(dict[str, tuple[Listener, ...]]):
+    """The listeners of each kind in subscription order, worked out on first use (cleared when
+    the subscriptions change)."""
+
+    def __init__(self, listeners: list[tuple[Listener, frozenset[str] | None]]) -> None:
+        super().__init__()
+        self._listeners = listeners
+
+    def __missing__(self, kind: str) -> tuple[Listener, ...]:
+        route = tuple(listener for listener, kinds in self._listeners
+                      if kinds is None or kind in kinds)
+        self[kind] = route
+        return route
+
+
 class Trace:
     """Collects events in the order they happen and tells listeners about each one.
 
@@ -25,23 +40,15 @@ class Trace:
         self._events: list[Event] = []
         self._append = self._events.append
         self._listeners: list[tuple[Listener, frozenset[str] | None]] = []
-        self._routes: dict[str, tuple[Listener, ...]] = {}
+        self._routes = _Routes(self._listeners)
 
     def emit(self, event: Event) -> None:
         """Append ``event`` and pass it to every listener that wants its kind, in order."""
         self._append(event)
-        listeners = self._routes.get(event.kind)
-        if listeners is None:
-            listeners = self._route(event.kind)
-        for listener in listeners:
-            listener(event)
-
-    def _route(self, kind: str) -> tuple[Listener, ...]:
-        """The listeners of ``kind`` in subscription order (cached until they change)."""
-        route = tuple(listener for listener, kinds in self._listeners
-                      if kinds is None or kind in kinds)
-        self._routes[kind] = route
-        return route
+        listeners = self._routes[event.kind]
+        if listeners:
+            for listener in listeners:
+                listener(event)
 
     def subscribe(self, listener: Listener, kinds: Iterable[str] | None = None) -> None:
         """Call ``listener`` with every event emitted from now on (only ``kinds`` if given)."""
