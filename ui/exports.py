@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from contextlib import nullcontext
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QIODevice, QRectF, QSize, Qt
@@ -56,12 +57,20 @@ def export_scene(scene: QGraphicsScene, path: Path, width: int, height: int,
     suffix = picture_suffix(path)
     _check_size(path, width, height)
     frame = QRectF(0, 0, width, height)
-    # A cluster scene widens itself (banner and legend at the edges) to the picture's shape.
-    match_aspect = getattr(scene, "match_aspect", None)
-    previous = getattr(scene, "aspect", None)
-    if match_aspect is not None:
-        match_aspect(width / height)
-    source = scene.sceneRect()
+    # A cluster scene lays itself out for the picture's shape, with its banner (time, summary,
+    # caption) above the hosts: on screen the banner is a widget of its own.
+    picture = getattr(scene, "picture", None)
+    with picture(width / height) if picture is not None else nullcontext(scene.sceneRect()) \
+            as source:
+        data = _draw(scene, source, frame, width, height, suffix, path, title)
+    if suffix == ".svg":
+        data = pixel_size_header(data, width, height)
+    _write(path, data)
+
+
+def _draw(scene: QGraphicsScene, source: QRectF, frame: QRectF, width: int, height: int,
+          suffix: str, path: Path, title: str) -> bytes:
+    """The PNG or SVG bytes of ``source`` of ``scene`` drawn into ``frame``."""
     buffer = QBuffer()
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
     background = QColor(style.BACKGROUND)
@@ -84,13 +93,9 @@ def export_scene(scene: QGraphicsScene, path: Path, width: int, height: int,
         painter.fillRect(frame, background)
         _paint_scene(painter, scene, frame, source)
         painter.end()
-    if match_aspect is not None:
-        match_aspect(previous)
     data = bytes(buffer.data())
     buffer.close()
-    if suffix == ".svg":
-        data = pixel_size_header(data, width, height)
-    _write(path, data)
+    return data
 
 
 def pixel_size_header(svg: bytes, width: int, height: int) -> bytes:

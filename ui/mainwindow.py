@@ -41,7 +41,7 @@ from simulator.projection import World
 from ui import settings as prefs
 from ui import style
 from ui.canvas.scene import ClusterScene
-from ui.canvas.view import CanvasView
+from ui.canvas.view import CanvasPane
 from ui.controls import WINDOW_FONT, SeekBar, SpeedControl, speed_text
 from ui.inspector import InspectorWidget
 from ui.narration import NarrationWidget, lesson_paragraphs
@@ -91,9 +91,10 @@ class MainWindow(QMainWindow):
         self.setFont(style.font(WINDOW_FONT))
 
         self.scene = ClusterScene(self.runner)
-        self.canvas = CanvasView(self.scene)
+        self.canvas_pane = CanvasPane(self.scene)
+        self.canvas = self.canvas_pane.view
         self.canvas.menu_builder = self.fill_host_menu
-        self.setCentralWidget(self.canvas)
+        self.setCentralWidget(self.canvas_pane)
 
         self._timeline_clock = QElapsedTimer()
         self.seek_bar = SeekBar()
@@ -398,7 +399,7 @@ class MainWindow(QMainWindow):
         scale = PRESENTER_SCALE if on else 1.0
         self.inspector.set_scale(scale)
         self.narration.set_scale(scale)
-        self.scene.set_text_scale(scale)
+        self.canvas_pane.set_text_scale(scale)
         self.toolbar.setFont(style.font(16 * scale, bold=True))
         for label in (self.time_label, self.speed_label, self.seed_label):
             label.setFont(style.font(16 * scale))

@@ -65,7 +65,7 @@ def test_dragging_a_node_across_a_wall_moves_it_to_the_other_side(qtbot, open_wi
 def test_a_wall_can_be_moved_and_deleted(qtbot, open_window) -> None:
     window = open_window(run_to=3.0)
     stroke(qtbot, window, vertical_wall(window, 650))
-    low = window.scene.sceneRect().height() - 30
+    low = window.scene.sceneRect().bottom() - 12
     wall_point = to_view(window, 650, low)
     drag(qtbot, window, wall_point, to_view(window, 500, low))
     assert cut_links(window) == between(["n4", "n5"], ["n1", "n2", "n3"])

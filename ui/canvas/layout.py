@@ -12,17 +12,21 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 RING_X = 600.0
-# The top node's centre sits this far down: room for the banner, the caption and a crown.
+# The top node's centre sits this far down (the canvas starts above its crown: the banner is
+# a widget above the canvas, or drawn above the hosts in exported pictures).
 RING_TOP = 225.0
 # Below the bottom node: its radius, its role label and a margin.
 RING_BOTTOM_MARGIN = 110.0
 APP_COLUMN_X = 1090.0
-# Between the two app server columns (six or more servers): a box is 190 wide, and the
-# room left over lets presenter mode draw the nine-server herds larger, not smaller.
-APP_COLUMN_GAP = 250.0
-PROVIDER_GAP = 280.0
+# Six or more app servers stand in this many columns (rows of at most three for nine), so
+# each column is short and its servers can grow in presenter mode.
+APP_COLUMNS = 3
+# Between two app server columns: a box is 190 wide, and the room left over lets presenter
+# mode draw the herds' nine servers about 1.3 times larger (as much as the provider allows).
+APP_COLUMN_GAP = 285.0
+PROVIDER_GAP = 310.0
 APP_TOP = 150.0
-WIDE_WIDTH = 1500.0
+WIDE_WIDTH = 1530.0
 RAFT_ONLY_WIDTH = 1100.0
 
 Point = tuple[float, float]
@@ -54,18 +58,22 @@ def ring_positions(node_ids: Sequence[str]) -> dict[str, Point]:
     return positions
 
 
+def app_columns(count: int) -> int:
+    """How many columns ``count`` app servers stand in."""
+    return 1 if count <= 5 else APP_COLUMNS
+
+
 def app_positions(app_ids: Sequence[str], bottom: float) -> dict[str, Point]:
-    """App servers in one column (two when there are more than five), between APP_TOP and
-    ``bottom``."""
+    """App servers in one column (APP_COLUMNS when there are more than five, filled column
+    by column), between APP_TOP and ``bottom``."""
     count = len(app_ids)
     if count == 0:
         return {}
-    if count <= 5:
-        columns = [(APP_COLUMN_X, list(app_ids))]
-    else:
-        half = (count + 1) // 2
-        columns = [(APP_COLUMN_X, list(app_ids[:half])),
-                   (APP_COLUMN_X + APP_COLUMN_GAP, list(app_ids[half:]))]
+    wide = app_columns(count)
+    tall = math.ceil(count / wide)
+    columns = [(APP_COLUMN_X + APP_COLUMN_GAP * number, list(app_ids[number * tall:
+                                                                    (number + 1) * tall]))
+               for number in range(wide)]
     positions: dict[str, Point] = {}
     for x, ids in columns:
         step = (bottom - APP_TOP) / max(1, len(ids))
@@ -81,11 +89,8 @@ def default_layout(raft_ids: Sequence[str], app_ids: Sequence[str],
     height = RING_TOP + 2 * radius + RING_BOTTOM_MARGIN
     positions = ring_positions(raft_ids)
     positions.update(app_positions(app_ids, height - 20.0))
+    extra = APP_COLUMN_GAP * (app_columns(len(app_ids)) - 1)
     if provider is not None:
-        last_column = APP_COLUMN_X + (APP_COLUMN_GAP if len(app_ids) > 5 else 0.0)
-        positions[provider] = (last_column + PROVIDER_GAP, RING_TOP + radius)
-    if not app_ids:
-        width = RAFT_ONLY_WIDTH
-    else:
-        width = WIDE_WIDTH + (APP_COLUMN_GAP if len(app_ids) > 5 else 0.0)
+        positions[provider] = (APP_COLUMN_X + extra + PROVIDER_GAP, RING_TOP + radius)
+    width = RAFT_ONLY_WIDTH if not app_ids else WIDE_WIDTH + extra
     return Layout(positions, width, height)

@@ -1,4 +1,4 @@
-"""Canvas overlays: flying messages, partition walls, the caption banner and the legend."""
+"""Canvas overlays: flying messages, partition walls and the legend (the banner: banner.py)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,6 @@ from ui.style import colour, font
 MAX_LABELLED_FLIGHTS = 14
 # Room kept for a dot's label when working out what to repaint.
 LABEL_WIDTH = 190.0
-TIME_RECT = QRectF(20, 8, 300, 48)
 # Messages leave and arrive this far outside a host's disc (scene units).
 ARRIVAL_GAP = 16.0
 
@@ -242,66 +241,6 @@ class WallItem(QGraphicsItem):
         super().mouseReleaseEvent(event)  # type: ignore[arg-type]
         if moved:
             self._on_moved(self)
-
-
-class BannerItem(QGraphicsItem):
-    """The top banner: simulated time, the current term and leader, and the preset's caption."""
-
-    def __init__(self, width: float) -> None:
-        super().__init__()
-        self._width = width
-        self.t = 0.0
-        self.summary = ""
-        self.caption = ""
-        self.setZValue(30)
-        self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
-
-    def set_text(self, t: float, summary: str, caption: str) -> None:
-        """Show time ``t``, the cluster ``summary`` and the ``caption`` (may be empty)."""
-        if (summary, caption) != (self.summary, self.caption):
-            self.t, self.summary, self.caption = t, summary, caption
-            self.update()
-        elif round(t, 3) != round(self.t, 3):
-            self.t = t
-            self.update(TIME_RECT)
-
-    def set_width(self, width: float) -> None:
-        """Span a canvas this wide."""
-        self.prepareGeometryChange()
-        self._width = width
-
-    def boundingRect(self) -> QRectF:
-        """A strip along the top of the canvas."""
-        return QRectF(0, 0, self._width, 120)
-
-    def paint(self, painter: QPainter, option: QStyleOptionGraphicsItem,
-              widget: QWidget | None = None) -> None:
-        """Paint the time on the left, the summary next to it, the caption below."""
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-        painter.setPen(colour(style.FOREGROUND))
-        painter.setFont(font(34, bold=True))
-        painter.drawText(TIME_RECT, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                         f"t = {self.t:.3f} s")
-        painter.setFont(font(24))
-        painter.drawText(QRectF(330, 8, self._width - 350, 48),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, self.summary)
-        if not self.caption:
-            return
-        box = QRectF(20, 60, self._width - 40, 56)
-        painter.setPen(QPen(colour("#d9b64a"), 2))
-        painter.setBrush(QBrush(colour(style.CAPTION_BACKGROUND)))
-        painter.drawRoundedRect(box, 10, 10)
-        painter.setPen(colour(style.FOREGROUND))
-        inner = box.adjusted(14, 2, -14, -2)
-        for size in (21, 19, 17, 15):
-            caption_font = font(size)
-            metrics = QFontMetricsF(caption_font)
-            needed = metrics.boundingRect(inner, int(Qt.TextFlag.TextWordWrap), self.caption)
-            if needed.height() <= inner.height():
-                break
-        painter.setFont(caption_font)
-        painter.drawText(inner, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
-                         | Qt.TextFlag.TextWordWrap, self.caption)
 
 
 class LegendItem(QGraphicsItem):

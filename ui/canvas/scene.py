@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from PySide6.QtCore import QPointF, QRectF, Signal
 from PySide6.QtGui import QBrush, QPainter
@@ -17,24 +19,22 @@ from PySide6.QtWidgets import QGraphicsScene
 from simulator.projection import World
 from simulator.projection.fold import PROVIDER_ID, natural_key
 from ui import style
+from ui.canvas.banner import BANNER_HEIGHT, BannerItem
 from ui.canvas.items import AppServerItem, HostItem, LinkItem, ProviderItem, RaftNodeItem
 from ui.canvas.layout import default_layout
-from ui.canvas.overlays import BannerItem, FlightsItem, LegendItem, WallItem
-from ui.canvas.spacing import Box, largest_scale, nearest_free_spot, placed
+from ui.canvas.overlays import FlightsItem, LegendItem, WallItem
+from ui.canvas.spacing import Box, group_scales, nearest_free_spot, placed
 from ui.canvas.walls import Wall, partition_groups
 from ui.runner import SimRunner
 from ui.style import colour
 
 # Violations glow on the hosts they name for this many simulated seconds.
 FLASH_SECONDS = 2.0
-# Walls are drawn below the banner so they never cover the time and the caption.
-WALL_TOP = 118.0
-BANNER_HEIGHT = 120.0
-# How far a host's drawing reaches above its centre (crown) and below it (caption), and to
-# the right of the provider's centre: room the canvas adds when hosts are drawn larger.
-HOST_REACH_UP = 108.0
-HOST_REACH_DOWN = 96.0
-HOST_REACH_RIGHT = 110.0
+# The canvas reaches this far beyond the hosts' footprints (above the highest crown, below the
+# lowest label): the view fits this area, so hosts are drawn as large as the view allows.
+CONTENT_MARGIN = 16.0
+# An app server's or the provider's footprint reaches this far beyond its box.
+BOX_MARGIN = 13.0
 # Where hosts grow less than the text, their roomy labels grow at most this much more.
 MAX_TEXT_BOOST = 1.2
 # A Raft node's role label reaches this far below its timer ring.
@@ -47,7 +47,12 @@ def link_key(a: str, b: str) -> tuple[str, str]:
 
 
 class ClusterScene(QGraphicsScene):
-    """Hosts, links, messages, walls, banner and legend of the running session."""
+    """Hosts, links, messages, walls and legend of the running session.
+
+    On screen the scene holds no header: the window shows the time and caption in a
+    BannerWidget above the view, so the fit has only the hosts to keep. The scene's
+    ``banner`` item appears above the hosts while a picture is exported (``picture``).
+    """
 
     selection_moved = Signal(str)
     """The selected host changed (its id, or "" when nothing is selected)."""
@@ -62,14 +67,18 @@ class ClusterScene(QGraphicsScene):
         self._aspect: float | None = None
         self.text_scale = 1.0
         self.host_scale = 1.0
-        """Hosts and the legend are drawn this much larger (at most ``text_scale``)."""
+        """The largest kind of host and the legend are drawn this much larger (at most
+        ``text_scale``)."""
         self.content = QRectF(0, 0, 1, 1)
+        """The hosts' area at scale 1: the layout's width, their footprints' height."""
+        self._picture = False
         self.manual_cuts: dict[tuple[str, str], float] = {}
         """Directed links cut by clicking, with the time they were cut."""
         self._applied_groups: list[list[str]] | None = None
         self._moved_hosts: set[str] = set()
         self.setBackgroundBrush(QBrush(colour(style.BACKGROUND)))
         self.banner = BannerItem(1.0)
+        self.banner.setVisible(False)
         self.legend = LegendItem()
         self.flights = FlightsItem(1.0, 1.0, self.position_of, self.host_areas)
         self.addItem(self.banner)
@@ -94,9 +103,6 @@ class ClusterScene(QGraphicsScene):
         app_ids = scenario.app_ids
         provider = PROVIDER_ID if scenario.apps.servers else None
         layout = default_layout(raft_ids, app_ids, provider)
-        width, height = layout.width, layout.height
-        self.content = QRectF(0, 0, width, height)
-        self.match_aspect(self._aspect, force=True)
         positions = layout.positions
         for node in raft_ids:
             self._add_host(RaftNodeItem(node, self._host_moved), positions[node])
@@ -111,6 +117,8 @@ class ClusterScene(QGraphicsScene):
         if provider is not None:
             for server in app_ids:
                 self._add_link(server, provider)
+        self.content = self._hosts_extent(layout.width, layout.height)
+        self.match_aspect(self._aspect, force=True)
         self._applied_groups = None
         if self.text_scale != 1.0:
             self._scale_hosts()
@@ -124,9 +132,9 @@ class ClusterScene(QGraphicsScene):
         return self._aspect
 
     def set_text_scale(self, scale: float) -> None:
-        """Draw the canvas's text ``scale`` times larger (presenter mode): the banner, the
-        hosts with their labels, the legend and the message labels grow; the canvas gains the
-        room they need."""
+        """Draw the canvas's text ``scale`` times larger (presenter mode): the hosts with
+        their labels, the legend, the message labels and a picture's banner grow; the canvas
+        gains the room they need."""
         if scale == self.text_scale:
             return
         self.text_scale = scale
@@ -135,33 +143,73 @@ class ClusterScene(QGraphicsScene):
         self.flights.set_text_scale(scale)
         self.match_aspect(self._aspect, force=True)
 
+    def _hosts_extent(self, width: float, height: float) -> QRectF:
+        """The layout's width by the height the hosts' footprints take at scale 1 (plus
+        CONTENT_MARGIN), at least as tall as the legend needs."""
+        if not self.hosts:
+            return QRectF(0, 0, width, height)
+        tops: list[float] = []
+        bottoms: list[float] = []
+        for name, item in self.hosts.items():
+            box = self.footprint(name)
+            scale = item.scale()
+            tops.append(item.pos().y() + box[1] / scale)
+            bottoms.append(item.pos().y() + box[3] / scale)
+        top = min(tops) - CONTENT_MARGIN
+        bottom = max(max(bottoms) + CONTENT_MARGIN, top + self.legend.boundingRect().height() + 24)
+        return QRectF(0, top, width, bottom - top)
+
     def _scale_hosts(self) -> None:
         """Draw hosts and the legend as much larger as the text, or less where hosts would
-        then cover each other."""
+        then cover each other. Hosts of one kind (Raft nodes, app servers, the provider) grow
+        alike, each kind as much as its own neighbours allow."""
         names = sorted(self.hosts, key=natural_key)
         for name in names:
             self.hosts[name].setScale(1.0)
-        grown = largest_scale([(self.hosts[n].pos().x(), self.hosts[n].pos().y()) for n in names],
-                              [self.footprint(n) for n in names], self.text_scale)
-        self.host_scale = grown
-        boost = min(MAX_TEXT_BOOST, self.text_scale / grown)
-        for name in names:
+        kinds = [type(self.hosts[n]).__name__ for n in names]
+        scales = group_scales([(self.hosts[n].pos().x(), self.hosts[n].pos().y()) for n in names],
+                              [self.footprint(n) for n in names], kinds, self.text_scale)
+        self.host_scale = max(scales.values(), default=1.0)
+        for name, kind in zip(names, kinds, strict=True):
             item = self.hosts[name]
+            grown = scales[kind]
             item.setScale(grown)
-            item.text_boost = boost
+            item.text_boost = min(MAX_TEXT_BOOST, self.text_scale / grown)
             item.update()
-        self.legend.setScale(grown)
+        self.legend.setScale(self.host_scale)
 
     def _framed_content(self) -> QRectF:
-        """The hosts' area plus the room larger text needs (above, below and at the right)."""
-        grown = self.host_scale - 1.0
-        top = (self.text_scale - 1.0) * BANNER_HEIGHT + grown * HOST_REACH_UP
-        return self.content.adjusted(0, -top, grown * HOST_REACH_RIGHT,
-                                     grown * HOST_REACH_DOWN)
+        """The hosts' area, grown to hold every host's footprint as drawn now (larger hosts
+        in presenter mode), and while a picture is drawn the banner's room above."""
+        rect = QRectF(self.content)
+        for name, item in self.hosts.items():
+            left, top, right, bottom = placed((item.pos().x(), item.pos().y()),
+                                              self.footprint(name))
+            rect = rect.united(QRectF(left, top, right - left, bottom - top).adjusted(
+                -CONTENT_MARGIN, -CONTENT_MARGIN, CONTENT_MARGIN, CONTENT_MARGIN))
+        if self._picture:
+            rect.setTop(rect.top() - BANNER_HEIGHT * self.text_scale)
+        return rect
+
+    @contextmanager
+    def picture(self, aspect: float) -> Iterator[QRectF]:
+        """Lay the scene out for an exported picture of width/height ``aspect``: the banner
+        (time, summary, caption) above the hosts, as slides need it. Yields the area to draw;
+        the on-screen layout comes back afterwards."""
+        previous = self._aspect
+        self._picture = True
+        self.banner.setVisible(True)
+        self.match_aspect(aspect, force=True)
+        try:
+            yield self.sceneRect()
+        finally:
+            self._picture = False
+            self.banner.setVisible(False)
+            self.match_aspect(previous, force=True)
 
     def match_aspect(self, aspect: float | None, force: bool = False) -> None:
         """Widen the canvas (content centred) to the view's width/height ``aspect``, so the
-        banner and legend use the whole view."""
+        legend (and a picture's banner) use the whole view."""
         self._aspect = aspect
         content = self._framed_content()
         rect = QRectF(content)
@@ -186,7 +234,8 @@ class ClusterScene(QGraphicsScene):
             left_of_hosts = min(item.pos().x() + self.footprint(host)[0]
                                 for host, item in self.hosts.items())
             room = (left_of_hosts - rect.left() - 24) / box.width()
-            tall = (rect.height() - BANNER_HEIGHT * self.text_scale - 24) / box.height()
+            banner = BANNER_HEIGHT * self.text_scale if self._picture else 0.0
+            tall = (rect.height() - banner - 24) / box.height()
             scale = max(scale, min(self.text_scale, room, tall))
         self.legend.setScale(scale)
         self.legend.setPos(rect.left() + 12, rect.bottom() - box.height() * scale - 12)
@@ -355,9 +404,11 @@ class ClusterScene(QGraphicsScene):
             r = style.NODE_RADIUS
             left, top, right, bottom = -r - 22, -r - 56, r + 22, r + 48
         else:
+            # The box plus its flash frame (a 10 wide pen 8 outside it): two violation glows
+            # never run into each other.
             body = item.shape().boundingRect()
-            left, top, right, bottom = (body.left() - 8, body.top() - 8, body.right() + 8,
-                                        body.bottom() + 8)
+            left, top, right, bottom = (body.left() - BOX_MARGIN, body.top() - BOX_MARGIN,
+                                        body.right() + BOX_MARGIN, body.bottom() + BOX_MARGIN)
         scale = item.scale()
         return (left * scale, top * scale, right * scale, bottom * scale)
 
@@ -368,8 +419,7 @@ class ClusterScene(QGraphicsScene):
                   for name, other in sorted(self.hosts.items(), key=lambda kv: natural_key(kv[0]))
                   if name != host]
         rect = self.sceneRect()
-        bounds = (rect.left(), rect.top() + BANNER_HEIGHT * self.text_scale, rect.right(),
-                  rect.bottom())
+        bounds = (rect.left(), rect.top(), rect.right(), rect.bottom())
         here = (item.pos().x(), item.pos().y())
         spot = nearest_free_spot(here, self.footprint(host), others, bounds)
         if spot != here:
@@ -400,8 +450,7 @@ class ClusterScene(QGraphicsScene):
 
     def add_wall(self, wall: Wall) -> WallItem:
         """Put up ``wall`` and partition the network along it."""
-        area = self.sceneRect().adjusted(0, WALL_TOP * self.text_scale, 0, 0)
-        item = WallItem(wall, area, self._wall_moved)
+        item = WallItem(wall, self.sceneRect(), self._wall_moved)
         item.since = self.runner.cursor
         self.walls.append(item)
         self.addItem(item)

@@ -71,6 +71,22 @@ def largest_scale(positions: Sequence[Point], boxes: Sequence[Box], wanted: floa
     return max(1.0, best)
 
 
+def group_scales(positions: Sequence[Point], boxes: Sequence[Box], groups: Sequence[str],
+                 wanted: float) -> dict[str, float]:
+    """The largest footprint scale of each group of hosts (``groups[i]`` names host i's), at
+    most ``wanted`` and at least 1, at which no two hosts overlap when every host grows by its
+    group's scale: a pair limits both its hosts' groups (a box grown less stays inside the box
+    grown by the pair's limit). Pairs that overlap even at scale 1 are left out."""
+    best = dict.fromkeys(groups, wanted)
+    for i in range(len(positions)):
+        for j in range(i + 1, len(positions)):
+            limit = _pair_limit(positions[i], boxes[i], positions[j], boxes[j])
+            if limit >= 1.0:
+                best[groups[i]] = min(best[groups[i]], limit)
+                best[groups[j]] = min(best[groups[j]], limit)
+    return {group: max(1.0, scale) for group, scale in best.items()}
+
+
 def _pair_limit(p: Point, a: Box, q: Point, b: Box) -> float:
     """The scale up to which boxes ``a`` at ``p`` and ``b`` at ``q`` stay apart (inf when they
     never meet, which needs distinct centres)."""

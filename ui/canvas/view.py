@@ -5,6 +5,9 @@
 - Dragging a host moves it (across a wall, it changes side of the partition).
 - Dragging a wall moves it; Delete removes the selected walls.
 - Right-click on a host opens its action menu.
+
+CanvasPane puts the banner (time, summary, caption) above the view: the view fits only the
+hosts, so they are drawn as large as its room allows.
 """
 
 from __future__ import annotations
@@ -22,12 +25,14 @@ from PySide6.QtGui import (
     QPen,
     QResizeEvent,
 )
-from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsView, QMenu, QWidget
+from PySide6.QtWidgets import QGraphicsPathItem, QGraphicsView, QMenu, QVBoxLayout, QWidget
 
+from simulator.projection import World
 from ui import style
+from ui.canvas.banner import BannerWidget
 from ui.canvas.items import HostItem, LinkItem
 from ui.canvas.overlays import WallItem
-from ui.canvas.scene import ClusterScene
+from ui.canvas.scene import ClusterScene, caption_text, summary_text
 from ui.canvas.walls import wall_from_stroke
 from ui.style import colour
 
@@ -181,3 +186,29 @@ class CanvasView(QGraphicsView):
         self.menu_builder(grabbed.host_id, menu)
         menu.exec(event.globalPos())
         event.accept()
+
+
+class CanvasPane(QWidget):
+    """The banner above the canvas view: the window's central widget."""
+
+    def __init__(self, scene: ClusterScene, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.banner = BannerWidget()
+        self.view = CanvasView(scene)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.banner)
+        layout.addWidget(self.view, 1)
+        runner = scene.runner
+        runner.frame.connect(self.show_world)
+        self.show_world(runner.world)
+
+    def show_world(self, world: World) -> None:
+        """Show ``world``'s time, summary and caption in the banner."""
+        self.banner.set_text(world.t, summary_text(world), caption_text(world))
+
+    def set_text_scale(self, scale: float) -> None:
+        """The banner's and the canvas's text ``scale`` times larger (presenter mode)."""
+        self.banner.set_scale(scale)
+        self.view.cluster.set_text_scale(scale)
