@@ -187,3 +187,22 @@ def test_bad_requests_name_the_problem() -> None:
         net.partition([["a", "b"], ["b"]])
     with pytest.raises(ValueError, match="unknown host 'z'"):
         net.send(Ping("a", "z"))
+
+
+def test_after_loss_and_cuts_are_lifted_every_message_arrives_again() -> None:
+    env, trace, net, boxes = build()
+    net.set_default(loss=1.0)
+    net.cut("a", "c")
+    net.send(Ping("a", "b", 1))
+    net.send(Ping("a", "c", 2))
+    env.run(until=1.0)
+    assert boxes["b"].got == [] and boxes["c"].got == []
+    assert sorted(reason for _, reason in drops(trace).values()) == ["cut", "loss"]
+    net.set_default(loss=0.0)
+    net.heal_all()
+    net.send(Ping("a", "b", 3))
+    net.send(Ping("a", "c", 4))
+    env.run(until=2.0)
+    assert [msg.n for _, _, msg in boxes["b"].got + boxes["c"].got] == [3, 4]
+    assert [t for t, _, _ in boxes["b"].got] == [pytest.approx(1.01)]
+    assert len(drops(trace)) == 2
