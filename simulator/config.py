@@ -184,6 +184,11 @@ class FaultStep:
     FAULT_ACTIONS. ``target`` is a node id or a symbolic target (SYMBOLIC_TARGETS). ``groups``
     lists partition groups; ``peer`` is the other end of a link; ``value`` a number the action
     needs (loss probability, clock offset, latency seconds); ``rate`` a clock rate.
+
+    ``name`` lets captions, pause points and later steps refer to the step. ``when`` makes the
+    step wait, from its time on, for a moment in the app's work (one of FAULT_MOMENTS):
+    ``"charging"`` runs it at the first instant its target app server is building a charge
+    (after deciding to charge, before sending it).
     """
 
     action: str
@@ -196,6 +201,8 @@ class FaultStep:
     value: float | None = None
     rate: float | None = None
     both_ways: bool = True
+    name: str | None = None
+    when: str | None = None
 
 
 FAULT_ACTIONS = (
@@ -203,22 +210,33 @@ FAULT_ACTIONS = (
     "loss", "latency", "clock", "timeout", "exception", "shutdown", "random-faults",
 )
 SYMBOLIC_TARGETS = ("raft-leader", "app-leader", "follower", "app-follower", "all")
+FAULT_MOMENTS = ("charging",)
+"""What a step with ``when`` waits for: "charging" = its app server is building a charge."""
+WAITING_ACTIONS = ("pause", "crash")
+"""The actions a step may wait with (``when``): they act on the server in its charge window."""
 
 
 @dataclass(frozen=True, slots=True)
 class CaptionStep:
-    """A narration caption shown at time ``at``."""
+    """A narration caption shown at time ``at``, or ``after`` seconds after the fault step
+    named ``fault`` happened (then ``at`` is None)."""
 
-    at: float
+    at: float | None
     text: str
+    fault: str | None = None
+    after: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)
 class PauseStep:
-    """A pause point at time ``at`` asking the class ``question`` (the window stops there)."""
+    """A pause point asking the class ``question`` (the window stops there): at time ``at``, or
+    ``after`` seconds after the fault step named ``fault`` happened (then ``at`` is None; at
+    offset 0 it is asked just before the step acts)."""
 
-    at: float
+    at: float | None
     question: str
+    fault: str | None = None
+    after: float = 0.0
 
 
 @dataclass(frozen=True, slots=True)

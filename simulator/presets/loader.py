@@ -118,6 +118,8 @@ def _build(problems: Problems, data: dict[str, Any], source_name: str) -> Scenar
     raft = read_raft(root)
     apps = read_apps(root)
     hosts = Hosts(raft=raft.node_ids, apps=tuple(s.id for s in apps.servers))
+    names: dict[str, float] = {}  # fault step names -> the earliest time each can happen
+    faults = read_faults(root, hosts, duration, names)
     return Scenario(
         title=title,
         description=description.strip(),
@@ -128,7 +130,7 @@ def _build(problems: Problems, data: dict[str, Any], source_name: str) -> Scenar
         network=read_network(root, hosts.all),
         store=read_store(root),
         apps=apps,
-        faults=read_faults(root, hosts, duration),
-        captions=read_captions(root, duration),
-        pauses=read_pauses(root, duration),
+        faults=faults,
+        captions=read_captions(root, duration, names),
+        pauses=read_pauses(root, duration, names),
     )

@@ -5,22 +5,35 @@ or ``after`` seconds after the previous step, or (with neither) at the previous 
 first step's previous time is 0 (as simulator.runtime.faults plans them). Targets are node ids
 (``n1``.., ``app1``.., ``provider``) or symbolic targets resolved when the step runs. Nothing
 may happen after the end of the run.
+
+A step may have a ``name`` and may wait (``when = "charging"``, pause or crash of an app server)
+for a moment in the app's work from its time on; a following step with ``after`` (or neither)
+counts from the moment it fired, so its time is only known as "at the earliest". Captions and
+pause points give ``at``, or ``fault`` (a step's name) and ``after`` (seconds after it happened).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from simulator.config import FAULT_ACTIONS, CaptionStep, FaultStep, PauseStep
+from simulator.config import (
+    FAULT_ACTIONS,
+    FAULT_MOMENTS,
+    WAITING_ACTIONS,
+    CaptionStep,
+    FaultStep,
+    PauseStep,
+)
 from simulator.presets.cluster import MS_PER_S
 from simulator.presets.reader import Section, check_number, item, show, type_name
 
 MAX_SECONDS = 604_800.0
 MIN_EVERY = 1.0  # random faults more often than once a second leave nothing to watch
-FAULT_KEYS = ("at", "after", "action", "target", "duration", "groups", "peer", "both_ways",
-              "loss", "latency_ms", "offset", "rate", "every")
-CAPTION_KEYS = ("at", "text")
-PAUSE_KEYS = ("at", "question")
+ACTION_KEYS = ("target", "duration", "groups", "peer", "both_ways", "loss", "latency_ms",
+               "offset", "rate", "every")
+FAULT_KEYS = ("at", "after", "action", *ACTION_KEYS, "name", "when")
+CAPTION_KEYS = ("at", "fault", "after", "text")
+PAUSE_KEYS = ("at", "fault", "after", "question")
 RAFT_SYMBOLS = ("raft-leader", "follower")
 APP_SYMBOLS = ("app-leader", "app-follower")
 
@@ -86,28 +99,82 @@ class Hosts:
         return self.all + self.symbols() + ("all",)
 
 
-def read_faults(root: Section, hosts: Hosts, duration: float) -> tuple[FaultStep, ...]:
-    """Every [[faults]] step, checked against its action, the known ids and the run's end."""
+def read_faults(root: Section, hosts: Hosts, duration: float,
+                names: dict[str, float] | None = None) -> tuple[FaultStep, ...]:
+    """Every [[faults]] step, checked against its action, the known ids and the run's end.
+
+    ``names`` (when given) receives each step name with the earliest time the step can run.
+    """
     steps: list[FaultStep] = []
     previous = 0.0
-    for fault in root.tables("faults", FAULT_KEYS):
-        step, when = _read_fault(fault, hosts, duration, previous)
+    waiting = False  # the previous step's time counts from a waiting step's firing
+    named: dict[str, int] = {}
+    for index, fault in enumerate(root.tables("faults", FAULT_KEYS)):
+        step, when = _read_fault(fault, hosts, duration, previous, waiting)
+        name = _read_name(fault, named, index)
+        if name is not None and names is not None:
+            names[name] = when
         previous = when
+        if fault.has("at"):
+            waiting = False
+        if fault.has("when"):
+            waiting = True
         if step is not None:
-            steps.append(step)
+            steps.append(replace(step, name=name))
     return tuple(steps)
 
 
+def _read_name(fault: Section, named: dict[str, int], index: int) -> str | None:
+    if not fault.has("name"):
+        return None
+    name = fault.text("name", "", nonempty=True)
+    if not name:
+        return None
+    if name in named:
+        fault.problems.add(fault.key("name"), f"{show(name)} already names "
+                                              f"{item('faults', named[name])}; each name once")
+        return None
+    named[name] = index
+    return name
+
+
+def _read_moment_key(fault: Section, action: str, target: str | None,
+                     hosts: Hosts) -> str | None:
+    """The ``when`` of a waiting step: a known moment, a waiting action, an app server."""
+    if not fault.has("when"):
+        return None
+    moment = fault.text("when", "", choices=FAULT_MOMENTS)
+    if not moment:
+        return None
+    path = fault.key("when")
+    if action and action not in WAITING_ACTIONS:
+        quoted = " or ".join(f"'{a}'" for a in WAITING_ACTIONS)
+        fault.problems.add(path, f"{show(moment)} works only with action {quoted}, "
+                                 f"not '{action}'")
+        return None
+    app_targets = hosts.targets("app")
+    if not app_targets:
+        fault.problems.add(path, f"{show(moment)} waits for an app server's work, but there "
+                                 f"are no app servers (set apps.count)")
+        return None
+    if target is not None and target not in app_targets:
+        fault.problems.add(path, f"{show(moment)} needs an app server target "
+                                 f"({', '.join(app_targets)}), not {show(target)}")
+        return None
+    return moment
+
+
 def _read_fault(
-    fault: Section, hosts: Hosts, duration: float, previous: float
+    fault: Section, hosts: Hosts, duration: float, previous: float, waiting: bool
 ) -> tuple[FaultStep | None, float]:
-    when, at, after = _read_when(fault, duration, previous)
+    when, at, after = _read_when(fault, duration, previous, waiting)
     action = fault.text("action", "", choices=FAULT_ACTIONS, required=True)
     spec = ACTION_SPECS.get(action)
     if spec is None:
+        _read_moment_key(fault, "", None, hosts)
         return None, when
     problems_before = len(fault.problems.found)
-    for key in FAULT_KEYS[3:]:
+    for key in ACTION_KEYS:
         if key in fault.data and key not in spec.keys:
             uses = ", ".join(spec.keys) if spec.keys else "nothing but at/after"
             fault.problems.add(fault.key(key), f"is not used by action '{action}' "
@@ -141,6 +208,7 @@ def _read_fault(
         rate=fault.optional_number("rate", low=0, low_open=True, high=10)
         if "rate" in uses else None,
         both_ways=fault.boolean("both_ways", True) if "both_ways" in uses else True,
+        when=_read_moment_key(fault, action, target, hosts),
     )
     return (step if len(fault.problems.found) == problems_before else None), when
 
@@ -179,9 +247,12 @@ def _read_value(fault: Section, action: str) -> float | None:
 
 
 def _read_when(
-    fault: Section, duration: float, previous: float
+    fault: Section, duration: float, previous: float, waiting: bool = False
 ) -> tuple[float, float | None, float | None]:
-    """(absolute time, at, after) of a step; reports a missing, doubled or too late time."""
+    """(absolute time, at, after) of a step; reports a missing, doubled or too late time.
+
+    After a waiting step (``waiting``) an ``after`` counts from when it fires, so the time is
+    the earliest the step can run."""
     has_at, has_after = fault.has("at"), fault.has("after")
     if has_at and has_after:
         fault.problems.add(fault.key("after"), "give either at (absolute seconds) or after "
@@ -196,8 +267,10 @@ def _read_when(
     assert isinstance(value, int | float)
     when = float(value) if has_at else previous + float(value)
     if when > duration:
-        fault.problems.add(fault.key(key), f"this step would run at {when:g} s, after the end "
-                                           f"of the run (run.duration = {duration:g} s)")
+        earliest = " at the earliest" if waiting and not has_at else ""
+        fault.problems.add(fault.key(key), f"this step would run{earliest} at {when:g} s, "
+                                           f"after the end of the run "
+                                           f"(run.duration = {duration:g} s)")
     if has_at:
         return when, float(value), None
     return when, None, float(value)
@@ -256,33 +329,76 @@ def _read_groups(fault: Section, hosts: Hosts) -> tuple[tuple[str, ...], ...]:
     return tuple(groups)
 
 
-def read_captions(root: Section, duration: float) -> tuple[CaptionStep, ...]:
-    """Every [[captions]] entry: a time within the run and a non-empty text."""
-    return tuple(CaptionStep(at=at, text=text)
-                 for at, text in _read_notes(root, "captions", CAPTION_KEYS, "text", duration))
+def read_captions(root: Section, duration: float,
+                  names: dict[str, float] | None = None) -> tuple[CaptionStep, ...]:
+    """Every [[captions]] entry: a time within the run (or a fault step's name and an offset)
+    and a non-empty text."""
+    return tuple(CaptionStep(at, text, fault, after) for at, fault, after, text
+                 in _read_notes(root, "captions", CAPTION_KEYS, "text", duration, names or {}))
 
 
-def read_pauses(root: Section, duration: float) -> tuple[PauseStep, ...]:
-    """Every [[pauses]] entry: a time within the run and the question asked there."""
-    return tuple(PauseStep(at=at, question=question) for at, question
-                 in _read_notes(root, "pauses", PAUSE_KEYS, "question", duration))
+def read_pauses(root: Section, duration: float,
+                names: dict[str, float] | None = None) -> tuple[PauseStep, ...]:
+    """Every [[pauses]] entry: a time within the run (or a fault step's name and an offset)
+    and the question asked there."""
+    return tuple(PauseStep(at, question, fault, after) for at, fault, after, question
+                 in _read_notes(root, "pauses", PAUSE_KEYS, "question", duration, names or {}))
 
 
 def _read_notes(root: Section, name: str, keys: tuple[str, ...], text_key: str,
-                duration: float) -> list[tuple[float, str]]:
-    """(time, text) of every valid entry of the array of tables ``name``."""
-    notes: list[tuple[float, str]] = []
+                duration: float, names: dict[str, float]
+                ) -> list[tuple[float | None, str | None, float, str]]:
+    """(time, fault, after, text) of every valid entry of the array of tables ``name``."""
+    notes: list[tuple[float | None, str | None, float, str]] = []
     for entry in root.tables(name, keys):
-        at = _read_moment(entry, duration)
+        problems_before = len(entry.problems.found)
+        if entry.has("fault"):
+            at = None
+            fault, after = _read_anchor(entry, duration, names)
+        else:
+            at = _read_moment(entry, duration)
+            fault, after = None, 0.0
+            if entry.has("after"):
+                entry.problems.add(entry.key("after"), "only with fault (seconds after that "
+                                                       "[[faults]] step happened); use at for "
+                                                       "seconds from the start")
         text = entry.text(text_key, "", required=True, nonempty=True)
-        if at is not None and text:
-            notes.append((at, text))
+        if len(entry.problems.found) == problems_before and text:
+            notes.append((at, fault, after, text))
     return notes
+
+
+def _read_anchor(entry: Section, duration: float,
+                 names: dict[str, float]) -> tuple[str | None, float]:
+    """The fault step name and offset of an anchored caption or pause point."""
+    if entry.has("at"):
+        entry.problems.add(entry.key("fault"), "give either at (seconds from the start) or "
+                                               "fault (the name of a [[faults]] step), "
+                                               "not both")
+        return None, 0.0
+    fault = entry.text("fault", "", nonempty=True)
+    after = entry.number("after", 0.0, low=0, high=MAX_SECONDS)
+    if not fault:
+        return None, after
+    if fault not in names:
+        known = (f"named steps: {', '.join(names)}" if names
+                 else "no [[faults]] step has a name; give one a name = \"...\"")
+        entry.problems.add(entry.key("fault"), f"no [[faults]] step is named {show(fault)} "
+                                               f"({known})")
+        return None, after
+    earliest = names[fault] + after
+    if earliest > duration:
+        entry.problems.add(entry.key("after"), f"this would come at {earliest:g} s at the "
+                                               f"earliest, after the end of the run "
+                                               f"(run.duration = {duration:g} s)")
+        return None, after
+    return fault, after
 
 
 def _read_moment(section: Section, duration: float) -> float | None:
     if not section.has("at"):
-        section.problems.add(section.key("at"), "is required: seconds from the start")
+        section.problems.add(section.key("at"), "is required: seconds from the start (or "
+                                                "fault = the name of a [[faults]] step)")
         return None
     at = section.optional_number("at", low=0, high=MAX_SECONDS)
     if at is not None and at > duration:

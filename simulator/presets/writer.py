@@ -28,12 +28,21 @@ def scenario_to_toml(scenario: Scenario) -> str:
     for step in scenario.faults:
         lines += ["", "[[faults]]", *_fault(step)]
     for caption in scenario.captions:
-        lines += ["", "[[captions]]", f"at = {_seconds(caption.at)}",
+        lines += ["", "[[captions]]", *_moment(caption.at, caption.fault, caption.after),
                   f"text = {_string(caption.text)}"]
     for pause in scenario.pauses:
-        lines += ["", "[[pauses]]", f"at = {_seconds(pause.at)}",
+        lines += ["", "[[pauses]]", *_moment(pause.at, pause.fault, pause.after),
                   f"question = {_string(pause.question)}"]
     return "\n".join(lines) + "\n"
+
+
+def _moment(at: float | None, fault: str | None, after: float) -> list[str]:
+    """When a caption or pause point comes: ``at`` a time, or ``after`` a named fault step."""
+    if fault is not None:
+        return [f"fault = {_string(fault)}", f"after = {_seconds(after)}"]
+    if at is None:
+        raise ValueError("a caption or pause point needs a time or a fault step's name")
+    return [f"at = {_seconds(at)}"]
 
 
 def _run(s: Scenario) -> list[str]:
@@ -119,6 +128,8 @@ def _server_settings(server: AppServerConfig) -> list[str]:
 
 def _fault(step: FaultStep) -> list[str]:
     lines: list[str] = []
+    if step.name is not None:
+        lines.append(f"name = {_string(step.name)}")
     if step.at is not None:
         lines.append(f"at = {_seconds(step.at)}")
     if step.after is not None:
@@ -126,6 +137,8 @@ def _fault(step: FaultStep) -> list[str]:
     lines.append(f"action = {_string(step.action)}")
     if step.target is not None:
         lines.append(f"target = {_string(step.target)}")
+    if step.when is not None:
+        lines.append(f"when = {_string(step.when)}")
     if step.peer is not None:
         lines.append(f"peer = {_string(step.peer)}")
     if not step.both_ways:

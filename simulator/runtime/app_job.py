@@ -7,7 +7,8 @@ and then charges each unpaid one in due order through the provider, marking it p
 Before each charge it checks that it still believes it leads, then spends ``CHARGE_PREP``
 seconds building the request: a pause that lands there (after deciding, before charging) makes
 it charge stale work when it resumes, which is the hazard fencing tokens and idempotency keys
-exist for.
+exist for. Fault steps with ``when = "charging"`` (runtime.faults) fire at the start of that
+window, through ``Simulation.app_charging``.
 
 A charge is marked paid when the provider accepted it or had already been paid for it; a
 rejected charge of an unpaid job (a stale fencing token) ends the round: the server has been
@@ -78,6 +79,7 @@ class PaymentJob:
                 continue
             if not self.current():
                 return
+            self.host.sim.app_charging(self.host.id)  # fault steps waiting for this moment
             yield self.host.sleep(CHARGE_PREP)
             if not (yield from self.charge(charge)):
                 return

@@ -16,6 +16,16 @@ when the step runs, from the state the trace describes at that moment:
 
 ``random-faults`` starts a phase of random faults (runtime.random_faults).
 
+Waiting steps: a step with ``when = "charging"`` (only ``pause`` and ``crash`` of an app server,
+``app-leader`` or ``app-follower``) does not run at its time: from then on it waits and runs at
+the first instant its target app server is building a charge (after deciding to charge, before
+sending it; see runtime.app_job). ``app-leader`` matches the server that is the app leader at
+that instant, ``app-follower`` any other server still charging (a deposed leader); the step acts
+on that server. A later step with ``after`` (or with neither ``at`` nor ``after``) counts from
+the moment the waiting step fired; such steps are anchored to it (``TimedStep.anchor``). A
+waiting step that has not fired when the run ends (``run.duration``) is traced as skipped:
+"it never happened", and so are the steps anchored to it.
+
 A step that cannot run when its time comes (no leader to crash, the node is already down) does
 not stop the run: it is traced as a user.action whose detail says why it was skipped.
 """
@@ -23,12 +33,22 @@ not stop the run: it is traced as a user.action whose detail says why it was ski
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from simulator.config import FAULT_ACTIONS, SYMBOLIC_TARGETS, FaultStep, Latency
+from simulator.config import (
+    FAULT_ACTIONS,
+    FAULT_MOMENTS,
+    SYMBOLIC_TARGETS,
+    WAITING_ACTIONS,
+    FaultStep,
+    Latency,
+)
+from simulator.runtime.app_cluster import app_leader
 from simulator.runtime.provider import PROVIDER_ID
 from simulator.runtime.random_faults import RandomFaults
+from simulator.runtime.scheduling import Callback, call_later
+from simulator.trace.events import Caption, PausePoint
 
 if TYPE_CHECKING:
     from simulator.runtime.simulation import Simulation
@@ -40,11 +60,21 @@ NEEDS_TARGET = ("crash", "pause", "isolate", "cut", "heal-link", "clock", "timeo
 
 @dataclass(frozen=True, slots=True)
 class TimedStep:
-    """A fault step with its absolute time and its position in the schedule (1-based)."""
+    """A fault step with its time and its position in the schedule (1-based).
+
+    ``at`` is the absolute time, or, when ``anchor`` is the number of a waiting step, the
+    seconds after that step fired. For a waiting step it is when it starts waiting.
+    """
 
     at: float
     number: int
     step: FaultStep
+    anchor: int | None = None
+
+    @property
+    def waits(self) -> bool:
+        """True for a step that waits for a moment in the app's work (``when``)."""
+        return self.step.when is not None
 
 
 def plan(steps: tuple[FaultStep, ...], node_ids: tuple[str, ...],
@@ -52,6 +82,8 @@ def plan(steps: tuple[FaultStep, ...], node_ids: tuple[str, ...],
     """Validate the schedule and give each step its absolute time (ValueError names the step)."""
     timed: list[TimedStep] = []
     previous = 0.0
+    anchor: int | None = None  # the waiting step the previous step's time counts from
+    names: dict[str, int] = {}
     hosts = set(node_ids) | set(app_ids) | ({PROVIDER_ID} if app_ids else set())
     for number, step in enumerate(steps, start=1):
         where = f"faults[{number}] ({step.action})"
@@ -60,7 +92,7 @@ def plan(steps: tuple[FaultStep, ...], node_ids: tuple[str, ...],
         if step.at is not None and step.after is not None:
             raise ValueError(f"{where}: give either 'at' or 'after', not both")
         if step.at is not None:
-            at = step.at
+            at, anchor = step.at, None
         elif step.after is not None:
             at = previous + step.after
         else:
@@ -69,9 +101,34 @@ def plan(steps: tuple[FaultStep, ...], node_ids: tuple[str, ...],
             raise ValueError(f"{where}: the step time must be a non-negative number, got {at!r}")
         _check_targets(where, step, hosts, app_ids)
         _check_values(where, step)
-        timed.append(TimedStep(at, number, step))
-        previous = at
+        _check_name_and_moment(where, step, names, number, app_ids)
+        timed.append(TimedStep(at, number, step, anchor))
+        if step.when is not None:
+            previous, anchor = 0.0, number  # what follows counts from when it fired
+        else:
+            previous = at
     return timed
+
+
+def _check_name_and_moment(where: str, step: FaultStep, names: dict[str, int], number: int,
+                           app_ids: tuple[str, ...]) -> None:
+    if step.name is not None:
+        if not (isinstance(step.name, str) and step.name.strip()):
+            raise ValueError(f"{where}: 'name' must be a non-empty string")
+        if step.name in names:
+            raise ValueError(f"{where}: the name {step.name!r} already names "
+                             f"faults[{names[step.name]}]")
+        names[step.name] = number
+    if step.when is None:
+        return
+    if step.when not in FAULT_MOMENTS:
+        raise ValueError(f"{where}: unknown 'when' {step.when!r}; use one of "
+                         f"{', '.join(FAULT_MOMENTS)}")
+    if step.action not in WAITING_ACTIONS:
+        raise ValueError(f"{where}: 'when' works with {' or '.join(WAITING_ACTIONS)} only")
+    if step.target not in app_ids + APP_TARGETS:
+        raise ValueError(f"{where}: 'when' needs an app server target (an app server id, "
+                         f"app-leader or app-follower), got {step.target!r}")
 
 
 def _check_targets(where: str, step: FaultStep, hosts: set[str], app_ids: tuple[str, ...]) -> None:
@@ -202,3 +259,143 @@ def _link_setting(sim: Simulation, step: FaultStep, latency: Latency | None = No
         for dst in peers:
             if src != dst:
                 sim.set_link(src, dst, latency=latency, loss=loss, both_ways=step.both_ways)
+
+
+class FaultMoments:
+    """What the schedule does at moments only the run decides: waiting steps, the steps that
+    count from them, and the captions and pause points anchored to named steps.
+
+    A named step *happens* when it runs (a timed step at its time, a waiting step when it
+    fires; a step traced as skipped happened too). Its anchored pause points at offset 0 are
+    asked just before it acts, its anchored captions at offset 0 are shown just before it too,
+    and the others come ``after`` seconds later. Nothing anchored runs after ``run.duration``.
+    """
+
+    def __init__(self, sim: Simulation, schedule: list[TimedStep]) -> None:
+        self.sim = sim
+        self.schedule = schedule
+        self.armed: list[TimedStep] = []  # waiting steps now watching, in schedule order
+        self._since: dict[int, float] = {}
+        self._fired: dict[int, float] = {}
+        self._ran: set[int] = set()  # anchored steps that were run (only looked up)
+        self._ended = False
+        self._chained: dict[int, list[TimedStep]] = {}
+        for timed in schedule:
+            if timed.anchor is not None:
+                self._chained.setdefault(timed.anchor, []).append(timed)
+        self._notes: dict[str, list[tuple[float, bool, str]]] = {}  # (after, pause?, text)
+        scenario = sim.scenario
+        for pause in scenario.pauses:
+            if pause.fault is not None:
+                self._notes.setdefault(pause.fault, []).append((pause.after, True,
+                                                                pause.question))
+        for caption in scenario.captions:
+            if caption.fault is not None:
+                self._notes.setdefault(caption.fault, []).append((caption.after, False,
+                                                                  caption.text))
+
+    def start(self) -> None:
+        """At the end of the run, say which waiting steps never happened (when there are)."""
+        if any(timed.waits for timed in self.schedule):
+            call_later(self.sim.env, self.sim.scenario.duration, self._run_ends)
+
+    # --- waiting steps -----------------------------------------------------------------------
+
+    def arm(self, timed: TimedStep) -> None:
+        """Start waiting for ``timed``'s moment (its time has come)."""
+        if self._ended:
+            return
+        self._since[timed.number] = self.sim.now
+        self.armed.append(timed)
+
+    def charging(self, server: str) -> None:
+        """App server ``server`` is building a charge: fire the armed steps waiting for it."""
+        leader: str | None = None
+        if any(t.step.target in APP_TARGETS for t in self.armed):
+            try:
+                leader = app_leader(self.sim.app_hosts)
+            except ValueError:
+                leader = None
+        for timed in list(self.armed):
+            target = timed.step.target
+            matches = (target == server or (target == "app-leader" and leader == server)
+                       or (target == "app-follower" and leader != server))
+            if matches and timed.step.when == "charging":
+                self.armed.remove(timed)
+                # Acts right after the current step of this instant: the job has entered its
+                # charge window (it waits there CHARGE_PREP seconds), the charge is not sent.
+                concrete = TimedStep(self.sim.now, timed.number,
+                                     replace(timed.step, target=server))
+                call_later(self.sim.env, 0.0, self._fire, concrete)
+
+    def _fire(self, event: Callback) -> None:
+        if self._ended:
+            return
+        concrete: TimedStep = event.payload
+        self._fired[concrete.number] = self.sim.now
+        self.sim.run_schedule_step(concrete)
+
+    # --- what is anchored to a step --------------------------------------------------------
+
+    def happening(self, timed: TimedStep) -> None:
+        """``timed`` is about to act: its anchored notes at offset 0 come first."""
+        if timed.anchor is not None:
+            self._ran.add(timed.number)
+        name = timed.step.name
+        if name is None or name not in self._notes:
+            return
+        for after, pause, text in self._notes[name]:
+            if after == 0:
+                self._emit(pause, text)
+
+    def happened(self, timed: TimedStep) -> None:
+        """``timed`` has acted: schedule the later notes and the steps counting from it."""
+        end = self.sim.scenario.duration
+        now = self.sim.now
+        env = self.sim.env
+        name = timed.step.name
+        for after, pause, text in self._notes.get(name, []) if name is not None else []:
+            if after > 0 and now + after <= end:
+                call_later(env, after, self._emit_note, (pause, text))
+        if timed.waits:
+            for chained in self._chained.get(timed.number, []):
+                if now + chained.at <= end:
+                    call_later(env, chained.at, self._run_chained, chained)
+
+    def _run_chained(self, event: Callback) -> None:
+        timed: TimedStep = event.payload
+        if timed.waits:
+            self.arm(timed)
+        else:
+            self.sim.run_schedule_step(timed)
+
+    def _emit_note(self, event: Callback) -> None:
+        pause, text = event.payload
+        self._emit(pause, text)
+
+    def _emit(self, pause: bool, text: str) -> None:
+        now = self.sim.now
+        self.sim.trace.emit(PausePoint(now, text) if pause else Caption(now, text))
+
+    # --- the end of the run ----------------------------------------------------------------
+
+    def _run_ends(self, event: Callback) -> None:
+        self._ended = True
+        self.armed.clear()
+        end = self.sim.scenario.duration
+        for timed in self.schedule:
+            step = timed.step
+            if timed.waits and timed.number in self._fired:
+                continue
+            if not timed.waits and (timed.anchor is None or timed.number in self._ran):
+                continue
+            if timed.waits and timed.number in self._since:
+                server = step.target or "its target"
+                reason = (f"it never happened: {server} was not building a charge from "
+                          f"{self._since[timed.number]:g} s to the end of the run ({end:g} s)")
+            elif timed.anchor is not None and timed.anchor not in self._fired:
+                reason = (f"it never happened: it counts from faults[{timed.anchor}], which "
+                          f"never happened")
+            else:
+                reason = f"it never happened: it would come after the end of the run ({end:g} s)"
+            self.sim.note_skipped(step.action, step.target or "", f"skipped: {reason}")

@@ -70,12 +70,17 @@ class Simulation:
         self.app_hosts, self.provider_host = build_apps(self)
         self.network.apply_configured_links()
         schedule = faults.plan(scenario.faults, node_ids, scenario.app_ids)
+        self._moments = faults.FaultMoments(self, schedule)
         for caption in scenario.captions:
-            call_later(self.env, caption.at, self._emit_caption, caption.text)
+            if caption.at is not None:
+                call_later(self.env, caption.at, self._emit_caption, caption.text)
         for pause in scenario.pauses:
-            call_later(self.env, pause.at, self._emit_pause_point, pause.question)
+            if pause.at is not None:
+                call_later(self.env, pause.at, self._emit_pause_point, pause.question)
         for timed in schedule:
-            call_later(self.env, timed.at, self._run_fault_step, timed)
+            if timed.anchor is None:
+                call_later(self.env, timed.at, self._run_fault_step, timed)
+        self._moments.start()
         for node_id in node_ids:
             self.raft_hosts[node_id].start()
         if self.provider_host is not None:
@@ -410,8 +415,22 @@ class Simulation:
 
     def _run_fault_step(self, event: Callback) -> None:
         timed = event.payload
+        if timed.waits:
+            self._moments.arm(timed)
+            return
+        self.run_schedule_step(timed)
+
+    def run_schedule_step(self, timed: faults.TimedStep) -> None:
+        """Run a step of the fault schedule now, with what is anchored to it (see FaultMoments)."""
+        self._moments.happening(timed)
         self.as_schedule(lambda: faults.run_step(self, timed), timed.step.action,
                          timed.step.target or "")
+        self._moments.happened(timed)
+
+    def app_charging(self, server: str) -> None:
+        """App server ``server`` is building a charge now (after deciding, before sending)."""
+        if self._moments.armed:
+            self._moments.charging(server)
 
     def _emit_caption(self, event: Callback) -> None:
         self.trace.emit(Caption(self.env.now, event.payload))
@@ -438,7 +457,14 @@ def _check_scenario(scenario: Scenario) -> None:
         except ValueError as problem:
             raise ValueError(f"{name}: {problem}") from None
     _check_link_values(None, scenario.network.loss)
-    for when, what in [(c.at, "captions") for c in scenario.captions] + \
-                      [(p.at, "pauses") for p in scenario.pauses]:
-        if not (math.isfinite(when) and when >= 0):
-            raise ValueError(f"{what}: time {when!r} must be a non-negative number")
+    names = {step.name for step in scenario.faults if step.name is not None}
+    for what, notes in (("captions", scenario.captions), ("pauses", scenario.pauses)):
+        for note in notes:
+            if (note.at is None) == (note.fault is None):
+                raise ValueError(f"{what}: give either a time 'at' or the name of a fault "
+                                 f"step 'fault', not both or neither")
+            when = note.at if note.at is not None else note.after
+            if not (math.isfinite(when) and when >= 0):
+                raise ValueError(f"{what}: time {when!r} must be a non-negative number")
+            if note.fault is not None and note.fault not in names:
+                raise ValueError(f"{what}: no fault step is named {note.fault!r}")
