@@ -98,8 +98,24 @@ def test_shipped_preset_runs_to_its_end(name: str, run_preset) -> None:
     else:
         assert summary["safe"] == (name not in LESSONS_IN_DANGER), summary["violations"]
     captions = [r["text"] for r in records if r["kind"] == "caption"]
-    assert captions == [c.text for c in sorted(scenario.captions, key=lambda c: c.at)]
+    happened = _named_fault_times(scenario, records)
+    assert captions == [c.text for c in sorted(
+        scenario.captions,
+        key=lambda c: c.at if c.at is not None else happened[c.fault] + c.after)]
     assert sum(r["kind"] == "pause.point" for r in records) == len(scenario.pauses)
+
+
+def _named_fault_times(scenario: Any, records: list[dict[str, Any]]) -> dict[str | None, float]:
+    """When each named fault step of a shipped preset ran: its user.action's time (the
+    shipped lessons name only steps that act on one target, each at most once)."""
+    times: dict[str | None, float] = {}
+    for step in scenario.faults:
+        if step.name is not None:
+            [t] = [r["t"] for r in records if r["kind"] == "user.action"
+                   and r["action"] == step.action and r["detail"].startswith("schedule")
+                   and (step.when is not None or r["t"] == step.at)]
+            times[step.name] = t
+    return times
 
 
 def test_steady_cluster_elects_exactly_once(run_preset) -> None:
