@@ -87,6 +87,8 @@ class SimRunner(QObject):
         self._clock = QElapsedTimer()
         self.world: World = session.world_at(0.0)
         self.stop_at_end = True
+        self._held_pause: tuple[int, float] | None = None
+        """(trace index, cursor) of a pause point the cursor stopped just before."""
         self._busy_at: float | None = None
         """A simulated time at which the simulation processed events (see act)."""
 
@@ -172,10 +174,9 @@ class SimRunner(QObject):
         """Move the cursor forward by ``dt`` simulated seconds, stopping at pause points."""
         start = self.cursor
         target = start + max(0.0, dt)
-        stop_question: str | None = None
         for pause in self.session.scenario.pauses:
-            if start < pause.at <= target:
-                target, stop_question = pause.at, pause.question
+            if pause.at is not None and start < pause.at <= target:
+                target = pause.at  # run no further than a pause point known in advance
                 break
         duration = self.session.scenario.duration
         reached_end = self.stop_at_end and start < duration <= target
@@ -183,6 +184,11 @@ class SimRunner(QObject):
             target = duration
         if not self._run_to(target):
             return
+        stop = self._pause_point(start, target)
+        stop_question: str | None = None
+        if stop is not None:
+            target, stop_question = stop
+            reached_end = False
         self.cursor = target
         self._emit_frame()
         if stop_question is not None:
@@ -191,6 +197,28 @@ class SimRunner(QObject):
         elif reached_end:
             self.pause()
             self.lesson_ended.emit(duration)
+
+    def _pause_point(self, start: float, end: float) -> tuple[float, str] | None:
+        """The first pause point traced in (start, end] as (where to stop, question).
+
+        Pause points come from the trace, so those anchored to a fault step (known only when it
+        happens) stop the window too. When something else happens at the pause point's instant
+        after it (the fault it is anchored to), the window stops just before that instant, so
+        the question comes before the fault's effect is drawn."""
+        events = self.session.trace.events
+        index = self.session.trace.index_at(start)
+        last = self.session.trace.index_at(end)
+        for position in range(index, last):
+            event = events[position]
+            if event.kind != "pause.point" or self._held_pause == (position, start):
+                continue
+            t = event.t
+            if position + 1 < len(events) and events[position + 1].t == t:
+                stop = math.nextafter(t, -math.inf)
+                self._held_pause = (position, stop)
+                return stop, event.question  # type: ignore[attr-defined]
+            return t, event.question  # type: ignore[attr-defined]
+        return None
 
     def _advance_simulation(self, t: float) -> None:
         """Run the simulation to ``t``, noting whether something happened at exactly ``t``."""
@@ -280,7 +308,15 @@ class SimRunner(QObject):
         self._emit_frame()
 
     def _emit_frame(self) -> None:
-        self.world = self.session.world_at(self.cursor, self.linger)
+        held = self._held_pause
+        if held is not None and held[1] == self.cursor:
+            # stopped just before a pause point's instant: the world up to the pause point
+            # (its question in the caption), without what follows it at that instant
+            projector = self.session.projector
+            state = projector.state_at_index(held[0] + 1)
+            self.world = state.world(self.cursor, projector.ends, self.linger)
+        else:
+            self.world = self.session.world_at(self.cursor, self.linger)
         self.frame.emit(self.world)
 
     # --- acting ----------------------------------------------------------------------------
