@@ -137,6 +137,7 @@ def build_parser() -> argparse.ArgumentParser:
     gui = commands.add_parser("gui", help="open the window (default preset when none given)")
     gui.add_argument("preset", nargs="?", default=DEFAULT_PRESET, metavar="PRESET",
                      help=f"a preset file or a shipped name (default: {DEFAULT_PRESET})")
+    gui.add_argument("--seed", type=_seed, help="the run's seed (default: the preset's)")
     gui.add_argument("--until", type=_seconds, metavar="S", help="run to this simulated time")
     gui.add_argument("--screenshot", type=Path, metavar="FILE",
                      help="save a picture of the window (.png) and quit")
@@ -177,7 +178,7 @@ def _dispatch(args: argparse.Namespace, fronts: Frontends) -> int:
     if args.command == "validate":
         return _validate(args.files, sys.stdout)
     if args.command == "gui":
-        return _gui(args.preset, args.until, args.screenshot, fronts)
+        return _gui(args.preset, args.until, args.screenshot, fronts, args.seed)
     build_parser().print_help(sys.stderr)
     return EXIT_BAD_INPUT
 
@@ -372,8 +373,11 @@ def _validate(files: Sequence[str], out: TextIO) -> int:
     return status
 
 
-def _gui(preset: str, until: float | None, screenshot: Path | None, fronts: Frontends) -> int:
+def _gui(preset: str, until: float | None, screenshot: Path | None, fronts: Frontends,
+         seed: int | None = None) -> int:
     scenario = find_scenario(preset)
+    if seed is not None:
+        scenario = replace(scenario, seed=seed)
     _check_output("--screenshot", screenshot, SCREENSHOT_SUFFIXES)
     if fronts.gui is None:
         raise UsageError("the window needs Qt: start it with the leadersim command "
