@@ -7,8 +7,8 @@ the others); its printed figures are parsed into rows ``benchmark | figure | res
 The known benchmarks and what they measure:
 
 - raft_throughput: simulated seconds per wall second against a bare simpy loop in the same
-  run, and peak memory for one simulated hour (``--quick``: a tenth of an hour), with the
-  ``--floor`` diagnostic (the same run keeping no trace);
+  run, and peak memory for one simulated hour, the median of three runs (``--quick``: one run
+  of a tenth of an hour), with the ``--floor`` diagnostic (the same run keeping no trace);
 - gui_frames: GUI frame times, seek and fork times, time to first frame;
 - timeline_redraw: timeline redraw times with one hour of events;
 - election_time: the wall time of the election-time experiment, 1000 trials of each of the six
@@ -167,7 +167,7 @@ def known_benchmarks() -> list[Benchmark]:
     qt = {"QT_QPA_PLATFORM": "offscreen"}
     return [
         Benchmark("raft_throughput", "raft_throughput.py",
-                  ("bench/raft_throughput.py", "--floor"),
+                  ("bench/raft_throughput.py", "--repeat", "3", "--floor"),
                   ("bench/raft_throughput.py", "--hours", "0.1", "--floor"),
                   "simulation vs bare simpy; memory for one simulated hour",
                   parse_throughput),
