@@ -39,6 +39,7 @@ from simulator.trace.events import (
     MsgSend,
     RunEnd,
     RunStart,
+    UserAction,
     Violation,
     Work,
 )
@@ -51,6 +52,24 @@ class MessageCounts:
     sent: int = 0
     delivered: int = 0
     dropped: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedStep:
+    """A fault or action that could not happen (its user.action detail says why)."""
+
+    t: float
+    action: str
+    target: str
+    reason: str
+
+    def to_dict(self) -> dict[str, object]:
+        """A JSON-serialisable form."""
+        return {"t": self.t, "action": self.action, "target": self.target,
+                "reason": self.reason}
+
+
+SKIPPED_PREFIX = "skipped: "
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +94,7 @@ class Summary:
     charges: ChargeReport
     messages: MessageCounts
     violations: tuple[Incident, ...]
+    skipped: tuple[SkippedStep, ...] = ()
 
     @property
     def duration(self) -> float:
@@ -123,6 +143,7 @@ def summarize(
     run_end: float | None = None
     sent = delivered = dropped = 0
     recorded: list[Incident] = []
+    skipped: list[SkippedStep] = []
     apps_seen = False
     for event in events:
         if start is None:
@@ -144,6 +165,9 @@ def summarize(
             continue
         elif isinstance(event, (AppRole, Work)):
             apps_seen = True
+        elif isinstance(event, UserAction) and event.detail.startswith(SKIPPED_PREFIX):
+            skipped.append(SkippedStep(event.t, event.action, event.target,
+                                       event.detail.removeprefix(SKIPPED_PREFIX)))
         monitors.observe(event)
         raft_leadership.observe(event)
     stop = end if end is not None else (run_end if run_end is not None else last)
@@ -175,6 +199,7 @@ def summarize(
         charges=monitors.charges.report(),
         messages=MessageCounts(sent, delivered, dropped),
         violations=_merge_violations(monitors.incidents, recorded),
+        skipped=tuple(skipped),
     )
 
 
@@ -231,4 +256,5 @@ def _to_dict(s: Summary) -> dict[str, object]:
             "dropped": s.messages.dropped,
         },
         "violations": [v.to_dict() for v in s.violations],
+        "skipped_steps": [step.to_dict() for step in s.skipped],
     }

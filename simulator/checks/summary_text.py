@@ -146,6 +146,13 @@ def _violation_lines(s: Summary) -> list[str]:
     return [f"{len(s.violations)}"] + _capped(rows, "violations")
 
 
+def _skipped_lines(s: Summary) -> list[str]:
+    rows = [f"  {step.t:9.3f} s  {' '.join(filter(None, (step.action, step.target)))}: "
+            f"{step.reason}" for step in s.skipped]
+    return [f"{_n(len(s.skipped), 'step')} of the schedule or the actions did not happen"] + (
+        _capped(rows, "skipped steps"))
+
+
 def format_summary(s: Summary) -> str:
     """Return the summary as aligned plain text, ending with a one-line verdict."""
     seed = "" if s.seed is None else f", seed {s.seed}"
@@ -158,6 +165,8 @@ def format_summary(s: Summary) -> str:
     lines += _section("Charges", _charge_lines(s))
     lines += _section("Messages", [f"{m.sent} sent, {m.delivered} delivered, {m.dropped} dropped"])
     lines += _section("Violations", _violation_lines(s))
+    if s.skipped:
+        lines += _section("Skipped", _skipped_lines(s))
     kinds = sorted({v.what for v in s.violations})
     lines += ["", "SAFE: no check failed" if s.safe else
               f"UNSAFE: {len(s.violations)} violation(s): {', '.join(kinds)}"]

@@ -18,6 +18,7 @@ from simulator.trace.events import (
     RaftRole,
     RunEnd,
     RunStart,
+    UserAction,
     Violation,
     Work,
 )
@@ -126,3 +127,31 @@ def test_a_run_without_app_servers_has_no_availability() -> None:
     assert s.to_dict()["app"] == {
         "servers": [], "leader_time": {}, "working_time": {}, "availability": None,
     }
+
+
+def test_steps_that_did_not_happen_are_listed_with_their_reason() -> None:
+    events = [
+        RunStart(0.0, 1, "lesson"),
+        UserAction(5.0, "crash", "n2", "schedule"),
+        UserAction(9.0, "crash", "raft-leader", "skipped: there is no Raft leader now"),
+        UserAction(70.0, "pause", "app2", "skipped: it never happened: app2 was not building "
+                   "a charge from 20 s to the end of the run (70 s)"),
+        RunEnd(70.0),
+    ]
+    summary = summarize(events)
+    assert [(step.t, step.action, step.target) for step in summary.skipped] == [
+        (9.0, "crash", "raft-leader"), (70.0, "pause", "app2")]
+    text = summary.to_text()
+    assert "2 steps of the schedule or the actions did not happen" in text
+    assert "pause app2: it never happened: app2 was not building a charge" in text
+    steps = json.loads(json.dumps(summary.to_dict()))["skipped_steps"]
+    assert steps[0] == {"t": 9.0, "action": "crash", "target": "raft-leader",
+                        "reason": "there is no Raft leader now"}
+
+
+def test_a_run_where_every_step_happened_has_no_skipped_section() -> None:
+    events = [RunStart(0.0, 1, "lesson"), UserAction(5.0, "crash", "n2", "schedule"),
+              RunEnd(10.0)]
+    summary = summarize(events)
+    assert summary.skipped == () and "Skipped" not in summary.to_text()
+    assert summary.to_dict()["skipped_steps"] == []
