@@ -22,6 +22,7 @@ from simulator.runtime.actions import ACTION_NAMES, Action
 from simulator.runtime.app_cluster import app_follower, app_leader, build_apps
 from simulator.runtime.app_server import AppServerHost
 from simulator.runtime.clock import LocalClock
+from simulator.runtime.fault_moments import FaultMoments
 from simulator.runtime.gc_pacing import fewer_collections
 from simulator.runtime.host import Host
 from simulator.runtime.network import Network, check_latency
@@ -70,7 +71,7 @@ class Simulation:
         self.app_hosts, self.provider_host = build_apps(self)
         self.network.apply_configured_links()
         schedule = faults.plan(scenario.faults, node_ids, scenario.app_ids)
-        self._moments = faults.FaultMoments(self, schedule)
+        self._moments = FaultMoments(self, schedule)
         for caption in scenario.captions:
             if caption.at is not None:
                 call_later(self.env, caption.at, self._emit_caption, caption.text)
