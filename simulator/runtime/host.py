@@ -155,7 +155,8 @@ class Host:
         end = now + duration
         if self.paused and self._pause_until > end:
             end = self._pause_until  # a shorter pause inside a longer one changes nothing
-        self.trace.emit(NodePause(now, self.id, end - now))
+            duration = end - now
+        self.trace.emit(NodePause(now, self.id, duration))  # as asked, not end - now's rounding
         self.paused = True
         self._pause_until = end
         self._pause_gen += 1

@@ -262,3 +262,12 @@ def test_a_pause_during_a_pause_ends_at_the_later_end() -> None:
     pauses = [(e.t, e.duration) for e in sim.trace if isinstance(e, NodePause)]
     assert pauses == [(1.0, 3.0), (2.0, 2.0), (3.0, 2.0)]
     assert [e.t for e in sim.trace if isinstance(e, NodeResume)] == [5.0]
+
+
+def test_a_pause_is_traced_with_the_duration_asked_for_at_any_time() -> None:
+    sim = Simulation(scenario())
+    sim.run_until(21.23569190937238)  # now + 15 - now is not 15.0 in floating point here
+    sim.pause("n2", 15.0)
+    sim.run_until(40.0)
+    assert [e.duration for e in sim.trace if isinstance(e, NodePause)] == [15.0]
+    assert [e.t for e in sim.trace if isinstance(e, NodeResume)] == [21.23569190937238 + 15.0]
