@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import ClassVar
 
 from simulator.checks.incidents import APP_LEADER_OVERLAP, Incident
-from simulator.checks.working import Failover, WorkingLeaders
+from simulator.checks.working import DEFAULT_ANSWER_WITHIN, Failover, WorkingLeaders
 from simulator.trace.events import AppRole, Event, NodeCrash, NodePause, NodeResume
 
 __all__ = [
@@ -97,7 +97,7 @@ class LeadershipMonitor:
         {AppRole.kind, NodeCrash.kind, NodePause.kind, NodeResume.kind}
     )
 
-    def __init__(self) -> None:
+    def __init__(self, answer_within: float = DEFAULT_ANSWER_WITHIN) -> None:
         self._believers: dict[str, tuple[float, int | None]] = {}
         self._paused: set[str] = set()
         self._seen: set[str] = set()
@@ -107,7 +107,7 @@ class LeadershipMonitor:
         self._overlap_servers: set[str] = set()
         self._reported = False
         self._incidents: list[Incident] = []
-        self._working = WorkingLeaders()
+        self._working = WorkingLeaders(answer_within)
         self._last_t = 0.0
 
     # --- folding -------------------------------------------------------------------------
@@ -232,12 +232,14 @@ def _join(names: list[str]) -> str:
     return ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def check_leadership(events: Iterable[Event], end: float | None = None) -> LeadershipReport:
+def check_leadership(events: Iterable[Event], end: float | None = None,
+                     answer_within: float = DEFAULT_ANSWER_WITHIN) -> LeadershipReport:
     """Fold a whole sequence of events into its app-level leadership history.
 
-    An overlap still running at ``end`` is reported as an incident at ``end``.
+    An overlap still running at ``end`` is reported as an incident at ``end``;
+    ``answer_within`` is the store client's request timeout (see ``working``).
     """
-    monitor = LeadershipMonitor()
+    monitor = LeadershipMonitor(answer_within)
     for event in events:
         monitor.observe(event)
     if end is not None:

@@ -8,6 +8,7 @@ from simulator.checks.charges import DEFAULT_LATE_AFTER, ChargeMonitor
 from simulator.checks.incidents import Incident
 from simulator.checks.leadership import LeadershipMonitor
 from simulator.checks.raft_safety import RaftSafetyMonitor
+from simulator.checks.working import DEFAULT_ANSWER_WITHIN
 from simulator.trace.events import Event
 
 
@@ -19,9 +20,10 @@ class SafetyMonitors:
         RaftSafetyMonitor.KINDS | LeadershipMonitor.KINDS | ChargeMonitor.KINDS
     )
 
-    def __init__(self, late_after: float = DEFAULT_LATE_AFTER) -> None:
+    def __init__(self, late_after: float = DEFAULT_LATE_AFTER,
+                 answer_within: float = DEFAULT_ANSWER_WITHIN) -> None:
         self.raft = RaftSafetyMonitor()
-        self.leadership = LeadershipMonitor()
+        self.leadership = LeadershipMonitor(answer_within)
         self.charges = ChargeMonitor(late_after)
         self._incidents: list[Incident] = []
 

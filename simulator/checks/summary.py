@@ -30,6 +30,7 @@ from simulator.checks.leadership import Failover, Overlap
 from simulator.checks.monitors import SafetyMonitors
 from simulator.checks.raft_leadership import RaftFailover, RaftLeadership
 from simulator.checks.summary_text import format_summary
+from simulator.checks.working import DEFAULT_ANSWER_WITHIN
 from simulator.config import Scenario
 from simulator.trace.events import (
     AppRole,
@@ -134,7 +135,9 @@ def summarize(
     is when the run stopped (default: the run.end event, else the last event's time).
     """
     late_after = scenario.apps.job.late_after if scenario is not None else DEFAULT_LATE_AFTER
-    monitors = SafetyMonitors(late_after)
+    answer_within = (scenario.store.request_timeout if scenario is not None
+                     else DEFAULT_ANSWER_WITHIN)
+    monitors = SafetyMonitors(late_after, answer_within)
     raft_leadership = RaftLeadership()
     preset = scenario.name if scenario is not None else ""
     seed: int | None = None

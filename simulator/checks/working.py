@@ -3,10 +3,13 @@
 An app server is a working leader while it believes it leads (``app.role`` leader=true until
 leader=false or its crash), is not paused (``node.pause`` to ``node.resume``) and can reach the
 store. It cannot reach the store from the ``kv.invoke`` of an operation that completes with
-ok=false (timeout, unavailable) until the next completion of one of its operations with
-ok=true (even one asked earlier: any answer proves the store is reachable again). Client ids map to
-servers with ``ids.server_of`` (``app1.1`` is server ``app1``, incarnation 1). An operation
-still unanswered when the run ends does not count.
+ok=false (timeout, unavailable), or is answered only after the client's request timeout
+(``answer_within``: its first attempt went unanswered and the client had to fail over), or is
+never answered at all (the caller gave up on it, e.g. a keepalive abandoned at a step-down),
+until the next completion of one of its operations with ok=true (even one asked earlier: any
+answer proves the store is reachable again). An operation still unanswered when the run ends
+counts once it is older than the request timeout. Client ids map to servers with
+``ids.server_of`` (``app1.1`` is server ``app1``, incarnation 1).
 
 A *failover* starts when the last working leader stops working (crash, pause, step-down or
 "cut-off" from the store) and ends when some server works as leader again. Every change of
@@ -39,6 +42,7 @@ from simulator.trace.events import (
     WatchEvent,
 )
 
+DEFAULT_ANSWER_WITHIN = 1.0  # StoreConfig.request_timeout's default
 PAUSED = "paused"
 UNREACHABLE = "unreachable"
 CUT_OFF = "cut-off"
@@ -77,9 +81,14 @@ class WorkingReport:
 
 
 class WorkingLeaders:
-    """Folds app events one at a time; ``report(end)`` sweeps them into failovers."""
+    """Folds app events one at a time; ``report(end)`` sweeps them into failovers.
 
-    def __init__(self) -> None:
+    ``answer_within`` is the store client's request timeout in seconds: an answer later than
+    that means the server could not reach the store in the meantime.
+    """
+
+    def __init__(self, answer_within: float = DEFAULT_ANSWER_WITHIN) -> None:
+        self._answer_within = answer_within
         self._changes: list[Change] = []
         self._believers: set[str] = set()
         self._invoked: dict[tuple[str, int], float] = {}
@@ -101,7 +110,7 @@ class WorkingLeaders:
             server = server_of(event.client)
             if event.ok:
                 self._answered.setdefault(server, []).append(event.t)
-            else:
+            if not event.ok or event.t - invoked > self._answer_within:
                 self._failed.setdefault(server, []).append(invoked)
         elif isinstance(event, WatchEvent):
             self._watch_events.append(event.t)
@@ -121,13 +130,17 @@ class WorkingLeaders:
         elif isinstance(event, NodeResume):
             self._changes.append(Change(event.t, event.node, PAUSED, False, "pause"))
 
-    def _cut_offs(self) -> list[Change]:
+    def _cut_offs(self, end: float) -> list[Change]:
         """The stretches each server could not reach the store, merged, as changes."""
+        failed = {server: list(times) for server, times in self._failed.items()}
+        for (client, _op_id), invoked in self._invoked.items():
+            if end - invoked > self._answer_within:  # never answered, or not by the end
+                failed.setdefault(server_of(client), []).append(invoked)
         changes: list[Change] = []
-        for server in sorted(self._failed):
+        for server in sorted(failed):
             answered = self._answered.get(server, [])
             stretches: list[tuple[float, float]] = []
-            for since in sorted(self._failed[server]):
+            for since in sorted(failed[server]):
                 # an ok answer completed after ``since`` (whenever it was asked) ends it
                 found = bisect.bisect_right(answered, since)
                 until = answered[found] if found < len(answered) else float("inf")
@@ -143,7 +156,7 @@ class WorkingLeaders:
 
     def report(self, end: float) -> WorkingReport:
         """The failovers up to ``end`` (one still open is closed at ``end``, unfinished)."""
-        gaps = find_gaps(self._changes + self._cut_offs(), end)
+        gaps = find_gaps(self._changes + self._cut_offs(end), end)
         failovers = []
         for number, g in enumerate(gaps.gaps):
             limit = gaps.gaps[number + 1].start if number + 1 < len(gaps.gaps) else end

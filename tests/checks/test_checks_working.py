@@ -97,3 +97,37 @@ def test_a_hand_over_counts_the_requests_and_watch_events_until_it_settles() -> 
     data = summarize([*events, RunEnd(40.0)]).to_dict()
     assert data["failovers"][0]["requests"] == 4
     assert data["failovers"][0]["watch_events"] == 2
+
+
+def test_an_answer_later_than_the_request_timeout_means_the_store_was_out_of_reach() -> None:
+    events = _in_time_order(
+        [AppRole(3.0, "app1", True, 1)],
+        _op("app1", 1, 30.4, 31.45, True),  # first try unanswered, answered after a retry
+        _op("app1", 2, 40.0, 40.9, True),  # slow, but within the 1 s timeout
+    )
+    [stall] = check_leadership(events, end=60.0).failovers
+    assert (stall.start, stall.end, stall.cause, stall.successor) == (
+        30.4, 31.45, "cut-off", "app1")
+    patient = check_leadership(events, end=60.0, answer_within=2.0)
+    assert patient.failovers == ()
+
+
+def test_a_request_never_answered_marks_the_leader_cut_off_from_its_asking() -> None:
+    events = _in_time_order(
+        [AppRole(3.0, "app1", True, 1)],
+        [KvInvoke(33.07, "app1", 1, "lease_keepalive", None, "1")],  # abandoned at step-down
+        [AppRole(39.7, "app1", False, 1), AppRole(40.1, "app3", True, 10)],
+    )
+    [failover] = check_leadership(events, end=70.0).failovers
+    assert (failover.start, failover.end, failover.lost, failover.cause) == (
+        33.07, 40.1, "app1", "cut-off")
+
+
+def test_a_request_still_young_when_the_run_ends_does_not_count() -> None:
+    events = _in_time_order(
+        [AppRole(3.0, "app1", True, 1)],
+        [KvInvoke(59.5, "app1", 1, "get", "/payments/", None)],
+    )
+    assert check_leadership(events, end=60.0).failovers == ()
+    [open_stall] = check_leadership(events, end=61.0).failovers
+    assert (open_stall.start, open_stall.finished) == (59.5, False)
