@@ -138,7 +138,7 @@ def summarize(
     answer_within = (scenario.store.request_timeout if scenario is not None
                      else DEFAULT_ANSWER_WITHIN)
     monitors = SafetyMonitors(late_after, answer_within)
-    raft_leadership = RaftLeadership()
+    raft_leadership = RaftLeadership(scenario.raft.node_ids if scenario is not None else None)
     preset = scenario.name if scenario is not None else ""
     seed: int | None = None
     start: float | None = None

@@ -53,6 +53,7 @@ def _raft_lines(s: Summary) -> list[str]:
 _CAUSES = {
     "crash": "crashed", "pause": "paused", "stepdown": "stepped down",
     "cut-off": "cut off from the store", "higher term": "saw a higher term",
+    "minority": "cut off from a majority",
 }
 
 
