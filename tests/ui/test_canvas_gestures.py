@@ -205,3 +205,18 @@ def test_message_labels_never_cover_a_host(qtbot, open_window) -> None:
             labelled += 1
             assert not any(box.intersects(area) for area in hosts), box
     assert labelled > 20, "messages in open space keep their labels"
+
+
+def test_a_wall_still_spans_the_canvas_after_the_window_changes_shape(qtbot,
+                                                                      open_window) -> None:
+    window = open_window(run_to=3.0)
+    rect = window.scene.sceneRect()
+    y = rect.center().y()
+    stroke(qtbot, window, [to_view(window, rect.left() + 40 + (rect.width() - 80) * i / 10, y)
+                           for i in range(11)])
+    [wall] = window.scene.walls
+    window.resize(1900, 700)  # a wider view: the canvas widens to fill it
+    qtbot.waitUntil(lambda: window.scene.sceneRect().width() > rect.width() + 100, timeout=3000)
+    area = window.scene.sceneRect()
+    drawn = wall.mapRectToScene(wall.shape().boundingRect())
+    assert drawn.left() <= area.left() + 6 and drawn.right() >= area.right() - 6, (drawn, area)

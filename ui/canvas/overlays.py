@@ -195,6 +195,12 @@ class WallItem(QGraphicsItem):
                         "click and press Delete to remove it.")
         self._ends = wall.clipped(area.left(), area.top(), area.right(), area.bottom())
 
+    def set_area(self, area: QRectF) -> None:
+        """Draw the wall right across ``area`` (scene coordinates): the canvas changed size."""
+        local = area.translated(-self.pos())
+        self.prepareGeometryChange()
+        self._ends = self.base.clipped(local.left(), local.top(), local.right(), local.bottom())
+
     def stands_at(self, t: float) -> bool:
         """True when the wall was up at simulated time ``t``."""
         return self.since <= t and (self.until is None or t < self.until)

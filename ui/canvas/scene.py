@@ -223,6 +223,8 @@ class ClusterScene(QGraphicsScene):
         self.banner.setPos(rect.left(), rect.top())
         self.banner.set_width(rect.width() / self.text_scale)
         self.flights.set_area(rect)
+        for wall in self.walls:
+            wall.set_area(rect)
         self._place_legend(rect)
 
     def _place_legend(self, rect: QRectF) -> None:
