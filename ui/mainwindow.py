@@ -48,6 +48,7 @@ from ui.narration import NarrationWidget, lesson_paragraphs
 from ui.node_actions import ACTIONS, NodeAction, host_kind
 from ui.runner import DEFAULT_SPEED, SimRunner
 from ui.session import Session
+from ui.summary import SummaryDialog
 from ui.window_files import WindowFiles, dropped_preset
 
 DEFAULT_SIZE = (1600, 1000)
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self.runner = SimRunner(session, speed=speed, parent=self)
         self.error_box: QMessageBox | None = None
         self.lesson_box: QMessageBox | None = None
+        self.summary_dialog: SummaryDialog | None = None
         self._fork_cursor = False
         self.presenting = False
         self.files = WindowFiles(self)
@@ -247,6 +249,10 @@ class MainWindow(QMainWindow):
         self._action("quit", "Quit", QKeySequence.StandardKey.Quit, self.close)
         self._action("about-lesson", "About this lesson…", "F1", self.show_lesson,
                      "The lesson's title and description")
+        self._action("summary", "Run summary…", "S", self.show_summary,
+                     "Availability in nines, failovers, charges and violations up to the "
+                     "cursor (what leadersim run prints)")
+        self.actions_by_key["summary"].setIconText("Summary")
         for node_action in ACTIONS:
             self._action(f"node-{node_action.key}", self._node_text(node_action),
                          node_action.shortcut,
@@ -264,6 +270,7 @@ class MainWindow(QMainWindow):
         bar.addSeparator()
         bar.addAction(self.actions_by_key["heal"])
         bar.addAction(self.actions_by_key["restart-run"])
+        bar.addAction(self.actions_by_key["summary"])
         bar.addSeparator()
         bar.addWidget(QLabel(" GC pause "))
         bar.addWidget(self.pause_seconds)
@@ -293,6 +300,8 @@ class MainWindow(QMainWindow):
             sim_menu.addAction(self.actions_by_key[key])
         sim_menu.addSeparator()
         sim_menu.addAction(self.actions_by_key["heal"])
+        sim_menu.addSeparator()
+        sim_menu.addAction(self.actions_by_key["summary"])
         node_menu = menus.addMenu("&Node")
         for node_action in ACTIONS:
             node_menu.addAction(self.actions_by_key[f"node-{node_action.key}"])
@@ -399,6 +408,8 @@ class MainWindow(QMainWindow):
         scale = PRESENTER_SCALE if on else 1.0
         self.inspector.set_scale(scale)
         self.narration.set_scale(scale)
+        if self.summary_dialog is not None:
+            self.summary_dialog.set_scale(scale)
         self.canvas_pane.set_text_scale(scale)
         self.toolbar.setFont(style.font(16 * scale, bold=True))
         for label in (self.time_label, self.speed_label, self.seed_label):
@@ -575,6 +586,25 @@ class MainWindow(QMainWindow):
         box.open()
         return box
 
+    def show_summary(self) -> SummaryDialog:
+        """Show the run's summary up to the cursor in a window that follows it (and return it)."""
+        dialog = self.summary_dialog
+        if dialog is None:
+            dialog = SummaryDialog(self.runner, self)
+            self.summary_dialog = dialog
+            # Playing and seeking keep working while the summary is the active window.
+            dialog.addActions([self.actions_by_key[key] for key in
+                               ("play", "step", "start", "end", "faster", "slower")])
+        dialog.set_scale(PRESENTER_SCALE if self.presenting else 1.0)
+        width = round(min(self.width() * 0.9, 1150 * dialog.scale))
+        height = round(min(self.height() * 0.85, 700 * dialog.scale))
+        if not dialog.isVisible():
+            dialog.resize(width, height)
+        dialog.show()
+        dialog.raise_()
+        dialog.activateWindow()
+        return dialog
+
     def _show_help(self) -> None:
         QMessageBox.information(self, "How to use the canvas", (
             "Draw a line across the canvas: a wall that partitions the network.\n"
@@ -584,6 +614,8 @@ class MainWindow(QMainWindow):
             "nearer node.\n"
             "Right-click a node: crash, restart, pause, force a timeout, skew its clock.\n"
             "Space plays or pauses; . steps to the next event; [ and ] change the speed.\n"
+            "S shows the run's summary up to the cursor: availability in nines, failovers, "
+            "charges, violations.\n"
             "Acting while looking at the past starts a new future from there (a fork)."))
 
     def _title(self) -> str:
