@@ -38,6 +38,7 @@ from simulator.trace.events import (
     MsgDeliver,
     MsgDrop,
     MsgSend,
+    RaftTimer,
     RunEnd,
     RunStart,
     UserAction,
@@ -126,6 +127,10 @@ class Summary:
         return format_summary(self)
 
 
+_MESSAGE_COUNTERS = {MsgSend.kind: 0, MsgDeliver.kind: 1, MsgDrop.kind: 2}
+_UNREAD_KINDS = frozenset(_MESSAGE_COUNTERS) | {RaftTimer.kind}
+
+
 def summarize(
     events: Iterable[Event], scenario: Scenario | None = None, end: float | None = None
 ) -> Summary:
@@ -144,25 +149,31 @@ def summarize(
     start: float | None = None
     last = 0.0
     run_end: float | None = None
-    sent = delivered = dropped = 0
+    messages = [0, 0, 0]  # sent, delivered, dropped
     recorded: list[Incident] = []
     skipped: list[SkippedStep] = []
     apps_seen = False
     for event in events:
+        t = event.t
         if start is None:
-            start = event.t
-        last = max(last, event.t)
+            start = t
+        if t > last:
+            last = t
+        kind = event.kind
+        if kind in _UNREAD_KINDS:
+            # Most of a log: messages (only counted here) and election timers. No check reads
+            # them, except that time moved on, which matters only to a check that waits for it.
+            counter = _MESSAGE_COUNTERS.get(kind)
+            if counter is not None:
+                messages[counter] += 1
+            if monitors.waiting:
+                monitors.observe(event)
+            continue
         if isinstance(event, RunStart):
             seed = event.seed
             preset = preset or event.preset
         elif isinstance(event, RunEnd):
             run_end = event.t
-        elif isinstance(event, MsgSend):
-            sent += 1
-        elif isinstance(event, MsgDeliver):
-            delivered += 1
-        elif isinstance(event, MsgDrop):
-            dropped += 1
         elif isinstance(event, Violation):
             recorded.append(Incident(event.t, event.what, event.detail))
             continue
@@ -173,6 +184,7 @@ def summarize(
                                        event.detail.removeprefix(SKIPPED_PREFIX)))
         monitors.observe(event)
         raft_leadership.observe(event)
+    monitors.leadership.advance(last)  # the time of the last event, messages included
     stop = end if end is not None else (run_end if run_end is not None else last)
     monitors.advance(stop)
     raft_leaders = raft_leadership.report(max(stop, last))
@@ -200,7 +212,7 @@ def summarize(
         failovers=leadership.failovers,
         overlaps=leadership.overlaps,
         charges=monitors.charges.report(),
-        messages=MessageCounts(sent, delivered, dropped),
+        messages=MessageCounts(*messages),
         violations=_merge_violations(monitors.incidents, recorded),
         skipped=tuple(skipped),
     )

@@ -155,3 +155,18 @@ def test_a_run_where_every_step_happened_has_no_skipped_section() -> None:
     summary = summarize(events)
     assert summary.skipped == () and "Skipped" not in summary.to_text()
     assert summary.to_dict()["skipped_steps"] == []
+
+
+def test_a_message_confirms_an_overlap_as_any_later_event_does() -> None:
+    events = [
+        RunStart(0.0, 1, "overlap"),
+        AppRole(10.0, "app1", True, 1),
+        AppRole(10.0, "app2", True, 2),
+        MsgSend(10.5, 7, "app1", "n1", "StoreRequest", "put"),  # time moved on: it lasts
+        AppRole(12.0, "app1", False, None),
+        RunEnd(20.0),
+    ]
+    summary = summarize(events)
+    assert [(v.t, v.what) for v in summary.violations] == [(10.5, "app-leader-overlap")]
+    assert summary.messages.sent == 1
+    assert [(o.start, o.end) for o in summary.overlaps] == [(10.0, 12.0)]
