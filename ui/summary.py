@@ -4,7 +4,7 @@ A projection of the trace only: ``summarize(trace.until(cursor), scenario, end=c
 key figures (availability in nines, downtime, failovers, double charges, violations; for a
 Raft-only run its elections and leaderless time) are large at the top; the full text report is
 below, selectable, and Copy puts it on the clipboard. Summarizing a long run costs time (about
-0.35 s for ten simulated minutes of random faults), so the dialog recomputes only while shown:
+60 ms for ten simulated minutes of random faults), so the dialog recomputes only while shown:
 when the cursor comes to rest, and while playing only if the last update was cheap.
 """
 
