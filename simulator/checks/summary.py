@@ -20,6 +20,7 @@ Definitions (see ``leadership``, ``working``, ``raft_leadership``):
 
 from __future__ import annotations
 
+import copy
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -131,6 +132,118 @@ _MESSAGE_COUNTERS = {MsgSend.kind: 0, MsgDeliver.kind: 1, MsgDrop.kind: 2}
 _UNREAD_KINDS = frozenset(_MESSAGE_COUNTERS) | {RaftTimer.kind}
 
 
+class SummaryFold:
+    """A run's summary built up as its events arrive (a window following a cursor).
+
+    ``feed`` events in trace order, in any number of batches; ``summary(end)`` is at every
+    moment the same as ``summarize`` of every event fed so far, and changes nothing.
+    """
+
+    def __init__(self, scenario: Scenario | None = None) -> None:
+        self._scenario = scenario
+        late_after = scenario.apps.job.late_after if scenario is not None else DEFAULT_LATE_AFTER
+        answer_within = (scenario.store.request_timeout if scenario is not None
+                         else DEFAULT_ANSWER_WITHIN)
+        self._monitors = SafetyMonitors(late_after, answer_within)
+        self._raft_leadership = RaftLeadership(
+            scenario.raft.node_ids if scenario is not None else None)
+        self._preset = scenario.name if scenario is not None else ""
+        self._seed: int | None = None
+        self._start: float | None = None
+        self._last = 0.0
+        self._run_end: float | None = None
+        self._messages = [0, 0, 0]  # sent, delivered, dropped
+        self._recorded: list[Incident] = []
+        self._skipped: list[SkippedStep] = []
+        self._apps_seen = False
+        self.events = 0
+        """How many events were fed."""
+
+    def feed(self, events: Iterable[Event]) -> None:
+        """Take the next events of the run, in trace order."""
+        monitors = self._monitors
+        messages = self._messages
+        last = self._last
+        for event in events:
+            self.events += 1
+            t = event.t
+            if self._start is None:
+                self._start = t
+            if t > last:
+                last = t
+            kind = event.kind
+            if kind in _UNREAD_KINDS:
+                # Most of a log: messages (only counted here) and election timers. No check
+                # reads them, except that time moved on, which matters only to a check that
+                # waits for it.
+                counter = _MESSAGE_COUNTERS.get(kind)
+                if counter is not None:
+                    messages[counter] += 1
+                if monitors.waiting:
+                    monitors.observe(event)
+                continue
+            if isinstance(event, RunStart):
+                self._seed = event.seed
+                self._preset = self._preset or event.preset
+            elif isinstance(event, RunEnd):
+                self._run_end = event.t
+            elif isinstance(event, Violation):
+                self._recorded.append(Incident(event.t, event.what, event.detail))
+                continue
+            elif isinstance(event, (AppRole, Work)):
+                self._apps_seen = True
+            elif isinstance(event, UserAction) and event.detail.startswith(SKIPPED_PREFIX):
+                self._skipped.append(SkippedStep(event.t, event.action, event.target,
+                                                 event.detail.removeprefix(SKIPPED_PREFIX)))
+            monitors.observe(event)
+            self._raft_leadership.observe(event)
+        self._last = last
+        monitors.leadership.advance(last)  # the time of the last event, messages included
+
+    def summary(self, end: float | None = None) -> Summary:
+        """The summary of the events fed so far (``end``: see ``summarize``)."""
+        scenario = self._scenario
+        last = self._last
+        stop = end if end is not None else (self._run_end if self._run_end is not None
+                                            else last)
+        monitors = self._monitors
+        if monitors.waiting:
+            # An overlap began at the last instant; confirming it at ``stop`` is this answer's
+            # business, not the fold's (the next event may confirm it at another time).
+            monitors = copy.deepcopy(monitors)
+            monitors.advance(stop)
+        raft_leaders = self._raft_leadership.report(max(stop, last))
+        begin = 0.0 if self._start is None else min(self._start, stop)
+        raft = monitors.raft.report()
+        leadership = monitors.leadership.report(stop)
+        app_servers = tuple(scenario.app_ids) if scenario is not None else ()
+        if not app_servers:
+            app_servers = leadership.servers_seen
+        has_apps = bool(app_servers) or self._apps_seen
+        return Summary(
+            preset=self._preset or "custom",
+            seed=self._seed if self._seed is not None else (
+                scenario.seed if scenario is not None else None),
+            start=begin,
+            end=leadership.end,
+            leaders_per_term=raft.leaders_per_term,
+            elections=raft.elections,
+            max_term=raft.max_term,
+            first_raft_leader_at=raft_leaders.first_leader_at,
+            raft_failovers=raft_leaders.failovers,
+            app_servers=app_servers,
+            leader_time=tuple(leadership.leader_time().items()),
+            working_time=leadership.working_time,
+            availability=measure_availability(leadership, begin) if has_apps else None,
+            failovers=leadership.failovers,
+            overlaps=leadership.overlaps,
+            charges=monitors.charges.report(),
+            messages=MessageCounts(*self._messages),
+            violations=_merge_violations(monitors.incidents, self._recorded),
+            skipped=tuple(self._skipped),
+        )
+
+
 def summarize(
     events: Iterable[Event], scenario: Scenario | None = None, end: float | None = None
 ) -> Summary:
@@ -139,83 +252,9 @@ def summarize(
     ``scenario`` supplies the preset name, the app servers and the late-charge threshold; ``end``
     is when the run stopped (default: the run.end event, else the last event's time).
     """
-    late_after = scenario.apps.job.late_after if scenario is not None else DEFAULT_LATE_AFTER
-    answer_within = (scenario.store.request_timeout if scenario is not None
-                     else DEFAULT_ANSWER_WITHIN)
-    monitors = SafetyMonitors(late_after, answer_within)
-    raft_leadership = RaftLeadership(scenario.raft.node_ids if scenario is not None else None)
-    preset = scenario.name if scenario is not None else ""
-    seed: int | None = None
-    start: float | None = None
-    last = 0.0
-    run_end: float | None = None
-    messages = [0, 0, 0]  # sent, delivered, dropped
-    recorded: list[Incident] = []
-    skipped: list[SkippedStep] = []
-    apps_seen = False
-    for event in events:
-        t = event.t
-        if start is None:
-            start = t
-        if t > last:
-            last = t
-        kind = event.kind
-        if kind in _UNREAD_KINDS:
-            # Most of a log: messages (only counted here) and election timers. No check reads
-            # them, except that time moved on, which matters only to a check that waits for it.
-            counter = _MESSAGE_COUNTERS.get(kind)
-            if counter is not None:
-                messages[counter] += 1
-            if monitors.waiting:
-                monitors.observe(event)
-            continue
-        if isinstance(event, RunStart):
-            seed = event.seed
-            preset = preset or event.preset
-        elif isinstance(event, RunEnd):
-            run_end = event.t
-        elif isinstance(event, Violation):
-            recorded.append(Incident(event.t, event.what, event.detail))
-            continue
-        elif isinstance(event, (AppRole, Work)):
-            apps_seen = True
-        elif isinstance(event, UserAction) and event.detail.startswith(SKIPPED_PREFIX):
-            skipped.append(SkippedStep(event.t, event.action, event.target,
-                                       event.detail.removeprefix(SKIPPED_PREFIX)))
-        monitors.observe(event)
-        raft_leadership.observe(event)
-    monitors.leadership.advance(last)  # the time of the last event, messages included
-    stop = end if end is not None else (run_end if run_end is not None else last)
-    monitors.advance(stop)
-    raft_leaders = raft_leadership.report(max(stop, last))
-    begin = 0.0 if start is None else min(start, stop)
-    raft = monitors.raft.report()
-    leadership = monitors.leadership.report(stop)
-    app_servers = tuple(scenario.app_ids) if scenario is not None else ()
-    if not app_servers:
-        app_servers = leadership.servers_seen
-    has_apps = bool(app_servers) or apps_seen
-    return Summary(
-        preset=preset or "custom",
-        seed=seed if seed is not None else (scenario.seed if scenario is not None else None),
-        start=begin,
-        end=leadership.end,
-        leaders_per_term=raft.leaders_per_term,
-        elections=raft.elections,
-        max_term=raft.max_term,
-        first_raft_leader_at=raft_leaders.first_leader_at,
-        raft_failovers=raft_leaders.failovers,
-        app_servers=app_servers,
-        leader_time=tuple(leadership.leader_time().items()),
-        working_time=leadership.working_time,
-        availability=measure_availability(leadership, begin) if has_apps else None,
-        failovers=leadership.failovers,
-        overlaps=leadership.overlaps,
-        charges=monitors.charges.report(),
-        messages=MessageCounts(*messages),
-        violations=_merge_violations(monitors.incidents, recorded),
-        skipped=tuple(skipped),
-    )
+    fold = SummaryFold(scenario)
+    fold.feed(events)
+    return fold.summary(end)
 
 
 def _merge_violations(
