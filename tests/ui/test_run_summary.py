@@ -117,3 +117,17 @@ def test_playing_keeps_the_window_keys(qtbot, open_window) -> None:
     assert window.runner.playing, "Space in the summary plays the run"
     qtbot.keyClick(dialog, Qt.Key.Key_Space)
     assert not window.runner.playing
+
+
+def test_while_playing_the_summary_keeps_up_with_the_cursor(qtbot, open_window) -> None:
+    window = open_window(find_scenario("random-faults-availability"), run_to=150.0)
+    dialog = open_with_s(qtbot, window)
+    assert dialog.shown_at == 150.0
+    window.runner.set_speed(100.0)
+    window.runner.play()
+    qtbot.waitUntil(lambda: (dialog.shown_at or 0.0) > 160.0, timeout=20000)
+    assert window.runner.playing, "it updated during play, not after a pause"
+    window.runner.pause()
+    at = dialog.shown_at
+    assert at is not None
+    assert dialog.text == window_summary(window, at).to_text()
