@@ -65,11 +65,21 @@ class WindowFiles:
     def change_seed_dialog(self) -> None:
         """Ask for a seed and restart the run with it."""
         window = self.window
-        seed, ok = QInputDialog.getInt(window, "Change the seed",
-                                       "Seed (the same seed gives the same run):",
-                                       window.runner.session.seed, 0, 2**31 - 1)
-        if ok:
-            self.restart_with_seed(seed)
+        # getText, not getInt: a seed may be any whole number up to 2**63 - 1 (Qt's ints stop
+        # at 2**31 - 1)
+        text, ok = QInputDialog.getText(window, "Change the seed",
+                                        f"Seed, a whole number from 0 to {MAX_SEED} "
+                                        "(the same seed gives the same run):",
+                                        text=str(window.runner.session.seed))
+        if not ok:
+            return
+        try:
+            seed = int(text.strip())
+        except ValueError:
+            window.show_error(f"The seed must be a whole number from 0 to {MAX_SEED}, "
+                              f"got {text.strip()!r}")
+            return
+        self.restart_with_seed(seed)
 
     def restart_with_seed(self, seed: int) -> bool:
         """Start the scenario again from time 0 with ``seed``."""
