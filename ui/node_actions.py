@@ -41,9 +41,19 @@ def host_kind(world: World, host: str) -> str:
     return RAFT
 
 
+def clock_at_cursor(runner: SimRunner, host: str) -> tuple[float, float]:
+    """The (offset, rate) of ``host``'s local clock at the cursor: its latest node.clock."""
+    trace = runner.session.trace
+    events = trace.events
+    for position in range(trace.index_at(runner.cursor) - 1, -1, -1):
+        event = events[position]
+        if event.kind == "node.clock" and event.node == host:  # type: ignore[attr-defined]
+            return event.offset, event.rate  # type: ignore[attr-defined]
+    return 0.0, 1.0
+
+
 def _skew(runner: SimRunner, host: str, step: float) -> bool:
-    view = runner.world.raft_node(host)
-    offset, rate = (view.clock_offset, view.clock_rate) if view is not None else (0.0, 1.0)
+    offset, rate = clock_at_cursor(runner, host)
     return runner.act("set_clock", host, offset + step, rate)
 
 
