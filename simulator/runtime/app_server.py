@@ -64,6 +64,8 @@ class AppServerHost(ClientHost):
         self.leading = False
         self.token: int | None = None
         self.stopped = False
+        self.begun = False
+        """True once this incarnation's recipe runs (from ``start_at``, or at once on restart)."""
         self._deferred: list[tuple[Task, simpy.Event]] = []
         self.timers = LocalTimers(sim.env, self.clock)
         self._fault: simpy.Event = simpy.Event(sim.env)
@@ -80,6 +82,7 @@ class AppServerHost(ClientHost):
     def _begin(self, event: Callback) -> None:
         if event.payload != self.incarnation or not self.alive:
             return
+        self.begun = True
         client = self.new_client()
         recipe = make_recipe(self, client)
         self.spawn(recipe.run(), "recipe")
@@ -155,10 +158,13 @@ class AppServerHost(ClientHost):
             raise ValueError(f"{self.id} is crashed")
         if self.stopped:
             raise ValueError(f"{self.id} has been shut down")
+        if not self.begun:
+            raise ValueError(f"{self.id} has not started yet (it starts at "
+                             f"{self.config.start_at:g} s)")
+        if self._fault_kind == "shutdown":
+            raise ValueError(f"{self.id} is already shutting down")
         if kind == "exception" and not self.leading:
             raise ValueError(f"{self.id} is not leading, so its work loop is not running")
-        if self._fault_kind == "shutdown":
-            return
         self._fault_kind = kind
         if not self._fault.triggered:
             self._fault.succeed(kind)
@@ -185,6 +191,7 @@ class AppServerHost(ClientHost):
         self.timers.clear()
         self.leading = False
         self.token = None
+        self.begun = False
         self._fault_kind = None
         self._fault = simpy.Event(self.env)
 

@@ -94,6 +94,21 @@ def test_app_faults_refuse_what_cannot_happen_with_one_clear_message() -> None:
         Simulation(Scenario(), seed=1).app_exception("app1")
 
 
+def test_a_server_not_yet_started_or_already_shutting_down_refuses_a_shutdown() -> None:
+    base = scenario("etcd")
+    late = dataclasses.replace(base.apps.servers[0], start_at=3.0)
+    sim = Simulation(dataclasses.replace(
+        base, apps=dataclasses.replace(base.apps, servers=(late, *base.apps.servers[1:]))),
+        seed=1)
+    with pytest.raises(ValueError, match=r"app1 has not started yet \(it starts at 3 s\)"):
+        sim.app_shutdown("app1")
+    leader = settled_leader(sim, 5.0)
+    sim.app_shutdown(leader)
+    with pytest.raises(ValueError, match="already shutting down"):
+        sim.app_shutdown(leader)
+    assert [a.name for a in sim.actions] == ["app_shutdown"]
+
+
 def test_one_seed_and_the_same_actions_give_the_same_run() -> None:
     def run() -> list[object]:
         sim = Simulation(scenario("zookeeper", protection="fencing"), seed=9)
