@@ -187,7 +187,8 @@ class MainWindow(QMainWindow):
             return None
         session = self.runner.session
         scale = PRESENTER_SCALE if self.presenting else 1.0
-        widget = TimelineWidget(TimelineModel.from_scenario(session.scenario), scale=scale)
+        widget = TimelineWidget(TimelineModel.from_scenario(session.scenario), scale=scale,
+                                horizon=session.scenario.duration)
         self._scale_timeline(widget, scale)
         widget.seek_requested.connect(self._seek_from_timeline)
         self.timeline = widget
@@ -391,11 +392,11 @@ class MainWindow(QMainWindow):
 
     def _seek_from_slider(self, t: float) -> None:
         self.runner.pause()
-        self.runner.seek(t)
+        self.runner.seek_within_run(t)
 
     def _seek_from_timeline(self, t: float) -> None:
         self.runner.pause()
-        self.runner.seek(t)
+        self.runner.seek_within_run(t)
 
     def toggle_presenter(self) -> None:
         """Switch presenter mode (full screen, larger text) on or off."""
@@ -559,8 +560,8 @@ class MainWindow(QMainWindow):
 
     def _on_lesson_end(self, at: float) -> None:
         self.statusBar().showMessage(
-            f"The lesson ends at t = {at:g} s: playing stops here. Step (.) looks further; "
-            "Start (Home) or Restart run plays it again.", 10000)
+            f"End of the lesson (t = {at:g} s). Step (.) looks further; Home plays it again.",
+            10000)
 
     def _on_pause_point(self, question: str) -> None:
         self.statusBar().showMessage(f"Paused: {question}", 10000)
