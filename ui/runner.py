@@ -293,6 +293,20 @@ class SimRunner(QObject):
         self.cursor = t
         self._emit_frame()
 
+    @property
+    def seek_limit(self) -> float:
+        """The latest time a seek gesture may go to: the lesson's end, or the latest time
+        simulated so far when the run went further (Step looks past the end)."""
+        return max(self.lesson_end, self.end_time)
+
+    def seek_within_run(self, t: float) -> None:
+        """Seek for a gesture (a click on the timeline, the seek bar): ``t`` is clamped to
+        0 .. seek_limit, so a stray click never makes the window simulate far past the
+        lesson (``seek`` itself goes wherever it is told, e.g. ``gui --until``)."""
+        if not math.isfinite(t):
+            return
+        self.seek(min(max(0.0, t), self.seek_limit))
+
     def to_start(self) -> None:
         """Show time 0."""
         self.pause()

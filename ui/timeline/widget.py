@@ -5,6 +5,11 @@ TimelineModel and redraws at most every DATA_REDRAW_MS (zoom and pan redraw at o
 running simulation keeps its frame budget. ``set_cursor(t)`` moves the cursor line; clicking
 the plot emits ``seek_requested(t)``. The mouse wheel zooms and dragging pans along time;
 "Follow" pages the view to keep the cursor in sight, "Whole run" fits everything.
+
+Time runs from 0 to the *extent*: the later of the lesson's end (``set_horizon``), the last
+event fed and the cursor. The view cannot be zoomed or panned outside it (plus the headroom
+of a growing run), and a click seeks at most to the extent, so a stray click on a zoomed-out
+timeline cannot make the window simulate far past the lesson.
 """
 
 from __future__ import annotations
@@ -37,6 +42,9 @@ DATA_REDRAW_MS = 100
 MIN_SPAN = 0.01
 """The narrowest time window one can zoom into (seconds)."""
 
+MIN_EXTENT = 1.0
+"""The timeline always spans at least this many seconds (a run that has not started)."""
+
 
 class _LaneView(pg.GraphicsLayoutWidget):
     """A GraphicsLayoutWidget whose plot and legend always fit its own height.
@@ -65,10 +73,13 @@ class TimelineWidget(QtWidgets.QWidget):
         parent: QtWidgets.QWidget | None = None,
         *,
         scale: float = 1.0,
+        horizon: float = 0.0,
     ) -> None:
         super().__init__(parent)
         self._model = model if model is not None else TimelineModel()
         self._cursor = 0.0
+        self._horizon = max(0.0, float(horizon))
+        self._limit = 0.0
         self._auto_fit = True
         self._follow = False
         self._drawn: tuple[Any, ...] = ()
@@ -119,6 +130,7 @@ class TimelineWidget(QtWidgets.QWidget):
         )
         viewbox = timeline.viewbox
         viewbox.setLimits(minXRange=MIN_SPAN)
+        self._limit = 0.0
         viewbox.sigXRangeChanged.connect(self._on_range_changed)
         viewbox.sigRangeChangedManually.connect(self._on_manual_range)
         viewbox.sigResized.connect(self._on_range_changed)
@@ -145,6 +157,7 @@ class TimelineWidget(QtWidgets.QWidget):
         old.deleteLater()
         self.timeline.legend.set_shown(self.legend_box.isChecked())
         self.timeline.set_cursor(self._cursor)
+        self._update_limits()
         self._set_x_range(x0, x1)
         self.redraw()
 
@@ -167,10 +180,37 @@ class TimelineWidget(QtWidgets.QWidget):
         self.redraw()
 
     def reset(self, events: Iterable[Any] = (), scenario: Any | None = None) -> None:
-        """Start over from ``events`` (with the lanes of ``scenario`` when given)."""
+        """Start over from ``events`` (with the lanes of ``scenario`` and its duration as the
+        horizon when given)."""
         model = TimelineModel.from_scenario(scenario) if scenario is not None else TimelineModel()
         model.extend(events)
+        if scenario is not None:
+            self._horizon = max(0.0, float(getattr(scenario, "duration", 0.0) or 0.0))
         self.set_model(model)
+
+    @property
+    def horizon(self) -> float:
+        """The lesson's end (simulated seconds): the timeline reaches at least this far."""
+        return self._horizon
+
+    def set_horizon(self, t: float) -> None:
+        """Let the view and clicks reach at least to ``t`` (the lesson's end)."""
+        self._horizon = max(0.0, float(t))
+        self._update_limits()
+
+    def extent(self) -> float:
+        """The latest time one can see or click: the lesson's end, the last event fed or the
+        cursor, whichever is later (at least MIN_EXTENT)."""
+        return max(self._horizon, self._model.end_time, self._cursor, MIN_EXTENT)
+
+    def _update_limits(self) -> None:
+        """Keep the view inside [0, extent] (plus FIT_HEADROOM, so fitting a growing run
+        still has room): zooming out and panning stop there."""
+        limit = self.extent() * (1.0 + FIT_HEADROOM)
+        if limit == self._limit:
+            return
+        self._limit = limit
+        self.timeline.viewbox.setLimits(xMin=0.0, xMax=limit, maxXRange=limit)
 
     def feed(self, event: Any) -> None:
         """Fold one event in (usable as a Trace listener); the redraw follows shortly."""
@@ -197,10 +237,11 @@ class TimelineWidget(QtWidgets.QWidget):
         simulated time went on quietly: what is still going on (a role, a lease, a crash) is
         drawn up to it.
         """
-        self._cursor = float(t)
+        self._cursor = max(0.0, float(t))
         if self._cursor > self._model.end_time:
             self._model.advance_to(self._cursor)
             self._schedule_redraw()
+        self._update_limits()
         self.timeline.set_cursor(self._cursor)
         if self._follow:
             self._keep_cursor_in_view()
@@ -249,11 +290,18 @@ class TimelineWidget(QtWidgets.QWidget):
         Raises ValueError for another suffix and OSError if the file cannot be written, so the
         window can show the problem in a dialog.
         """
+        self.flush()
         x0, x1 = self.time_range()
         render_model(self._model, path, title=f"{title}: {max(0.0, x0):.1f} to {x1:.1f} s",
                      width=width, height=height, time_range=(max(0.0, x0), x1))
 
+    def flush(self) -> None:
+        """Apply what is pending now (the fitted or followed range, a redraw) rather than at
+        the next redraw tick: before a picture is taken of the timeline."""
+        self._deferred_redraw()
+
     def _fit_range(self) -> None:
+        self._update_limits()
         self._set_x_range(0.0, max(self._model.end_time, self._cursor, 1.0))
 
     def _keep_cursor_in_view(self) -> None:
@@ -283,7 +331,7 @@ class TimelineWidget(QtWidgets.QWidget):
         viewbox = self.timeline.viewbox
         if not viewbox.sceneBoundingRect().contains(pos):
             return
-        t = max(0.0, float(viewbox.mapSceneToView(pos).x()))
+        t = min(max(0.0, float(viewbox.mapSceneToView(pos).x())), self.extent())
         self.set_cursor(t)
         self.seek_requested.emit(t)
 
@@ -315,6 +363,7 @@ class TimelineWidget(QtWidgets.QWidget):
             timer.start(DATA_REDRAW_MS)
 
     def _deferred_redraw(self) -> None:
+        self._update_limits()
         if self._auto_fit and not self._follow:
             x0, x1 = self.time_range()
             wanted = max(self._model.end_time, self._cursor, 1.0)
