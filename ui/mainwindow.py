@@ -112,6 +112,7 @@ class MainWindow(QMainWindow):
         self._bottom_layout.addWidget(self.seek_bar)
         self.timeline_dock = self._dock("Timeline", "timeline", bottom,
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.timeline_dock.visibilityChanged.connect(self._on_timeline_visibility)
         # The side panels run the full height; the timeline spans the canvas's width.
         self.setCorner(Qt.Corner.BottomRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
         self.setCorner(Qt.Corner.TopRightCorner, Qt.DockWidgetArea.RightDockWidgetArea)
@@ -511,6 +512,15 @@ class MainWindow(QMainWindow):
                 return
             self._timeline_clock.start()
             self._update_timeline(world.t)
+
+    def sync_timeline(self) -> None:
+        """Bring the timeline up to the window's time now: it is fed only while shown (and
+        every TIMELINE_PLAYING_INTERVAL_MS while playing), so catch up before a picture."""
+        self._update_timeline(self.runner.cursor)
+
+    def _on_timeline_visibility(self, visible: bool) -> None:
+        if visible:
+            self.sync_timeline()
 
     def _update_timeline(self, t: float) -> None:
         """Feed the timeline the new events and move its cursor to ``t``."""

@@ -164,6 +164,7 @@ class WindowFiles:
         if timeline is None:
             window.show_error("The timeline is not available (pyqtgraph is missing)")
             return False
+        window.sync_timeline()  # hidden or between updates while playing, it may lag
         title = f"{window.runner.session.scenario.title}, seed {window.runner.session.seed}"
         try:
             timeline.export_picture(path, width=width, height=height,  # type: ignore[attr-defined]
