@@ -186,6 +186,8 @@ class WallItem(QGraphicsItem):
         """The simulated time the wall was put up (it is hidden before that)."""
         self.until: float | None = None
         """The simulated time it was taken down (None: it still stands)."""
+        self.rest = QPointF(0, 0)
+        """The item's offset before the drag in progress (where the last drag left it)."""
         self._on_moved = on_moved
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsMovable, True)
         self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIsSelectable, True)
@@ -243,7 +245,7 @@ class WallItem(QGraphicsItem):
 
     def mouseReleaseEvent(self, event: object) -> None:
         """After a drag, the partition follows the wall."""
-        moved = self.pos() != QPointF(0, 0)
+        moved = self.pos() != self.rest
         super().mouseReleaseEvent(event)  # type: ignore[arg-type]
         if moved:
             self._on_moved(self)

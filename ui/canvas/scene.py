@@ -74,8 +74,13 @@ class ClusterScene(QGraphicsScene):
         self._picture = False
         self.manual_cuts: dict[tuple[str, str], float] = {}
         """Directed links cut by clicking, with the time they were cut."""
-        self._applied_groups: list[list[str]] | None = None
         self._moved_hosts: set[str] = set()
+        self._rest: dict[str, tuple[float, float]] = {}
+        """Where each host stood before the drag in progress (where the last one left it)."""
+        self._own_acts: set[float] = set()
+        """The times the canvas changed the network (walls, clicked links)."""
+        self._heal_checked: dict[WallItem, float] = {}
+        """How far the trace was searched for a heal of each wall's links (none found)."""
         self.setBackgroundBrush(QBrush(colour(style.BACKGROUND)))
         self.banner = BannerItem(1.0)
         self.banner.setVisible(False)
@@ -119,11 +124,11 @@ class ClusterScene(QGraphicsScene):
                 self._add_link(server, provider)
         self.content = self._hosts_extent(layout.width, layout.height)
         self.match_aspect(self._aspect, force=True)
-        self._applied_groups = None
         if self.text_scale != 1.0:
             self._scale_hosts()
             self.match_aspect(self._aspect, force=True)
         self._moved_hosts.clear()
+        self._rest = self.host_positions()
         self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
 
     @property
@@ -263,6 +268,8 @@ class ClusterScene(QGraphicsScene):
             self._session = self.runner.session
             self._remove_walls(list(self.walls))
             self.manual_cuts.clear()
+            self._own_acts.clear()
+            self._heal_checked.clear()
             self.build()
         else:
             # A fork discards the future: walls and cuts made after the fork time are gone,
@@ -273,7 +280,9 @@ class ClusterScene(QGraphicsScene):
                 if item.until is not None and item.until > cursor:
                     item.until = None
             self.manual_cuts = {k: t for k, t in self.manual_cuts.items() if t <= cursor}
-        self._applied_groups = None
+            self._own_acts = {t for t in self._own_acts if t <= cursor}
+            self._heal_checked = {item: min(t, cursor) for item, t in self._heal_checked.items()
+                                  if item in self.walls}
 
     def _remove_walls(self, chosen: list[WallItem]) -> None:
         for item in chosen:
@@ -347,6 +356,7 @@ class ClusterScene(QGraphicsScene):
         self.flights.set_flights(world.flights, t, self.runner.session.expected_latency,
                                  self.runner.linger)
         self._flash(world)
+        self._take_down_healed(world)
         for item in self.walls:
             item.setVisible(item.stands_at(t))
         self.banner.set_text(t, summary_text(world), caption_text(world))
@@ -391,13 +401,18 @@ class ClusterScene(QGraphicsScene):
         """A drag ended: a host dropped on another moves to the nearest free spot; if hosts
         crossed a wall, the partition follows."""
         if self._moved_hosts:
-            moved = sorted(self._moved_hosts, key=natural_key)
+            moved = [host for host in sorted(self._moved_hosts, key=natural_key)
+                     if host in self.hosts]
             for host in moved:
-                if host in self.hosts:
-                    self.keep_apart(host)
+                self.keep_apart(host)
             self._moved_hosts.clear()
-            if self.active_walls():
-                self.apply_walls()
+            rest = self._rest
+            walls = self.active_walls()
+            if walls:
+                before = partition_groups({**self.host_positions(), **rest},
+                                          [item.wall for item in walls])
+                self.apply_walls(before)
+            self._rest = self.host_positions()
 
     def footprint(self, host: str) -> Box:
         """The box around ``host``'s centre that its body, crown and labels take."""
@@ -451,23 +466,33 @@ class ClusterScene(QGraphicsScene):
     # --- walls and links -------------------------------------------------------------------
 
     def add_wall(self, wall: Wall) -> WallItem:
-        """Put up ``wall`` and partition the network along it."""
+        """Put up ``wall`` and partition the network along it at the cursor (forking when
+        the cursor is in the past), even when the partition equals one applied before."""
         item = WallItem(wall, self.sceneRect(), self._wall_moved)
         item.since = self.runner.cursor
         self.walls.append(item)
         self.addItem(item)
-        self.apply_walls()
+        self.apply_walls(force=True)
+        if item in self.walls:
+            item.setVisible(item.stands_at(self.runner.cursor))
         return item
 
     def _wall_moved(self, item: WallItem) -> None:
-        self.apply_walls()
+        old = QPointF(item.rest)
+        positions = self.host_positions()
+        walls = [other.wall if other is not item else item.base.moved(old.x(), old.y())
+                 for other in self.active_walls()]
+        before = partition_groups(positions, walls) if item in self.active_walls() else None
+        self.apply_walls(before)
+        item.rest = item.pos()
 
     def delete_selected_walls(self) -> int:
         """Remove the selected walls (the partition follows); return how many were removed."""
         chosen = [item for item in self.walls if item.isSelected()]
+        before = self.wall_groups()
         self._take_down(chosen)
         if chosen:
-            self.apply_walls()
+            self.apply_walls(before)
         return len(chosen)
 
     def wall_groups(self) -> list[list[str]]:
@@ -475,18 +500,70 @@ class ClusterScene(QGraphicsScene):
         return partition_groups(self.host_positions(),
                                 [item.wall for item in self.active_walls()])
 
-    def apply_walls(self) -> bool:
-        """Partition the simulation by the walls (then re-apply the links cut by clicking)."""
+    def apply_walls(self, before: list[list[str]] | None = None, force: bool = False) -> bool:
+        """Partition the simulation by the walls (then re-apply the links cut by clicking).
+
+        Nothing happens when the gesture left the groups as they were (``before``) and the
+        trace at the cursor has their partition; otherwise (or with ``force``) the partition
+        is applied at the cursor, forking when the cursor is in the past."""
         groups = self.wall_groups()
-        if groups == self._applied_groups:
+        if not force and groups == before and self._in_effect(groups):
             return True
-        applied = (self.runner.act("partition", groups) if len(groups) > 1
-                   else self.runner.act("heal_all"))
+        applied = (self._act("partition", groups) if len(groups) > 1
+                   else self._act("heal_all"))
         if not applied:
             return False
-        self._applied_groups = groups
         self._restore_manual_cuts(groups)
         return True
+
+    def _in_effect(self, groups: list[list[str]]) -> bool:
+        """True when every link between different ``groups`` is cut in the trace at the
+        cursor (one group: nothing to check)."""
+        cuts = self.runner.world.cuts
+        side = {host: number for number, group in enumerate(groups) for host in group}
+        return all((a, b) in cuts for a in side for b in side if side[a] != side[b])
+
+    def _act(self, name: str, *args: object, **kwargs: object) -> bool:
+        """Act on the runner at the cursor and remember when the canvas did."""
+        applied = self.runner.act(name, *args, **kwargs)
+        if applied:
+            self._own_acts.add(self.runner.cursor)
+        return applied
+
+    def _take_down_healed(self, world: World) -> None:
+        """Take down the walls whose links something else healed (the preset's own heal, a
+        heal-all step): from the time of that heal they no longer stand, as in the trace."""
+        t = world.t
+        standing = [item for item in self.walls if item.stands_at(t)]
+        if not standing:
+            return
+        positions = self.host_positions()
+        trace = self.runner.session.trace
+        for item in standing:
+            wall = item.wall
+            sides = {host: wall.side(point) for host, point in positions.items()}
+            crossing = {(a, b) for a in sides for b in sides if sides[a] != sides[b]}
+            if crossing <= world.cuts:
+                continue
+            start = max(item.since, self._heal_checked.get(item, item.since))
+            if start >= t:
+                continue
+            events = trace.events
+            healed_at = None
+            first = trace.index_at(math.nextafter(start, -math.inf))
+            for index in range(first, trace.index_at(t)):
+                event = events[index]
+                if event.kind == "net.heal" and event.t > item.since \
+                        and event.t not in self._own_acts \
+                        and (event.src, event.dst) in crossing:  # type: ignore[attr-defined]
+                    healed_at = event.t
+                    break
+            if healed_at is None:
+                self._heal_checked[item] = t
+            else:
+                item.until = healed_at
+                item.setSelected(False)
+                self._heal_checked.pop(item, None)
 
     def _restore_manual_cuts(self, groups: list[list[str]]) -> None:
         """Cut again the links cut by clicking that the partition healed: one action per
@@ -500,7 +577,7 @@ class ClusterScene(QGraphicsScene):
                 continue
             both = (dst, src) in self.manual_cuts
             done.update({(src, dst), (dst, src)} if both else {(src, dst)})
-            self.runner.act("cut", src, dst, both_ways=both)
+            self._act("cut", src, dst, both_ways=both)
 
     def toggle_link(self, link: LinkItem, one_way_towards: str | None = None) -> bool:
         """Cut a working link or heal a cut one; ``one_way_towards`` limits it to messages
@@ -516,18 +593,17 @@ class ClusterScene(QGraphicsScene):
             for src, dst in directions:
                 self.manual_cuts.pop((src, dst), None)
             src, dst = directions[0]
-            return self.runner.act("heal_link", src, dst, both_ways=len(directions) == 2)
+            return self._act("heal_link", src, dst, both_ways=len(directions) == 2)
         for direction in directions:
             self.manual_cuts[direction] = self.runner.cursor
         src, dst = directions[0]
-        return self.runner.act("cut", src, dst, both_ways=len(directions) == 2)
+        return self._act("cut", src, dst, both_ways=len(directions) == 2)
 
     def heal_all(self) -> bool:
         """Take down every wall and heal every cut link."""
         self._take_down(self.active_walls())
         self.manual_cuts.clear()
-        self._applied_groups = None
-        return self.runner.act("heal_all")
+        return self._act("heal_all")
 
 
 def summary_text(world: World) -> str:
