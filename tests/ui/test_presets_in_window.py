@@ -106,7 +106,8 @@ def test_dropping_a_broken_preset_shows_a_dialog_and_keeps_the_session(
 def test_a_new_seed_restarts_the_run_and_restart_keeps_it(
         qtbot, open_window, monkeypatch: pytest.MonkeyPatch) -> None:
     window = open_window(run_to=4.0)
-    monkeypatch.setattr(QInputDialog, "getInt", staticmethod(lambda *args: (4242, True)))
+    monkeypatch.setattr(QInputDialog, "getText",
+                        staticmethod(lambda *args, **kwargs: ("4242", True)))
     window.actions_by_key["seed"].trigger()
     session = window.runner.session
     assert session.seed == 4242 and window.runner.cursor == 0.0
