@@ -1,13 +1,17 @@
 """The walls on the canvas, and the sides hosts are drawn on, agree with the trace at the cursor.
 
 A wall always applies its partition at the cursor (forking in the past), even when an earlier
-wall made the same split; a wall whose links the preset healed no longer stands.
+wall made the same split; a wall whose links the preset healed no longer stands; and a fork
+puts back a node that was dragged across a wall later on.
 """
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from simulator.presets.catalog import find_scenario
-from tests.ui.test_canvas_gestures import between, stroke, vertical_wall
+from tests.ui.conftest import host_point, to_view
+from tests.ui.test_canvas_gestures import between, drag, stroke, vertical_wall
 from ui.mainwindow import MainWindow
 
 LEFT, RIGHT = ["n1", "n4", "n5"], ["n2", "n3"]
@@ -56,3 +60,24 @@ def test_a_wall_the_preset_healed_comes_down_and_a_new_one_partitions(qtbot,
     runner.seek(10.0)
     assert standing(window) == 1, "before the heal the first wall stood"
 
+
+def test_a_fork_puts_back_a_node_dragged_across_a_wall_later(qtbot, open_window) -> None:
+    window = open_window(run_to=5.0)
+    runner, scene = window.runner, window.scene
+    stroke(qtbot, window, vertical_wall(window, 650))
+    runner.seek(10.0)
+    start = scene.hosts["n1"].pos()
+    drag(qtbot, window, host_point(window, "n1"), to_view(window, start.x() + 250, start.y() + 40))
+    assert scene.wall_groups() == [["n1", "n2", "n3"], ["n4", "n5"]]
+    assert runner.world.is_cut("n1", "n5")
+    runner.seek(7.0)
+    qtbot.mouseClick(window.canvas.viewport(), Qt.MouseButton.LeftButton,
+                     pos=host_point(window, "n5"))
+    qtbot.keyClick(window.canvas, Qt.Key.Key_T)  # force n5's election timeout: a fork at 7 s
+    assert runner.session.forks == 1
+    runner.seek(12.0)
+    assert scene.hosts["n1"].pos() == start, "n1 is back where it stood before the drag"
+    assert scene.wall_groups() == [LEFT, RIGHT]
+    assert runner.world.is_cut("n1", "n2") and not runner.world.is_cut("n1", "n5")
+    link = scene.links[("n1", "n2")]
+    assert link.p1 == scene.hosts["n1"].pos()

@@ -77,10 +77,14 @@ class ClusterScene(QGraphicsScene):
         self._moved_hosts: set[str] = set()
         self._rest: dict[str, tuple[float, float]] = {}
         """Where each host stood before the drag in progress (where the last one left it)."""
+        self._moves: list[tuple[float, HostItem | WallItem, QPointF]] = []
+        """Drags that changed the partition: (time, item, where it was before), oldest first;
+        a fork before a drag's time puts the item back, as the trace no longer has it."""
         self._own_acts: set[float] = set()
         """The times the canvas changed the network (walls, clicked links)."""
         self._heal_checked: dict[WallItem, float] = {}
         """How far the trace was searched for a heal of each wall's links (none found)."""
+        self._gesture: set[HostItem | WallItem] = set()
         self.setBackgroundBrush(QBrush(colour(style.BACKGROUND)))
         self.banner = BannerItem(1.0)
         self.banner.setVisible(False)
@@ -129,6 +133,7 @@ class ClusterScene(QGraphicsScene):
             self.match_aspect(self._aspect, force=True)
         self._moved_hosts.clear()
         self._rest = self.host_positions()
+        self._moves.clear()
         self.invalidate(self.sceneRect(), QGraphicsScene.SceneLayer.BackgroundLayer)
 
     @property
@@ -273,7 +278,9 @@ class ClusterScene(QGraphicsScene):
             self.build()
         else:
             # A fork discards the future: walls and cuts made after the fork time are gone,
-            # and walls taken down after it stand again.
+            # walls taken down after it stand again, and hosts and walls dragged across the
+            # partition after it go back where they were (the trace no longer has those
+            # partitions). The fork's own gesture stays where the user left it.
             cursor = self.runner.cursor
             self._remove_walls([item for item in self.walls if item.since > cursor])
             for item in self.walls:
@@ -283,6 +290,28 @@ class ClusterScene(QGraphicsScene):
             self._own_acts = {t for t in self._own_acts if t <= cursor}
             self._heal_checked = {item: min(t, cursor) for item, t in self._heal_checked.items()
                                   if item in self.walls}
+            self._undo_moves_after(cursor)
+
+    def _undo_moves_after(self, cursor: float) -> None:
+        """Put back every host and wall dragged across the partition after ``cursor``."""
+        kept: list[tuple[float, HostItem | WallItem, QPointF]] = []
+        undone: list[tuple[HostItem | WallItem, QPointF]] = []
+        for entry in self._moves:
+            t, item, _old = entry
+            if t <= cursor:
+                kept.append(entry)
+            elif item not in self._gesture and (isinstance(item, HostItem)
+                                                or item in self.walls):
+                undone.append((item, entry[2]))
+        self._moves = kept
+        for item, old in reversed(undone):
+            item.setPos(old)
+            if isinstance(item, WallItem):
+                item.rest = QPointF(old)
+                item.set_area(self.sceneRect())
+            else:
+                self._moved_hosts.discard(item.host_id)
+                self._rest[item.host_id] = (old.x(), old.y())
 
     def _remove_walls(self, chosen: list[WallItem]) -> None:
         for item in chosen:
@@ -407,11 +436,14 @@ class ClusterScene(QGraphicsScene):
                 self.keep_apart(host)
             self._moved_hosts.clear()
             rest = self._rest
+            olds = {host: QPointF(*rest.get(host, self.host_positions()[host]))
+                    for host in moved}
             walls = self.active_walls()
             if walls:
                 before = partition_groups({**self.host_positions(), **rest},
                                           [item.wall for item in walls])
-                self.apply_walls(before)
+                items: list[HostItem | WallItem] = [self.hosts[host] for host in moved]
+                self._apply_gesture(items, [olds[host] for host in moved], before)
             self._rest = self.host_positions()
 
     def footprint(self, host: str) -> Box:
@@ -472,7 +504,11 @@ class ClusterScene(QGraphicsScene):
         item.since = self.runner.cursor
         self.walls.append(item)
         self.addItem(item)
-        self.apply_walls(force=True)
+        self._gesture = {item}
+        try:
+            self.apply_walls(force=True)
+        finally:
+            self._gesture = set()
         if item in self.walls:
             item.setVisible(item.stands_at(self.runner.cursor))
         return item
@@ -483,8 +519,25 @@ class ClusterScene(QGraphicsScene):
         walls = [other.wall if other is not item else item.base.moved(old.x(), old.y())
                  for other in self.active_walls()]
         before = partition_groups(positions, walls) if item in self.active_walls() else None
-        self.apply_walls(before)
+        self._apply_gesture([item], [old], before)
         item.rest = item.pos()
+
+    def _apply_gesture(self, items: list[HostItem | WallItem], olds: list[QPointF],
+                       before: list[list[str]] | None) -> None:
+        """Apply the walls after ``items`` were dragged from ``olds``; a drag that changed
+        the partition is remembered, so a fork before it puts the items back."""
+        self._gesture = set(items)
+        forks = self.runner.session.forks
+        length = len(self.runner.session.trace)
+        try:
+            self.apply_walls(before)
+        finally:
+            self._gesture = set()
+        acted = (self.runner.session.forks != forks
+                 or len(self.runner.session.trace) != length)
+        if acted:
+            t = self.runner.cursor
+            self._moves.extend((t, item, old) for item, old in zip(items, olds, strict=True))
 
     def delete_selected_walls(self) -> int:
         """Remove the selected walls (the partition follows); return how many were removed."""
@@ -506,14 +559,19 @@ class ClusterScene(QGraphicsScene):
         Nothing happens when the gesture left the groups as they were (``before``) and the
         trace at the cursor has their partition; otherwise (or with ``force``) the partition
         is applied at the cursor, forking when the cursor is in the past."""
-        groups = self.wall_groups()
-        if not force and groups == before and self._in_effect(groups):
-            return True
-        applied = (self._act("partition", groups) if len(groups) > 1
-                   else self._act("heal_all"))
-        if not applied:
-            return False
-        self._restore_manual_cuts(groups)
+        for _attempt in range(2):
+            groups = self.wall_groups()
+            if not force and groups == before and self._in_effect(groups):
+                return True
+            applied = (self._act("partition", groups) if len(groups) > 1
+                       else self._act("heal_all"))
+            if not applied:
+                return False
+            self._restore_manual_cuts(groups)
+            if self.wall_groups() == groups:
+                return True
+            # The fork put back hosts or walls dragged later: apply what the canvas shows now.
+            before, force = None, True
         return True
 
     def _in_effect(self, groups: list[list[str]]) -> bool:
