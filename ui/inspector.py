@@ -107,11 +107,20 @@ def raft_html(view: RaftView, world: World,
             + "<h3>Log tail</h3>" + log_html(log, view.commit_index))
 
 
+def app_state(view: AppView) -> str:
+    """An app server's state in words: crashed, shut down (gracefully), paused or running."""
+    if view.crashed:
+        return "crashed"
+    if view.shut_down:
+        return "shut down" + (", paused" if view.paused else "")
+    return "paused" if view.paused else "running"
+
+
 def app_html(view: AppView, world: World) -> str:
     """The inspector text of an app server."""
     lease = view.lease
     pairs = [
-        ("state", "crashed" if view.crashed else ("paused" if view.paused else "running")),
+        ("state", app_state(view)),
         ("believes it leads", "yes" if view.leader else "no"),
         ("since", _seconds(view.since)),
         ("fencing token", "—" if view.token is None else str(view.token)),
@@ -180,6 +189,9 @@ def cluster_html(world: World) -> str:
                                      + [v.id for v in world.apps if v.crashed]) or "none")),
         ("cut links", str(len(world.cuts))),
     ]
+    shut_down = [v.id for v in world.apps if v.shut_down and not v.crashed]
+    if shut_down:
+        pairs.insert(3, ("shut down", escape(", ".join(shut_down))))
     hint = (f"<p style='color:{style.MUTED}'>Click a node to inspect it; right-click it to "
             "crash, pause or restart it. Draw a line across the canvas to partition.</p>")
     return "<h2>Cluster</h2>" + _rows(pairs) + hint

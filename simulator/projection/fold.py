@@ -49,6 +49,7 @@ from simulator.trace.events import (
     RaftRole,
     RaftTimer,
     RaftVote,
+    UserAction,
     Violation,
     Work,
 )
@@ -57,6 +58,9 @@ PROVIDER_ID = "provider"
 RECENT_VIOLATIONS = 20
 # An app server's link to a store member is shown while it sent there this recently.
 CONTACT_WINDOW = 10.0
+# The user.action names of a graceful shutdown: the runtime's own, and a preset step's name
+# (a step that could not run is traced under it with a detail starting "skipped").
+SHUTDOWN_ACTIONS = ("app_shutdown", "shutdown")
 # A message the trace never resolves is forgotten this long after it was sent.
 FLIGHT_HORIZON = 30.0
 # Messages that arrived or were dropped are kept this long (simulated seconds) so a view can
@@ -212,10 +216,24 @@ class FoldState:
             self.raft[node] = replace(view, timer_deadline=None, timer_armed_at=None)
         app = self.apps.get(node)
         if app is not None:
-            self.apps[node] = replace(app, leader=False, since=None)
+            self.apps[node] = replace(app, leader=False, since=None, shut_down=False)
 
     def _on_restart(self, e: NodeRestart) -> None:
         self.crashed.discard(e.node)
+        app = self.apps.get(e.node)
+        if app is not None and app.shut_down:
+            self.apps[e.node] = replace(app, shut_down=False)
+
+    def _on_user_action(self, e: UserAction) -> None:
+        """A graceful shutdown that ran marks its app server shut down (until node.restart or
+        node.crash); one traced as skipped changed nothing."""
+        if e.action not in SHUTDOWN_ACTIONS or e.detail.startswith("skipped"):
+            return
+        if e.action == "shutdown" and e.target not in self.apps:
+            return  # a symbolic target (app-leader): the runtime traces app_shutdown too
+        view = self._app(e.target)
+        if not view.shut_down:
+            self.apps[view.id] = replace(view, shut_down=True)
 
     def _on_pause(self, e: NodePause) -> None:
         self.paused[e.node] = e.t + e.duration
@@ -390,4 +408,5 @@ _HANDLERS: dict[str, Callable[[FoldState, Any], None]] = {
     "violation": FoldState._on_violation,
     "caption": FoldState._on_caption,
     "pause.point": FoldState._on_pause_point,
+    "user.action": FoldState._on_user_action,
 }

@@ -84,6 +84,9 @@ class AppView:
     contacts: tuple[str, ...] = ()
     """The store members this server sent requests to in the last CONTACT_WINDOW seconds,
     in natural order."""
+    shut_down: bool = False
+    """True from a graceful shutdown (the user.action that shut it down) until the server
+    restarts or crashes: the process is up but its recipe has stopped for good."""
 
     @property
     def paused(self) -> bool:

@@ -67,6 +67,17 @@ def draw_cross(painter: QPainter, cx: float, cy: float, size: float) -> None:
     painter.drawLine(QPointF(cx - size, cy + size), QPointF(cx + size, cy - size))
 
 
+def draw_power_mark(painter: QPainter, cx: float, cy: float, size: float) -> None:
+    """Paint a grey power symbol (shut down): a ring open at the top and a bar through it."""
+    pen = QPen(colour(style.SHUTDOWN_MARK_COLOUR), 4, Qt.PenStyle.SolidLine,
+               Qt.PenCapStyle.RoundCap)
+    painter.setPen(pen)
+    painter.setBrush(Qt.BrushStyle.NoBrush)
+    rect = QRectF(cx - size, cy - size, 2 * size, 2 * size)
+    painter.drawArc(rect, 120 * 16, 300 * 16)
+    painter.drawLine(QPointF(cx, cy - size * 1.25), QPointF(cx, cy - size * 0.1))
+
+
 def role_path(role: str, radius: float) -> QPainterPath:
     """The outline of a Raft node: a diamond for a candidate, a circle otherwise."""
     path = QPainterPath()
@@ -319,7 +330,7 @@ class AppServerItem(HostItem):
 
     @staticmethod
     def _body(view: AppView) -> tuple[object, ...]:
-        return (view.leader, view.token, view.crashed, view.paused)
+        return (view.leader, view.token, view.crashed, view.paused, view.shut_down)
 
     def set_state(self, view: AppView, t: float) -> None:
         """Draw ``view`` at time ``t`` (the cached body repaints only when it changes)."""
@@ -360,23 +371,34 @@ class AppServerItem(HostItem):
         self._paint_flash(painter, box.adjusted(-8, -8, 8, 8))
         self._paint_selection(painter, box.adjusted(-6, -6, 6, 6))
         leading = view.leader and not view.crashed
-        fill = style.CRASH_COLOUR if view.crashed else (
-            style.APP_LEADER_COLOUR if leading else style.APP_IDLE_COLOUR)
-        painter.setPen(QPen(colour("#3b2a5c"), 4 if leading else 2))
+        shut_down = view.shut_down and not view.crashed
+        if view.crashed:
+            fill = style.CRASH_COLOUR
+        elif shut_down:
+            fill = style.SHUTDOWN_COLOUR
+        else:
+            fill = style.APP_LEADER_COLOUR if leading else style.APP_IDLE_COLOUR
+        if shut_down:  # greyed, with a dashed outline: the process is up, its work stopped
+            painter.setPen(QPen(colour(style.SHUTDOWN_MARK_COLOUR), 2, Qt.PenStyle.DashLine))
+        else:
+            painter.setPen(QPen(colour("#3b2a5c"), 4 if leading else 2))
         painter.setBrush(QBrush(colour(fill)))
         painter.drawRoundedRect(box, 14, 14)
         if view.crashed:
             # In the free right-hand end of the box: the name, "crashed" and the lease ring
             # (the lease still counts down: nobody renews it) stay readable.
             draw_cross(painter, w / 2 - 24, 0, 14)
+        elif shut_down:  # top right, clear of the name and of the "shut down" line
+            draw_power_mark(painter, w / 2 - 20, -h / 2 + 22, 9)
         text_left = -w / 2 + 78
-        text_colour = colour("#ffffff" if leading else "#1f1f1f")
+        text_colour = colour("#ffffff" if leading else (
+            style.SHUTDOWN_MARK_COLOUR if shut_down else "#1f1f1f"))
         painter.setPen(text_colour)
         painter.setFont(font(23, bold=True))
         painter.drawText(QRectF(text_left, -h / 2 + 6, w - 84, 32),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                          view.id)
-        painter.setFont(font(16, bold=leading))
+        painter.setFont(font(16, bold=leading or shut_down))
         painter.drawText(QRectF(text_left, -h / 2 + 36, w - 84, 24),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                          self.status_text())
@@ -392,6 +414,8 @@ class AppServerItem(HostItem):
         view = self.view
         if view.crashed:
             return "crashed"
+        if view.shut_down:
+            return "shut down"
         if view.paused:
             return "paused"
         return "★ LEADER" if view.leader else "standby"

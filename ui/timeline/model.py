@@ -5,9 +5,10 @@ term as label), one lane per app server (track ``leads``: when it believes it le
 with its fencing token; track ``lease``: the store's lease it owns, valid until its expiry
 deadline, then lapsed until the leader applies the revoke), and on every lane the shading
 tracks ``crash``, ``pause`` and ``cut`` (cut off: a Raft node from a majority of the Raft
-nodes, an app server from every store member). A top lane ``events`` carries captions, pause
-points and violations. Point marks name elections, lease expiries, watch events, charges and
-hand-overs.
+nodes, an app server from every store member). The ``crash`` track of an app server is
+``shutdown`` from a graceful shutdown (its user.action, unless skipped) until it restarts or
+crashes. A top lane ``events`` carries captions, pause points and violations. Point marks name
+elections, lease expiries, watch events, charges and hand-overs.
 
 The model is incremental: ``append`` costs O(1) for the events it ignores (messages, log
 entries) and amortised O(1) for the others, so a live window can feed it every event.
@@ -35,6 +36,9 @@ TRACKS_BY_LANE_KIND: dict[str, tuple[str, ...]] = {
 """The tracks a lane of each kind has."""
 
 _SHADES = ("crash", "pause", "cut")
+
+SHUTDOWN_ACTIONS = ("app_shutdown", "shutdown")
+"""user.action names of a graceful shutdown (the runtime's, and a preset step's)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -222,7 +226,8 @@ class TimelineModel:
         parts: list[str] = []
         crash = self.span_at(lane, "crash", t)
         if crash is not None:
-            parts.append(f"crashed since {crash.start:.3f} s")
+            what = "shut down" if crash.state == "shutdown" else "crashed"
+            parts.append(f"{what} since {crash.start:.3f} s")
         role = self.span_at(lane, "role", t)
         if role is not None:
             parts.append(f"{role.state} in term {role.label} since {role.start:.3f} s")
@@ -393,6 +398,19 @@ class TimelineModel:
             term = self._terms.get(node, 0)
             self._track(node, "role").switch(t, "follower", str(term))
 
+    def _on_user_action(self, event: Any, t: float) -> None:
+        """A graceful shutdown that ran shades its app server's lane until restart or crash."""
+        action = _field(event, "action")
+        if action not in SHUTDOWN_ACTIONS or str(_field(event, "detail") or "").startswith(
+                "skipped"):
+            return
+        server = str(_field(event, "target"))
+        kind = self._lane_kind.get(server)
+        if kind == RAFT or (kind is None and action != "app_shutdown"):
+            return  # a preset step's symbolic target: the runtime traces app_shutdown too
+        self._discover(server, APP)
+        self._track(server, "crash").switch(t, "shutdown", "shut down")
+
     def _on_pause(self, event: Any, t: float) -> None:
         node = str(_field(event, "node"))
         duration = _field(event, "duration")
@@ -548,4 +566,5 @@ _HANDLERS = {
     "violation": TimelineModel._on_violation,
     "caption": TimelineModel._on_caption,
     "pause.point": TimelineModel._on_pause_point,
+    "user.action": TimelineModel._on_user_action,
 }

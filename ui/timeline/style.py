@@ -14,6 +14,7 @@ from ui.style import APP_LEADER_COLOUR, ROLE_COLOURS  # the canvas's colours
 LEASE_COLOUR = "#cdb9ee"
 LEASE_LAPSED_COLOUR = "#9b86c4"
 CRASH_COLOUR = "#3b3b3b"
+SHUTDOWN_COLOUR = "#8f8f8f"
 PAUSE_COLOUR = "#f5b800"
 CUT_COLOUR = "#f4a9a9"
 CURSOR_COLOUR = "#d81b60"
@@ -44,6 +45,7 @@ BAR_STYLES: dict[str, BarStyle] = {
     "lease": BarStyle(LEASE_COLOUR, "Lease valid"),
     "lease-lapsed": BarStyle(LEASE_LAPSED_COLOUR, "Lease past expiry", 255, True),
     "crash": BarStyle(CRASH_COLOUR, "Crashed", 200, True),
+    "shutdown": BarStyle(SHUTDOWN_COLOUR, "Shut down", 120),
     "pause": BarStyle(PAUSE_COLOUR, "Paused (GC)", 230, True, "cross"),
     "cut": BarStyle(CUT_COLOUR, "Cut off (partition)", 110),
 }
@@ -51,7 +53,7 @@ BAR_STYLES: dict[str, BarStyle] = {
 
 BAR_ORDER: tuple[str, ...] = (
     "cut", "follower", "precandidate", "candidate", "leader", "app-leader", "lease",
-    "lease-lapsed", "pause", "crash",
+    "lease-lapsed", "shutdown", "pause", "crash",
 )
 """Drawing order, back to front: partition shading behind the bars, crash hatching on top."""
 
