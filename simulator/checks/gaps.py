@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from simulator.trace.events import Event, NodeCrash, NodePause, NodeResume
+
 
 @dataclass(frozen=True, slots=True)
 class LeaderGap:
@@ -40,6 +42,7 @@ class LeaderGap:
 
 
 LEADS = "leads"
+PAUSED = "paused"
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +54,17 @@ class Change:
     flag: str
     on: bool
     cause: str
+
+
+def paused_change(event: Event) -> Change | None:
+    """The ``paused`` flag change of a node.pause (on), node.resume or node.crash (off)."""
+    if isinstance(event, NodePause):
+        return Change(event.t, event.node, PAUSED, True, "pause")
+    if isinstance(event, NodeResume):
+        return Change(event.t, event.node, PAUSED, False, "pause")
+    if isinstance(event, NodeCrash):
+        return Change(event.t, event.node, PAUSED, False, "crash")
+    return None
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from simulator.checks.gaps import LEADS, Change, LeaderGap, find_gaps
+from simulator.checks.gaps import LEADS, Change, LeaderGap, find_gaps, paused_change
 from simulator.trace.events import (
     Event,
     NetCut,
@@ -29,7 +29,6 @@ from simulator.trace.events import (
     RaftRole,
 )
 
-PAUSED = "paused"
 MINORITY = "minority"
 HIGHER_TERM = "higher term"
 
@@ -107,14 +106,11 @@ class RaftLeadership:
                 term = self._leading.pop(event.node)
                 cause = HIGHER_TERM if event.term > term else "stepdown"
                 self._changes.append(Change(event.t, event.node, LEADS, False, cause))
-        elif isinstance(event, NodeCrash):
-            if self._leading.pop(event.node, None) is not None:
-                self._changes.append(Change(event.t, event.node, LEADS, False, "crash"))
-            self._changes.append(Change(event.t, event.node, PAUSED, False, "crash"))
-        elif isinstance(event, NodePause):
-            self._changes.append(Change(event.t, event.node, PAUSED, True, "pause"))
-        elif isinstance(event, NodeResume):
-            self._changes.append(Change(event.t, event.node, PAUSED, False, "pause"))
+        elif isinstance(event, NodeCrash) and self._leading.pop(event.node, None) is not None:
+            self._changes.append(Change(event.t, event.node, LEADS, False, "crash"))
+        paused = paused_change(event)
+        if paused is not None:
+            self._changes.append(paused)
 
     def report(self, end: float) -> RaftLeadershipReport:
         """The losses of the leader up to ``end`` (one still open is closed at ``end``)."""

@@ -29,7 +29,7 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
-from simulator.checks.gaps import LEADS, Change, LeaderGap, find_gaps
+from simulator.checks.gaps import LEADS, Change, LeaderGap, find_gaps, paused_change
 from simulator.checks.ids import server_of
 from simulator.trace.events import (
     AppRole,
@@ -37,13 +37,10 @@ from simulator.trace.events import (
     KvComplete,
     KvInvoke,
     NodeCrash,
-    NodePause,
-    NodeResume,
     WatchEvent,
 )
 
 DEFAULT_ANSWER_WITHIN = 1.0  # StoreConfig.request_timeout's default
-PAUSED = "paused"
 UNREACHABLE = "unreachable"
 CUT_OFF = "cut-off"
 
@@ -120,15 +117,12 @@ class WorkingLeaders:
             else:
                 self._believers.discard(event.server)
             self._changes.append(Change(event.t, event.server, LEADS, event.leader, "stepdown"))
-        elif isinstance(event, NodeCrash):
-            if event.node in self._believers:
-                self._believers.discard(event.node)
-                self._changes.append(Change(event.t, event.node, LEADS, False, "crash"))
-            self._changes.append(Change(event.t, event.node, PAUSED, False, "crash"))
-        elif isinstance(event, NodePause):
-            self._changes.append(Change(event.t, event.node, PAUSED, True, "pause"))
-        elif isinstance(event, NodeResume):
-            self._changes.append(Change(event.t, event.node, PAUSED, False, "pause"))
+        elif isinstance(event, NodeCrash) and event.node in self._believers:
+            self._believers.discard(event.node)
+            self._changes.append(Change(event.t, event.node, LEADS, False, "crash"))
+        paused = paused_change(event)
+        if paused is not None:
+            self._changes.append(paused)
 
     def _cut_offs(self, end: float) -> list[Change]:
         """The stretches each server could not reach the store, merged, as changes."""
