@@ -1,10 +1,12 @@
-"""A host running one pure Raft node: feeds it messages and deadlines, drains its Ready.
+"""A host running one pure consensus member: feeds it messages and deadlines, drains its Ready.
 
-After each batch of messages and due timers the host drains ``node.ready()``: it turns the
-notes into trace events, waits the disk latency (stream ``"<id>/disk"``) when the term, vote or
-log changed, then sends the messages and applies the committed entries to its state machine.
-A crash keeps only the PersistentState whose disk write completed; restart rebuilds the node
-from it with a fresh state machine.
+The member is a Raft node or a Multi-Paxos node, built and traced by the host's
+``ConsensusProtocol`` (consensus.py); the host itself only uses the protocol-neutral
+``ConsensusMember`` interface. After each batch of messages and due timers the host drains
+``node.ready()``: the protocol turns the notes into trace events, the host waits the disk
+latency (stream ``"<id>/disk"``) when persistent state changed, then sends the messages and
+applies the committed entries to its state machine. A crash keeps only the persistent state
+whose disk write completed; restart rebuilds the member from it with a fresh state machine.
 """
 
 from __future__ import annotations
@@ -17,32 +19,13 @@ from typing import Any, Protocol
 import simpy
 
 from simulator.config import Latency
-from simulator.raft.messages import Entry, Message
-from simulator.raft.node import RaftNode
-from simulator.raft.options import PersistentState, RaftOptions
-from simulator.raft.ready import (
-    Committed,
-    ElectionTimerReset,
-    LogAppended,
-    LogTruncated,
-    Ready,
-    RoleChanged,
-    VoteGranted,
-)
+from simulator.consensus import ConsensusMember, ConsensusReady
 from simulator.rng import Streams
 from simulator.runtime.clock import LocalClock
+from simulator.runtime.consensus import ConsensusProtocol
 from simulator.runtime.host import Host
 from simulator.runtime.network import Network
 from simulator.runtime.state_machine import AppliedLog, StateMachine, StateMachineFactory
-from simulator.trace.events import (
-    RaftAppend,
-    RaftApply,
-    RaftCommit,
-    RaftRole,
-    RaftTimer,
-    RaftTruncate,
-    RaftVote,
-)
 from simulator.trace.recorder import Trace
 
 
@@ -77,11 +60,11 @@ class HostedService(StateMachine, Protocol):
         ...
 
     def handle(self, item: object, local_now: float) -> None:
-        """Handle one non-Raft message or local command."""
+        """Handle one message or local command that is not the consensus protocol's."""
         ...
 
-    def on_role(self, role: str, term: int) -> None:
-        """The Raft node's role or term changed."""
+    def on_role(self, role: str, term: Any) -> None:
+        """The member's role or epoch (Raft term, Paxos ballot) changed."""
         ...
 
     def next_deadline(self) -> float:
@@ -94,33 +77,38 @@ class HostedService(StateMachine, Protocol):
 
 
 class RaftHost(Host):
-    """A Raft node in a simulated server."""
+    """A consensus member (Raft or Multi-Paxos, by ``protocol``) in a simulated server.
 
-    def __init__(self, node_id: str, peers: Sequence[str], options: RaftOptions,
+    ``role`` and ``term`` follow the member's reported role and epoch (the Raft term, or the
+    Paxos ballot).
+    """
+
+    def __init__(self, node_id: str, peers: Sequence[str], protocol: ConsensusProtocol,
                  env: simpy.Environment, trace: Trace, network: Network, streams: Streams,
                  disk_latency: Latency, state_machine_factory: StateMachineFactory = AppliedLog,
                  clock: LocalClock | None = None) -> None:
         super().__init__(node_id, env, trace, network, clock)
         self.peers = tuple(peers)
-        self.options = options
+        self.protocol = protocol
+        self._message_type = protocol.message_type
         self._election_rng = streams.get(f"{node_id}/election")
         self._disk_rng = streams.get(f"{node_id}/disk")
         self._disk_latency = disk_latency
         self._factory = state_machine_factory
         self.role = "follower"
-        self.term = 0
-        self._durable: PersistentState | None = None
-        self._writing: PersistentState | None = None
-        self._ready: Ready | None = None
+        self.term: Any = 0
+        self._durable: Any = None
+        self._writing: Any = None
+        self._ready: ConsensusReady | None = None
         self._dirty = False
-        self.node: RaftNode | None = None
+        self.node: ConsensusMember | None = None
         self.state_machine: StateMachine  # built with the node by _build
         self._service: HostedService | None = None
         self._build(None)
 
-    def _build(self, storage: PersistentState | None) -> None:
-        self.node = RaftNode(self.id, self.peers, self.options, self._election_rng,
-                             storage=storage, now=self.local_now())
+    def _build(self, storage: Any) -> None:
+        self.node = self.protocol.build(self.id, self.peers, self._election_rng, storage,
+                                        self.local_now())
         self.state_machine = machine = self._factory(self.id)
         self._service = machine if callable(getattr(machine, "bind", None)) else None  # type: ignore[assignment]
         if self._service is not None:
@@ -153,14 +141,18 @@ class RaftHost(Host):
     def set_clock(self, offset: float, rate: float) -> None:
         """Change the local clock; the election timer's deadline moves in simulated time."""
         super().set_clock(offset, rate)
-        node = self.node
-        if node is not None and self.role != "leader":
-            deadline = self.clock.to_sim(node.next_deadline())
-            if deadline != math.inf:
-                self.trace.emit(RaftTimer(self.env.now, self.id, deadline))
+        self.protocol.clock_changed(self)
+
+    def role_changed(self, role: str, term: Any) -> None:
+        """The member reported a new role or epoch (called by the protocol's ``trace_notes``)."""
+        self.role = role
+        self.term = term
+        if self._service is not None:
+            self._service.on_role(role, term)
+            self._dirty = True
 
     @property
-    def durable_state(self) -> PersistentState | None:
+    def durable_state(self) -> Any:
         """The persistent state whose disk write completed (what a crash keeps)."""
         return self._durable
 
@@ -171,9 +163,10 @@ class RaftHost(Host):
         assert node is not None
         step = node.step
         service = self._service
+        message_type = self._message_type
         while inbox:
             item = inbox.popleft()
-            if isinstance(item, Message):
+            if isinstance(item, message_type):
                 step(item, local_now)
             elif isinstance(item, Propose):
                 node.propose(item.command, local_now)
@@ -190,7 +183,7 @@ class RaftHost(Host):
         ready = node.ready()
         self._ready = ready
         if ready.notes:
-            self._emit_notes(ready.notes)
+            self.protocol.trace_notes(self, ready.notes)
         if ready.must_persist:
             self._writing = node.persistent_state()
             return self._disk_latency.sample(self._disk_rng)
@@ -221,48 +214,12 @@ class RaftHost(Host):
         for message in ready.messages:
             send(message)
         if ready.committed:
-            self._apply(ready.committed)
+            self.protocol.apply_committed(self, ready.committed)
             self._dirty = True
         if ready.read_states:
             for ctx, index in ready.read_states:
                 self.state_machine.read_ready(ctx, index)
             self._dirty = True
-
-    def _apply(self, entries: Sequence[Entry]) -> None:
-        now = self.env.now
-        emit = self.trace.emit
-        apply = self.state_machine.apply
-        for entry in entries:
-            apply(entry)
-            emit(RaftApply(now, self.id, entry.index, entry.term, entry.canonical()))
-
-    def _emit_notes(self, notes: Sequence[object]) -> None:
-        now = self.env._now  # noqa: SLF001
-        emit = self.trace.emit
-        node_id = self.id
-        clock = self.clock
-        for note in notes:
-            cls = type(note)
-            if cls is ElectionTimerReset:
-                deadline = (note.deadline - clock.offset) / clock.rate  # type: ignore[attr-defined]
-                emit(RaftTimer(now, node_id, deadline))
-            elif cls is RoleChanged:
-                self.role = str(note.role)  # type: ignore[attr-defined]
-                self.term = note.term  # type: ignore[attr-defined]
-                emit(RaftRole(now, node_id, self.role, self.term))
-                if self._service is not None:
-                    self._service.on_role(self.role, self.term)
-                    self._dirty = True
-            elif cls is LogAppended:
-                emit(RaftAppend(now, node_id, note.first_index, note.last_index,  # type: ignore[attr-defined]
-                                note.term))  # type: ignore[attr-defined]
-            elif cls is Committed:
-                emit(RaftCommit(now, node_id, note.index))  # type: ignore[attr-defined]
-            elif cls is LogTruncated:
-                emit(RaftTruncate(now, node_id, note.from_index))  # type: ignore[attr-defined]
-            elif cls is VoteGranted:
-                emit(RaftVote(now, node_id, note.candidate, note.term,  # type: ignore[attr-defined]
-                              note.pre_vote))  # type: ignore[attr-defined]
 
     def _on_crash(self) -> None:
         self.node = None
@@ -270,5 +227,5 @@ class RaftHost(Host):
         self._writing = None
 
     def _on_restart(self) -> None:
-        # The new node reports its starting role and term (RoleChanged) in its first Ready.
+        # The new member reports its starting role and epoch in its first Ready.
         self._build(self._durable)

@@ -1,6 +1,7 @@
-"""The Simulation facade: build a Raft cluster from a Scenario, run it, inject faults, fork.
+"""The Simulation facade: build a consensus cluster from a Scenario, run it, inject faults, fork.
 
-``Simulation(scenario, seed)`` builds the network and one RaftHost per node, schedules the
+``Simulation(scenario, seed)`` builds the network and one consensus host (RaftHost, running the
+scenario's protocol through ``consensus.protocol_for``) per node, schedules the
 scenario's captions, pause points and fault steps, and records every user action so that
 ``fork(at)`` can rebuild the same run up to ``at``. The same scenario, seed and actions give a
 byte-identical trace. Replayed actions run after every event at their time (an action made
@@ -15,13 +16,13 @@ from typing import Any
 
 from simulator.checks.live import LiveChecker
 from simulator.config import Latency, Scenario
-from simulator.raft.options import RaftOptions
 from simulator.rng import Streams
 from simulator.runtime import faults
 from simulator.runtime.actions import ACTION_NAMES, Action
 from simulator.runtime.app_cluster import app_follower, app_leader, build_apps
 from simulator.runtime.app_server import AppServerHost
 from simulator.runtime.clock import LocalClock
+from simulator.runtime.consensus import protocol_for
 from simulator.runtime.fault_moments import FaultMoments
 from simulator.runtime.gc_pacing import fewer_collections
 from simulator.runtime.host import Host
@@ -57,13 +58,11 @@ class Simulation:
         _check_scenario(scenario)
         self.trace.emit(RunStart(0.0, self.seed, scenario.name))
         self.network = Network(self.env, self.trace, self.streams, scenario.network)
-        try:
-            options = RaftOptions.from_config(scenario.raft)
-        except ValueError as problem:
-            raise ValueError(str(problem).replace("RaftOptions.", "raft.")) from None
+        protocol = protocol_for(scenario)
         node_ids = scenario.raft.node_ids
+        # The consensus members' hosts (Raft or Multi-Paxos, by the scenario's protocol).
         self.raft_hosts: dict[str, RaftHost] = {
-            node_id: RaftHost(node_id, node_ids, options, self.env, self.trace, self.network,
+            node_id: RaftHost(node_id, node_ids, protocol, self.env, self.trace, self.network,
                               self.streams, scenario.raft.disk_latency, state_machine_factory,
                               LocalClock())
             for node_id in node_ids

@@ -1,4 +1,4 @@
-"""The hook a Raft host applies committed entries to (later the KV store; by default a list).
+"""The hook a consensus host applies committed entries to (the KV store; by default a list).
 
 A state machine is volatile: a crashed host loses it and a restarted host builds a fresh one
 and re-applies the committed log from index 1.
@@ -12,18 +12,18 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol
 
-from simulator.raft.messages import Entry
+from simulator.consensus import CommittedEntry
 
 
 class StateMachine(Protocol):
-    """Receives committed entries in log order, and confirmed ReadIndex rounds."""
+    """Receives committed entries in index order, and confirmed linearizable read rounds."""
 
-    def apply(self, entry: Entry) -> None:
+    def apply(self, entry: CommittedEntry) -> None:
         """Apply one committed entry (index i is applied before i + 1, exactly once)."""
         ...
 
     def read_ready(self, ctx: int, index: int) -> None:
-        """A ReadIndex round ``ctx`` is confirmed: reads may be served once ``index`` applies."""
+        """A read round ``ctx`` is confirmed: reads may be served once ``index`` applies."""
         ...
 
 
@@ -35,10 +35,10 @@ class AppliedLog:
 
     def __init__(self, node_id: str) -> None:
         self.node_id = node_id
-        self.entries: list[Entry] = []
+        self.entries: list[CommittedEntry] = []
         self.reads: list[tuple[int, int]] = []
 
-    def apply(self, entry: Entry) -> None:
+    def apply(self, entry: CommittedEntry) -> None:
         """Remember ``entry`` (checks that indices come in order without gaps)."""
         expected = len(self.entries) + 1
         if entry.index != expected:

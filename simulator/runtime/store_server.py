@@ -34,14 +34,14 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from simulator.config import RaftConfig, Scenario, StoreConfig
 from simulator.kv.commands import Compact, LeaseRevoke, Range
 from simulator.kv.inspection import LeaseState, StoreInspection, WatchState
 from simulator.kv.member import KVMember, MemberApply
 from simulator.kv.responses import LeaseGrantResponse, LeaseRevokeResponse, Response
-from simulator.raft.messages import Entry
+from simulator.consensus import CommittedEntry
 from simulator.runtime.store_messages import (
     LEADERSHIP_LOST,
     NOT_LEADER,
@@ -79,7 +79,7 @@ LEADER = "leader"
 class _Proposal:
     """A client write the leader proposed at ``index`` in ``term``, and who waits for it."""
 
-    term: int
+    term: Any
     waiters: list[StoreRequest] = field(default_factory=list)
 
 
@@ -110,7 +110,7 @@ class StoreServer:
         self._read_rounds: dict[int, StoreRequest] = {}
         self._confirmed_reads: list[tuple[int, StoreRequest]] = []
         self._next_ctx = 1
-        self._primary_term = 0
+        self._primary_term: Any = 0
         self._next_check = math.inf
         self._revoking: dict[int, int] = {}
         self._compacting = 0
@@ -152,7 +152,7 @@ class StoreServer:
         else:
             raise TypeError(f"store member {self.id} cannot handle {item!r}")
 
-    def on_role(self, role: str, term: int) -> None:
+    def on_role(self, role: str, term: Any) -> None:
         """Demote the lessor and drop unconfirmed reads when leadership is lost."""
         if role == LEADER and term == self._primary_term:
             return
@@ -190,7 +190,7 @@ class StoreServer:
 
     # --- applying the log ----------------------------------------------------------------
 
-    def apply(self, entry: Entry) -> None:
+    def apply(self, entry: CommittedEntry) -> None:
         """Apply one committed entry and answer whoever waits for it."""
         host = self.host
         local_now = host.local_now()
