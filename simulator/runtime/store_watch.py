@@ -94,12 +94,18 @@ class Watch:
         return len(self._batches)
 
     def cancel(self) -> None:
-        """Stop the watch (the member is told; waiting ``next()`` events fail)."""
+        """Stop the watch (the member is told).
+
+        The client's own cancel never fails a ``next()`` event still waiting: the waiter is
+        the one that cancels (a recipe leaving its wait, e.g. on a shutdown), so such an event
+        simply never fires, even inside a condition nobody waits on any more. A ``next()``
+        asked after the cancel fails with WatchCancelled.
+        """
         if self.cancelled or self._abandoned:
             return
         if self.client.host.alive:
             self._send(WATCH_CANCEL)
-        self._end("cancelled by the client")
+        self._end("cancelled by the client", fail_waiters=False)
 
     def abandon(self) -> None:
         """The client's host crashed: stop without telling anyone."""
@@ -253,10 +259,13 @@ class Watch:
                 return
         self._batches.append(batch)
 
-    def _end(self, reason: str) -> None:
+    def _end(self, reason: str, fail_waiters: bool = True) -> None:
         self.cancelled = True
         self.cancel_reason = reason
         self.client.forget_watch(self.id)
+        if not fail_waiters:
+            self._getters.clear()
+            return
         while self._getters:
             getter = self._getters.popleft()
             if not getter.triggered and getter.callbacks:

@@ -145,6 +145,27 @@ def test_cancelled_watch_gets_no_more_events() -> None:
         "cancelled by the client"]
 
 
+def test_cancelling_a_watch_never_fails_the_cancellers_own_pending_next() -> None:
+    """A waiter that built "next batch, unless ..." but left before waiting on it (a fault was
+    already signalled) cancels its watch in a ``finally``: its own cancel must not fail that
+    condition, which nobody waits on, so the run goes on (issue 14, item 9a)."""
+    cluster = Cluster(seed=24)
+    client = cluster.client("c")
+    cluster.run_to_leader()
+
+    def body() -> Generator[Any, Any, Any]:
+        stream = yield from client.watch("k")
+        pending = stream.next()
+        waited = pending | cluster.sim.env.event()  # built, then abandoned unyielded
+        stream.cancel()
+        yield from sleep(client, 0.5)
+        return pending.triggered, waited.triggered
+
+    outcome = cluster.spawn(body)
+    cluster.run(cluster.sim.now + 2)
+    assert outcome["result"] == (False, False)
+
+
 def test_automatic_compaction_keeps_one_to_two_retentions_of_history() -> None:
     """With compaction_retention 5, the leader compacts as revisions pile up; every member
     follows, and a watch from revision 1 is then refused."""
