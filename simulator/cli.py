@@ -1,8 +1,9 @@
 """The ``leadersim`` command line: run presets headless, list and validate them, open the window.
 
-``main(argv, frontends)`` returns the exit status: 0 on success, 2 on bad input or an unwritable
-output (one clear message on stderr, checked before a run starts), 1 when ``--fail-on-violation``
-finds a violation (or, with a one-line message and no traceback, on an internal error). The Qt
+``main(argv, frontends)`` returns the exit status (EXIT_STATUSES): 0 on success, 1 when
+``--fail-on-violation`` finds a violation, 2 on bad input or an unwritable output (one clear
+message on stderr, checked before a run starts), 3 on an internal error (a bug in leadersim: one
+line on stderr, no traceback unless LEADERSIM_DEBUG is set). The Qt
 parts (the window, the offscreen timeline renderer) are injected by ``ui.launcher`` through
 ``Frontends``: this module never imports Qt.
 """
@@ -28,14 +29,20 @@ from simulator.trace.events import Event, RunEnd
 PROG = "leadersim"
 EXIT_OK = 0
 EXIT_VIOLATION = 1
-EXIT_FAILURE = 1
 EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
 TIMELINE_SUFFIXES = (".png", ".svg")
 SCREENSHOT_SUFFIXES = (".png", ".jpg", ".jpeg")
 PROGRESS_CHUNKS = 100
 PROGRESS_DELAY_S = 0.5
 DEBUG_ENV = "LEADERSIM_DEBUG"
 MAX_UNTIL = 604_800.0
+
+EXIT_STATUSES = f"""exit status:
+  {EXIT_OK}  success
+  {EXIT_VIOLATION}  a safety check failed (only with run --fail-on-violation)
+  {EXIT_BAD_INPUT}  bad input: a broken preset, option or setting, an unwritable output file
+  {EXIT_INTERNAL}  internal error: a bug in leadersim (one line; {DEBUG_ENV}=1 shows where)"""
 
 GuiFrontend = Callable[[Scenario, float | None, Path | None], int]
 TimelineRenderer = Callable[[Sequence[Event], Scenario, Path], None]
@@ -88,9 +95,10 @@ def main(argv: Sequence[str] | None = None, frontends: Frontends | None = None) 
     except Exception as error:  # noqa: BLE001 - the command line never shows a traceback
         if os.environ.get(DEBUG_ENV):
             raise
-        print(f"{PROG}: internal error: {type(error).__name__}: {error} "
-              f"(set {DEBUG_ENV}=1 to see where)", file=sys.stderr)
-        return EXIT_FAILURE
+        print(f"{PROG}: internal error (a bug in leadersim, not in the input): "
+              f"{type(error).__name__}: {error} (exit status {EXIT_INTERNAL}; set "
+              f"{DEBUG_ENV}=1 to see where)", file=sys.stderr)
+        return EXIT_INTERNAL
 
 
 def _silence_stdout() -> None:
@@ -112,10 +120,13 @@ def build_parser() -> argparse.ArgumentParser:
     """The argument parser with the sub-commands run, presets, validate, gui and experiment."""
     parser = argparse.ArgumentParser(
         prog=PROG, description="A simulator that teaches leader election (Raft, leases, "
-                               "election recipes, fencing). No command opens the window.")
+                               "election recipes, fencing). No command opens the window.",
+        epilog=EXIT_STATUSES, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    run = commands.add_parser("run", help="run a preset headless and print a summary")
+    run = commands.add_parser("run", help="run a preset headless and print a summary",
+                              epilog=EXIT_STATUSES,
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
     run.add_argument("preset", metavar="PRESET", help="a preset file or a shipped name")
     run.add_argument("--seed", type=_seed, help="the run's seed (default: the preset's)")
     run.add_argument("--until", type=_seconds, metavar="S",
@@ -126,7 +137,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="render the timeline picture (.png or .svg)")
     run.add_argument("--json", action="store_true", help="print the summary as JSON")
     run.add_argument("--fail-on-violation", action="store_true",
-                     help="exit with status 1 when a safety check fails")
+                     help=f"exit with status {EXIT_VIOLATION} when a safety check fails "
+                          f"(an internal error exits with {EXIT_INTERNAL})")
 
     commands.add_parser("presets", help="list the shipped presets with their titles")
 
@@ -301,10 +313,12 @@ def run_with_progress(simulation: Any, until: float, stream: TextIO) -> None:
     """Run ``simulation`` to ``until`` in fixed steps (the same steps with or without a bar),
     drawing a progress bar on ``stream`` when it is a terminal and the run is long."""
     bar = ProgressBar(stream, until)
-    for chunk in range(1, PROGRESS_CHUNKS + 1):
-        simulation.run_until(until * chunk / PROGRESS_CHUNKS)
-        bar.update(until * chunk / PROGRESS_CHUNKS)
-    bar.close()
+    try:
+        for chunk in range(1, PROGRESS_CHUNKS + 1):
+            simulation.run_until(until * chunk / PROGRESS_CHUNKS)
+            bar.update(until * chunk / PROGRESS_CHUNKS)
+    finally:
+        bar.close()  # an error's message starts on a line of its own
 
 
 class ProgressBar:

@@ -144,9 +144,17 @@ def test_an_internal_error_is_one_line_not_a_traceback(monkeypatch, capsys) -> N
 
     monkeypatch.setattr(cli, "_simulation_class", lambda: Broken)
     monkeypatch.delenv(cli.DEBUG_ENV, raising=False)
-    assert main(["run", PRESET]) == 1
+    assert main(["run", PRESET]) == 3  # its own status: 1 is a failed safety check
     err = capsys.readouterr().err
-    assert "internal error: RuntimeError: boom" in err and "Traceback" not in err
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "internal error" in err and "RuntimeError: boom" in err and "status 3" in err
+
+
+def test_the_help_lists_every_exit_status(capsys) -> None:
+    assert main(["run", "--help"]) == 0
+    out = capsys.readouterr().out
+    for line in ("0  success", "1  a safety check failed", "2  bad input", "3  internal error"):
+        assert line in out
 
 
 def test_gui_gets_the_validated_scenario_and_its_options(tmp_path) -> None:
