@@ -1,9 +1,12 @@
 """The payment job: what the acting leader does between lease renewals (the seed's do_work).
 
 Every ``JobConfig.check_interval`` seconds of its own clock the leader *decides*: it computes
-the charges due by its local time (``ChargeSchedule``: only the new ones each time), reads the
-paid marks under ``/payments/`` (a linearizable read; a mark is the key ``/payments/<job>``),
-and then charges each unpaid one in due order through the provider, marking it paid afterwards.
+the charges due by its local time (``ChargeSchedule``: only the new ones each time), reads which
+of them are paid (linearizable reads; a mark is the key ``/payments/<job>``), and then charges
+each unpaid one in due order through the provider, marking it paid afterwards. The first read of
+a term takes every mark under ``/payments/`` (the new leader knows nothing yet); later rounds
+read only the marks of the charges due, one key each, so a round costs the same at hour 24 as
+at minute 1.
 Before each charge it checks that it still believes it leads, then spends ``CHARGE_PREP``
 seconds building the request: a pause that lands there (after deciding, before charging) makes
 it charge stale work when it resumes, which is the hazard fencing tokens and idempotency keys
@@ -53,6 +56,7 @@ class PaymentJob:
         self.charged = 0
         self._schedule = ChargeSchedule(host.contracts, self.config.month)
         self._unpaid: list[Charge] = []  # due so far and not known paid, in due order
+        self._read_all = False  # the whole /payments/ prefix has been read this term
 
     def run(self) -> Generator[simpy.Event, Any, None]:
         """Decide and charge every check interval, as long as the term lasts."""
@@ -70,10 +74,9 @@ class PaymentJob:
         if not due:
             return
         try:
-            marks = yield from self.client.get(PAID_PREFIX, prefix=True)
+            yield from self.read_marks(due)
         except StoreError:
             return
-        self.paid.update(kv.key[len(PAID_PREFIX):] for kv in marks.kvs)
         for charge in due:
             if charge.job in self.paid:
                 continue
@@ -83,6 +86,18 @@ class PaymentJob:
             yield self.host.sleep(CHARGE_PREP)
             if not (yield from self.charge(charge)):
                 return
+
+    def read_marks(self, due: list[Charge]) -> Generator[simpy.Event, Any, None]:
+        """Learn which of ``due`` are paid: every mark at first, then only the marks of ``due``."""
+        if not self._read_all:
+            marks = yield from self.client.get(PAID_PREFIX, prefix=True)
+            self.paid.update(kv.key[len(PAID_PREFIX):] for kv in marks.kvs)
+            self._read_all = True
+            return
+        for charge in due:
+            mark = yield from self.client.get(paid_key(charge.job))
+            if mark.kvs:
+                self.paid.add(charge.job)
 
     def charge(self, charge: Charge) -> Generator[simpy.Event, Any, bool]:
         """Charge one job and mark it paid; False when the round should stop."""

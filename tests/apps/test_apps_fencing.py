@@ -31,7 +31,7 @@ def pause_after_deciding(recipe: str, protection: str) -> tuple[Simulation, str,
         events = sim.trace.events
         fresh, seen = events[seen:], len(events)
         for e in fresh:
-            if isinstance(e, KvInvoke) and e.client == leader and e.key == "/payments/":
+            if isinstance(e, KvInvoke) and e.client == leader and e.key is not None and e.key.startswith("/payments/"):
                 reads.add((e.client, e.op_id))
         if any(isinstance(e, KvComplete) and (e.client, e.op_id) in reads for e in fresh):
             break
