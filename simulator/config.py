@@ -1,6 +1,6 @@
 """A scenario's configuration: frozen dataclasses the presets produce and the runtime reads.
 
-Defaults come from real systems (../shared/REFERENCE.md): etcd's Raft timing (100 ms heartbeat,
+Defaults come from real systems (docs/sources.md): etcd's Raft timing (100 ms heartbeat,
 1000 ms election timeout randomised in [et, 2et)), PreVote and CheckQuorum on, the lessor's
 500 ms expiry check, client-go's 15/10/2 s leader election, the seed recipe's TTL/3 renewals.
 Times are simulated seconds.

@@ -43,7 +43,8 @@ def test_run_writes_the_same_event_log_for_the_same_seed(tmp_path, capsys) -> No
     assert first.read_bytes() == second.read_bytes()
     assert first.read_bytes() != other.read_bytes()
     head = json.loads(first.read_text(encoding="utf-8").splitlines()[0])
-    assert head == {"t": 0.0, "kind": "run.start", "seed": 7, "preset": PRESET}
+    assert head == {"t": 0.0, "kind": "run.start", "seed": 7, "preset": PRESET,
+                    "protocol": "raft", "store": "strong", "format": 1}
     assert PRESET in capsys.readouterr().out
 
 
@@ -256,9 +257,9 @@ def test_a_long_run_on_a_terminal_shows_a_progress_bar(monkeypatch) -> None:
     assert quiet.text == ""
 
 
-# The stable minimum of ../shared/EVENTS.md: kind -> {field: type}.
+# The stable minimum of docs/events.md: kind -> {field: type}.
 EVENTS_MINIMUM: dict[str, dict[str, type | tuple[type, ...]]] = {
-    "run.start": {"seed": int, "preset": str},
+    "run.start": {"seed": int, "preset": str, "protocol": str, "store": str, "format": int},
     "raft.role": {"node": str, "role": str, "term": int},
     "raft.apply": {"node": str, "index": int, "term": int, "cmd": str},
     "node.crash": {"node": str}, "node.restart": {"node": str},
@@ -267,7 +268,7 @@ EVENTS_MINIMUM: dict[str, dict[str, type | tuple[type, ...]]] = {
     "msg.send": {"id": int, "src": str, "dst": str, "type": str},
     "msg.deliver": {"id": int}, "msg.drop": {"id": int, "reason": str},
     "violation": {"what": str, "detail": str},
-    "kv.invoke": {"client": str, "op_id": int, "op": str},
+    "kv.invoke": {"client": str, "op_id": int, "op": str, "prefix": bool},
     "kv.complete": {"client": str, "op_id": int, "ok": bool},
     "lease.grant": {"lease": int, "ttl": (int, float), "owner": str},
     "lease.revoke": {"lease": int, "reason": str},

@@ -1,6 +1,6 @@
 """Turn an event log's plain records (JSON Lines read back) into typed trace events.
 
-Records follow ../shared/EVENTS.md. Unknown kinds and unknown fields are skipped (the format
+Records follow docs/events.md. Unknown kinds and unknown fields are skipped (the format
 grows by adding them); a missing or mistyped documented field is an error naming the line and
 the field.
 """

@@ -2,7 +2,7 @@
 
 Every command validates its fields when built (a ``ValueError`` naming the field and the bad
 value) and has a ``__str__`` giving one canonical, deterministic line of text. That text is the
-``cmd`` of ``raft.apply`` in the public event log (../shared/EVENTS.md), for example::
+``cmd`` of ``raft.apply`` in the public event log (docs/events.md), for example::
 
     put /election/leader=app1 lease=3
     txn if create(/e/leader)=0 then put /e/leader=app1 lease=3 else get /e/leader

@@ -1,7 +1,7 @@
 """Reading the [raft], [network] and [store] tables and latency distributions of a preset.
 
 Times in these tables are milliseconds (every key ends in ``_ms``); the Scenario holds seconds.
-Defaults are etcd's (../shared/REFERENCE.md): heartbeat 100 ms, election timeout 1000 ms
+Defaults are etcd's (docs/sources.md): heartbeat 100 ms, election timeout 1000 ms
 randomised in [1000, 2000) ms, PreVote and CheckQuorum on, a lease check every 500 ms.
 """
 

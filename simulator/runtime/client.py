@@ -120,7 +120,7 @@ class StoreClient:
 
     def delete(self, key: str, prefix: bool = False) -> Gen:
         """Delete ``key`` (or every key under it); a DeleteResponse."""
-        response = yield from self._call("delete", key, None, Delete(key, prefix))
+        response = yield from self._call("delete", key, None, Delete(key, prefix), prefix=prefix)
         return response
 
     def get(self, key: str, prefix: bool = False, serializable: bool = False, limit: int = 0,
@@ -132,7 +132,8 @@ class StoreClient:
         """
         command = Range(key, prefix=prefix, limit=limit, sort=sort, order=order,
                         max_create_revision=max_create_revision)
-        response = yield from self._call("get", key, None, command, serializable=serializable)
+        response = yield from self._call("get", key, None, command, serializable=serializable,
+                                         prefix=prefix)
         return response
 
     def txn(self, compares: Sequence[Compare], success: Sequence[TxnOp],
@@ -247,23 +248,24 @@ class StoreClient:
 
     # --- one operation ---------------------------------------------------------------------
 
-    def _invoke(self, op: str, key: str | None, value: str | None) -> int:
+    def _invoke(self, op: str, key: str | None, value: str | None, prefix: bool = False) -> int:
         op_id = self._next_op
         self._next_op += 1
         self._outstanding.add(op_id)
-        self.trace.emit(KvInvoke(self.env.now, self.id, op_id, op, key, value))
+        self.trace.emit(KvInvoke(self.env.now, self.id, op_id, op, key, value, prefix))
         return op_id
 
     def _complete(self, op_id: int, ok: bool, value: str | None = None,
                   revision: int | None = None, succeeded: bool | None = None,
-                  error: str | None = None) -> None:
+                  error: str | None = None,
+                  kvs: tuple[tuple[str, str], ...] | None = None) -> None:
         self._outstanding.discard(op_id)
         self.trace.emit(KvComplete(self.env.now, self.id, op_id, ok, value, revision, succeeded,
-                                   error))
+                                   error, kvs))
 
     def _call(self, op: str, key: str | None, value: str | None, command: Command,
-              serializable: bool = False) -> Gen:
-        op_id = self._invoke(op, key, value)
+              serializable: bool = False, prefix: bool = False) -> Gen:
+        op_id = self._invoke(op, key, value, prefix)
         local_read = serializable and isinstance(command, Range)
 
         def build(dst: str) -> StoreRequest:
@@ -282,7 +284,7 @@ class StoreClient:
             self._complete(op_id, False, revision=getattr(response, "revision", None),
                            error=error)
             raise StoreError(f"{self.id}: {op} failed: {error}", response)
-        self._complete(op_id, True, **_summary(response))
+        self._complete(op_id, True, **_summary(response, prefix))
         return response
 
     def _exchange(self, op_id: int, build: Callable[[str], Any], to_leader: bool) -> Gen:
@@ -334,8 +336,11 @@ def _first_key(txn: Txn) -> str | None:
     return None
 
 
-def _summary(response: Response) -> dict[str, Any]:
-    """The kv.complete fields of a successful response."""
+def _summary(response: Response, prefix: bool = False) -> dict[str, Any]:
+    """The kv.complete fields of a successful response (a prefix read lists its ``kvs``)."""
+    if isinstance(response, RangeResponse) and prefix:
+        return {"kvs": tuple((kv.key, kv.value) for kv in response.kvs),
+                "revision": response.revision}
     if isinstance(response, RangeResponse):
         first = response.first
         return {"value": first.value if first is not None else None,

@@ -1,4 +1,4 @@
-"""Typed, immutable trace events: the public event log of ../shared/EVENTS.md.
+"""Typed, immutable trace events: the public event log of docs/events.md.
 
 Every event is a frozen dataclass with the simulated time ``t`` first and a class-level ``kind``
 string. ``to_record()`` gives the JSON object of one log line with keys in a fixed order
@@ -12,6 +12,9 @@ from dataclasses import dataclass, fields
 from typing import Any, ClassVar
 
 from simulator.frozen import fast_init
+
+EVENT_FORMAT_VERSION = 1
+"""The version of the event log format documented in docs/events.md (run.start's ``format``)."""
 
 
 @fast_init
@@ -47,10 +50,17 @@ def _field_names(cls: type) -> tuple[str, ...]:
 @fast_init
 @dataclass(frozen=True, slots=True)
 class RunStart(Event):
-    """The first line of every log: the seed and the preset the run was built from."""
+    """The first line of every log: the seed, preset, consensus protocol, store and log format.
+
+    ``format`` is the version of the event log format (docs/events.md): it grows when a
+    documented kind or field changes meaning; adding kinds or fields does not change it.
+    """
 
     seed: int
     preset: str
+    protocol: str = "raft"
+    store: str = "strong"
+    format: int = EVENT_FORMAT_VERSION
     kind: ClassVar[str] = "run.start"
 
 
@@ -292,20 +302,25 @@ class MsgDrop(Event):
 @fast_init
 @dataclass(frozen=True, slots=True)
 class KvInvoke(Event):
-    """A client started an operation on the store."""
+    """A client started an operation on the store (``prefix``: a range read or delete)."""
 
     client: str
     op_id: int
     op: str
     key: str | None
     value: str | None
+    prefix: bool = False
     kind: ClassVar[str] = "kv.invoke"
 
 
 @fast_init
 @dataclass(frozen=True, slots=True)
 class KvComplete(Event):
-    """A client got the answer to operation ``op_id`` (ok false on timeout or error)."""
+    """A client got the answer to operation ``op_id`` (ok false on timeout or error).
+
+    A point read's ``value`` is the key's value (None when absent); a prefix read leaves
+    ``value`` None and lists what it returned in ``kvs``, as (key, value) pairs in key order.
+    """
 
     client: str
     op_id: int
@@ -314,6 +329,7 @@ class KvComplete(Event):
     revision: int | None = None
     succeeded: bool | None = None
     error: str | None = None
+    kvs: tuple[tuple[str, str], ...] | None = None
     kind: ClassVar[str] = "kv.complete"
 
 

@@ -1,4 +1,4 @@
-"""Writing and reading the event log as JSON Lines (../shared/EVENTS.md) and as CSV."""
+"""Writing and reading the event log as JSON Lines (docs/events.md) and as CSV."""
 
 from __future__ import annotations
 

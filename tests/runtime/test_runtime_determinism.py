@@ -46,7 +46,8 @@ def test_the_same_scenario_seed_and_actions_give_a_byte_identical_log() -> None:
     second = to_jsonl(_session(7).trace)
     assert first == second
     assert first.count("\n") > 1000
-    assert first.splitlines()[0] == '{"t":0.0,"kind":"run.start","seed":7,"preset":"test"}'
+    assert first.splitlines()[0] == ('{"t":0.0,"kind":"run.start","seed":7,"preset":"test",'
+                                     '"protocol":"raft","store":"strong","format":1}')
 
 
 def test_another_seed_gives_another_log() -> None:
@@ -56,7 +57,7 @@ def test_another_seed_gives_another_log() -> None:
 def test_the_scenario_seed_is_the_default() -> None:
     sim = Simulation(Scenario(seed=42, name="x"))
     assert sim.seed == 42
-    assert to_jsonl(sim.trace).startswith('{"t":0.0,"kind":"run.start","seed":42,"preset":"x"}')
+    assert to_jsonl(sim.trace).startswith('{"t":0.0,"kind":"run.start","seed":42,"preset":"x",')
 
 
 def test_actions_are_recorded_with_their_time_and_arguments() -> None:

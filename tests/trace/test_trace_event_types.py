@@ -39,7 +39,7 @@ def test_defaults_keyword_arguments_and_json_text_are_those_of_the_dataclass() -
     assert (answer.value, answer.revision, answer.succeeded, answer.error) == (None, 4, None, None)
     assert event_to_json(answer) == (
         '{"t":1.5,"kind":"kv.complete","client":"app1","op_id":7,"ok":true,"value":null,'
-        '"revision":4,"succeeded":null,"error":null}')
+        '"revision":4,"succeeded":null,"error":null,"kvs":null}')
     assert Work(2.0, "app2", "c1", None, True, False).reason == ""
     assert dataclasses.replace(RaftRole(0.0, "n1", "leader", 3), term=4).term == 4
     assert event_to_json(MsgSend(0.25, 9, "n1", "n2", "AppendEntries", "HB t1")) == (
