@@ -21,7 +21,7 @@ from typing import ClassVar
 
 from simulator.checks.incidents import APP_LEADER_OVERLAP, Incident
 from simulator.checks.working import DEFAULT_ANSWER_WITHIN, Failover, WorkingLeaders
-from simulator.trace.events import AppRole, Event, NodeCrash, NodePause, NodeResume
+from simulator.trace.events import AppRole, Event, MsgSend, NodeCrash, NodePause, NodeResume
 
 __all__ = [
     "Belief", "Failover", "LeadershipMonitor", "LeadershipReport", "Overlap",
@@ -132,6 +132,16 @@ class LeadershipMonitor:
         )
         self._incidents.append(incident)
         return [incident]
+
+    @property
+    def asking(self) -> dict[str, tuple[str, int]]:
+        """The servers whose latest store request has not sent its first message yet (their
+        next ``msg.send`` goes to ``observe_send``)."""
+        return self._working.asking
+
+    def observe_send(self, event: MsgSend) -> None:
+        """A message a server sent for its request (which store member it asked)."""
+        self._working.observe_send(event)
 
     def observe(self, event: Event) -> list[Incident]:
         """Take the next event; return the incidents it reveals (an overlap that lasted)."""

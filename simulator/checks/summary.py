@@ -164,6 +164,8 @@ class SummaryFold:
         monitors = self._monitors
         messages = self._messages
         last = self._last
+        leadership = monitors.leadership
+        asking = leadership.asking
         for event in events:
             self.events += 1
             t = event.t
@@ -179,6 +181,8 @@ class SummaryFold:
                 counter = _MESSAGE_COUNTERS.get(kind)
                 if counter is not None:
                     messages[counter] += 1
+                    if counter == 0 and event.src in asking:  # type: ignore[attr-defined]
+                        leadership.observe_send(event)  # type: ignore[arg-type]
                 if monitors.waiting:
                     monitors.observe(event)
                 continue

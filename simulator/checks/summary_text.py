@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from simulator.checks.working import STORE_LEADER_CRASH, STORE_MEMBER_CRASH, Failover
+
 if TYPE_CHECKING:
     from simulator.checks.summary import Summary
 
@@ -55,6 +57,15 @@ _CAUSES = {
     "cut-off": "cut off from the store", "higher term": "saw a higher term",
     "minority": "cut off from a majority",
 }
+
+
+def _app_cause(f: Failover) -> str:
+    """Why the app leader stopped working, naming the crashed store member it asked."""
+    if f.cause == STORE_LEADER_CRASH:
+        return f"stalled: the store's Raft leader {f.member} crashed and it asked {f.member}"
+    if f.cause == STORE_MEMBER_CRASH:
+        return f"stalled: it asked the crashed store member {f.member}"
+    return _CAUSES.get(f.cause, f.cause)
 
 
 def _raft_failover_lines(s: Summary) -> list[str]:
@@ -110,7 +121,7 @@ def _failover_lines(s: Summary) -> list[str]:
     for f in s.failovers:
         to = f"-> {f.successor}" if f.successor else "-> nobody by the end"
         rows.append(
-            f"  at {f.start:9.3f} s  {f.lost} {_CAUSES.get(f.cause, f.cause)}, {to} after "
+            f"  at {f.start:9.3f} s  {f.lost} {_app_cause(f)}, {to} after "
             f"{_s(f.duration)}: {_n(f.requests, 'store request')}, "
             f"{_n(f.watch_events, 'watch event')}"
         )

@@ -8,8 +8,10 @@ from simulator.trace.events import (
     AppRole,
     KvComplete,
     KvInvoke,
+    MsgSend,
     NodeCrash,
     NodeRestart,
+    RaftRole,
     RunEnd,
     WatchEvent,
 )
@@ -131,3 +133,32 @@ def test_a_request_still_young_when_the_run_ends_does_not_count() -> None:
     assert check_leadership(events, end=60.0).failovers == ()
     [open_stall] = check_leadership(events, end=61.0).failovers
     assert (open_stall.start, open_stall.finished) == (59.5, False)
+
+
+def test_a_stall_on_a_crashed_store_member_names_it() -> None:
+    """raft-leader-under-app: the request went to the store's crashed Raft leader, so the
+    summary says so instead of "cut off from the store"."""
+    def asked(t: float, op_id: int, member: str, answered: float) -> list:
+        return [KvInvoke(t, "app1.1", op_id, "get", "/k", None),
+                MsgSend(t, 100 + op_id, "app1", member, "StoreRequest", "get"),
+                KvComplete(answered, "app1.1", op_id, True)]
+
+    prologue = [RaftRole(1.0, "n4", "leader", 1), AppRole(3.0, "app1", True, 1)]
+    crash_leader = [NodeCrash(30.0, "n4"), RaftRole(31.4, "n2", "leader", 2)]
+    events = _in_time_order(prologue, crash_leader, asked(33.07, 1, "n4", 34.08))
+    [stall] = summarize(events, end=60.0).failovers
+    assert (stall.start, stall.cause, stall.member, stall.successor) == (
+        33.07, "store-leader-crash", "n4", "app1")
+    assert "Raft leader n4 crashed" in summarize(events, end=60.0).to_text()
+
+    follower_down = [NodeCrash(30.0, "n3")]
+    events = _in_time_order(prologue, follower_down, asked(33.07, 1, "n3", 34.08))
+    [stall] = summarize(events, end=60.0).failovers
+    assert (stall.cause, stall.member) == ("store-member-crash", "n3")
+
+    alive = _in_time_order(prologue, follower_down, asked(33.07, 1, "n5", 34.08))
+    [stall] = summarize(alive, end=60.0).failovers
+    assert (stall.cause, stall.member) == ("cut-off", None)
+    restarted = _in_time_order(prologue, follower_down, [NodeRestart(32.0, "n3")],
+                               asked(33.07, 1, "n3", 34.08))
+    assert summarize(restarted, end=60.0).failovers[0].cause == "cut-off"

@@ -214,7 +214,10 @@ def test_raft_leader_crash_does_not_move_the_app_leader(run_preset) -> None:
     # app1's first request after the crash went to the dead Raft leader and was answered only
     # after the client's 1 s request timeout: app1 stalled, then worked again, still leading
     [stall] = summary["failovers"]
-    assert (stall["lost"], stall["cause"], stall["successor"]) == ("app1", "cut-off", "app1")
+    assert (stall["lost"], stall["cause"], stall["successor"]) == \
+        ("app1", "store-leader-crash", "app1")
+    crashed = [r["node"] for r in records if r["kind"] == "node.crash" and r["t"] == 30.0]
+    assert stall["member"] == crashed[0], "the summary names the crashed Raft leader"
     assert stall["start"] > 30.0 and 1.0 < stall["end"] - stall["start"] < 2.0
 
 
