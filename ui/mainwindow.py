@@ -45,7 +45,7 @@ from ui.canvas.view import CanvasPane
 from ui.controls import WINDOW_FONT, SeekBar, SpeedControl, speed_text
 from ui.inspector import InspectorWidget
 from ui.narration import NarrationWidget, lesson_paragraphs
-from ui.node_actions import ACTIONS, NodeAction, host_kind
+from ui.node_actions import ACTIONS, NodeAction, host_kind, why_not
 from ui.runner import DEFAULT_SPEED, SimRunner
 from ui.session import Session
 from ui.summary import SummaryDialog
@@ -305,8 +305,12 @@ class MainWindow(QMainWindow):
         sim_menu.addSeparator()
         sim_menu.addAction(self.actions_by_key["summary"])
         node_menu = menus.addMenu("&Node")
+        node_menu.setToolTipsVisible(True)
         for node_action in ACTIONS:
             node_menu.addAction(self.actions_by_key[f"node-{node_action.key}"])
+        node_menu.aboutToShow.connect(self._update_node_menu)
+        node_menu.aboutToHide.connect(self._enable_node_actions)
+        self.node_menu = node_menu
         view_menu = menus.addMenu("&View")
         for dock in (self.timeline_dock, self.inspector_dock, self.narration_dock):
             view_menu.addAction(dock.toggleViewAction())
@@ -363,20 +367,49 @@ class MainWindow(QMainWindow):
         title = menu.addAction(host)
         title.setEnabled(False)
         menu.addSeparator()
+        menu.setToolTipsVisible(True)
         duration = self.pause_seconds.value()
         for node_action in ACTIONS:
             if not node_action.applies_to(kind):
                 continue
             entry = menu.addAction(node_action.text.format(duration=duration))
             entry.setShortcut(QKeySequence(node_action.shortcut))
+            reason = self.why_not(node_action, host)
+            if reason is not None:
+                entry.setEnabled(False)
+                entry.setToolTip(reason)
             entry.triggered.connect(
                 lambda _c=False, a=node_action, h=host: self.act_on(a, h))
 
+    def why_not(self, node_action: NodeAction, host: str) -> str | None:
+        """Why ``node_action`` cannot apply to ``host`` at the cursor (None: it can)."""
+        runner = self.runner
+        return why_not(node_action, runner.world, host, runner.session.scenario)
+
+    def _update_node_menu(self) -> None:
+        """The Node menu offers what applies to the selected host; the rest is disabled with
+        the reason as its tooltip."""
+        host = self.scene.selected_host()
+        for node_action in ACTIONS:
+            entry = self.actions_by_key[f"node-{node_action.key}"]
+            reason = "Select a node first (click it on the canvas)." if host is None \
+                else self.why_not(node_action, host)
+            entry.setEnabled(reason is None)
+            entry.setToolTip(reason or self._node_text(node_action))
+
+    def _enable_node_actions(self) -> None:
+        """Enable every node action again (their shortcuts answer for any selected host)."""
+        for node_action in ACTIONS:
+            entry = self.actions_by_key[f"node-{node_action.key}"]
+            entry.setEnabled(True)
+            entry.setToolTip(f"{self._node_text(node_action)} ({node_action.shortcut})")
+
     def act_on(self, node_action: NodeAction, host: str) -> bool:
-        """Perform ``node_action`` on ``host`` at the cursor."""
-        kind = host_kind(self.runner.world, host)
-        if not node_action.applies_to(kind):
-            self.statusBar().showMessage(f"{node_action.key} does not apply to {host}", 4000)
+        """Perform ``node_action`` on ``host`` at the cursor (when it cannot apply, the
+        status bar says why)."""
+        reason = self.why_not(node_action, host)
+        if reason is not None:
+            self.statusBar().showMessage(reason, 6000)
             return False
         return node_action.perform(self.runner, host, self.pause_seconds.value())
 

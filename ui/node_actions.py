@@ -1,7 +1,9 @@
 """What a person can do to one host, shared by the context menu, the Node menu and shortcuts.
 
 Each action names the Simulation fault method it calls (docs/architecture.md) and which kinds
-of host it applies to. The runner applies it at the cursor time (forking when in the past).
+of host it applies to; ``why_not`` says, from the world at the cursor, why it cannot apply to a
+host now (the menus disable it with that reason as its tooltip). The runner applies it at the
+cursor time (forking when in the past).
 """
 
 from __future__ import annotations
@@ -9,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from simulator.config import Scenario
 from simulator.projection import World
 from simulator.projection.fold import PROVIDER_ID
 from ui.runner import SimRunner
@@ -84,3 +87,62 @@ def action(key: str) -> NodeAction:
         if candidate.key == key:
             return candidate
     raise KeyError(key)
+
+
+def why_not(node_action: NodeAction, world: World, host: str,
+            scenario: Scenario | None = None) -> str | None:
+    """Why ``node_action`` cannot apply to ``host`` in ``world`` (a sentence), or None when it
+    can. It mirrors the simulation's own refusals, so what a menu offers succeeds."""
+    kind = host_kind(world, host)
+    if not node_action.applies_to(kind):
+        what = {RAFT: "a Raft node", APP: "an app server", PROVIDER: "the payment provider"}
+        return f"{host} is {what[kind]}: this applies only to " + \
+            " or ".join(_KIND_NAMES[k] for k in node_action.kinds) + "."
+    crashed, paused, shut_down = _state(world, host)
+    key = node_action.key
+    if key == "restart":
+        if kind == APP and shut_down and not crashed:
+            return f"{host} is paused: restart it after it resumes." if paused else None
+        return None if crashed else \
+            f"{host} is running: only a crashed{' or shut-down' if kind == APP else ''} " \
+            "server can restart."
+    if crashed:
+        return f"{host} is crashed: restart it first."
+    app = world.app(host)
+    if key not in ("exception", "shutdown") or app is None:
+        return None  # crash, pause, force a timeout, skew the clock: any running server
+    if shut_down:
+        return f"{host} has been shut down: restart it first."
+    start_at = _start_at(scenario, host)
+    if world.t < start_at:
+        return f"{host} has not started yet: it starts at {start_at:g} s."
+    if key == "exception" and not app.leader:
+        return f"{host} is not leading, so its work loop is not running."
+    return None
+
+
+_KIND_NAMES = {RAFT: "Raft nodes", APP: "app servers", PROVIDER: "the payment provider"}
+
+
+def _state(world: World, host: str) -> tuple[bool, bool, bool]:
+    """(crashed, paused, shut down) of ``host`` at the world's time."""
+    app = world.app(host)
+    if app is not None:
+        return app.crashed, app.paused, app.shut_down
+    node = world.raft_node(host)
+    if node is not None:
+        return node.crashed, node.paused_until is not None, False
+    provider = world.provider
+    if provider is not None and host == provider.id:
+        return provider.crashed, provider.paused_until is not None, False
+    return False, False, False
+
+
+def _start_at(scenario: Scenario | None, host: str) -> float:
+    """When app server ``host`` starts in ``scenario`` (0 when unknown)."""
+    if scenario is None:
+        return 0.0
+    for server in scenario.apps.servers:
+        if server.id == host:
+            return server.start_at
+    return 0.0

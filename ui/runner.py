@@ -47,6 +47,28 @@ def clean_time(t: float) -> float:
     return at
 
 
+# What each action does, for the sentence that says it could not be done.
+ACTION_PHRASES = {
+    "crash": "crash {0}", "restart": "restart {0}", "pause": "pause {0}",
+    "force_timeout": "force an election timeout on {0}", "set_clock": "set {0}'s clock",
+    "app_exception": "raise an exception in {0}'s work loop",
+    "app_shutdown": "shut {0} down", "partition": "partition the network",
+    "heal_all": "heal the network", "cut": "cut the link from {0} to {1}",
+    "heal_link": "heal the link from {0} to {1}", "isolate": "isolate {0}",
+}
+
+
+def action_failed(name: str, args: tuple[Any, ...], problem: Exception) -> str:
+    """The sentence for an action the simulation refused: what, on which host, and why."""
+    phrase = ACTION_PHRASES.get(name, name.replace("_", " "))
+    try:
+        what = phrase.format(*args)
+    except (IndexError, KeyError):
+        what = name.replace("_", " ")
+    reason = str(problem).strip().rstrip(".") or type(problem).__name__
+    return f"Could not {what}: {reason}."
+
+
 def clamp_speed(speed: float) -> float:
     """``speed`` limited to the 0.01x-100x range (non-finite values become the default)."""
     if not math.isfinite(speed):
@@ -356,7 +378,7 @@ class SimRunner(QObject):
             method: Callable[..., Any] = getattr(session.simulation, name)
             method(*args, **kwargs)
         except Exception as exc:  # noqa: BLE001 - shown in a dialog, the session stays
-            self.error.emit(f"Could not {name.replace('_', ' ')}: {exc}")
+            self.error.emit(action_failed(name, args, exc))
             self._emit_frame()
             return False
         self._emit_frame()
