@@ -19,6 +19,7 @@ from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene
 
 from simulator.trace.events import Event
 from ui import style
+from ui.svg_portable import portable_svg
 
 PICTURE_SUFFIXES = (".png", ".svg")
 LOG_SUFFIXES = (".jsonl", ".csv")
@@ -64,7 +65,7 @@ def export_scene(scene: QGraphicsScene, path: Path, width: int, height: int,
             as source:
         data = _draw(scene, source, frame, width, height, suffix, path, title)
     if suffix == ".svg":
-        data = pixel_size_header(data, width, height)
+        data = portable_svg(pixel_size_header(data, width, height))
     _write(path, data)
 
 

@@ -2,7 +2,8 @@
 
 Used by ``leadersim run --timeline out.png|svg`` and the window's export. The picture has a
 title, the lanes, a time axis and a legend of what appears in it, with fonts sized for a room.
-PNG is raster at exactly the requested size; SVG is vector (bars, text and markers as paths).
+PNG is raster at exactly the requested size; SVG is vector (bars, text and markers as paths),
+made portable by ui.svg_portable so browsers and librsvg draw it as the PNG (fonts, hatches).
 """
 
 from __future__ import annotations
@@ -112,6 +113,7 @@ def render_model(
     import pyqtgraph as pg
     from PySide6 import QtCore, QtGui, QtSvg
 
+    from ui.svg_portable import portable_svg
     from ui.timeline.plot import TimelinePlot
     from ui.timeline.style import BACKGROUND
 
@@ -130,7 +132,7 @@ def render_model(
     timeline = TimelinePlot(view.ci, model, scale=scale, title=title,
                             legend_kinds=model.mark_kinds,
                             legend_states=model.bar_states,
-                            hatching=suffix == ".png")
+                            hatching=True)
     timeline.cursor.hide()
     view.resize(width, height)
     view.show()
@@ -165,14 +167,37 @@ def render_model(
         painter.fillRect(frame, QtGui.QColor(BACKGROUND))
         view.render(painter, frame, source.toRect())
         painter.end()
+        clip = _plot_clip(view, timeline)
     data = bytes(buffer.data())
     buffer.close()
     if suffix == ".svg":
-        data = _pixel_size_header(data, width, height)
+        data = portable_svg(_pixel_size_header(data, width, height), hatches(), clip)
     view.close()
     view.deleteLater()
     with open(target, "wb") as out:
         out.write(data)
+
+
+def _plot_clip(view: Any, timeline: Any) -> Any:
+    """The plot's data-to-pixel scale and its area in picture pixels (ui.svg_portable.Clip)."""
+    from PySide6 import QtCore
+
+    from ui.svg_portable import Clip
+
+    to_view = view.viewportTransform()
+    box = timeline.viewbox
+    origin = to_view.map(box.mapViewToScene(QtCore.QPointF(0.0, 0.0)))
+    unit = to_view.map(box.mapViewToScene(QtCore.QPointF(1.0, 1.0)))
+    area = to_view.mapRect(box.sceneBoundingRect())
+    return Clip((unit.x() - origin.x(), unit.y() - origin.y(), origin.x(), origin.y()),
+                (area.x(), area.y(), area.width(), area.height()))
+
+
+def hatches() -> dict[str, str]:
+    """Fill colour -> hatch of the hatched bar states (paused, crashed, lease past expiry)."""
+    from ui.timeline.style import BAR_STYLES
+
+    return {style.colour: style.pattern for style in BAR_STYLES.values() if style.hatch}
 
 
 def _pixel_size_header(svg: bytes, width: int, height: int) -> bytes:
