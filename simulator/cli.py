@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
+from simulator.cli_args import MessageFirstParser, seed_value
 from simulator.config import Scenario
 from simulator.presets import PresetError
 from simulator.presets.catalog import DEFAULT_PRESET, find_scenario, list_presets
@@ -118,9 +119,10 @@ def _exit_code(code: object) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with the sub-commands run, presets, validate, gui and experiment."""
-    parser = argparse.ArgumentParser(
+    parser = MessageFirstParser(
         prog=PROG, description="A simulator that teaches leader election (Raft, leases, "
-                               "election recipes, fencing). No command opens the window.",
+                               "election recipes, fencing).\nWithout a command it opens the "
+                               "window with the default preset.",
         epilog=EXIT_STATUSES, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -128,7 +130,7 @@ def build_parser() -> argparse.ArgumentParser:
                               epilog=EXIT_STATUSES,
                               formatter_class=argparse.RawDescriptionHelpFormatter)
     run.add_argument("preset", metavar="PRESET", help="a preset file or a shipped name")
-    run.add_argument("--seed", type=_seed, help="the run's seed (default: the preset's)")
+    run.add_argument("--seed", type=seed_value, help="the run's seed (default: the preset's)")
     run.add_argument("--until", type=_seconds, metavar="S",
                      help="simulated seconds to run (default: the preset's duration)")
     run.add_argument("--events", type=Path, metavar="FILE", help="write the event log (JSONL)")
@@ -149,24 +151,14 @@ def build_parser() -> argparse.ArgumentParser:
     gui = commands.add_parser("gui", help="open the window (default preset when none given)")
     gui.add_argument("preset", nargs="?", default=DEFAULT_PRESET, metavar="PRESET",
                      help=f"a preset file or a shipped name (default: {DEFAULT_PRESET})")
-    gui.add_argument("--seed", type=_seed, help="the run's seed (default: the preset's)")
+    gui.add_argument("--seed", type=seed_value, help="the run's seed (default: the preset's)")
     gui.add_argument("--until", type=_seconds, metavar="S", help="run to this simulated time")
     gui.add_argument("--screenshot", type=Path, metavar="FILE",
-                     help="save a picture of the window (.png) and quit")
+                     help="save a picture of the window (.png or .jpg) and quit")
 
     commands.add_parser("experiment", help="Monte Carlo experiments, e.g. election-time "
                                            "(see `leadersim experiment --help`)")
     return parser
-
-
-def _seed(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"must be a whole number, got {text!r}") from None
-    if not 0 <= value < 2**63:
-        raise argparse.ArgumentTypeError(f"must be from 0 to 2^63-1, got {text}")
-    return value
 
 
 def _seconds(text: str) -> float:

@@ -199,10 +199,27 @@ def test_a_preset_is_named_by_shipped_name_or_by_path(tmp_path, capsys) -> None:
     ["frobnicate"], ["run"], ["run", PRESET, "--seed", "abc"], ["run", PRESET, "--until", "0"],
     ["run", PRESET, "--until", "nan"], ["validate"],
 ])
-def test_bad_arguments_exit_2_with_usage(argv: list[str], capsys) -> None:
+def test_bad_arguments_exit_2_with_the_message_first(argv: list[str], capsys) -> None:
+    """The first line names the option and the problem; no usage block comes before it."""
     assert main(argv) == 2
-    err = capsys.readouterr().err
-    assert "usage: leadersim" in err and "Traceback" not in err
+    lines = capsys.readouterr().err.splitlines()
+    assert lines[0].startswith("leadersim") and "usage" not in lines[0], lines
+    assert lines[1:] == [f"({' '.join(lines[0].split(':')[0].split()[:2])} --help lists the "
+                         "options)"], lines
+
+
+@pytest.mark.parametrize("command", [["run", PRESET], ["gui", PRESET],
+                                     ["experiment", "election-time", "--trials", "1"]])
+def test_every_command_takes_and_bounds_seeds_alike(command: list[str], capsys) -> None:
+    """A seed beyond 2^63-1 or below 0 is refused by every command with the same words."""
+    for seed in (str(2**70), "-1"):
+        assert main([*command, "--seed", seed]) == 2
+        assert f"--seed: must be from 0 to 2^63-1, got {seed}" in capsys.readouterr().err
+
+
+def test_the_help_says_what_no_command_does(capsys) -> None:
+    assert main(["--help"]) == 0
+    assert "Without a command it opens the window" in capsys.readouterr().out
 
 
 def test_experiment_runs_and_prints_one_row_per_range(capsys) -> None:

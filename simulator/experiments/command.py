@@ -17,6 +17,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
+from simulator.cli_args import MessageFirstParser, report_argument_error, seed_value
 from simulator.config import Latency
 from simulator.experiments.election_time import ElectionSetup
 from simulator.experiments.plot import cdf_svg
@@ -55,7 +56,7 @@ def _ms_range(option: str, text: str) -> tuple[float, float]:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = MessageFirstParser(
         prog=PROG, exit_on_error=False,
         description="Monte Carlo experiments. election-time repeats the Raft paper's Figure 16 "
                     "setup: crash the leader, measure the time until a new one is heard.",
@@ -66,7 +67,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--trials", type=int, default=1000, help="trials per range (1000)")
     parser.add_argument("--nodes", default="5",
                         help="cluster size, or sizes separated by commas, e.g. 3,5,7,9 (5)")
-    parser.add_argument("--seed", type=int, default=1, help="experiment seed (1)")
+    parser.add_argument("--seed", type=seed_value, default=1, help="experiment seed (1)")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
                         help="processes to run trials in (all cores)")
     parser.add_argument("--heartbeat", type=float, help="heartbeat interval in ms "
@@ -130,8 +131,6 @@ def build_setups(args: argparse.Namespace) -> list[ElectionSetup]:
         raise BadInput(f"--loss must be in [0, 1), got {args.loss}")
     if not (math.isfinite(args.cap) and args.cap > 0):
         raise BadInput(f"--cap must be a positive number of seconds, got {args.cap}")
-    if args.seed < 0:
-        raise BadInput(f"--seed must not be negative, got {args.seed}")
     heartbeat = None
     if args.heartbeat is not None:
         if not (math.isfinite(args.heartbeat) and args.heartbeat > 0):
@@ -273,7 +272,10 @@ def main(
                 raise BadInput(f"{option} {path}: {problem}")
     except SystemExit as request:
         return EXIT_OK if request.code in (0, None) else EXIT_BAD_INPUT
-    except (argparse.ArgumentError, BadInput) as error:
+    except argparse.ArgumentError as error:
+        err.write(report_argument_error(PROG, error) + "\n")
+        return EXIT_BAD_INPUT
+    except BadInput as error:
         err.write(f"{PROG}: {error}\n")
         return EXIT_BAD_INPUT
     started = time.monotonic()
