@@ -144,6 +144,10 @@ class MiniCluster:
         self.now = max(self.now, t)
         return False
 
+    def in_flight(self) -> list[Message]:
+        """Every message still on its way (or waiting for its sender's disk), in no order."""
+        return [entry[4] for entry in self._queue if entry[4] is not None]
+
     def next_time(self) -> float | None:
         """Time of the next pending event (None when nothing is pending)."""
         return self._queue[0][0] if self._queue else None

@@ -78,3 +78,34 @@ def test_more_timeout_randomness_elects_sooner_as_in_figure_16() -> None:
     assert little.median > wide.median
     # nobody notices the crash before half the minimum timeout (the paper's smallest downtime)
     assert min(narrow.min, little.min, wide.min) >= 0.075
+
+
+def test_stopping_a_split_that_cannot_end_gives_the_same_outcome_as_running_to_the_cap() -> None:
+    setups = [ElectionSetup(0.150, 0.150, cap=3.0),
+              ElectionSetup(0.150, 0.150, cap=3.0, nodes=3),
+              ElectionSetup(0.150, 0.150, cap=3.0, overlap_candidate_write=True),
+              ElectionSetup(0.150, 0.150, cap=3.0, loss=0.05),
+              ElectionSetup(0.150, 0.151, cap=3.0)]
+    for setup in setups:
+        for index in range(12):
+            seed = trial_seed(2, setup, index)
+            assert (run_trial_outcome(setup, seed, stop_early=True)
+                    == run_trial_outcome(setup, seed, stop_early=False)), (setup, index)
+
+
+def test_equal_timeouts_lock_into_a_split_that_is_recognised_as_endless() -> None:
+    from simulator.experiments.election_time import _arrange, split_forever
+    from simulator.rng import Streams
+
+    setup = ElectionSetup(0.150, 0.150)
+    arranged = _arrange(setup, Streams(trial_seed(4, setup, 0)))
+    assert arranged is not None
+    cluster, leader, _ = arranged
+    assert not split_forever(setup, cluster)  # a leader leads
+    cluster.crash(leader)
+    cluster.outgoing = None
+    cluster.run_until(cluster.now + 1.0)
+    assert split_forever(setup, cluster)
+    assert all(cluster.nodes[n].role.value == "candidate" for n in cluster.ids if n != leader)
+    spread = ElectionSetup(0.150, 0.300)
+    assert not split_forever(spread, cluster)  # a random timeout may still end it
