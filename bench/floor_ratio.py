@@ -1,0 +1,73 @@
+"""CPU of `leadersim run raft-steady --until 3600` against the minimal Raft floor, in one run.
+
+    python bench/floor_ratio.py [--floor PATH] [--rounds 3] [--hours 1]
+
+Runs ``python PATH --hours H --no-proposals`` (a minimal Raft-in-simpy written for speed, by
+default ``../shared/bench/raft_floor.py`` next to the repository) and ``leadersim run
+raft-steady --until 3600*H`` alternately, ``--rounds`` times each, and prints each process's
+whole CPU time (user + system, from the operating system's accounting of the finished child),
+their medians and the ratio of the medians (target: at most 2.0). Both are measured in the same
+run because the machine's speed varies with what else it runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_FLOOR = ROOT.parent / "shared" / "bench" / "raft_floor.py"
+TARGET = 2.0
+LEADERSIM = ("import sys; from ui.launcher import main; sys.argv[0] = 'leadersim'; "
+             "sys.exit(main())")
+
+
+def child_cpu(command: list[str]) -> float:
+    """Run ``command`` to its end (output discarded); its user + system CPU seconds."""
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    process.returncode = os.waitstatus_to_exitcode(status)
+    stderr = process.stderr.read().decode() if process.stderr else ""
+    if process.returncode not in (0, 1):  # 1: leadersim found a safety problem, still timed
+        sys.exit(f"floor_ratio: {' '.join(command)} failed ({process.returncode}): {stderr}")
+    return usage.ru_utime + usage.ru_stime
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Alternate the two runs, print the figures and the ratio; exit 1 above the target."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--floor", type=Path, default=DEFAULT_FLOOR,
+                        help="path of raft_floor.py (default: ../shared/bench/raft_floor.py "
+                             "relative to the repository)")
+    parser.add_argument("--rounds", type=int, default=3, help="runs of each (default 3)")
+    parser.add_argument("--hours", type=float, default=1.0, help="simulated hours (default 1)")
+    args = parser.parse_args(argv)
+    if not args.floor.is_file():
+        print(f"floor_ratio: --floor {args.floor}: no such file", file=sys.stderr)
+        return 2
+    floor_cmd = [sys.executable, str(args.floor), "--hours", f"{args.hours:g}",
+                 "--no-proposals"]
+    ours_cmd = [sys.executable, "-c", LEADERSIM, "run", "raft-steady", "--until",
+                f"{3600 * args.hours:g}"]
+    floors: list[float] = []
+    ours: list[float] = []
+    for _ in range(args.rounds):
+        floors.append(child_cpu(floor_cmd))
+        ours.append(child_cpu(ours_cmd))
+    floor_median, ours_median = statistics.median(floors), statistics.median(ours)
+    ratio = ours_median / floor_median
+    print(f"raft_floor.py --hours {args.hours:g} --no-proposals, CPU s: "
+          + ", ".join(f"{c:.2f}" for c in floors) + f" (median {floor_median:.2f})")
+    print(f"leadersim run raft-steady --until {3600 * args.hours:g}, CPU s: "
+          + ", ".join(f"{c:.2f}" for c in ours) + f" (median {ours_median:.2f})")
+    print(f"ratio: {ratio:.2f} (target <= {TARGET:.1f}: {'met' if ratio <= TARGET else 'missed'})")
+    return 0 if ratio <= TARGET else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
