@@ -20,7 +20,9 @@ from typing import TextIO
 from simulator.cli_args import MessageFirstParser, report_argument_error, seed_value
 from simulator.config import Latency
 from simulator.experiments.election_time import ElectionSetup
+from simulator.experiments.executor import EngineError, engine_name
 from simulator.experiments.plot import cdf_svg
+from simulator.experiments.progress import ProgressBar
 from simulator.experiments.runner import run_lines
 from simulator.experiments.stats import CSV_COLUMNS, LineStats, describe
 
@@ -61,15 +63,20 @@ def _parser() -> argparse.ArgumentParser:
         description="Monte Carlo experiments. election-time repeats the Raft paper's Figure 16 "
                     "setup: crash the leader, measure the time until a new one is heard.",
     )
-    parser.add_argument("experiment", choices=["election-time"])
+    parser.add_argument("experiment", choices=["election-time", "failover"],
+                        help="election-time (below), or failover (see "
+                             "`leadersim experiment failover --help`)")
     parser.add_argument("--ranges", help=f"election timeout ranges in ms, comma separated "
                                          f"(default {PAPER_RANGES}; with --etcd {ETCD_RANGES})")
     parser.add_argument("--trials", type=int, default=1000, help="trials per range (1000)")
     parser.add_argument("--nodes", default="5",
                         help="cluster size, or sizes separated by commas, e.g. 3,5,7,9 (5)")
     parser.add_argument("--seed", type=seed_value, default=1, help="experiment seed (1)")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1,
+    parser.add_argument("--workers", type=int,
                         help="processes to run trials in (all cores)")
+    parser.add_argument("--dask", metavar="tcp://HOST:8786",
+                        help="run the trials on this Dask scheduler's cluster instead "
+                             "(pip install 'leadersim[cluster]')")
     parser.add_argument("--heartbeat", type=float, help="heartbeat interval in ms "
                                                         "(default half the minimum timeout)")
     parser.add_argument("--pre-vote", action=argparse.BooleanOptionalAction, default=None,
@@ -125,6 +132,10 @@ def build_setups(args: argparse.Namespace) -> list[ElectionSetup]:
     if args.trials < 1:
         raise BadInput(f"--trials must be at least 1, got {args.trials}")
     sizes = _sizes(args.nodes)
+    if args.dask is not None and args.workers is not None:
+        raise BadInput("--workers and --dask: give one (the Dask cluster has its own workers)")
+    if args.workers is None:
+        args.workers = os.cpu_count() or 1
     if args.workers < 1:
         raise BadInput(f"--workers must be at least 1, got {args.workers}")
     if not 0.0 <= args.loss < 1.0:
@@ -228,28 +239,6 @@ def write_csv(stats: Sequence[LineStats], path: Path) -> None:
             writer.writerow(s.csv_row())
 
 
-class _Bar:
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        try:
-            self.enabled = stream.isatty()
-        except (AttributeError, ValueError):
-            self.enabled = False
-        self.shown = False
-
-    def __call__(self, done: int, total: int) -> None:
-        if not self.enabled:
-            return
-        filled = 30 * done // total
-        self.stream.write(f"\r[{'#' * filled}{'.' * (30 - filled)}] {done}/{total} trials")
-        self.stream.flush()
-        self.shown = True
-
-    def close(self) -> None:
-        if self.shown:
-            self.stream.write("\n")
-
-
 def main(
     argv: Sequence[str], svg_to_png: SvgToPng | None = None,
     out: TextIO | None = None, err: TextIO | None = None,
@@ -279,13 +268,18 @@ def main(
         err.write(f"{PROG}: {error}\n")
         return EXIT_BAD_INPUT
     started = time.monotonic()
-    bar = _Bar(err)
-    results = run_lines(setups, args.trials, args.seed, args.workers, bar)
-    bar.close()
+    bar = ProgressBar(err)
+    try:
+        results = run_lines(setups, args.trials, args.seed, args.workers, bar, args.dask)
+    except EngineError as error:
+        err.write(f"{PROG}: {error}\n")
+        return EXIT_BAD_INPUT
+    finally:
+        bar.close()
     stats = [describe(s.name, r) for s, r in zip(setups, results, strict=True)]
     out.write(format_table(stats, setups))
     err.write(f"{args.trials * len(setups)} trials in {time.monotonic() - started:.1f} s "
-              f"with {args.workers} worker(s)\n")
+              f"with {engine_name(args.workers, args.dask)}\n")
     try:
         if args.csv is not None:
             write_csv(stats, args.csv)

@@ -8,9 +8,9 @@ depend on the number of workers or on which chunk finishes first.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 
 from simulator.experiments.election_time import ElectionSetup, run_trial, trial_seed
+from simulator.experiments.executor import open_executor, run_tasks
 
 CHUNK = 25
 Progress = Callable[[int, int], None]
@@ -27,10 +27,12 @@ def run_lines(
     seed: int,
     workers: int = 1,
     progress: Progress | None = None,
+    dask: str | None = None,
 ) -> list[list[float | None]]:
     """Run ``trials`` trials of every setup; return the results per setup, in trial order.
 
-    ``progress(done, total)`` is called after each chunk.
+    ``progress(done, total)`` is called after each chunk. The chunks run on ``workers`` local
+    processes, or on the Dask cluster whose scheduler is at ``dask`` (``executor``).
     """
     jobs = [
         (line, start, min(start + CHUNK, trials))
@@ -48,16 +50,7 @@ def run_lines(
         if progress is not None:
             progress(done, total)
 
-    if workers <= 1 or len(jobs) <= 1:
-        for line, start, stop in jobs:
-            store(line, start, run_chunk(setups[line], seed, start, stop))
-        return results
-    with ProcessPoolExecutor(max_workers=workers) as pool:
-        futures = {
-            pool.submit(run_chunk, setups[line], seed, start, stop): (line, start)
-            for line, start, stop in jobs
-        }
-        for future in as_completed(futures):
-            line, start = futures[future]
-            store(line, start, future.result())
+    tasks = [(run_chunk, (setups[line], seed, start, stop)) for line, start, stop in jobs]
+    with open_executor(workers if len(jobs) > 1 else 1, dask) as executor:
+        run_tasks(executor, tasks, lambda job, values: store(*jobs[job][:2], values))
     return results
