@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 LATENCY_KINDS = ("constant", "uniform", "normal")
 RECIPES = ("seed", "etcd", "zookeeper", "kubernetes")
+PROTOCOLS = ("raft", "multi-paxos")
 PROTECTIONS = ("none", "fencing", "idempotency")
 
 
@@ -64,7 +65,12 @@ class Latency:
 
 @dataclass(frozen=True, slots=True)
 class RaftConfig:
-    """The Raft cluster: size, timing and the protocol options (etcd's defaults)."""
+    """The consensus cluster: size, timing and the protocol options (etcd's defaults).
+
+    ``protocol`` is "raft" or "multi-paxos"; the size and timing serve either. ``pre_vote`` and
+    ``check_quorum`` are Raft's; ``backoff`` and ``leader_lease`` are Multi-Paxos's
+    (docs/paxos.md).
+    """
 
     nodes: int = 5
     heartbeat_interval: float = 0.1
@@ -73,6 +79,9 @@ class RaftConfig:
     pre_vote: bool = True
     check_quorum: bool = True
     disk_latency: Latency = field(default_factory=lambda: Latency.constant(0.002))
+    protocol: str = "raft"
+    backoff: bool = True
+    leader_lease: bool = False
 
     @property
     def node_ids(self) -> tuple[str, ...]:

@@ -10,9 +10,10 @@ TWO_RAFT_LEADERS = "two-raft-leaders"
 STATE_MACHINE_SAFETY = "state-machine-safety"
 APP_LEADER_OVERLAP = "app-leader-overlap"
 DOUBLE_CHARGE = "double-charge"
+APPLY_ORDER = "apply-order"  # a Multi-Paxos node applied a slot out of order
 
 CHECK_NAMES: tuple[str, ...] = (
-    TWO_RAFT_LEADERS, STATE_MACHINE_SAFETY, APP_LEADER_OVERLAP, DOUBLE_CHARGE,
+    TWO_RAFT_LEADERS, STATE_MACHINE_SAFETY, APP_LEADER_OVERLAP, DOUBLE_CHARGE, APPLY_ORDER,
 )
 
 

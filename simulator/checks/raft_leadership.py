@@ -1,5 +1,8 @@
 """Time without a Raft leader: each loss of the leader until the next one, from the trace.
 
+A Multi-Paxos cluster is folded the same way: its ``paxos.role`` events count as roles, with
+the ballot as the term (a "higher term" is then a higher ballot).
+
 A Raft node *leads* from its ``raft.role`` leader to its next ``raft.role`` of another role or
 its crash, and works as leader while it leads, is not paused and reaches a majority: itself and
 enough members that are up, not paused, and joined to it by links not cut in either direction
@@ -26,6 +29,7 @@ from simulator.trace.events import (
     NodePause,
     NodeRestart,
     NodeResume,
+    PaxosRole,
     RaftRole,
 )
 
@@ -59,7 +63,7 @@ class RaftLeadership:
 
     def __init__(self, members: Iterable[str] | None = None) -> None:
         self._changes: list[Change] = []
-        self._leading: dict[str, int] = {}
+        self._leading: dict[str, object] = {}
         self._members: frozenset[str] | None = None if members is None else frozenset(members)
         self._down: set[str] = set()  # crashed or paused
         self._cut: set[tuple[str, str]] = set()
@@ -76,7 +80,7 @@ class RaftLeadership:
             self._down.add(event.node)
         elif isinstance(event, NodeRestart | NodeResume):
             self._down.discard(event.node)
-        elif not isinstance(event, RaftRole):
+        elif not isinstance(event, RaftRole | PaxosRole):
             return
         if self._members is not None:
             self._check_majorities(event.t, self._members)
@@ -98,13 +102,14 @@ class RaftLeadership:
                 self._changes.append(Change(t, node, MINORITY, cut_off, MINORITY))
 
     def _observe_roles(self, event: Event) -> None:
-        if isinstance(event, RaftRole):
+        if isinstance(event, RaftRole | PaxosRole):
+            epoch = event.term if isinstance(event, RaftRole) else tuple(event.ballot)
             if event.role == "leader":
-                self._leading[event.node] = event.term
+                self._leading[event.node] = epoch  # type: ignore[assignment]
                 self._changes.append(Change(event.t, event.node, LEADS, True, "elected"))
             elif event.node in self._leading:
                 term = self._leading.pop(event.node)
-                cause = HIGHER_TERM if event.term > term else "stepdown"
+                cause = HIGHER_TERM if epoch > term else "stepdown"  # type: ignore[operator]
                 self._changes.append(Change(event.t, event.node, LEADS, False, cause))
         elif isinstance(event, NodeCrash) and self._leading.pop(event.node, None) is not None:
             self._changes.append(Change(event.t, event.node, LEADS, False, "crash"))

@@ -39,6 +39,11 @@ from simulator.trace.events import (
     MsgDeliver,
     MsgDrop,
     MsgSend,
+    PaxosAccept,
+    PaxosChosen,
+    PaxosPromise,
+    PaxosRecover,
+    PaxosTimer,
     RaftTimer,
     RunEnd,
     RunStart,
@@ -98,6 +103,8 @@ class Summary:
     messages: MessageCounts
     violations: tuple[Incident, ...]
     skipped: tuple[SkippedStep, ...] = ()
+    protocol: str = "raft"
+    """The store cluster's consensus protocol (run.start): "raft" or "multi-paxos"."""
 
     @property
     def duration(self) -> float:
@@ -129,7 +136,9 @@ class Summary:
 
 
 _MESSAGE_COUNTERS = {MsgSend.kind: 0, MsgDeliver.kind: 1, MsgDrop.kind: 2}
-_UNREAD_KINDS = frozenset(_MESSAGE_COUNTERS) | {RaftTimer.kind}
+_UNREAD_KINDS = frozenset(_MESSAGE_COUNTERS) | {
+    RaftTimer.kind, PaxosTimer.kind, PaxosAccept.kind, PaxosPromise.kind, PaxosChosen.kind,
+    PaxosRecover.kind}
 
 
 class SummaryFold:
@@ -148,6 +157,7 @@ class SummaryFold:
         self._raft_leadership = RaftLeadership(
             scenario.raft.node_ids if scenario is not None else None)
         self._preset = scenario.name if scenario is not None else ""
+        self._protocol = scenario.raft.protocol if scenario is not None else "raft"
         self._seed: int | None = None
         self._start: float | None = None
         self._last = 0.0
@@ -189,6 +199,7 @@ class SummaryFold:
             if isinstance(event, RunStart):
                 self._seed = event.seed
                 self._preset = self._preset or event.preset
+                self._protocol = event.protocol
             elif isinstance(event, RunEnd):
                 self._run_end = event.t
             elif isinstance(event, Violation):
@@ -245,6 +256,7 @@ class SummaryFold:
             messages=MessageCounts(*self._messages),
             violations=_merge_violations(monitors.incidents, self._recorded),
             skipped=tuple(self._skipped),
+            protocol=self._protocol,
         )
 
 
@@ -281,6 +293,7 @@ def _to_dict(s: Summary) -> dict[str, object]:
         "end": s.end,
         "duration": s.duration,
         "safe": s.safe,
+        "protocol": s.protocol,
         "raft": {
             "elections": s.elections,
             "max_term": s.max_term,

@@ -35,18 +35,30 @@ def _capped(rows: list[str], what: str) -> list[str]:
     return rows[:MAX_ROWS] + [f"  ... and {len(rows) - MAX_ROWS} more {what}"]
 
 
+# The words each consensus protocol's section uses: (title, its epoch, highest epoch).
+_PROTOCOL_WORDS = {
+    "raft": ("Raft", "term", "highest term"),
+    "multi-paxos": ("Multi-Paxos", "ballot", "highest ballot round"),
+}
+
+
+def _words(s: Summary) -> tuple[str, str, str]:
+    return _PROTOCOL_WORDS.get(s.protocol, _PROTOCOL_WORDS["raft"])
+
+
 def _raft_lines(s: Summary) -> list[str]:
     changes = sum(len(nodes) for _, nodes in s.leaders_per_term)
+    _, epoch, highest = _words(s)
     lines = [
-        f"{_n(s.elections, 'election')}, highest term {s.max_term}, "
+        f"{_n(s.elections, 'election')}, {highest} {s.max_term}, "
         f"{_n(changes, 'leader')} elected"
     ]
     terms = [
-        f"term {term:>3}: {', '.join(nodes)}" + ("  <- TWO LEADERS" if len(nodes) > 1 else "")
+        f"{epoch} {term:>3}: {', '.join(nodes)}" + ("  <- TWO LEADERS" if len(nodes) > 1 else "")
         for term, nodes in s.leaders_per_term
     ]
     if len(terms) > MAX_ROWS:
-        keep = terms[: MAX_ROWS // 2] + [f"  ... {len(terms) - MAX_ROWS} terms ..."]
+        keep = terms[: MAX_ROWS // 2] + [f"  ... {len(terms) - MAX_ROWS} {epoch}s ..."]
         terms = keep + terms[-(MAX_ROWS // 2):]
     lines += ["  " + t if not t.startswith("  ") else t for t in terms]
     return lines + _raft_failover_lines(s)
@@ -76,7 +88,7 @@ def _raft_failover_lines(s: Summary) -> list[str]:
         return lines + ["leader lost: never"]
     lines.append(
         f"leader lost {_n(len(s.raft_failovers), 'time')}: "
-        f"{_s(s.raft_leaderless)} without a Raft leader"
+        f"{_s(s.raft_leaderless)} without a {_words(s)[0]} leader"
     )
     rows = []
     for f in s.raft_failovers:
@@ -170,7 +182,7 @@ def format_summary(s: Summary) -> str:
     seed = "" if s.seed is None else f", seed {s.seed}"
     m = s.messages
     lines = [f"Run of {s.preset}{seed}: {s.start:.3f} to {s.end:.3f} s simulated", ""]
-    lines += _section("Raft", _raft_lines(s))
+    lines += _section(_words(s)[0], _raft_lines(s))
     lines += _section("App leader", _app_lines(s))
     lines += _section("Failovers", _failover_lines(s))
     lines += _section("Overlaps", _overlap_lines(s))

@@ -44,6 +44,7 @@ from simulator.trace.events import (
     MsgSend,
     NodeCrash,
     NodeRestart,
+    PaxosRole,
     RaftRole,
     WatchEvent,
 )
@@ -147,7 +148,7 @@ class WorkingLeaders:
         elif isinstance(event, NodeCrash) and event.node in self._believers:
             self._believers.discard(event.node)
             self._changes.append(Change(event.t, event.node, LEADS, False, "crash"))
-        if isinstance(event, RaftRole):
+        if isinstance(event, RaftRole | PaxosRole):
             if event.role == "leader":
                 self._raft_leader = event.node
             elif event.node == self._raft_leader:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from simulator.config import (
     LATENCY_KINDS,
+    PROTOCOLS,
     Latency,
     LinkOverride,
     NetworkConfig,
@@ -39,6 +40,9 @@ ALL_LATENCY_KEYS = ("dist", "ms", "min_ms", "max_ms", "mean_ms", "stddev_ms")
 
 RAFT_KEYS = ("nodes", "heartbeat_ms", "election_timeout_ms", "pre_vote", "check_quorum",
              "disk_latency")
+CLUSTER_KEYS = ("protocol", "backoff", "leader_lease")
+PAXOS_ONLY_KEYS = ("backoff", "leader_lease")
+RAFT_ONLY_KEYS = ("pre_vote", "check_quorum")
 NETWORK_KEYS = ("latency", "loss", "link")
 LINK_KEYS = ("src", "dst", "latency", "loss", "both_ways")
 STORE_KEYS = ("lease_check_ms", "request_timeout_ms", "compaction_retention")
@@ -86,11 +90,33 @@ def read_latency(parent: Section, key: str, default: Latency) -> Latency:
 
 
 def read_raft(root: Section) -> RaftConfig:
-    """The [raft] table: cluster size 1 to 15, timing in ms, PreVote, CheckQuorum, disk."""
+    """The [cluster] and [raft] tables: the protocol and its options, size, timing, disk.
+
+    [cluster] names the protocol ("raft" or "multi-paxos") and holds the Multi-Paxos options
+    (back-off, leader lease); [raft] holds the size and timing of either protocol's cluster and
+    Raft's own options (PreVote, CheckQuorum). An option of the other protocol is a problem.
+    """
     base = RaftConfig()
+    cluster = root.table("cluster", CLUSTER_KEYS)
+    protocol, backoff, lease = base.protocol, base.backoff, base.leader_lease
+    if cluster is not None:
+        protocol = cluster.text("protocol", protocol, choices=PROTOCOLS)
+        backoff = cluster.boolean("backoff", backoff)
+        lease = cluster.boolean("leader_lease", lease)
+        if protocol == "raft":
+            for key in PAXOS_ONLY_KEYS:
+                if cluster.has(key):
+                    cluster.problems.add(cluster.key(key), "is a Multi-Paxos option, but this "
+                                         "cluster runs Raft (set cluster.protocol = "
+                                         "\"multi-paxos\" or remove it)")
     raft = root.table("raft", RAFT_KEYS)
     if raft is None:
-        return base
+        return RaftConfig(protocol=protocol, backoff=backoff, leader_lease=lease)
+    if protocol != "raft":
+        for key in RAFT_ONLY_KEYS:
+            if raft.has(key):
+                raft.problems.add(raft.key(key), f"is a Raft option, but this cluster runs "
+                                  f"{protocol} (cluster.protocol); remove it")
     nodes = raft.integer("nodes", base.nodes, low=1, high=MAX_NODES)
     heartbeat = raft.number("heartbeat_ms", base.heartbeat_interval, low=MIN_TIMING_MS,
                             high=MAX_DELAY_MS, per_second=MS_PER_S)
@@ -104,6 +130,9 @@ def read_raft(root: Section) -> RaftConfig:
         pre_vote=raft.boolean("pre_vote", base.pre_vote),
         check_quorum=raft.boolean("check_quorum", base.check_quorum),
         disk_latency=read_latency(raft, "disk_latency", base.disk_latency),
+        protocol=protocol,
+        backoff=backoff,
+        leader_lease=lease,
     )
 
 

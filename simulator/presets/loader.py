@@ -17,7 +17,7 @@ from simulator.presets.problems import PresetError, Problem
 from simulator.presets.reader import Problems, Section, TomlFloat
 from simulator.presets.timeline import Hosts, read_captions, read_faults, read_pauses
 
-TOP_KEYS = ("run", "raft", "network", "store", "apps", "faults", "captions", "pauses")
+TOP_KEYS = ("run", "cluster", "raft", "network", "store", "apps", "faults", "captions", "pauses")
 RUN_KEYS = ("title", "description", "seed", "duration")
 MAX_DURATION = 604_800.0
 MAX_SEED = 2**63 - 1

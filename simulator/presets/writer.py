@@ -52,12 +52,19 @@ def _run(s: Scenario) -> list[str]:
 
 def _raft(s: Scenario) -> list[str]:
     raft = s.raft
-    return ["", "[raft]", f"nodes = {raft.nodes}",
-            f"heartbeat_ms = {_ms(raft.heartbeat_interval)}",
-            f"election_timeout_ms = [{_ms(raft.election_timeout_min)}, "
-            f"{_ms(raft.election_timeout_max)}]",
-            f"pre_vote = {_bool(raft.pre_vote)}", f"check_quorum = {_bool(raft.check_quorum)}",
-            f"disk_latency = {_latency(raft.disk_latency)}"]
+    lines: list[str] = []
+    if raft.protocol != "raft":
+        lines += ["", "[cluster]", f"protocol = {_string(raft.protocol)}",
+                  f"backoff = {_bool(raft.backoff)}",
+                  f"leader_lease = {_bool(raft.leader_lease)}"]
+    lines += ["", "[raft]", f"nodes = {raft.nodes}",
+              f"heartbeat_ms = {_ms(raft.heartbeat_interval)}",
+              f"election_timeout_ms = [{_ms(raft.election_timeout_min)}, "
+              f"{_ms(raft.election_timeout_max)}]"]
+    if raft.protocol == "raft":
+        lines += [f"pre_vote = {_bool(raft.pre_vote)}",
+                  f"check_quorum = {_bool(raft.check_quorum)}"]
+    return lines + [f"disk_latency = {_latency(raft.disk_latency)}"]
 
 
 def _network(s: Scenario) -> list[str]:

@@ -3,7 +3,8 @@
 A ``ConsensusProtocol`` is everything protocol-specific a consensus host (raft_host.py) needs:
 the base class of the protocol's messages, how to build a member (fresh or from the persistent
 state a crash kept), and how to turn the member's notes and committed entries into trace events.
-Raft's binding is ``raft_protocol.RaftProtocol``; ``protocol_for(scenario)`` picks a scenario's.
+Raft's binding is ``raft_protocol.RaftProtocol``, Multi-Paxos's ``paxos_protocol.PaxosProtocol``;
+``protocol_for(scenario)`` picks a scenario's.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from simulator.consensus import CommittedEntry, ConsensusMember
 from simulator.raft.options import RaftOptions
+from simulator.runtime.paxos_protocol import PaxosProtocol
 from simulator.runtime.raft_protocol import RaftProtocol
 
 if TYPE_CHECKING:
@@ -47,6 +49,11 @@ class ConsensusProtocol(Protocol):
 
 def protocol_for(scenario: Scenario) -> ConsensusProtocol:
     """The consensus protocol binding for ``scenario``'s cluster (ValueError naming the key)."""
+    protocol = scenario.raft.protocol
+    if protocol == "multi-paxos":
+        return PaxosProtocol.from_config(scenario.raft)
+    if protocol != "raft":
+        raise ValueError(f"cluster.protocol must be raft or multi-paxos, got {protocol!r}")
     try:
         options = RaftOptions.from_config(scenario.raft)
     except ValueError as problem:

@@ -56,7 +56,7 @@ class Simulation:
         self._recording = True
         self._crash_order: list[str] = []
         _check_scenario(scenario)
-        self.trace.emit(RunStart(0.0, self.seed, scenario.name))
+        self.trace.emit(RunStart(0.0, self.seed, scenario.name, scenario.raft.protocol))
         self.network = Network(self.env, self.trace, self.streams, scenario.network)
         protocol = protocol_for(scenario)
         node_ids = scenario.raft.node_ids

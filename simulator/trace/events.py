@@ -181,6 +181,93 @@ class RaftTimer(Event):
     kind: ClassVar[str] = "raft.timer"
 
 
+# --- Multi-Paxos (a cluster whose run.start protocol is "multi-paxos") -----------------------
+
+
+@fast_init
+@dataclass(frozen=True, slots=True)
+class PaxosRole(Event):
+    """A Paxos node's role or ballot changed; ``ballot`` is [round, node] (a follower's: the
+    ballot it promised)."""
+
+    node: str
+    role: str
+    ballot: tuple[int, str]
+    kind: ClassVar[str] = "paxos.role"
+
+
+@fast_init
+@dataclass(frozen=True, slots=True)
+class PaxosPromise(Event):
+    """An acceptor promised ``ballot`` to the candidate ``to`` (phase 1b)."""
+
+    node: str
+    ballot: tuple[int, str]
+    to: str
+    kind: ClassVar[str] = "paxos.promise"
+
+
+@fast_init
+@dataclass(frozen=True, slots=True)
+class PaxosAccept(Event):
+    """An acceptor accepted ``cmd`` for ``slot`` under ``ballot`` (phase 2b)."""
+
+    node: str
+    slot: int
+    ballot: tuple[int, str]
+    cmd: str
+    kind: ClassVar[str] = "paxos.accept"
+
+
+@fast_init
+@dataclass(frozen=True, slots=True)
+class PaxosApply(Event):
+    """A node applied chosen ``slot`` (``cmd`` canonical text, ``noop`` for a gap), in order."""
+
+    node: str
+    slot: int
+    ballot: tuple[int, str]
+    cmd: str
+    kind: ClassVar[str] = "paxos.apply"
+
+
+@fast_init
+@dataclass(frozen=True, slots=True)
+class PaxosRecover(Event):
+    """A new leader re-proposes ``cmd`` for ``slot`` under its ``ballot``: taken from
+    ``source``'s promise, where it was accepted under ``was`` (source null: a gap filled with a
+    no-op)."""
+
+    node: str
+    slot: int
+    ballot: tuple[int, str]
+    cmd: str
+    source: str | None
+    was: tuple[int, str] | None
+    kind: ClassVar[str] = "paxos.recover"
+
+
+@fast_init
+@dataclass(frozen=True, slots=True)
+class PaxosChosen(Event):
+    """A node learned that every slot up to ``slot`` is chosen."""
+
+    node: str
+    slot: int
+    kind: ClassVar[str] = "paxos.chosen"
+
+
+@fast_init
+@dataclass(frozen=True, slots=True)
+class PaxosTimer(Event):
+    """A Paxos node's election (phase 1) timer was armed to fire at simulated time
+    ``deadline``."""
+
+    node: str
+    deadline: float
+    kind: ClassVar[str] = "paxos.timer"
+
+
 # --- nodes and network ---------------------------------------------------------------------
 
 
@@ -479,6 +566,7 @@ class Violation(Event):
 ALL_EVENT_TYPES: tuple[type[Event], ...] = (
     RunStart, RunEnd, Caption, PausePoint, UserAction,
     RaftRole, RaftVote, RaftAppend, RaftTruncate, RaftCommit, RaftApply, RaftTimer,
+    PaxosRole, PaxosPromise, PaxosAccept, PaxosApply, PaxosRecover, PaxosChosen, PaxosTimer,
     NodeCrash, NodeRestart, NodePause, NodeResume, NodeClock,
     NetCut, NetHeal, NetLink, MsgSend, MsgDeliver, MsgDrop,
     KvInvoke, KvComplete, LeaseGrant, LeaseRenew, LeaseRevoke, WatchEvent,

@@ -83,6 +83,13 @@ BROKEN: list[tuple[str, str, str, str]] = [
      "tick_time_ms = 2000\nsession_timeout_ms = 1000\n", "apps.zookeeper.session_timeout_ms",
      "between 2 and 20 ticks"),
     ("seed out of range", "[run]\nseed = -1\n", "run.seed", "from 0 to"),
+    ("unknown consensus protocol", "[cluster]\nprotocol = \"paxos\"\n", "cluster.protocol",
+     "did you mean 'multi-paxos'"),
+    ("Multi-Paxos option on a Raft cluster", "[cluster]\nbackoff = false\n",
+     "cluster.backoff", "is a Multi-Paxos option, but this cluster runs Raft"),
+    ("Raft option on a Multi-Paxos cluster",
+     "[cluster]\nprotocol = \"multi-paxos\"\n[raft]\npre_vote = false\n", "raft.pre_vote",
+     "is a Raft option, but this cluster runs multi-paxos"),
     ("empty title", "[run]\ntitle = \"  \"\n", "run.title", "must not be empty"),
 ]
 

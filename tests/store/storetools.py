@@ -13,10 +13,11 @@ from simulator.runtime.store_cluster import add_client_host, store_simulation
 from simulator.trace.events import Event
 
 
-def scenario(nodes: int = 5, **store: Any) -> Scenario:
+def scenario(nodes: int = 5, protocol: str = "raft", leader_lease: bool = False,
+             **store: Any) -> Scenario:
     """etcd's timing (100 ms heartbeat, 1-2 s election timeout), 1-5 ms links."""
     return Scenario(
-        raft=RaftConfig(nodes=nodes),
+        raft=RaftConfig(nodes=nodes, protocol=protocol, leader_lease=leader_lease),
         network=NetworkConfig(latency=Latency.uniform(0.001, 0.005)),
         store=replace(StoreConfig(), **store),
     )
@@ -25,8 +26,10 @@ def scenario(nodes: int = 5, **store: Any) -> Scenario:
 class Cluster:
     """A store simulation plus named clients, each on its own client host."""
 
-    def __init__(self, seed: int = 1, nodes: int = 5, **store: Any) -> None:
-        self.sim: Simulation = store_simulation(scenario(nodes, **store), seed=seed)
+    def __init__(self, seed: int = 1, nodes: int = 5, protocol: str = "raft",
+                 leader_lease: bool = False, **store: Any) -> None:
+        self.sim: Simulation = store_simulation(
+            scenario(nodes, protocol, leader_lease, **store), seed=seed)
         self.clients: dict[str, StoreClient] = {}
 
     def client(self, name: str, **options: Any) -> StoreClient:

@@ -122,10 +122,15 @@ def _cas_text(txn_text: str) -> str:
     return f"{condition}|{branch}"
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_random_operations_under_faults_are_linearizable(seed: int) -> None:
-    """The recorded history has a legal sequential order consistent with real time."""
-    cluster = Cluster(seed=seed)
+@pytest.mark.parametrize(("seed", "protocol", "lease"), [
+    (1, "raft", False), (2, "raft", False), (3, "raft", False),
+    (1, "multi-paxos", False), (2, "multi-paxos", True),
+])
+def test_random_operations_under_faults_are_linearizable(seed: int, protocol: str,
+                                                         lease: bool) -> None:
+    """The recorded history has a legal sequential order consistent with real time (on Raft,
+    and on Multi-Paxos with reads confirmed by a round or served under a leader lease)."""
+    cluster = Cluster(seed=seed, protocol=protocol, leader_lease=lease)
     rng = random.Random(seed)
     cas_specs: dict[str, Any] = {}
     for name in CLIENTS:
