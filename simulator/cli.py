@@ -25,6 +25,14 @@ from simulator.cli_args import MessageFirstParser, seed_value
 from simulator.config import Scenario
 from simulator.presets import PresetError
 from simulator.presets.catalog import DEFAULT_PRESET, find_scenario, list_presets
+from simulator.recording import (
+    DEFAULT_FPS,
+    DEFAULT_SIZE,
+    DEFAULT_SPEED,
+    VIDEO_SUFFIXES,
+    RecordRequest,
+    parse_size,
+)
 from simulator.trace.events import Event, RunEnd
 
 PROG = "leadersim"
@@ -36,6 +44,7 @@ TIMELINE_SUFFIXES = (".png", ".svg")
 SCREENSHOT_SUFFIXES = (".png", ".jpg", ".jpeg")
 PROGRESS_CHUNKS = 100
 PROGRESS_DELAY_S = 0.5
+STATUS_EVERY_S = 10.0
 DEBUG_ENV = "LEADERSIM_DEBUG"
 MAX_UNTIL = 604_800.0
 
@@ -46,6 +55,7 @@ EXIT_STATUSES = f"""exit status:
   {EXIT_INTERNAL}  internal error: a bug in leadersim (one line; {DEBUG_ENV}=1 shows where)"""
 
 GuiFrontend = Callable[[Scenario, float | None, Path | None], int]
+RecordFrontend = Callable[[Scenario, RecordRequest], int]
 TimelineRenderer = Callable[[Sequence[Event], Scenario, Path], None]
 
 
@@ -56,12 +66,14 @@ class Frontends:
     ``gui(scenario, until, screenshot)`` opens the window on a validated scenario (running it to
     ``until`` and saving a screenshot when given) and returns an exit status;
     ``render_timeline(events, scenario, path)`` draws the timeline picture offscreen;
-    ``svg_to_png(svg_text, path)`` rasterises an experiment's plot.
+    ``svg_to_png(svg_text, path)`` rasterises an experiment's plot;
+    ``record(scenario, request)`` records a stretch of the run as video (simulator.recording).
     """
 
     gui: GuiFrontend | None = None
     render_timeline: TimelineRenderer | None = None
     svg_to_png: Callable[[str, Path], None] | None = None
+    record: RecordFrontend | None = None
 
 
 class UsageError(Exception):
@@ -155,6 +167,21 @@ def build_parser() -> argparse.ArgumentParser:
     gui.add_argument("--until", type=_seconds, metavar="S", help="run to this simulated time")
     gui.add_argument("--screenshot", type=Path, metavar="FILE",
                      help="save a picture of the window (.png or .jpg) and quit")
+    gui.add_argument("--record", type=Path, metavar="FILE",
+                     help="record the window from --from to --until as a video (.mp4) or an "
+                          "animated picture (.gif, .webp) and quit")
+    gui.add_argument("--from", dest="start", type=_start_time, default=0.0, metavar="S",
+                     help="with --record: the simulated time it starts at (default 0)")
+    gui.add_argument("--fps", type=_frame_rate, default=DEFAULT_FPS, metavar="N",
+                     help=f"with --record: frames a second (default {DEFAULT_FPS})")
+    gui.add_argument("--speed", type=_speed, default=DEFAULT_SPEED, metavar="X",
+                     help="with --record: simulated seconds per second of video "
+                          f"(default {DEFAULT_SPEED:g})")
+    gui.add_argument("--size", type=_size, default=DEFAULT_SIZE, metavar="WxH",
+                     help="with --record: the frames' size in pixels (default "
+                          f"{DEFAULT_SIZE[0]}x{DEFAULT_SIZE[1]})")
+    gui.add_argument("--presenter", action="store_true",
+                     help="with --record: presenter mode's larger text")
 
     commands.add_parser("experiment", help="Monte Carlo experiments, e.g. election-time "
                                            "(see `leadersim experiment --help`)")
@@ -181,7 +208,10 @@ def _dispatch(args: argparse.Namespace, fronts: Frontends) -> int:
         return _presets(sys.stdout)
     if args.command == "validate":
         return _validate(args.files, sys.stdout)
+    if args.command == "gui" and args.record is not None:
+        return _record(args, fronts)
     if args.command == "gui":
+        _no_record_options(args)
         return _gui(args.preset, args.until, args.screenshot, fronts, args.seed)
     build_parser().print_help(sys.stderr)
     return EXIT_BAD_INPUT
@@ -301,38 +331,58 @@ def _save(
         _write("--timeline", args.timeline, lambda: render(events, scenario, args.timeline))
 
 
-def run_with_progress(simulation: Any, until: float, stream: TextIO) -> None:
+def run_with_progress(simulation: Any, until: float, stream: TextIO,
+                      label: str = "running") -> None:
     """Run ``simulation`` to ``until`` in fixed steps (the same steps with or without a bar),
-    drawing a progress bar on ``stream`` when it is a terminal and the run is long."""
-    bar = ProgressBar(stream, until)
+    showing its progress on ``stream`` when the run is long (see ProgressBar)."""
+    start = float(getattr(simulation, "now", 0.0) or 0.0)
+    if until <= start:
+        return
+    bar = ProgressBar(stream, until, label)
     try:
         for chunk in range(1, PROGRESS_CHUNKS + 1):
-            simulation.run_until(until * chunk / PROGRESS_CHUNKS)
-            bar.update(until * chunk / PROGRESS_CHUNKS)
+            t = start + (until - start) * chunk / PROGRESS_CHUNKS
+            simulation.run_until(t)
+            bar.update(t)
     finally:
         bar.close()  # an error's message starts on a line of its own
 
 
 class ProgressBar:
-    """A one-line progress bar on a terminal, shown only once a run has taken a while."""
+    """Progress of long work on ``stream``: on a terminal a one-line bar, redrawn in place once
+    the work has taken PROGRESS_DELAY_S; elsewhere (a log, a pipe, CI) a status line every
+    STATUS_EVERY_S seconds, so a long run never looks hung."""
 
     WIDTH = 30
 
-    def __init__(self, stream: TextIO, total: float) -> None:
+    def __init__(self, stream: TextIO, total: float, label: str = "running",
+                 prefix: str = "t = ", suffix: str = " s") -> None:
         self.stream = stream
         self.total = total
+        self.label = label
+        self.prefix, self.suffix = prefix, suffix
         self.enabled = _is_terminal(stream)
         self.started = time.monotonic()
+        self._last_status = self.started
         self.shown = False
 
     def update(self, done: float) -> None:
-        """Redraw the bar for ``done`` simulated seconds out of the total."""
-        if not self.enabled or time.monotonic() - self.started < PROGRESS_DELAY_S:
+        """Show that ``done`` (simulated seconds, frames...) of the total is done."""
+        now = time.monotonic()
+        percent = 100 * done / self.total if self.total > 0 else 100
+        amount = f"{self.prefix}{done:g} / {self.total:g}{self.suffix}"
+        if not self.enabled:
+            if now - self._last_status >= STATUS_EVERY_S:
+                self._last_status = now
+                self.stream.write(f"{PROG}: {self.label}: {percent:.0f}% ({amount}), "
+                                  f"{now - self.started:.0f} s so far\n")
+                self.stream.flush()
+            return
+        if now - self.started < PROGRESS_DELAY_S:
             return
         filled = int(self.WIDTH * done / self.total) if self.total > 0 else self.WIDTH
         bar = "#" * filled + "." * (self.WIDTH - filled)
-        percent = 100 * done / self.total if self.total > 0 else 100
-        self.stream.write(f"\r[{bar}] {percent:3.0f}%  t = {done:g} / {self.total:g} s")
+        self.stream.write(f"\r[{bar}] {percent:3.0f}%  {amount}")
         self.stream.flush()
         self.shown = True
 
@@ -341,6 +391,7 @@ class ProgressBar:
         if self.shown:
             self.stream.write("\n")
             self.stream.flush()
+            self.shown = False
 
 
 def _is_terminal(stream: TextIO) -> bool:
@@ -389,6 +440,72 @@ def _gui(preset: str, until: float | None, screenshot: Path | None, fronts: Fron
         raise UsageError("the window needs Qt: start it with the leadersim command "
                          "(ui.launcher); headless commands are run, presets, validate")
     return fronts.gui(scenario, until, screenshot)
+
+
+def _start_time(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number of seconds, got {text!r}") from None
+    if not math.isfinite(value) or value < 0 or value > MAX_UNTIL:
+        raise argparse.ArgumentTypeError(f"must be from 0 to {MAX_UNTIL:g} seconds, got {text}")
+    return value
+
+
+def _frame_rate(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a whole number of frames a second, "
+                                         f"got {text!r}") from None
+
+
+def _speed(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a number, got {text!r}") from None
+
+
+def _size(text: str) -> tuple[int, int]:
+    try:
+        return parse_size(text)
+    except ValueError as problem:
+        raise argparse.ArgumentTypeError(str(problem)) from None
+
+
+_RECORD_ONLY = (("start", 0.0, "--from"), ("fps", DEFAULT_FPS, "--fps"),
+                ("speed", DEFAULT_SPEED, "--speed"), ("size", DEFAULT_SIZE, "--size"),
+                ("presenter", False, "--presenter"))
+
+
+def _no_record_options(args: argparse.Namespace) -> None:
+    """Refuse recording options without --record (they would be silently ignored)."""
+    for name, default, option in _RECORD_ONLY:
+        if getattr(args, name) != default:
+            raise UsageError(f"{option} works only with --record FILE (.mp4, .gif or .webp)")
+
+
+def _record(args: argparse.Namespace, fronts: Frontends) -> int:
+    """``gui PRESET --record FILE``: check everything, then let the window record it."""
+    if args.screenshot is not None:
+        raise UsageError("--record and --screenshot: choose one (a video or a picture)")
+    scenario = find_scenario(args.preset)
+    if args.seed is not None:
+        scenario = replace(scenario, seed=args.seed)
+    end = args.until if args.until is not None else scenario.duration
+    request = RecordRequest(args.record, args.start, end, args.fps, args.speed, args.size,
+                            args.presenter)
+    problem = request.problem()
+    if problem is not None:
+        raise UsageError(problem)
+    _check_output("--record", args.record, VIDEO_SUFFIXES)
+    preset = Path(args.preset)
+    if preset.is_file() and args.record.resolve() == preset.resolve():
+        raise UsageError(f"--record {args.record}: is the preset being run; choose another file")
+    if fronts.record is None:
+        raise UsageError("--record needs Qt: use the leadersim command (ui.launcher)")
+    return fronts.record(scenario, request)
 
 
 def _experiment(argv: list[str], fronts: Frontends) -> int:

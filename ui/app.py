@@ -14,7 +14,9 @@ from pathlib import Path
 from PySide6.QtCore import QCoreApplication, QMessageLogContext, QtMsgType, qInstallMessageHandler
 from PySide6.QtWidgets import QApplication
 
+from simulator.cli import ProgressBar, run_with_progress
 from simulator.config import Scenario
+from simulator.recording import RecordRequest
 from ui.mainwindow import DEFAULT_SIZE, MainWindow
 from ui.session import Session
 
@@ -59,6 +61,8 @@ def render_window(scenario: Scenario, until: float | None, path: Path,
     app.processEvents()
     window.ensure_timeline()
     if until is not None:
+        # a long run shows its progress on stderr (a bar on a terminal, else status lines)
+        run_with_progress(window.runner.session.simulation, until, sys.stderr, "simulating")
         window.runner.seek(until)
     window.canvas.fit()
     app.processEvents()
@@ -85,3 +89,32 @@ def run_gui(scenario: Scenario, until: float | None = None,
         window.runner.seek(until)
     window.show()
     return int(app.exec())
+
+
+def run_record(scenario: Scenario, request: RecordRequest) -> int:
+    """Record ``request`` offscreen, with its progress on stderr; return an exit status (2
+    with one message when the encoder is missing or the file cannot be written)."""
+    from ui.recorder import record
+    from ui.video import VideoUnavailable, check_available
+
+    try:
+        check_available(request.suffix)
+    except VideoUnavailable as error:
+        print(f"leadersim: --record {request.path}: {error}", file=sys.stderr)
+        return EXIT_FAILED
+    ensure_application(offscreen=True)
+    bar = ProgressBar(sys.stderr, request.frame_count, "recording", prefix="frame ", suffix="")
+
+    def progress(done: int, _total: int) -> bool:
+        bar.update(done)
+        return True
+
+    try:
+        record(scenario, request, progress)
+    except OSError as error:
+        bar.close()
+        print(f"leadersim: --record {request.path}: cannot be written: "
+              f"{error.strerror or error}", file=sys.stderr)
+        return EXIT_FAILED
+    bar.close()
+    return EXIT_OK

@@ -10,6 +10,7 @@ from pathlib import Path
 from simulator.cli import Frontends
 from simulator.cli import main as cli_main
 from simulator.config import Scenario
+from simulator.recording import RecordRequest
 from simulator.trace.events import Event
 
 NO_DISPLAY = (
@@ -50,9 +51,18 @@ def svg_to_png(svg_text: str, path: Path) -> None:
     rasterise(svg_text, path)
 
 
+def record_video(scenario: Scenario, request: RecordRequest) -> int:
+    """The video front end: record a stretch offscreen (ui.app, loaded only when asked for)."""
+    from ui.app import run_record
+
+    return run_record(scenario, request)
+
+
 def frontends() -> Frontends:
-    """The window, the timeline renderer and the SVG rasteriser for simulator.cli."""
-    return Frontends(gui=open_window, render_timeline=render_timeline, svg_to_png=svg_to_png)
+    """The window, the timeline renderer, the SVG rasteriser and the recorder for
+    simulator.cli."""
+    return Frontends(gui=open_window, render_timeline=render_timeline, svg_to_png=svg_to_png,
+                     record=record_video)
 
 
 def main() -> None:

@@ -46,6 +46,7 @@ from ui.controls import WINDOW_FONT, SeekBar, SpeedControl, speed_text
 from ui.inspector import InspectorWidget
 from ui.narration import NarrationWidget, lesson_paragraphs
 from ui.node_actions import ACTIONS, NodeAction, host_kind, why_not
+from ui.record_dialog import record_dialog
 from ui.runner import DEFAULT_SPEED, SimRunner
 from ui.session import Session
 from ui.summary import SummaryDialog
@@ -84,6 +85,7 @@ class MainWindow(QMainWindow):
         self.error_box: QMessageBox | None = None
         self.lesson_box: QMessageBox | None = None
         self.summary_dialog: SummaryDialog | None = None
+        self.recording_progress: QWidget | None = None
         self._fork_cursor = False
         self.presenting = False
         self.files = WindowFiles(self)
@@ -242,6 +244,9 @@ class MainWindow(QMainWindow):
                      files.export_timeline_dialog)
         self._action("export-log", "Export event log (JSON Lines or CSV)…", "Ctrl+Shift+L",
                      files.export_log_dialog)
+        self._action("record", "Record video (MP4, GIF or WebP)…", "Ctrl+Shift+V",
+                     lambda: record_dialog(self),
+                     "Record a stretch of this session, your actions included, as a video")
         self._action("fullscreen", "Full screen", "F11", self._toggle_fullscreen)
         self._action("presenter", "Presenter mode", "F5", self.toggle_presenter,
                      "Full screen with larger text, for a projector")
@@ -295,6 +300,7 @@ class MainWindow(QMainWindow):
         export_menu = file_menu.addMenu("Export")
         for key in ("export-canvas", "export-timeline", "screenshot", "export-log"):
             export_menu.addAction(self.actions_by_key[key])
+        file_menu.addAction(self.actions_by_key["record"])
         file_menu.addSeparator()
         file_menu.addAction(self.actions_by_key["quit"])
         sim_menu = menus.addMenu("&Simulation")

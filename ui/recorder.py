@@ -45,8 +45,7 @@ def record(scenario: Scenario, request: RecordRequest, progress: Progress | None
     written = 0
     try:
         for index in range(total):
-            window.runner.seek(request.frame_time(index))
-            app.processEvents()
+            show_frame(window, request.frame_time(index))
             writer.append(grab_rgb(window, request.size))
             written += 1
             if progress is not None and not progress(written, total):
@@ -87,6 +86,19 @@ def _recording_window(scenario: Scenario, request: RecordRequest,
     window.canvas.fit()
     app.processEvents()
     return window
+
+
+def show_frame(window: MainWindow, t: float) -> None:
+    """Move the window to time ``t`` and apply what views defer to a timer (the timeline's
+    redraw), so a frame never depends on how fast the machine is."""
+    window.runner.seek(t)
+    window.sync_timeline()
+    timeline = window.timeline
+    if timeline is not None:
+        timeline.flush()  # type: ignore[attr-defined]
+    app = QApplication.instance()
+    if app is not None:
+        app.processEvents()
 
 
 def grab_rgb(window: MainWindow, size: tuple[int, int]) -> np.ndarray:
