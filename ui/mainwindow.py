@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMenu,
     QMessageBox,
+    QProgressDialog,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -66,6 +67,8 @@ PRESENTER_SCALE = 1.5
 # The side column's largest share of the window width (normal, presenter mode).
 SIDE_SHARE = 0.32
 SIDE_SHARE_PRESENTING = 0.25
+# A seek that runs the simulation far ahead shows a progress dialog after this long.
+LONG_RUN_DIALOG_MS = 400
 # While playing, the timeline (an overview of the whole run) is redrawn at most this often.
 TIMELINE_PLAYING_INTERVAL_MS = 500
 
@@ -158,6 +161,8 @@ class MainWindow(QMainWindow):
         self.runner.pause_point.connect(self._on_pause_point)
         self.runner.forking.connect(self._on_forking)
         self.runner.lesson_ended.connect(self._on_lesson_end)
+        self.runner.long_run_progress = self._long_run_progress
+        self._long_run: tuple[QElapsedTimer, QProgressDialog | None] | None = None
         if remember:
             self._restore_layout()
             prefs.remember_preset(store, session.preset_path or session.scenario.name)
@@ -590,6 +595,49 @@ class MainWindow(QMainWindow):
         self._fork_cursor = False
         QApplication.restoreOverrideCursor()
         return True
+
+    def _long_run_progress(self, start: float, reached: float, target: float) -> bool:
+        """Feedback while a seek runs the simulation far ahead: a busy cursor at once, a
+        progress dialog with Cancel once it has taken LONG_RUN_DIALOG_MS; False: stop."""
+        if reached >= target:
+            self._end_long_run()
+            return True
+        if self._long_run is None:
+            clock = QElapsedTimer()
+            clock.start()
+            self._long_run = (clock, None)
+            QApplication.setOverrideCursor(Qt.CursorShape.BusyCursor)
+            self.statusBar().showMessage(f"Simulating up to t = {target:g} s…")
+        clock, dialog = self._long_run
+        if dialog is None and clock.elapsed() >= LONG_RUN_DIALOG_MS:
+            dialog = QProgressDialog(f"Simulating up to t = {target:g} s…", "Stop here", 0,
+                                     1000, self)
+            dialog.setWindowTitle("Simulating")
+            dialog.setWindowModality(Qt.WindowModality.WindowModal)
+            dialog.setMinimumDuration(0)
+            dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+            self._long_run = (clock, dialog)
+        if dialog is not None:
+            span = max(target - start, 1e-9)
+            dialog.setValue(round(1000 * (reached - start) / span))
+            dialog.setLabelText(f"Simulating up to t = {target:g} s: at {reached:.1f} s")
+            QApplication.processEvents()
+            if dialog.wasCanceled():
+                self.statusBar().showMessage(f"Stopped at t = {reached:.3f} s", 6000)
+                return False
+        return True
+
+    def _end_long_run(self) -> None:
+        """Drop a long run's busy cursor and progress dialog."""
+        if self._long_run is None:
+            return
+        _clock, dialog = self._long_run
+        self._long_run = None
+        QApplication.restoreOverrideCursor()
+        if dialog is not None:
+            dialog.close()
+        if self.statusBar().currentMessage().startswith("Simulating up to"):
+            self.statusBar().clearMessage()
 
     def _on_forking(self, at: float) -> None:
         self.statusBar().showMessage(

@@ -34,6 +34,19 @@ EPSILON = 1e-9
 ACTION_RESOLUTION = 1e-6
 # How many microseconds an action moves on at most to find an instant with no other event.
 ACT_SEARCH_LIMIT = 1000
+# A seek further than this many simulated seconds ahead of the run is made in LONG_RUN_STEPS
+# pieces, telling ``long_run_progress`` after each (the window shows a busy cursor and, when it
+# lasts, a progress dialog whose Cancel stops the run where it got to).
+LONG_RUN_SECONDS = 20.0
+LONG_RUN_STEPS = 100
+
+LongRunProgress = Callable[[float, float, float], bool]
+"""(from, reached, target) simulated seconds -> False to stop there; a last call with reached
+equal to target says the run is over (finished or stopped)."""
+
+
+class _Stopped(Exception):
+    """A long run was cancelled at the time reached."""
 
 
 def clean_time(t: float) -> float:
@@ -113,6 +126,8 @@ class SimRunner(QObject):
         """(trace index, cursor) of a pause point the cursor stopped just before."""
         self._busy_at: float | None = None
         """A simulated time at which the simulation processed events (see act)."""
+        self.long_run_progress: LongRunProgress | None = None
+        """Told how a long seek goes (see LONG_RUN_SECONDS); False from it stops the run."""
 
     # --- state -----------------------------------------------------------------------------
 
@@ -248,12 +263,30 @@ class SimRunner(QObject):
         if t <= simulation.now:
             return
         just_before = math.nextafter(t, -math.inf)
+        if just_before - simulation.now > LONG_RUN_SECONDS and self.long_run_progress:
+            self._run_in_pieces(just_before)
         if just_before > simulation.now:
             simulation.run_until(just_before)
         before = getattr(simulation, "steps", None)
         simulation.run_until(t)
         if before is None or getattr(simulation, "steps", None) != before:
             self._busy_at = t
+
+    def _run_in_pieces(self, target: float) -> None:
+        """Run to ``target`` in LONG_RUN_STEPS pieces, telling long_run_progress after each
+        (and once more when done); _Stopped when it says stop."""
+        simulation = self.session.simulation
+        report = self.long_run_progress
+        assert report is not None
+        start = simulation.now
+        try:
+            for piece in range(1, LONG_RUN_STEPS + 1):
+                reached = start + (target - start) * piece / LONG_RUN_STEPS
+                simulation.run_until(min(reached, target))
+                if piece < LONG_RUN_STEPS and not report(start, simulation.now, target):
+                    raise _Stopped
+        finally:
+            report(start, target, target)  # done (or stopped): the window drops its feedback
 
     def _busy(self, t: float) -> bool:
         """True when the simulation processed events at exactly ``t`` or has one due then."""
@@ -280,6 +313,8 @@ class SimRunner(QObject):
             return True
         try:
             self._advance_simulation(t)
+        except _Stopped:
+            raise
         except Exception as exc:  # noqa: BLE001 - any model failure becomes a dialog
             self.pause()
             self.error.emit(f"The simulation stopped at t = {self.session.now:.3f} s: {exc}")
@@ -308,10 +343,14 @@ class SimRunner(QObject):
         self._emit_frame()
 
     def seek(self, t: float) -> None:
-        """Show time ``t`` (running forward when ``t`` is beyond what has been simulated)."""
+        """Show time ``t`` (running forward when ``t`` is beyond what has been simulated; a
+        long run that is cancelled shows the time it got to)."""
         t = max(0.0, t)
-        if not self._run_to(t):
-            return
+        try:
+            if not self._run_to(t):
+                return
+        except _Stopped:
+            t = self.session.now
         self.cursor = t
         self._emit_frame()
 
