@@ -109,13 +109,40 @@ class NetworkConfig:
     links: tuple[LinkOverride, ...] = ()
 
 
+STORE_KINDS = ("strong", "eventual")
+EVENTUAL_RECIPES = ("seed", "kubernetes")
+"""The recipes the eventual store can carry (etcd's and ZooKeeper's need revisions)."""
+
+
 @dataclass(frozen=True, slots=True)
 class StoreConfig:
-    """The etcd-like store: lease expiry check period and client timeouts."""
+    """The store: ``kind`` "strong" (etcd-like, on consensus) or "eventual" (Dynamo-like).
+
+    The strong store uses the lease expiry check period; both use the client request timeout.
+    The eventual store keeps each key on ``replicas`` of the cluster's nodes, answers reads
+    after ``read_quorum`` replies and writes after ``write_quorum`` acknowledgements, and may
+    repair on read, use a sloppy quorum with hinted handoff (a stand-in recruited after
+    ``handoff_after`` of silence hands its hints over every ``hint_interval``) and run
+    anti-entropy every ``anti_entropy_interval`` (0: never).
+    """
 
     lease_check_interval: float = 0.5
     request_timeout: float = 1.0
     compaction_retention: int = 0
+    kind: str = "strong"
+    replicas: int = 3
+    read_quorum: int = 2
+    write_quorum: int = 2
+    read_repair: bool = True
+    sloppy_quorum: bool = False
+    handoff_after: float = 0.2
+    hint_interval: float = 1.0
+    anti_entropy_interval: float = 0.0
+
+    @property
+    def eventual(self) -> bool:
+        """True for the Dynamo-like store."""
+        return self.kind == "eventual"
 
     def min_lease_ttl(self, raft: RaftConfig) -> float:
         """etcd's minimum TTL: ceil(1.5 x election timeout) in whole seconds."""

@@ -10,12 +10,16 @@ from simulator.eventual.coordinator import (
     Coordinator,
     Outcome,
     ReadCoordinator,
+    ScanCoordinator,
+    Settings,
     WriteCoordinator,
 )
 from simulator.eventual.messages import (
     ReadReply,
     ReplicaRead,
+    ReplicaScan,
     ReplicaWrite,
+    ScanReply,
     Send,
     WriteAck,
 )
@@ -34,6 +38,10 @@ __all__ = [
     "ReadResult",
     "Replica",
     "ReplicaRead",
+    "ReplicaScan",
+    "ScanCoordinator",
+    "ScanReply",
+    "Settings",
     "ReplicaWrite",
     "Ring",
     "Send",

@@ -17,7 +17,9 @@ from simulator.eventual.messages import (
     Message,
     ReadReply,
     ReplicaRead,
+    ReplicaScan,
     ReplicaWrite,
+    ScanReply,
     Send,
     WriteAck,
 )
@@ -316,3 +318,70 @@ class ConditionalPutCoordinator:
         return self.read.finished and (self.write is None or self.write.finished) and (
             self.outcome is not None
         )
+
+
+class ScanCoordinator:
+    """A prefix read: ask every node for its keys under ``prefix``; answer once enough nodes
+    replied that every key's R replicas are among them (M - N + R of M nodes), with the
+    newest copy of each key. With a sloppy quorum a scan that times out with at least R
+    replies answers with what those nodes hold (it may miss keys).
+    """
+
+    __slots__ = ("prefix", "nodes", "needed", "started", "timeout", "answered", "outcome",
+                 "finished", "rows", "sloppy", "quorum")
+
+    def __init__(self, prefix: str, nodes: Sequence[str], settings: Settings,
+                 now: float) -> None:
+        self.prefix = prefix
+        self.nodes = tuple(nodes)
+        self.needed = max(1, min(len(self.nodes),
+                                 len(self.nodes) - settings.n + settings.quorum))
+        self.started = now
+        self.timeout = settings.timeout
+        self.sloppy = settings.sloppy
+        self.quorum = settings.quorum
+        self.answered: dict[str, ScanReply] = {}
+        self.outcome: Outcome | None = None
+        self.finished = False
+        self.rows: tuple[tuple[str, str], ...] = ()
+
+    def start(self, now: float) -> list[Send]:
+        """Ask every node."""
+        return [Send(node, ReplicaScan(self.prefix)) for node in self.nodes]
+
+    def next_deadline(self) -> float:
+        """The timeout (inf once answered)."""
+        return math.inf if self.finished else self.started + self.timeout
+
+    def on_deadline(self, now: float) -> list[Send]:
+        """Time out when too few nodes answered."""
+        if not self.finished and now >= self.started + self.timeout:
+            if self.sloppy and len(self.answered) >= self.quorum:
+                self._answer()
+            else:
+                self.outcome = Outcome(False, error=TIMEOUT)
+            self.finished = True
+        return []
+
+    def on_reply(self, node: str, reply: Message, now: float) -> list[Send]:
+        """Take a node's rows; answer once enough nodes replied."""
+        if self.finished or not isinstance(reply, ScanReply) or node in self.answered:
+            return []
+        self.answered[node] = reply
+        if len(self.answered) >= self.needed:
+            self._answer()
+        return []
+
+    def _answer(self) -> None:
+        best: dict[str, ReadReply] = {}
+        for scan in self.answered.values():
+            for row in scan.rows:
+                held = best.get(row.key)
+                if held is None or rank(row.ts, row.live, row.value) > rank(
+                    held.ts, held.live, held.value
+                ):
+                    best[row.key] = row
+        self.rows = tuple((key, best[key].value) for key in sorted(best)
+                          if best[key].live and best[key].value is not None)
+        self.outcome = Outcome(True)
+        self.finished = True

@@ -12,7 +12,15 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from simulator.eventual.messages import Message, ReadReply, ReplicaRead, ReplicaWrite, WriteAck
+from simulator.eventual.messages import (
+    Message,
+    ReadReply,
+    ReplicaRead,
+    ReplicaScan,
+    ReplicaWrite,
+    ScanReply,
+    WriteAck,
+)
 from simulator.eventual.replica import Replica, WriteResult
 
 # delay(src, dst, msg, t) -> seconds in flight, or None when the message is lost
@@ -85,7 +93,9 @@ class Loop:
                 self._send(dst, src, ack, request)
         elif isinstance(msg, ReplicaRead):
             self._send(dst, src, self.replicas[dst].read(msg.key, self.local(dst)), request)
-        elif isinstance(msg, ReadReply | WriteAck) and request is not None:
+        elif isinstance(msg, ReplicaScan):
+            self._send(dst, src, self.replicas[dst].scan(msg.prefix, self.local(dst)), request)
+        elif isinstance(msg, ReadReply | WriteAck | ScanReply) and request is not None:
             for send in request.on_reply(src, msg, self.local(dst)):  # type: ignore[attr-defined]
                 self._send(dst, send.to, send.msg, request)
 

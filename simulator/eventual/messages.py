@@ -62,7 +62,22 @@ class ReadReply:
     ttl: float | None = None
 
 
-Message = ReplicaWrite | ReplicaRead | WriteAck | ReadReply
+@dataclass(frozen=True, slots=True)
+class ReplicaScan:
+    """Answer your copies of every key under ``prefix``."""
+
+    prefix: str
+
+
+@dataclass(frozen=True, slots=True)
+class ScanReply:
+    """A replica's copies of the keys under ``prefix``, by key."""
+
+    prefix: str
+    rows: tuple[ReadReply, ...]
+
+
+Message = ReplicaWrite | ReplicaRead | WriteAck | ReadReply | ReplicaScan | ScanReply
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from simulator.eventual.messages import ReadReply, ReplicaWrite
+from simulator.eventual.messages import ReadReply, ReplicaWrite, ScanReply
 from simulator.eventual.versions import Expect, Timestamp, Version, rank
 
 
@@ -102,6 +102,11 @@ class Replica:
             key, version.value if live else None, version.ts, live,
             version.ttl_left(now) if live else None,
         )
+
+    def scan(self, prefix: str, now: float) -> ScanReply:
+        """This replica's copies of every key under ``prefix``, by key."""
+        return ScanReply(prefix, tuple(self.read(key, now) for key in sorted(self.data)
+                                       if key.startswith(prefix)))
 
     def hinted_homes(self) -> list[str]:
         """The home replicas this node holds hints for, sorted."""

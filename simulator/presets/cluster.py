@@ -8,8 +8,11 @@ randomised in [1000, 2000) ms, PreVote and CheckQuorum on, a lease check every 5
 from __future__ import annotations
 
 from simulator.config import (
+    EVENTUAL_RECIPES,
     LATENCY_KINDS,
     PROTOCOLS,
+    STORE_KINDS,
+    AppsConfig,
     Latency,
     LinkOverride,
     NetworkConfig,
@@ -45,7 +48,9 @@ PAXOS_ONLY_KEYS = ("backoff", "leader_lease")
 RAFT_ONLY_KEYS = ("pre_vote", "check_quorum")
 NETWORK_KEYS = ("latency", "loss", "link")
 LINK_KEYS = ("src", "dst", "latency", "loss", "both_ways")
-STORE_KEYS = ("lease_check_ms", "request_timeout_ms", "compaction_retention")
+STORE_KEYS = ("lease_check_ms", "request_timeout_ms", "compaction_retention", "kind",
+              "replicas", "read_quorum", "write_quorum", "read_repair", "sloppy_quorum",
+              "handoff_after_ms", "hint_interval_ms", "anti_entropy_ms")
 
 
 def read_latency(parent: Section, key: str, default: Latency) -> Latency:
@@ -218,5 +223,62 @@ def read_store(root: Section) -> StoreConfig:
                                      low=MIN_TIMING_MS, high=MAX_DELAY_MS, per_second=MS_PER_S),
         compaction_retention=store.integer("compaction_retention", base.compaction_retention,
                                            low=0, high=1_000_000_000),
+        kind=store.text("kind", base.kind, choices=STORE_KINDS),
+        replicas=store.integer("replicas", base.replicas, low=1, high=MAX_NODES),
+        read_quorum=store.integer("read_quorum", base.read_quorum, low=1, high=MAX_NODES),
+        write_quorum=store.integer("write_quorum", base.write_quorum, low=1, high=MAX_NODES),
+        read_repair=store.boolean("read_repair", base.read_repair),
+        sloppy_quorum=store.boolean("sloppy_quorum", base.sloppy_quorum),
+        handoff_after=store.number("handoff_after_ms", base.handoff_after, low=MIN_TIMING_MS,
+                                   high=MAX_DELAY_MS, per_second=MS_PER_S),
+        hint_interval=store.number("hint_interval_ms", base.hint_interval, low=MIN_TIMING_MS,
+                                   high=MAX_DELAY_MS, per_second=MS_PER_S),
+        anti_entropy_interval=store.number("anti_entropy_ms", base.anti_entropy_interval,
+                                           low=0, high=MAX_DELAY_MS, per_second=MS_PER_S),
     )
+
+
+def check_store(root: Section, store: StoreConfig, raft: RaftConfig, apps: AppsConfig) -> None:
+    """What the store cannot do with the rest of the preset, named by key.
+
+    An eventual store keeps each key on ``replicas`` of the cluster's nodes, so quorums cannot
+    exceed the replicas and the replicas cannot exceed the nodes; the etcd and ZooKeeper recipes
+    need store-wide revisions and ordered sequence numbers, which a leaderless store has not.
+    """
+    if not store.eventual:
+        return
+    problems = root.problems
+    if store.replicas > raft.nodes:
+        problems.add("store.replicas", f"{store.replicas} replicas need at least as many "
+                                       f"nodes; [raft] nodes is {raft.nodes}")
+    for key, value in (("read_quorum", store.read_quorum), ("write_quorum", store.write_quorum)):
+        if value > store.replicas:
+            problems.add(f"store.{key}", f"{value} is more than the {store.replicas} replicas "
+                                          "of a key: no request could ever gather it")
+    shared = apps.servers[0].recipe if apps.servers else None
+    for index, server in enumerate(apps.servers):
+        if server.recipe in EVENTUAL_RECIPES:
+            continue
+        why = {"etcd": "etcd's election orders the candidates by the store-wide revision that "
+                       "created each key and watches the predecessor's key",
+               "zookeeper": "ZooKeeper's recipe orders the candidates by sequence numbers "
+                            "and watches the predecessor's node"}.get(
+                   server.recipe, "it needs what only the strong store has")
+        key = "apps.recipe" if server.recipe == shared and _shared_recipe(root) else \
+            f"apps.server[{index + 1}].recipe"
+        problems.add(key, f"the eventual store cannot carry the {server.recipe!r} recipe: "
+                          f"{why}; a leaderless store has no revisions, no sequence numbers "
+                          f"and no watches. Use "
+                          f"{' or '.join(repr(r) for r in EVENTUAL_RECIPES)}")
+        break
+
+
+def _shared_recipe(root: Section) -> bool:
+    apps = root.data.get("apps")
+    if not isinstance(apps, dict):
+        return False
+    servers = apps.get("server")
+    if isinstance(servers, list) and any(isinstance(s, dict) and "recipe" in s for s in servers):
+        return False
+    return "recipe" in apps
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from simulator.config import Scenario
 from simulator.presets.apps import read_apps
-from simulator.presets.cluster import read_network, read_raft, read_store
+from simulator.presets.cluster import check_store, read_network, read_raft, read_store
 from simulator.presets.problems import PresetError, Problem
 from simulator.presets.reader import Problems, Section, TomlFloat
 from simulator.presets.timeline import Hosts, read_captions, read_faults, read_pauses
@@ -118,6 +118,8 @@ def _build(problems: Problems, data: dict[str, Any], source_name: str) -> Scenar
     raft = read_raft(root)
     apps = read_apps(root)
     hosts = Hosts(raft=raft.node_ids, apps=tuple(s.id for s in apps.servers))
+    store = read_store(root)
+    check_store(root, store, raft, apps)
     names: dict[str, float] = {}  # fault step names -> the earliest time each can happen
     faults = read_faults(root, hosts, duration, names)
     return Scenario(
@@ -128,7 +130,7 @@ def _build(problems: Problems, data: dict[str, Any], source_name: str) -> Scenar
         duration=duration,
         raft=raft,
         network=read_network(root, hosts.all),
-        store=read_store(root),
+        store=store,
         apps=apps,
         faults=faults,
         captions=read_captions(root, duration, names),

@@ -9,7 +9,14 @@ from __future__ import annotations
 from collections.abc import Iterable
 from decimal import Decimal
 
-from simulator.config import AppServerConfig, FaultStep, Latency, LinkOverride, Scenario
+from simulator.config import (
+    AppServerConfig,
+    FaultStep,
+    Latency,
+    LinkOverride,
+    Scenario,
+    StoreConfig,
+)
 from simulator.presets.apps import app_ids
 from simulator.presets.cluster import MS_PER_S
 
@@ -89,7 +96,19 @@ def _store(s: Scenario) -> list[str]:
     store = s.store
     return ["", "[store]", f"lease_check_ms = {_ms(store.lease_check_interval)}",
             f"request_timeout_ms = {_ms(store.request_timeout)}",
-            f"compaction_retention = {store.compaction_retention}"]
+            f"compaction_retention = {store.compaction_retention}", *_eventual(store)]
+
+
+def _eventual(store: StoreConfig) -> list[str]:
+    if not store.eventual:
+        return []
+    return [f"kind = {_string(store.kind)}", f"replicas = {store.replicas}",
+            f"read_quorum = {store.read_quorum}", f"write_quorum = {store.write_quorum}",
+            f"read_repair = {_bool(store.read_repair)}",
+            f"sloppy_quorum = {_bool(store.sloppy_quorum)}",
+            f"handoff_after_ms = {_ms(store.handoff_after)}",
+            f"hint_interval_ms = {_ms(store.hint_interval)}",
+            f"anti_entropy_ms = {_ms(store.anti_entropy_interval)}"]
 
 
 def _apps(s: Scenario) -> list[str]:

@@ -36,6 +36,7 @@ from simulator.runtime.app_tasks import Task, TaskBody
 from simulator.runtime.app_timers import LocalTimers
 from simulator.runtime.client import StoreClient
 from simulator.runtime.clock import LocalClock
+from simulator.runtime.eventual_client import EventualClient
 from simulator.runtime.provider import ChargeReply, ProviderPort
 from simulator.runtime.recipes import make_recipe
 from simulator.runtime.scheduling import Callback, call_later
@@ -90,6 +91,8 @@ class AppServerHost(ClientHost):
     def new_client(self) -> StoreClient:
         """A store client for this incarnation (id ``<server>``, then ``<server>.<n>``)."""
         client_id = self.id if self.incarnation == 0 else f"{self.id}.{self.incarnation}"
+        if self.sim.scenario.store.eventual:
+            return EventualClient(self.sim, client_id, self)  # type: ignore[return-value]
         return StoreClient(self.sim, client_id, self)
 
     # --- tasks and time ----------------------------------------------------------------------

@@ -23,6 +23,7 @@ from simulator.runtime.app_cluster import app_follower, app_leader, build_apps
 from simulator.runtime.app_server import AppServerHost
 from simulator.runtime.clock import LocalClock
 from simulator.runtime.consensus import protocol_for
+from simulator.runtime.eventual_host import EventualHost
 from simulator.runtime.fault_moments import FaultMoments
 from simulator.runtime.gc_pacing import fewer_collections
 from simulator.runtime.host import Host
@@ -49,22 +50,30 @@ class Simulation:
         self.streams = Streams(self.seed)
         self.actions: list[Action] = []
         self.steps = 0
-        if scenario.apps.servers and state_machine_factory is AppliedLog:
+        eventual = scenario.store.eventual
+        if scenario.apps.servers and state_machine_factory is AppliedLog and not eventual:
             # App servers elect through the store: every Raft member runs a store server.
             state_machine_factory = StoreServerFactory.for_scenario(scenario)
         self._factory = state_machine_factory
         self._recording = True
         self._crash_order: list[str] = []
         _check_scenario(scenario)
-        self.trace.emit(RunStart(0.0, self.seed, scenario.name, scenario.raft.protocol))
+        self.trace.emit(RunStart(0.0, self.seed, scenario.name,
+                                 "none" if eventual else scenario.raft.protocol,
+                                 store=scenario.store.kind))
         self.network = Network(self.env, self.trace, self.streams, scenario.network)
         protocol = protocol_for(scenario)
         node_ids = scenario.raft.node_ids
         # The consensus members' hosts (Raft or Multi-Paxos, by the scenario's protocol).
+        # The consensus members' hosts (or, for the eventual store, its store nodes).
         self.raft_hosts: dict[str, RaftHost] = {
             node_id: RaftHost(node_id, node_ids, protocol, self.env, self.trace, self.network,
                               self.streams, scenario.raft.disk_latency, state_machine_factory,
                               LocalClock())
+            for node_id in node_ids
+        } if not eventual else {
+            node_id: EventualHost(node_id, node_ids, scenario.store, self.env,  # type: ignore[misc]
+                                  self.trace, self.network, LocalClock())
             for node_id in node_ids
         }
         self.app_hosts, self.provider_host = build_apps(self)

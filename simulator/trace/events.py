@@ -563,6 +563,68 @@ class Violation(Event):
     kind: ClassVar[str] = "violation"
 
 
+# --- the eventual store ---------------------------------------------------------------------
+
+
+@fast_init
+@dataclass(frozen=True, slots=True)
+class EcWrite(Event):
+    """A replica received a write of ``key``: ``applied`` false when last-writer-wins ignored it
+    (its ``ts`` was older than ``held``, the timestamp the replica kept) or its precondition
+    failed (``conflict``). ``source``: "client", "repair", "hint" or "anti-entropy";
+    ``ttl`` the seconds to live it carried; ``coordinator`` who stamped it."""
+
+    replica: str
+    key: str
+    value: str | None
+    ts: tuple[float, str]
+    applied: bool
+    source: str = "client"
+    held: tuple[float, str] | None = None
+    ttl: float | None = None
+    conflict: bool = False
+    kind: ClassVar[str] = "ec.write"
+
+
+@fast_init
+@dataclass(frozen=True, slots=True)
+class EcRead(Event):
+    """A replica answered a read of ``key`` with its copy (``value`` None: absent, deleted or
+    expired by its own clock; ``ts`` None: never written there)."""
+
+    replica: str
+    key: str
+    value: str | None
+    ts: tuple[float, str] | None
+    kind: ClassVar[str] = "ec.read"
+
+
+@fast_init
+@dataclass(frozen=True, slots=True)
+class EcRepair(Event):
+    """A coordinator sent read repair: the newest copy (``ts``) to the stale ``replica``."""
+
+    replica: str
+    key: str
+    ts: tuple[float, str]
+    coordinator: str = ""
+    kind: ClassVar[str] = "ec.repair"
+
+
+@fast_init
+@dataclass(frozen=True, slots=True)
+class EcHint(Event):
+    """A hint: ``action`` "stored" (stand-in ``replica`` holds a write for ``home``) or
+    "handed-off" (``home`` got it from the stand-in ``replica``)."""
+
+    replica: str
+    key: str
+    ts: tuple[float, str]
+    home: str = ""
+    action: str = "stored"
+    kind: ClassVar[str] = "ec.hint"
+
+
 ALL_EVENT_TYPES: tuple[type[Event], ...] = (
     RunStart, RunEnd, Caption, PausePoint, UserAction,
     RaftRole, RaftVote, RaftAppend, RaftTruncate, RaftCommit, RaftApply, RaftTimer,
@@ -572,5 +634,6 @@ ALL_EVENT_TYPES: tuple[type[Event], ...] = (
     KvInvoke, KvComplete, LeaseGrant, LeaseRenew, LeaseRevoke, WatchEvent,
     KvChange, LeasePrimary, WatchOpen, WatchClose,
     AppRole, Work, Violation,
+    EcWrite, EcRead, EcRepair, EcHint,
 )
 EVENT_TYPES_BY_KIND: dict[str, type[Event]] = {cls.kind: cls for cls in ALL_EVENT_TYPES}

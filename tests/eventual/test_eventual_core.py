@@ -12,6 +12,7 @@ from simulator.eventual import (
     Ring,
     Target,
     Timestamp,
+    WriteCoordinator,
     exchange,
     initial_targets,
 )
@@ -21,6 +22,7 @@ from tests.eventual.ectools import (
     KEY,
     NODES,
     STANDINS,
+    RING,
     WALK,
     cluster,
     put_if_absent,
@@ -277,3 +279,19 @@ def test_anti_entropy_exchanges_newer_versions_both_ways() -> None:
     assert a.read("k1", 3.0) == b.read("k1", 3.0)
     assert a.read("k2", 3.0).value == "only-b" and a.read("k2", 3.0).ttl == 7.0
     assert exchange(a, b, ["k1", "k2"], 3.0, 3.0) == ([], [])
+
+
+def test_a_prefix_scan_reads_enough_nodes_to_see_every_key_at_r_replicas() -> None:
+    from simulator.eventual import ScanCoordinator
+    from tests.eventual.ectools import settings
+
+    loop, _ = cluster()
+    for i, key in enumerate(("/p/a", "/p/b", "/q/c")):
+        c = WriteCoordinator(key, f"v{i}", RING.walk(key), settings(3), loop.local("s1"), "s1")
+        loop.submit("s1", c)
+    loop.run()
+    scan = ScanCoordinator("/p/", NODES, settings(2), loop.local("s2"))
+    assert scan.needed == 4
+    loop.submit("s2", scan)
+    loop.run()
+    assert scan.outcome.ok and scan.rows == (("/p/a", "v0"), ("/p/b", "v1"))

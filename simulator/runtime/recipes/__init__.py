@@ -19,6 +19,10 @@ from typing import TYPE_CHECKING
 
 from simulator.runtime.recipes.base import Recipe
 from simulator.runtime.recipes.etcd import EtcdElection
+from simulator.runtime.recipes.eventual import (
+    EventualKubernetesElection,
+    EventualSeedElection,
+)
 from simulator.runtime.recipes.kubernetes import KubernetesElection
 from simulator.runtime.recipes.seed import SeedElection
 from simulator.runtime.recipes.zookeeper import ZooKeeperElection
@@ -35,14 +39,25 @@ RECIPE_CLASSES: dict[str, type[Recipe]] = {
 }
 
 
+EVENTUAL_RECIPE_CLASSES: dict[str, type[Recipe]] = {
+    "seed": EventualSeedElection,
+    "kubernetes": EventualKubernetesElection,
+}
+"""The recipes on the eventual store (validation refuses the others, see config.py)."""
+
+
 def make_recipe(host: AppServerHost, client: StoreClient) -> Recipe:
     """The recipe ``host`` is configured to run, using ``client`` to reach the store."""
     name = host.config.recipe
-    cls = RECIPE_CLASSES.get(name)
+    eventual = host.sim.scenario.store.eventual
+    cls = (EVENTUAL_RECIPE_CLASSES if eventual else RECIPE_CLASSES).get(name)
     if cls is None:
+        if eventual:
+            raise ValueError(f"app server {host.id}: the eventual store cannot carry the "
+                             f"{name!r} recipe")
         raise ValueError(f"app server {host.id}: unknown recipe {name!r}; "
                          f"use one of {', '.join(RECIPE_CLASSES)}")
     return cls(host, client)
 
 
-__all__ = ["RECIPE_CLASSES", "Recipe", "make_recipe"]
+__all__ = ["EVENTUAL_RECIPE_CLASSES", "RECIPE_CLASSES", "Recipe", "make_recipe"]
