@@ -416,12 +416,24 @@ class SimRunner(QObject):
             self._act_at_a_clean_instant()
             method: Callable[..., Any] = getattr(session.simulation, name)
             method(*args, **kwargs)
+            self._settle_instant()
         except Exception as exc:  # noqa: BLE001 - shown in a dialog, the session stays
             self.error.emit(action_failed(name, args, exc))
             self._emit_frame()
             return False
         self._emit_frame()
         return True
+
+    def _settle_instant(self) -> None:
+        """Run what an action set off at its own instant (a restarted node becoming a
+        follower, a campaign, a recipe stepping down), so the picture at the cursor is the
+        trace's state at the cursor, events of the same instant included. The action had its
+        instant alone, so only its own consequences run; a later action moves on."""
+        simulation = self.session.simulation
+        before = getattr(simulation, "steps", None)
+        simulation.run_until(self.cursor)
+        if before is None or getattr(simulation, "steps", None) != before:
+            self._busy_at = self.cursor
 
     def replace_session(self, session: Session) -> None:
         """Show another session from its start (a preset was opened or restarted)."""
