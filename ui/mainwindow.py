@@ -670,6 +670,7 @@ class MainWindow(QMainWindow):
                           QMessageBox.StandardButton.Ok, self)
         box.setWindowModality(Qt.WindowModality.WindowModal)
         self.error_box = box
+        self._free_when_closed(box, "error_box")
         box.open()
 
     def show_lesson(self) -> QMessageBox:
@@ -681,8 +682,20 @@ class MainWindow(QMainWindow):
         box.setInformativeText("\n\n".join(paragraphs))
         box.setFont(style.font(15 * (PRESENTER_SCALE if self.presenting else 1.0)))
         self.lesson_box = box
+        self._free_when_closed(box, "lesson_box")
         box.open()
         return box
+
+    def _free_when_closed(self, dialog: QWidget, attribute: str) -> None:
+        """Delete ``dialog`` once it is closed (it is the window's child: kept, every box a
+        user ever closed would stay in memory) and forget it in ``attribute``."""
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+
+        def forget() -> None:
+            if getattr(self, attribute, None) is dialog:
+                setattr(self, attribute, None)
+
+        dialog.destroyed.connect(forget)
 
     def show_summary(self) -> SummaryDialog:
         """Show the run's summary up to the cursor in a window that follows it (and return it)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QMimeData
+from PySide6.QtCore import QMimeData, Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from simulator.presets.loader import MAX_SEED
@@ -53,6 +53,7 @@ class WindowFiles:
             window.show_error(f"Could not list the shipped presets: {error}")
             return
         self.library = library
+        library.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # none left behind
         library.select(window.runner.session.scenario.name)
         library.finished.connect(lambda result: self._library_closed(library, result))
         library.open()

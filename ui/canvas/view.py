@@ -185,6 +185,7 @@ class CanvasView(QGraphicsView):
         menu = QMenu(self)
         self.menu_builder(grabbed.host_id, menu)
         menu.exec(event.globalPos())
+        menu.deleteLater()  # a menu per right-click: none may stay behind
         event.accept()
 
 
