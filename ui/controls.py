@@ -48,7 +48,7 @@ class SpeedControl(QWidget):
         super().__init__(parent)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, SPEED_STEPS)
-        self.slider.setMinimumWidth(180)
+        self.slider.setMinimumWidth(110)
         self.slider.setMaximumWidth(320)
         self.slider.setToolTip("Simulation speed (simulated seconds per real second)")
         self.label = QLabel()

@@ -54,6 +54,9 @@ from ui.summary import SummaryDialog
 from ui.window_files import WindowFiles, dropped_preset
 
 DEFAULT_SIZE = (1600, 1000)
+# On first start the window takes at most this share of the free area of the screen it opens on
+# (a 1024x768 projector gets nearly all of it, a large monitor DEFAULT_SIZE).
+SCREEN_SHARE = 0.96
 DEFAULT_PAUSE_SECONDS = 5.0
 # The timeline's share of the window height on first start (lanes readable on a projector).
 TIMELINE_SHARE = 0.42
@@ -64,11 +67,17 @@ TIMELINE_SHARE_PRESENTING = 0.38
 PRESENTER_ROOMY_HOSTS = 10
 # Presenter mode: full screen, and the panels' text this many times larger.
 PRESENTER_SCALE = 1.5
+# The toolbar's text size: every button fits a 1024 px wide window; in presenter mode it
+# grows less than the rest (the room reads the canvas, the presenter the buttons).
+TOOLBAR_FONT = 15
+PRESENTER_TOOLBAR_SCALE = 1.2
 # The side column's largest share of the window width (normal, presenter mode).
 SIDE_SHARE = 0.32
 SIDE_SHARE_PRESENTING = 0.25
 # A seek that runs the simulation far ahead shows a progress dialog after this long.
 LONG_RUN_DIALOG_MS = 400
+# The side column is never narrower than this (its text must still read at 1024x768).
+SIDE_MIN_WIDTH = 300
 # While playing, the timeline (an overview of the whole run) is redrawn at most this often.
 TIMELINE_PLAYING_INTERVAL_MS = 500
 
@@ -94,7 +103,7 @@ class MainWindow(QMainWindow):
         self.files = WindowFiles(self)
         self.setAcceptDrops(True)
         self.setWindowTitle(self._title())
-        self.resize(*DEFAULT_SIZE)
+        self.fit_to_screen()
         self.setFont(style.font(WINDOW_FONT))
 
         self.scene = ClusterScene(self.runner)
@@ -274,7 +283,7 @@ class MainWindow(QMainWindow):
         bar = QToolBar("Time")
         bar.setObjectName("time-toolbar")
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        bar.setFont(style.font(16, bold=True))
+        bar.setFont(style.font(TOOLBAR_FONT, bold=True))
         for key in ("start", "play", "step", "end"):
             bar.addAction(self.actions_by_key[key])
         bar.addSeparator()
@@ -284,7 +293,9 @@ class MainWindow(QMainWindow):
         bar.addAction(self.actions_by_key["restart-run"])
         bar.addAction(self.actions_by_key["summary"])
         bar.addSeparator()
-        bar.addWidget(QLabel(" GC pause "))
+        pause_label = QLabel(" Pause ")
+        pause_label.setToolTip("How long a process pause (GC) lasts")
+        bar.addWidget(pause_label)
         bar.addWidget(self.pause_seconds)
         self.addToolBar(bar)
         self.toolbar = bar
@@ -457,7 +468,8 @@ class MainWindow(QMainWindow):
         if self.summary_dialog is not None:
             self.summary_dialog.set_scale(scale)
         self.canvas_pane.set_text_scale(scale)
-        self.toolbar.setFont(style.font(16 * scale, bold=True))
+        self.toolbar.setFont(style.font(TOOLBAR_FONT * min(scale, PRESENTER_TOOLBAR_SCALE),
+                                        bold=True))
         for label in (self.time_label, self.speed_label, self.seed_label):
             label.setFont(style.font(16 * scale))
         self.seek_bar.set_scale(scale)
@@ -735,12 +747,45 @@ class MainWindow(QMainWindow):
 
     # --- persistence -----------------------------------------------------------------------
 
+    def fit_to_screen(self) -> None:
+        """Take DEFAULT_SIZE, or less to fit the free area of the screen the window is on,
+        centred on it."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None:
+            self.resize(*DEFAULT_SIZE)
+            return
+        free = screen.availableGeometry()
+        width = min(DEFAULT_SIZE[0], round(free.width() * SCREEN_SHARE))
+        height = min(DEFAULT_SIZE[1], round(free.height() * SCREEN_SHARE))
+        self.resize(width, height)
+        self.move(free.x() + (free.width() - width) // 2,
+                  free.y() + (free.height() - height) // 2)
+
+    def keep_on_screen(self) -> None:
+        """Shrink and move a remembered geometry that does not fit the screen the window
+        opens on now (a laptop's geometry brought to a 1024x768 projector)."""
+        screen = self.screen() or QApplication.primaryScreen()
+        if screen is None or self.isFullScreen() or self.isMaximized():
+            return
+        free = screen.availableGeometry()
+        frame = self.frameGeometry()
+        if free.contains(frame):
+            return
+        extra_w = frame.width() - self.width()
+        extra_h = frame.height() - self.height()
+        width = min(self.width(), free.width() - extra_w)
+        height = min(self.height(), free.height() - extra_h)
+        self.resize(width, height)
+        x = min(max(frame.x(), free.x()), free.x() + free.width() - width - extra_w)
+        y = min(max(frame.y(), free.y()), free.y() + free.height() - height - extra_h)
+        self.move(x, y)
+
     def _restore_layout(self) -> None:
         store = prefs.settings()
         geometry = store.value(prefs.GEOMETRY)
         state = store.value(prefs.STATE)
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
+            self.keep_on_screen()
         if isinstance(state, QByteArray):
             self._layout_restored = self.restoreState(state)
 
@@ -753,7 +798,7 @@ class MainWindow(QMainWindow):
         # The side column is at most a quarter of a wide window in presenter mode, so the
         # canvas (whose text grows too) keeps most of the screen.
         share = SIDE_SHARE_PRESENTING if scale > 1.0 else SIDE_SHARE
-        width = max(380, round(min(self.width() * share, 380 * scale)))
+        width = max(SIDE_MIN_WIDTH, round(min(self.width() * share, 380 * scale)))
         self.resizeDocks([self.inspector_dock, self.narration_dock], [width, width],
                          Qt.Orientation.Horizontal)
         self.resizeDocks([self.inspector_dock, self.narration_dock], [560, 440],
@@ -786,6 +831,7 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
+            self.keep_on_screen()  # now that the window manager's frame is known
             if not self._layout_restored:
                 self.default_layout()
             QTimer.singleShot(0, self.ensure_timeline)
