@@ -18,7 +18,8 @@ LEVEL_COLOURS: dict[str, str] = {
     "election": "#b35c00",
     "leader": "#1b6e33",
     "fault": "#8e24aa",
-    "warning": "#c62828",
+    "safeguard": style.SAFEGUARD_COLOUR,
+    "warning": style.VIOLATION_COLOUR,
     "caption": "#1f1f1f",
 }
 TIME_ROLE = Qt.ItemDataRole.UserRole
@@ -104,7 +105,7 @@ class NarrationWidget(QWidget):
         item = QListWidgetItem(f"{entry.t:8.3f} s   {entry.text}")
         item.setData(TIME_ROLE, entry.t)
         item.setForeground(QBrush(style.colour(LEVEL_COLOURS.get(entry.level, "#37474f"))))
-        if entry.level in ("caption", "warning", "leader"):
+        if entry.level in ("caption", "warning", "leader", "safeguard"):
             item.setFont(style.font(15 * self.scale, bold=True))
         if entry.level == "caption":
             item.setBackground(QBrush(style.colour(style.CAPTION_BACKGROUND)))

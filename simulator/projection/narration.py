@@ -28,9 +28,11 @@ from simulator.trace.events import (
     Work,
 )
 
-# Entry levels, from calm to alarming: the narration feed colours them.
-INFO, ELECTION, FAULT, LEADER, WARNING, CAPTION = (
-    "info", "election", "fault", "leader", "warning", "caption",
+# Entry levels, from calm to alarming: the narration feed colours them. WARNING is for harm
+# (a double charge, a safety violation); SAFEGUARD for a protection doing its job (a leader
+# stepping down, a lease freeing a dead leader's key, the provider fencing off a stale charge).
+INFO, ELECTION, FAULT, LEADER, SAFEGUARD, WARNING, CAPTION = (
+    "info", "election", "fault", "leader", "safeguard", "warning", "caption",
 )
 
 
@@ -102,7 +104,7 @@ class Narrator:
             return f"{e.node} won the election and leads term {e.term}.", LEADER, e.node
         if before == "leader":
             return (f"{e.node} stepped down: it is a follower in term {e.term}.",
-                    WARNING, e.node)
+                    SAFEGUARD, e.node)
         return None
 
     def _node_crash(self, e: NodeCrash) -> tuple[str, str, str | None]:
@@ -166,7 +168,8 @@ class Narrator:
         owner = self._leases.pop(e.lease, None)
         whose = f" of {owner}" if owner else ""
         if e.reason == "expired":
-            return (f"Lease {e.lease}{whose} expired: its keys are deleted.", WARNING, owner)
+            return (f"Lease {e.lease}{whose} expired: its keys are deleted.", SAFEGUARD,
+                    owner)
         return f"Lease {e.lease}{whose} was revoked.", INFO, owner
 
     def _app_role(self, e: AppRole) -> tuple[str, str, str | None] | None:
@@ -176,7 +179,7 @@ class Narrator:
             token = f" with fencing token {e.token}" if e.token is not None else ""
             return f"{e.server} now believes it is the leader{token}.", LEADER, e.server
         if before and not e.leader:
-            return f"{e.server} stopped acting as the leader.", WARNING, e.server
+            return f"{e.server} stopped acting as the leader.", SAFEGUARD, e.server
         return None
 
     def _work(self, e: Work) -> tuple[str, str, str | None] | None:
@@ -186,7 +189,7 @@ class Narrator:
                     WARNING, e.server)
         if not e.accepted:
             return (f"The provider rejected {e.server}'s charge of {job} "
-                    f"(stale token {e.token}).", WARNING, e.server)
+                    f"(stale token {e.token}).", SAFEGUARD, e.server)
         return f"{e.server} charged {job}.", INFO, e.server
 
     def _violation(self, e: Violation) -> tuple[str, str, str | None]:

@@ -462,7 +462,8 @@ class ProviderItem(HostItem):
                          "Payment provider")
         lines = [
             (f"charges  {view.accepted}", style.FOREGROUND),
-            (f"rejected  {view.rejected}", style.FOREGROUND),
+            (f"rejected  {view.rejected}",
+             style.SAFEGUARD_COLOUR if view.rejected else style.FOREGROUND),
             (f"double  {view.duplicates}",
              style.VIOLATION_COLOUR if view.duplicates else style.FOREGROUND),
             ("max token  " + ("—" if view.highest_token is None else str(view.highest_token)),
@@ -471,7 +472,8 @@ class ProviderItem(HostItem):
         ]
         for number, (text, hex_colour) in enumerate(lines):
             painter.setPen(colour(hex_colour))
-            painter.setFont(font(16, bold=number == 2 and view.duplicates > 0))
+            painter.setFont(font(16, bold=(number == 2 and view.duplicates > 0)
+                                 or (number == 1 and view.rejected > 0)))
             painter.drawText(QRectF(-w / 2 + 14, -h / 2 + 38 + number * 26, w - 20, 26),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, text)
         if view.crashed:

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ui.style import APP_LEADER_COLOUR, ROLE_COLOURS  # the canvas's colours
+from ui.style import (  # the canvas's colours
+    APP_LEADER_COLOUR,
+    ROLE_COLOURS,
+    SAFEGUARD_COLOUR,
+)
 
 LEASE_COLOUR = "#cdb9ee"
 LEASE_LAPSED_COLOUR = "#9b86c4"
@@ -73,13 +77,15 @@ MARK_STYLES: dict[str, MarkStyle] = {
     "election": MarkStyle("t1", 12, ROLE_COLOURS["candidate"], "Election started"),
     "elected": MarkStyle("d", 14, "#ffc107", "Leader elected"),
     "app-leader": MarkStyle("t2", 14, APP_LEADER_COLOUR, "App server takes over", "#ffffff"),
-    "lease-expired": MarkStyle("x", 16, "#c62828", "Lease expired"),
+    "lease-expired": MarkStyle("x", 16, "#37474f", "Lease expired"),
     "lease-revoked": MarkStyle("s", 10, "#4a2c82", "Lease revoked", "#ffffff"),
     "watch": MarkStyle("o", 9, "#2b7bd6", "Watch event", "#ffffff"),
     "charge": MarkStyle("s", 7, "#11806a", "Charge accepted", "#ffffff"),
     "double-charge": MarkStyle("star", 18, "#e41a1c", "Double charge"),
-    "charge-rejected": MarkStyle("+", 11, "#6d6d6d", "Charge rejected"),
+    "charge-rejected": MarkStyle("+", 13, SAFEGUARD_COLOUR, "Charge rejected (fenced)",
+                                 SAFEGUARD_COLOUR),
     "violation": MarkStyle("arrow_down", 30, "#e41a1c", "Safety violation"),
     "caption": MarkStyle("h", 12, "#546e7a", "Caption / question", "#ffffff"),
 }
-"""Marker kind -> style. Keys are the mark kinds the lane model produces."""
+"""Marker kind -> style. Keys are the mark kinds the lane model produces. Red marks harm only
+(double charges, violations); a fenced-off charge is a protection working, drawn blue."""
