@@ -116,6 +116,19 @@ def app_state(view: AppView) -> str:
     return "paused" if view.paused else "running"
 
 
+def _belief_rows(view: AppView, t: float) -> list[tuple[str, str]]:
+    """What it believes of the lease record, by its own clock (Kubernetes' recipe)."""
+    belief = view.belief
+    left = view.belief_left(t)
+    if belief is None or left is None:
+        return []
+    holder = belief.holder or "nobody (released)"
+    what = "gives up unless renewed in" if belief.holder == view.id else "may take over in"
+    return [("lease record holder", escape(holder)),
+            (what, f"{_tenths(left)} of its clock"),
+            ("its clock reads", f"{view.local_time(t):.1f} s")]
+
+
 def app_html(view: AppView, world: World) -> str:
     """The inspector text of an app server."""
     lease = view.lease
@@ -126,6 +139,7 @@ def app_html(view: AppView, world: World) -> str:
         ("fencing token", "—" if view.token is None else str(view.token)),
         ("lease", "—" if lease is None else f"{lease.id} (TTL {lease.ttl:g} s)"),
         ("lease left", "—" if lease is None else _tenths(lease.remaining(world.t))),
+        *_belief_rows(view, world.t),
         ("charges sent", str(view.charges)),
         ("last charge", "—" if view.last_work is None else escape(
             f"{view.last_work.job} at {view.last_work.t:.2f} s"

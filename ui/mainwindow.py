@@ -138,6 +138,7 @@ class MainWindow(QMainWindow):
         self.narration_dock = self._dock("Narration", "narration", self.narration,
                                          Qt.DockWidgetArea.RightDockWidgetArea)
         self._layout_restored = False
+        self._geometry_restored = False
         self._shown_once = False
 
         self.pause_seconds = QDoubleSpinBox()
@@ -785,6 +786,7 @@ class MainWindow(QMainWindow):
         geometry = store.value(prefs.GEOMETRY)
         state = store.value(prefs.STATE)
         if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
+            self._geometry_restored = True
             self.keep_on_screen()
         if isinstance(state, QByteArray):
             self._layout_restored = self.restoreState(state)
@@ -831,7 +833,8 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
-            self.keep_on_screen()  # now that the window manager's frame is known
+            if self._geometry_restored:
+                self.keep_on_screen()  # now that the window manager's frame is known
             if not self._layout_restored:
                 self.default_layout()
             QTimer.singleShot(0, self.ensure_timeline)

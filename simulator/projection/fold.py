@@ -16,6 +16,7 @@ from typing import Any
 from simulator.checks.ids import server_of
 from simulator.projection.world import (
     AppView,
+    BeliefView,
     CaptionView,
     Flight,
     LeaseView,
@@ -26,6 +27,7 @@ from simulator.projection.world import (
     World,
 )
 from simulator.trace.events import (
+    AppBelief,
     AppRole,
     Caption,
     Event,
@@ -215,8 +217,9 @@ class FoldState:
         if view is not None:
             self.raft[node] = replace(view, timer_deadline=None, timer_armed_at=None)
         app = self.apps.get(node)
-        if app is not None:
-            self.apps[node] = replace(app, leader=False, since=None, shut_down=False)
+        if app is not None:  # what it believed was in the memory it lost
+            self.apps[node] = replace(app, leader=False, since=None, shut_down=False,
+                                      belief=None)
 
     def _on_restart(self, e: NodeRestart) -> None:
         self.crashed.discard(e.node)
@@ -246,6 +249,19 @@ class FoldState:
         if view is not None:
             self.raft[view.id] = replace(view, clock_offset=e.offset,
                                          clock_rate=e.rate)
+        app = self.apps.get(e.node)
+        if app is not None:
+            belief = app.belief
+            if belief is not None:  # a host's clock never reads less than it already did
+                belief = replace(belief, floor=app.local_time(e.t))
+            self.apps[app.id] = replace(app, clock_offset=e.offset, clock_rate=e.rate,
+                                        belief=belief)
+
+    def _on_belief(self, e: AppBelief) -> None:
+        app = self._app(e.server)
+        belief = BeliefView(holder=e.holder, floor=e.local, until=e.until,
+                            length=max(0.0, e.until - e.local))
+        self.apps[app.id] = replace(app, belief=belief)
 
     def _on_cut(self, e: NetCut) -> None:
         self.cuts.add((e.src, e.dst))
@@ -404,6 +420,7 @@ _HANDLERS: dict[str, Callable[[FoldState, Any], None]] = {
     "lease.renew": FoldState._on_lease_renew,
     "lease.revoke": FoldState._on_lease_revoke,
     "app.role": FoldState._on_app_role,
+    "app.belief": FoldState._on_belief,
     "work": FoldState._on_work,
     "violation": FoldState._on_violation,
     "caption": FoldState._on_caption,

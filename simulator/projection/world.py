@@ -69,6 +69,19 @@ class WorkView:
 
 
 @dataclass(frozen=True, slots=True)
+class BeliefView:
+    """How long an app server believes the lease record it last saw holds, on its own clock:
+    seen naming ``holder`` when its clock read at least ``floor``; it holds until its clock
+    reads ``until`` (Kubernetes' recipe, app.belief)."""
+
+    holder: str
+    floor: float
+    until: float
+    length: float
+    """The belief's whole length in local seconds, as it began (for a ring's fraction)."""
+
+
+@dataclass(frozen=True, slots=True)
 class AppView:
     """One application server: does it believe it leads, its fencing token, its lease."""
 
@@ -87,11 +100,28 @@ class AppView:
     shut_down: bool = False
     """True from a graceful shutdown (the user.action that shut it down) until the server
     restarts or crashes: the process is up but its recipe has stopped for good."""
+    clock_offset: float = 0.0
+    clock_rate: float = 1.0
+    """Its local clock reads ``clock_offset + clock_rate * t`` (node.clock)."""
+    belief: BeliefView | None = None
+    """What it believes of the lease record, by its own clock (None: nothing seen)."""
 
     @property
     def paused(self) -> bool:
         """True while a process pause is in progress."""
         return self.paused_until is not None
+
+    def local_time(self, t: float) -> float:
+        """Its local clock's reading at simulated time ``t`` (never before its last belief)."""
+        local = self.clock_offset + self.clock_rate * t
+        return local if self.belief is None else max(local, self.belief.floor)
+
+    def belief_left(self, t: float) -> float | None:
+        """Local seconds left, at ``t``, of its belief about the lease record (None: none)."""
+        belief = self.belief
+        if belief is None:
+            return None
+        return max(0.0, belief.until - self.local_time(t))
 
 
 @dataclass(frozen=True, slots=True)

@@ -536,6 +536,21 @@ class AppRole(Event):
 
 @fast_init
 @dataclass(frozen=True, slots=True)
+class AppBelief(Event):
+    """How long ``server`` believes the lease record it last saw holds, by its own clock: it
+    read (or wrote) the record naming ``holder`` when its clock said ``local``, and the belief
+    lasts until its clock says ``until`` (Kubernetes' recipe: a candidate may take over then;
+    the holder gives up then unless it renewed)."""
+
+    server: str
+    holder: str
+    local: float
+    until: float
+    kind: ClassVar[str] = "app.belief"
+
+
+@fast_init
+@dataclass(frozen=True, slots=True)
 class Work(Event):
     """The payment provider handled a charge of ``job`` from ``server``.
 
@@ -633,7 +648,7 @@ ALL_EVENT_TYPES: tuple[type[Event], ...] = (
     NetCut, NetHeal, NetLink, MsgSend, MsgDeliver, MsgDrop,
     KvInvoke, KvComplete, LeaseGrant, LeaseRenew, LeaseRevoke, WatchEvent,
     KvChange, LeasePrimary, WatchOpen, WatchClose,
-    AppRole, Work, Violation,
+    AppRole, AppBelief, Work, Violation,
     EcWrite, EcRead, EcRepair, EcHint,
 )
 EVENT_TYPES_BY_KIND: dict[str, type[Event]] = {cls.kind: cls for cls in ALL_EVENT_TYPES}

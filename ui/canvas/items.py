@@ -338,15 +338,29 @@ class AppServerItem(HostItem):
             self.update()
         self.view = view
         self.t = t
-        left = None if view.lease is None else view.lease.remaining(t)
+        left = self.lease_left(view, t)
         self.ring.set_value(self.lease_fraction(view, t),
                             "" if left is None else f"{left:.1f}s")
 
     @staticmethod
+    def lease_left(view: AppView, t: float) -> float | None:
+        """Seconds left of its store lease, or else of the lease record it believes holds, by
+        its own clock (Kubernetes' recipe); None with neither."""
+        if view.lease is not None:
+            return view.lease.remaining(t)
+        return view.belief_left(t)
+
+    @staticmethod
     def lease_fraction(view: AppView, t: float) -> float | None:
-        """How much of the lease's TTL is left (None without a lease)."""
+        """How much of the lease's TTL (or of the record's belief) is left (None: neither)."""
         lease = view.lease
-        if lease is None or lease.ttl <= 0:
+        if lease is None:
+            belief = view.belief
+            left = view.belief_left(t)
+            if belief is None or left is None or belief.length <= 0:
+                return None
+            return round(min(1.0, left / belief.length), 3)
+        if lease.ttl <= 0:
             return None
         left = lease.remaining(t)
         if left is None:

@@ -29,6 +29,7 @@ import simpy
 from simulator.kv.commands import Compare, Put
 from simulator.runtime.recipes.base import Gen, Recipe
 from simulator.runtime.store_errors import StoreError
+from simulator.trace.events import AppBelief
 
 if TYPE_CHECKING:
     from simulator.runtime.app_server import AppServerHost
@@ -127,13 +128,28 @@ class KubernetesElection(Recipe):
         self.observed_text = text
         self.observed = LeaseRecord.parse(text)
         self.observed_time = now
+        holder = self.observed.holder
+        if holder == self.host.id:  # it gives up unless the next renew round succeeds
+            until = now + self.timing.retry_period + self.timing.renew_deadline
+        elif holder:  # it may take over once the record has not changed for its duration
+            until = now + self.observed.duration
+        else:  # released: free to take at once
+            until = now
+        self._believe(holder, now, until)
+
+    def _believe(self, holder: str, local: float, until: float) -> None:
+        """Trace how long this server believes the record holds, by its own clock."""
+        host = self.host
+        host.trace.emit(AppBelief(host.env.now, host.id, holder, local, until))
 
     def renew_loop(self, lost: simpy.Event) -> Gen:
         """Every RetryPeriod a renew round; a round that misses RenewDeadline ends leadership."""
         host = self.host
         while True:
             yield host.sleep(self.timing.retry_period)
-            deadline = host.local_now() + self.timing.renew_deadline
+            now = host.local_now()
+            deadline = now + self.timing.renew_deadline
+            self._believe(host.id, now, deadline)
             if not (yield from self.renew_round(deadline)):
                 if not lost.triggered:
                     lost.succeed("renew deadline missed")
