@@ -75,6 +75,9 @@ class SpeedControl(QWidget):
         self.speed_chosen.emit(speed)
 
 
+SEEK_MIN_WIDTH = 140
+
+
 class SeekBar(QWidget):
     """A slider over the simulated time so far; dragging it seeks."""
 
@@ -86,6 +89,7 @@ class SeekBar(QWidget):
         self.slider.setRange(0, SEEK_STEPS)
         self.slider.setPageStep(SEEK_STEPS // 40)
         self.slider.setToolTip("Drag to go back or forward in simulated time")
+        self.slider.setMinimumWidth(SEEK_MIN_WIDTH)  # the timeline's controls share its row
         self.label = QLabel()
         self.label.setMinimumWidth(LABEL_WIDTH)
         self._span = 1.0

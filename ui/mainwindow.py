@@ -12,6 +12,7 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QByteArray, QElapsedTimer, Qt, QTimer
 from PySide6.QtGui import (
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
     QDockWidget,
     QDoubleSpinBox,
     QFileDialog,
+    QHBoxLayout,
     QLabel,
     QMainWindow,
     QMenu,
@@ -67,6 +69,9 @@ TIMELINE_SHARE_PRESENTING = 0.38
 PRESENTER_ROOMY_HOSTS = 10
 # Presenter mode: full screen, and the panels' text this many times larger.
 PRESENTER_SCALE = 1.5
+# Presenter mode on a screen narrower than this hides the inspector (projectors of 1024 or
+# 1280 px: the canvas, timeline and narration keep the room).
+PRESENTER_INSPECTOR_WIDTH = 1400
 # The toolbar's text size: every button fits a 1024 px wide window; in presenter mode it
 # grows less than the rest (the room reads the canvas, the presenter the buttons).
 TOOLBAR_FONT = 15
@@ -100,6 +105,8 @@ class MainWindow(QMainWindow):
         self.recording_progress: QWidget | None = None
         self._fork_cursor = False
         self.presenting = False
+        self._normal_timeline: tuple[bool, bool] | None = None
+        self._inspector_hidden = False
         self.files = WindowFiles(self)
         self.setAcceptDrops(True)
         self.setWindowTitle(self._title())
@@ -123,7 +130,11 @@ class MainWindow(QMainWindow):
         self._bottom_layout = QVBoxLayout(bottom)
         self._bottom_layout.setContentsMargins(0, 0, 0, 0)
         self._bottom_layout.setSpacing(0)
-        self._bottom_layout.addWidget(self.seek_bar)
+        # One row for the seek bar and the timeline's controls: the lanes get the height.
+        self._seek_row = QHBoxLayout()
+        self._seek_row.setContentsMargins(0, 0, 4, 0)
+        self._seek_row.addWidget(self.seek_bar, 3)
+        self._bottom_layout.addLayout(self._seek_row)
         self.timeline_dock = self._dock("Timeline", "timeline", bottom,
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
         self.timeline_dock.visibilityChanged.connect(self._on_timeline_visibility)
@@ -209,6 +220,13 @@ class MainWindow(QMainWindow):
                                 horizon=session.scenario.duration)
         self._scale_timeline(widget, scale)
         widget.seek_requested.connect(self._seek_from_timeline)
+        pointer, *controls = widget.header_controls()
+        self._seek_row.addWidget(pointer, 1)
+        for control in controls:  # the presenter's, not the room's: never scaled up
+            control.setFont(style.font(WINDOW_FONT))
+            self._seek_row.addWidget(control)
+        if self.presenting:
+            self._present_timeline(widget, True)
         self.timeline = widget
         self._timeline_fed = 0
         self._bottom_layout.addWidget(widget, 1)
@@ -476,12 +494,56 @@ class MainWindow(QMainWindow):
         self.seek_bar.set_scale(scale)
         if self.timeline is not None:
             self._scale_timeline(self.timeline, scale)
+            self._present_timeline(self.timeline, on)
+        self._present_side(on)
+        # Full screen for a room: the menu bar and the status bar (whose time, speed and seed
+        # the banner and toolbar show) give their height to the canvas and the timeline; every
+        # menu command keeps its key.
+        self.menuBar().setVisible(not on)
+        self.statusBar().setVisible(not on)
         if on:
             self.showFullScreen()
         else:
             self.showNormal()
+        self._fit_toolbar()
         # Size the panels once the window has its new (full-screen or normal) size.
         QTimer.singleShot(0, lambda: self.size_panels(scale))
+
+    def _fit_toolbar(self) -> None:
+        """Presenter mode's larger toolbar text only when every button still fits."""
+        if not self.presenting:
+            return
+        screen = self.screen()
+        width = screen.geometry().width() if screen is not None else self.width()
+        if self.toolbar.sizeHint().width() > width:
+            self.toolbar.setFont(style.font(TOOLBAR_FONT, bold=True))
+
+    def _present_timeline(self, timeline: QWidget, on: bool) -> None:
+        """Presenter mode: only the key lanes and no legend (both a click away), so each lane
+        is tall; leaving puts back what the normal window showed."""
+        widget: Any = timeline
+        if on:
+            self._normal_timeline = (widget.key_lanes, widget.legend_box.isChecked())
+            widget.set_key_lanes(True)
+            widget.legend_box.setChecked(False)
+        elif self._normal_timeline is not None:
+            key_lanes, legend = self._normal_timeline
+            widget.set_key_lanes(key_lanes)
+            widget.legend_box.setChecked(legend)
+            self._normal_timeline = None
+
+    def _present_side(self, on: bool) -> None:
+        """On a screen narrower than PRESENTER_INSPECTOR_WIDTH, presenter mode hides the
+        inspector (the canvas and the narration are what a room reads); leaving shows it."""
+        screen = self.screen()
+        narrow = screen is not None and \
+            screen.geometry().width() < PRESENTER_INSPECTOR_WIDTH
+        if on and narrow and self.inspector_dock.isVisible():
+            self.inspector_dock.hide()
+            self._inspector_hidden = True
+        elif not on and self._inspector_hidden:
+            self.inspector_dock.show()
+            self._inspector_hidden = False
 
     @staticmethod
     def _scale_timeline(timeline: QWidget, scale: float) -> None:

@@ -153,11 +153,14 @@ def test_presenter_mode_draws_the_canvas_text_larger(qtbot, open_window) -> None
     assert scene.flights.text_scale > 1.0
     assert window.seek_bar.font().pixelSize() > window.font().pixelSize()
     assert window.timeline is not None
-    assert window.timeline.legend_box.font().pixelSize() > window.font().pixelSize()
+    # the room gets tall lanes: only the key lanes, the legend a click away
+    assert window.timeline.key_lanes and not window.timeline.legend_box.isChecked()
     assert scene.sceneRect().contains(scene.legend.sceneBoundingRect())
     window.set_presenter(False)
     assert node.sceneBoundingRect().height() == normal_node
     assert banner.height() == normal_banner
+    assert not window.timeline.key_lanes and window.timeline.legend_box.isChecked()
+    assert window.menuBar().isVisible() and window.statusBar().isVisible()
 
 
 def _on_screen_height(window, host: str) -> int:  # type: ignore[no-untyped-def]

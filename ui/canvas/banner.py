@@ -9,8 +9,11 @@ with ``draw_banner``.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
+
 from PySide6.QtCore import QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QFontMetricsF, QPainter, QPaintEvent, QPen
+from PySide6.QtGui import QBrush, QFontMetricsF, QPainter, QPaintEvent, QPen, QResizeEvent
 from PySide6.QtWidgets import QGraphicsItem, QSizePolicy, QStyleOptionGraphicsItem, QWidget
 
 from ui import style
@@ -34,38 +37,86 @@ def time_rect(unit: float = 1.0) -> QRectF:
     return QRectF(20 * unit, ROW_TOP * unit, TIME_WIDTH * unit, ROW_HEIGHT * unit)
 
 
+@dataclass(frozen=True, slots=True)
+class BannerLayout:
+    """Where a banner's summary and caption go, at which sizes, and how tall it is."""
+
+    summary_rect: QRectF
+    summary_size: float
+    caption_box: QRectF
+    caption_size: float
+    height: float
+
+
+def layout_banner(width: float, summary: str, caption: str, unit: float = 1.0,
+                  grow: bool = False) -> BannerLayout:
+    """Lay a banner ``width`` wide out. Fixed (``grow`` False, exported pictures): one row
+    for the time and the (elided) summary, a two-line caption box that shrinks its text to fit,
+    BANNER_HEIGHT tall. Growing (on screen): nothing is cut off; a summary too long for the
+    row beside the time first shrinks a little, then gets a row of its own below it, and the
+    caption box takes as many lines as its text needs at a readable size."""
+    row = QRectF(330 * unit, ROW_TOP * unit, max(0.0, width - 350 * unit), ROW_HEIGHT * unit)
+    summary_size = SUMMARY_SIZE
+    caption_top = CAPTION_TOP * unit
+    if grow and summary:
+        for size in (SUMMARY_SIZE, SUMMARY_SIZE * 0.9, SUMMARY_SIZE * 0.8):
+            summary_size = size
+            if QFontMetricsF(font(size * unit)).horizontalAdvance(summary) <= row.width():
+                break
+        else:
+            summary_size = SUMMARY_SIZE
+            row = QRectF(20 * unit, (ROW_TOP + ROW_HEIGHT) * unit,
+                         max(0.0, width - 40 * unit), 0.0)
+            needed = QFontMetricsF(font(summary_size * unit)).boundingRect(
+                row.adjusted(0, 0, 0, 10_000), int(Qt.TextFlag.TextWordWrap), summary)
+            row.setHeight(needed.height() + 6 * unit)
+            caption_top = row.bottom() + 2 * unit
+    box = QRectF(20 * unit, caption_top, max(0.0, width - 40 * unit), CAPTION_HEIGHT * unit)
+    inner = box.adjusted(14 * unit, 2 * unit, -14 * unit, -2 * unit)
+    caption_size = CAPTION_SIZES[0]
+    for caption_size in CAPTION_SIZES[: 3 if grow else len(CAPTION_SIZES)]:
+        metrics = QFontMetricsF(font(caption_size * unit))
+        needed = metrics.boundingRect(inner, int(Qt.TextFlag.TextWordWrap), caption)
+        if needed.height() <= inner.height():
+            break
+    else:
+        if grow:  # a taller box at the smallest readable size rather than a clipped caption
+            box.setHeight(needed.height() + 8 * unit)
+    height = BANNER_HEIGHT * unit
+    if grow:
+        height = max(height, box.bottom() + 4 * unit)
+    return BannerLayout(row, summary_size, box, caption_size, height)
+
+
 def draw_banner(painter: QPainter, width: float, t: float, summary: str, caption: str,
-                unit: float = 1.0) -> None:
+                unit: float = 1.0, grow: bool = False) -> None:
     """Paint the time on the left, the summary next to it and the caption in a box below,
-    on a strip ``width`` wide and BANNER_HEIGHT * ``unit`` high."""
+    on a strip ``width`` wide, laid out by layout_banner."""
+    layout = layout_banner(width, summary, caption, unit, grow)
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
     painter.setPen(colour(style.FOREGROUND))
     painter.setFont(font(TIME_SIZE * unit, bold=True))
     middle = Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter
     painter.drawText(time_rect(unit), middle, f"t = {t:.3f} s")
-    summary_font = font(SUMMARY_SIZE * unit)
+    summary_font = font(layout.summary_size * unit)
     painter.setFont(summary_font)
-    row = QRectF(330 * unit, ROW_TOP * unit, max(0.0, width - 350 * unit), ROW_HEIGHT * unit)
-    shown = QFontMetricsF(summary_font).elidedText(summary, Qt.TextElideMode.ElideRight,
-                                                   row.width())
-    painter.drawText(row, middle, shown)
+    row = layout.summary_rect
+    if grow:
+        painter.drawText(row, middle | Qt.TextFlag.TextWordWrap, summary)
+    else:
+        shown = QFontMetricsF(summary_font).elidedText(summary, Qt.TextElideMode.ElideRight,
+                                                       row.width())
+        painter.drawText(row, middle, shown)
     if not caption:
         return
-    box = QRectF(20 * unit, CAPTION_TOP * unit, max(0.0, width - 40 * unit),
-                 CAPTION_HEIGHT * unit)
+    box = layout.caption_box
     painter.setPen(QPen(colour("#d9b64a"), 2))
     painter.setBrush(QBrush(colour(style.CAPTION_BACKGROUND)))
     painter.drawRoundedRect(box, 10 * unit, 10 * unit)
     painter.setPen(colour(style.FOREGROUND))
     inner = box.adjusted(14 * unit, 2 * unit, -14 * unit, -2 * unit)
-    for size in CAPTION_SIZES:
-        caption_font = font(size * unit)
-        metrics = QFontMetricsF(caption_font)
-        needed = metrics.boundingRect(inner, int(Qt.TextFlag.TextWordWrap), caption)
-        if needed.height() <= inner.height():
-            break
-    painter.setFont(caption_font)
+    painter.setFont(font(layout.caption_size * unit))
     painter.drawText(inner, middle | Qt.TextFlag.TextWordWrap, caption)
 
 
@@ -131,6 +182,10 @@ class BannerWidget(QWidget, BannerText):
         QWidget.__init__(self, parent)
         BannerText.__init__(self)
         self.scale = 1.0
+        self._reserved: tuple[str, ...] = ()
+        """The lesson's captions and questions: the banner is tall enough for the longest, so
+        it keeps one height through the lesson (the canvas below does not jump)."""
+        self._fitted: tuple[float, float] = (0.0, 0.0)
         self.setAutoFillBackground(False)
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent, True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
@@ -146,12 +201,39 @@ class BannerWidget(QWidget, BannerText):
         if scale == self.scale:
             return
         self.scale = scale
+        self._fitted = (0.0, 0.0)
         self._fix_height()
         self.update()
 
+    def reserve(self, captions: Iterable[str]) -> None:
+        """Keep room for every one of ``captions`` (the lesson's), whichever is shown."""
+        self._reserved = tuple(captions)
+        self._fitted = (0.0, 0.0)
+        self._fix_height()
+
+    def needed_height(self, width: float | None = None) -> int:
+        """The height that shows the summary and the tallest caption reserved, uncut."""
+        width = float(self.width() if width is None else width)
+        captions = {self.caption, *self._reserved}
+        return round(max(layout_banner(width, self.summary, caption, self.unit, True).height
+                         for caption in captions))
+
     def _fix_height(self) -> None:
-        self.setFixedHeight(round(BANNER_HEIGHT * self.unit))
-        self.updateGeometry()
+        """Grow (never shrink while the width stays) to what the text needs."""
+        width = float(self.width())
+        height = self.needed_height(width)
+        if self._fitted[0] == width:
+            height = max(height, round(self._fitted[1]))
+        self._fitted = (width, float(height))
+        if height != self.height() or self.minimumHeight() != height:
+            self.setFixedHeight(height)
+            self.updateGeometry()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """A new width may need more or fewer lines."""
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self._fix_height()
 
     def sizeHint(self) -> QSize:
         """As wide as the canvas, BANNER_HEIGHT units high."""
@@ -161,6 +243,7 @@ class BannerWidget(QWidget, BannerText):
         """Show time ``t``, the cluster ``summary`` and the ``caption`` (may be empty)."""
         changed = self.change(t, summary, caption)
         if changed == "all":
+            self._fix_height()
             self.update()
         elif changed == "time":
             self.update(time_rect(self.unit).toAlignedRect().adjusted(-2, -2, 2, 2))
@@ -173,5 +256,6 @@ class BannerWidget(QWidget, BannerText):
         """Paint the background, then the time, summary and caption."""
         painter = QPainter(self)
         painter.fillRect(self.rect(), colour(style.BACKGROUND))
-        draw_banner(painter, self.width(), self.t, self.summary, self.caption, self.unit)
+        draw_banner(painter, self.width(), self.t, self.summary, self.caption, self.unit,
+                    grow=True)
         painter.end()

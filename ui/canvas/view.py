@@ -54,7 +54,7 @@ class CanvasView(QGraphicsView):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setMinimumSize(480, 320)
+        self.setMinimumSize(480, 260)
         self._stroke: list[QPointF] | None = None
         self._stroke_item: QGraphicsPathItem | None = None
         self._press_link: LinkItem | None = None
@@ -202,8 +202,17 @@ class CanvasPane(QWidget):
         layout.addWidget(self.banner)
         layout.addWidget(self.view, 1)
         runner = scene.runner
+        self._runner = runner
         runner.frame.connect(self.show_world)
+        runner.session_replaced.connect(self._reserve_captions)
+        self._reserve_captions()
         self.show_world(runner.world)
+
+    def _reserve_captions(self) -> None:
+        """Make the banner tall enough for the lesson's longest caption or question."""
+        scenario = self._runner.session.scenario
+        self.banner.reserve([step.text for step in scenario.captions]
+                            + ["Question: " + step.question for step in scenario.pauses])
 
     def show_world(self, world: World) -> None:
         """Show ``world``'s time, summary and caption in the banner."""

@@ -17,6 +17,7 @@ import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
 from ui.timeline.downsample import Bar, reduce_spans
+from ui.timeline.lanes import key_lanes
 from ui.timeline.legend import LegendEntry, TimelineLegend
 from ui.timeline.model import APP, EVENTS_LANE, NOTES, RAFT, Lane, TimelineModel
 from ui.timeline.style import (
@@ -146,6 +147,8 @@ class TimelinePlot:
         layout.addItem(self.legend, row=row + 1, col=0)
         self.viewbox: pg.ViewBox = self.plot.getViewBox()
         self._lanes: tuple[Lane, ...] = ()
+        self.key_lanes_only = False
+        self._key_cache: tuple[int, tuple[Lane, ...]] | None = None
         self._setup_axes()
         self._bars: dict[str, pg.BarGraphItem] = {}
         for z, state in enumerate(BAR_ORDER):
@@ -190,6 +193,7 @@ class TimelinePlot:
         self._mark_version = -1
         self._legend_key = None
         self._lanes = ()
+        self._key_cache = None
 
     # --- layout ------------------------------------------------------------------------------
 
@@ -247,9 +251,23 @@ class TimelinePlot:
         """The lanes currently laid out, top to bottom."""
         return self._lanes
 
+    def shown_lanes(self) -> tuple[Lane, ...]:
+        """The model's lanes, or only those that matter when ``key_lanes_only`` is set."""
+        if not self.key_lanes_only:
+            return self.model.lanes()
+        version = self.model.version
+        if self._key_cache is None or self._key_cache[0] != version:
+            self._key_cache = (version, key_lanes(self.model))
+        return self._key_cache[1]
+
+    def set_key_lanes_only(self, on: bool) -> None:
+        """Show only the lanes that matter (ui.timeline.lanes) or every lane."""
+        self.key_lanes_only = on
+        self._key_cache = None
+
     def sync_lanes(self) -> bool:
-        """Lay out the model's lanes (y ticks, separators, y range); True if they changed."""
-        lanes = self.model.lanes()
+        """Lay out the lanes shown (y ticks, separators, y range); True if they changed."""
+        lanes = self.shown_lanes()
         if lanes == self._lanes:
             return False
         self._lanes = lanes
@@ -389,6 +407,9 @@ class TimelinePlot:
         ys = {lane.id: (float(i), lane.kind) for i, lane in enumerate(self._lanes)}
         for kind, item in self._marks.items():
             marks = self.model.marks(kind)
+            if self.key_lanes_only:  # a hidden lane's marks are hidden with it
+                hidden = self._all_lane_ids() - ys.keys()
+                marks = [mark for mark in marks if mark.lane not in hidden]
             xs = np.empty(len(marks))
             yv = np.empty(len(marks))
             data = np.empty(len(marks), dtype=object)
@@ -403,6 +424,9 @@ class TimelinePlot:
             np.repeat(np.asarray(times, dtype=float), 2),
             np.tile(np.array([-0.5, len(self._lanes) - 0.5]), len(times)),
         )
+
+    def _all_lane_ids(self) -> frozenset[str]:
+        return frozenset(lane.id for lane in self.model.lanes())
 
     def drawn_bars(self, state: str) -> list[tuple[float, float, float, float]]:
         """The bars of ``state`` as drawn now: (start, end, top, height) in plot units."""

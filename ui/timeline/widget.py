@@ -99,6 +99,10 @@ class TimelineWidget(QtWidgets.QWidget):
         self.legend_box = QtWidgets.QCheckBox("Legend")
         self.legend_box.setChecked(True)
         self.legend_box.toggled.connect(self._show_legend)
+        self.key_box = QtWidgets.QCheckBox("Key lanes")
+        self.key_box.setToolTip("Only the lanes of hosts that did something: led, campaigned, "
+                                "crashed, paused or were cut off (taller lanes)")
+        self.key_box.toggled.connect(self.set_key_lanes)
         bar = QtWidgets.QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 0)
         # No "Timeline" label here: the dock's title says it, and a second one right under
@@ -108,6 +112,7 @@ class TimelineWidget(QtWidgets.QWidget):
         self.hover_label.setSizePolicy(QtWidgets.QSizePolicy.Policy.Ignored,
                                        QtWidgets.QSizePolicy.Policy.Preferred)
         bar.addWidget(self.hover_label, 1)
+        bar.addWidget(self.key_box)
         bar.addWidget(self.legend_box)
         bar.addWidget(self.follow_box)
         bar.addWidget(self.fit_button)
@@ -156,6 +161,7 @@ class TimelineWidget(QtWidgets.QWidget):
         old.hide()
         old.deleteLater()
         self.timeline.legend.set_shown(self.legend_box.isChecked())
+        self.timeline.set_key_lanes_only(self.key_box.isChecked())
         self.timeline.set_cursor(self._cursor)
         self._update_limits()
         self._set_x_range(x0, x1)
@@ -163,6 +169,25 @@ class TimelineWidget(QtWidgets.QWidget):
 
     def _show_legend(self, shown: bool) -> None:
         self.timeline.legend.set_shown(shown)
+
+    def set_key_lanes(self, on: bool) -> None:
+        """Show only the lanes that matter (ui.timeline.lanes), or every lane."""
+        if self.key_box.isChecked() != on:
+            self.key_box.setChecked(on)  # comes back here through toggled
+            return
+        self.timeline.set_key_lanes_only(on)
+        self.redraw()
+
+    @property
+    def key_lanes(self) -> bool:
+        """True when only the lanes that matter are shown."""
+        return self.key_box.isChecked()
+
+    def header_controls(self) -> tuple[QtWidgets.QWidget, ...]:
+        """The header's widgets (pointer text, key lanes, legend, follow, whole run), for a
+        window that puts them in a row of its own."""
+        return (self.hover_label, self.key_box, self.legend_box, self.follow_box,
+                self.fit_button)
 
     # --- model -------------------------------------------------------------------------------
 
