@@ -67,6 +67,10 @@ TIMELINE_SHARE = 0.42
 # the timeline's full share to stay readable.
 TIMELINE_SHARE_PRESENTING = 0.38
 PRESENTER_ROOMY_HOSTS = 10
+# A lesson with more hosts than that (a herd: 14 lanes) gives its timeline this share.
+TIMELINE_SHARE_CROWDED = 0.5
+# The timeline's legend is shown from the start in windows at least this tall.
+LEGEND_MIN_HEIGHT = 880
 # Presenter mode: full screen, and the panels' text this many times larger.
 PRESENTER_SCALE = 1.5
 # Presenter mode on a screen narrower than this hides the inspector (projectors of 1024 or
@@ -225,6 +229,7 @@ class MainWindow(QMainWindow):
         for control in controls:  # the presenter's, not the room's: never scaled up
             control.setFont(style.font(WINDOW_FONT))
             self._seek_row.addWidget(control)
+        widget.legend_box.setChecked(self._legend_by_default())
         if self.presenting:
             self._present_timeline(widget, True)
         self.timeline = widget
@@ -508,6 +513,13 @@ class MainWindow(QMainWindow):
         self._fit_toolbar()
         # Size the panels once the window has its new (full-screen or normal) size.
         QTimer.singleShot(0, lambda: self.size_panels(scale))
+
+    def _legend_by_default(self) -> bool:
+        """The timeline's legend starts shown only where it leaves the lanes room: a window
+        at least LEGEND_MIN_HEIGHT tall and a lesson of at most PRESENTER_ROOMY_HOSTS hosts
+        (a herd's 14 lanes need the height); it is a click away (Legend) otherwise."""
+        return self.height() >= LEGEND_MIN_HEIGHT and \
+            len(self.scene.hosts) <= PRESENTER_ROOMY_HOSTS
 
     def _fit_toolbar(self) -> None:
         """Presenter mode's larger toolbar text only when every button still fits."""
@@ -868,7 +880,10 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.inspector_dock, self.narration_dock], [560, 440],
                          Qt.Orientation.Vertical)
         roomy = len(self.scene.hosts) <= PRESENTER_ROOMY_HOSTS
-        timeline_share = TIMELINE_SHARE_PRESENTING if scale > 1.0 and roomy else TIMELINE_SHARE
+        if scale > 1.0:  # presenter mode shows the key lanes only: few, whatever the lesson
+            timeline_share = TIMELINE_SHARE_PRESENTING
+        else:
+            timeline_share = TIMELINE_SHARE if roomy else TIMELINE_SHARE_CROWDED
         timeline_height = max(160, round(self.height() * timeline_share)) \
             if self._timeline_available else 50
         self.resizeDocks([self.timeline_dock], [timeline_height], Qt.Orientation.Vertical)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from simulator.presets.catalog import find_scenario
+from ui.canvas.items import ring_text
 
 
 def test_each_server_counts_down_its_lease_record_by_its_own_clock(qtbot, open_window) -> None:
@@ -17,7 +18,7 @@ def test_each_server_counts_down_its_lease_record_by_its_own_clock(qtbot, open_w
     for server in ("app1", "app2", "app3"):
         ring = window.scene.hosts[server].ring
         assert ring.fraction is not None, f"{server} shows a countdown, not 'no lease'"
-        assert ring.text == f"{left[server]:.1f}s"
+        assert ring.text == ring_text(left[server])
     window.runner.seek(48.0)
     later = window.runner.world
     # app1's clock runs at half speed since 20 s: one real second is half a second of its clock

@@ -7,7 +7,7 @@ reads the simulation. ``set_state`` stores what to draw and repaints only when i
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
@@ -26,7 +26,16 @@ from ui.style import colour, font
 
 SELECT_COLOUR = "#1565c0"
 _WHITE = colour("#ffffff")
-_FONTS = {"small": font(13), "ring": font(15, bold=True)}
+_FONTS = {"small": font(15), "ring": font(19, bold=True)}
+# A cut mark reaches this far from its point on the link (it is kept off other hosts).
+CUT_MARK_REACH = 16.0
+
+
+def ring_text(seconds: float | None) -> str:
+    """A countdown's text, short enough for large type inside a ring: 6.7s, 12s."""
+    if seconds is None:
+        return ""
+    return f"{seconds:.0f}s" if seconds >= 9.95 else f"{seconds:.1f}s"
 
 
 def crown_polygon(cx: float, top: float, width: float, height: float) -> QPolygonF:
@@ -150,7 +159,7 @@ class CountdownItem(QGraphicsItem):
             painter.drawEllipse(self.centre, self.radius, self.radius)
             painter.setPen(colour(style.MUTED))
             painter.setFont(_FONTS["small"])
-            painter.drawText(QRectF(self.centre.x() - 26, self.centre.y() - 20, 52, 40),
+            painter.drawText(QRectF(self.centre.x() - 28, self.centre.y() - 22, 56, 44),
                              Qt.AlignmentFlag.AlignCenter, self.empty_text)
             return
         draw_countdown(painter, self.centre, self.radius, self.fraction, self.hex_colour,
@@ -158,7 +167,7 @@ class CountdownItem(QGraphicsItem):
         if self.text:
             painter.setPen(colour(style.FOREGROUND))
             painter.setFont(_FONTS["ring"])
-            painter.drawText(QRectF(self.centre.x() - 26, self.centre.y() - 12, 52, 24),
+            painter.drawText(QRectF(self.centre.x() - 30, self.centre.y() - 14, 60, 28),
                              Qt.AlignmentFlag.AlignCenter, self.text)
 
 
@@ -324,7 +333,7 @@ class AppServerItem(HostItem):
         super().__init__(host_id, on_moved)
         self.view = AppView(host_id)
         self.t = 0.0
-        self.ring = CountdownItem(self, QPointF(-style.APP_WIDTH / 2 + 40, 0), 27.0,
+        self.ring = CountdownItem(self, QPointF(-style.APP_WIDTH / 2 + 40, 0), 30.0,
                                   style.LEASE_COLOUR, 7, disc=True)
         self.ring.empty_text = "no\nlease"  # two short lines fit inside the ring
 
@@ -339,8 +348,7 @@ class AppServerItem(HostItem):
         self.view = view
         self.t = t
         left = self.lease_left(view, t)
-        self.ring.set_value(self.lease_fraction(view, t),
-                            "" if left is None else f"{left:.1f}s")
+        self.ring.set_value(self.lease_fraction(view, t), ring_text(left))
 
     @staticmethod
     def lease_left(view: AppView, t: float) -> float | None:
@@ -556,8 +564,25 @@ class LinkItem(QGraphicsItem):
               widget: QWidget | None = None) -> None:
         """Nothing: the scene draws links into the cached background (see ``draw``)."""
 
-    def draw(self, painter: QPainter) -> None:
-        """Paint the line and, for cut directions, a red dashed line and a bar across it."""
+    def mark_fraction(self, preferred: float, obstacles: Sequence[QRectF]) -> float:
+        """Where along the link (0 at ``a``, 1 at ``b``) its cut mark goes: ``preferred``, or
+        the nearest place where the mark covers no host (a long link passes other hosts)."""
+        dx, dy = self.p2.x() - self.p1.x(), self.p2.y() - self.p1.y()
+        for step in range(0, 9):
+            for sign in ((1,) if step == 0 else (1, -1)):
+                fraction = preferred + sign * step * 0.05
+                if not 0.15 <= fraction <= 0.85:
+                    continue
+                x, y = self.p1.x() + dx * fraction, self.p1.y() + dy * fraction
+                mark = QRectF(x - CUT_MARK_REACH, y - CUT_MARK_REACH,
+                              2 * CUT_MARK_REACH, 2 * CUT_MARK_REACH)
+                if not any(mark.intersects(area) for area in obstacles):
+                    return fraction
+        return preferred
+
+    def draw(self, painter: QPainter, obstacles: Sequence[QRectF] = ()) -> None:
+        """Paint the line and, for cut directions, a red dashed line and a bar across it
+        (where it covers none of the ``obstacles``, the hosts' areas)."""
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         if not (self.cut_ab or self.cut_ba):
             painter.setPen(QPen(colour(style.LINK_COLOUR, 140 if self.faint else 255), 3))
@@ -574,12 +599,13 @@ class LinkItem(QGraphicsItem):
         painter.setPen(QPen(colour(style.CUT_COLOUR), 5, Qt.PenStyle.SolidLine,
                             Qt.PenCapStyle.RoundCap))
         if both:
-            mid = QPointF(self.p1.x() + dx / 2, self.p1.y() + dy / 2)
+            half = self.mark_fraction(0.5, obstacles)
+            mid = QPointF(self.p1.x() + dx * half, self.p1.y() + dy * half)
             painter.drawLine(QPointF(mid.x() + nx * 14, mid.y() + ny * 14),
                              QPointF(mid.x() - nx * 14, mid.y() - ny * 14))
             return
         # One direction: a bar in front of the host that no longer receives, with an arrow.
-        towards = 0.62 if self.cut_ab else 0.38
+        towards = self.mark_fraction(0.62 if self.cut_ab else 0.38, obstacles)
         sign = 1.0 if self.cut_ab else -1.0
         bar = QPointF(self.p1.x() + dx * towards, self.p1.y() + dy * towards)
         painter.drawLine(QPointF(bar.x() + nx * 14, bar.y() + ny * 14),

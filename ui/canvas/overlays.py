@@ -133,18 +133,20 @@ class FlightsItem(QGraphicsItem):
         metrics = QFontMetricsF(self.label_font())
         r = style.MESSAGE_RADIUS
         hosts = self._obstacles() if self._obstacles is not None else []
-        labelled_at: list[QPointF] = []
         chosen: list[tuple[Flight, QRectF]] = []
+        gap = 4 * scale
         for flight, point in placed:
-            if self.opacity_of(flight) <= 0 or any(
-                    abs(point.x() - other.x()) < 60 * scale
-                    and abs(point.y() - other.y()) < 22 * scale for other in labelled_at):
+            if self.opacity_of(flight) <= 0:
                 continue
             width = metrics.horizontalAdvance(flight.label) + 10 * scale
             box = QRectF(point.x() + r + 2, point.y() - 11 * scale, width, 22 * scale)
             if any(box.intersects(area) for area in hosts):
                 continue
-            labelled_at.append(point)
+            # whole boxes, not just their dots, are kept apart: a long label ("watch
+            # progress #3") must not run over its neighbour's
+            roomy = box.adjusted(-gap, -gap, gap, gap)
+            if any(roomy.intersects(other) for _, other in chosen):
+                continue
             chosen.append((flight, box))
         return chosen
 

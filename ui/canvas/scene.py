@@ -341,10 +341,13 @@ class ClusterScene(QGraphicsScene):
     def drawBackground(self, painter: QPainter, rect: QRectF) -> None:
         """The background colour and every link (cached by the view until a link changes)."""
         painter.fillRect(rect, self.backgroundBrush())
+        areas: list[QRectF] | None = None
         for link in self.links.values():
             if link.boundingRect().intersects(rect):
+                if areas is None and (link.cut_ab or link.cut_ba):
+                    areas = self.host_areas()  # cut marks are kept off every host
                 painter.save()
-                link.draw(painter)
+                link.draw(painter, areas or ())
                 painter.restore()
 
     def position_of(self, host: str) -> QPointF | None:
