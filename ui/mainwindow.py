@@ -59,6 +59,11 @@ DEFAULT_SIZE = (1600, 1000)
 # On first start the window takes at most this share of the free area of the screen it opens on
 # (a 1024x768 projector gets nearly all of it, a large monitor DEFAULT_SIZE).
 SCREEN_SHARE = 0.96
+# Room left for a window manager's frame and title bar, which are not known before the
+# window is shown (openbox: 1 px borders and a 20 px title bar).
+FRAME_ALLOWANCE = (16, 48)
+# How long after the first show the window manager's frame is trusted to be known.
+FRAME_SETTLE_MS = 300
 DEFAULT_PAUSE_SECONDS = 5.0
 # The timeline's share of the window height on first start (lanes readable on a projector).
 TIMELINE_SHARE = 0.42
@@ -109,6 +114,7 @@ class MainWindow(QMainWindow):
         self.recording_progress: QWidget | None = None
         self._fork_cursor = False
         self.presenting = False
+        self._auto_size: tuple[int, int] | None = None
         self._normal_timeline: tuple[bool, bool] | None = None
         self._inspector_hidden = False
         self.files = WindowFiles(self)
@@ -830,11 +836,18 @@ class MainWindow(QMainWindow):
             self.resize(*DEFAULT_SIZE)
             return
         free = screen.availableGeometry()
-        width = min(DEFAULT_SIZE[0], round(free.width() * SCREEN_SHARE))
-        height = min(DEFAULT_SIZE[1], round(free.height() * SCREEN_SHARE))
+        width = min(DEFAULT_SIZE[0], round(free.width() * SCREEN_SHARE),
+                    free.width() - FRAME_ALLOWANCE[0])
+        height = min(DEFAULT_SIZE[1], round(free.height() * SCREEN_SHARE),
+                     free.height() - FRAME_ALLOWANCE[1])
         self.resize(width, height)
         self.move(free.x() + (free.width() - width) // 2,
                   free.y() + (free.height() - height) // 2)
+        self._auto_size = (width, height)
+
+    def _settle_on_screen(self) -> None:
+        if self._geometry_restored or (self.width(), self.height()) == self._auto_size:
+            self.keep_on_screen()
 
     def keep_on_screen(self) -> None:
         """Shrink and move a remembered geometry that does not fit the screen the window
@@ -910,8 +923,11 @@ class MainWindow(QMainWindow):
         super().showEvent(event)
         if not self._shown_once:
             self._shown_once = True
-            if self._geometry_restored:
-                self.keep_on_screen()  # now that the window manager's frame is known
+            if self._geometry_restored or (self.width(), self.height()) == self._auto_size:
+                # once the window manager has framed it (its title bar may push the bottom
+                # off a small screen); a size set by hand (tests, pictures) is left alone
+                self.keep_on_screen()
+                QTimer.singleShot(FRAME_SETTLE_MS, self._settle_on_screen)
             if not self._layout_restored:
                 self.default_layout()
             QTimer.singleShot(0, self.ensure_timeline)
