@@ -16,6 +16,7 @@ from simulator.kv.inspection import StoreInspection
 from simulator.projection import AppView, ProviderView, RaftView, World
 from simulator.projection.logs import LogEntryView, LogIndex
 from simulator.projection.store import StoreTimeline
+from simulator.projection.world import ballot_text
 from ui import style
 from ui.canvas.scene import ClusterScene
 from ui.runner import SimRunner
@@ -80,9 +81,51 @@ def log_html(entries: tuple[LogEntryView, ...], commit_index: int) -> str:
         "◀ the node's commit index</p>")
 
 
+def slots_html(view: RaftView) -> str:
+    """A Multi-Paxos node's latest slots: accepted ballot, value, chosen or not."""
+    if not view.slots:
+        return f"<p style='color:{style.MUTED}'>No value accepted yet.</p>"
+    rows = [[str(slot.slot), escape(ballot_text(slot.ballot)), escape(elide(slot.cmd)),
+             "✔ chosen" if slot.chosen else "… not known chosen"] for slot in view.slots]
+    return _table(["slot", "accepted ballot", "value", ""], rows) + (
+        f"<p style='color:{style.MUTED}'>✔ the node knows the slot chosen (a majority "
+        "accepted it under one ballot) · … accepted here, not known chosen</p>")
+
+
+def paxos_html(view: RaftView, world: World) -> str:
+    """The inspector text of a Multi-Paxos node: role, promised ballot, its slot table."""
+    state = "crashed" if view.crashed else ("paused" if view.paused else
+                                            style.ROLE_NAMES.get(view.role, view.role))
+    timer = None if view.timer_deadline is None else \
+        round(max(0.0, view.timer_deadline - world.t), 1)
+    cut_to = sorted(dst for src, dst in world.cuts if src == view.id)
+    cut_from = sorted(src for src, dst in world.cuts if dst == view.id)
+    own = view.role in ("candidate", "leader")
+    pairs = [
+        ("protocol", escape(view.protocol_name)),
+        ("state", escape(state)),
+        ("promised ballot", escape(ballot_text(view.ballot))),
+        ("own ballot", escape(ballot_text(view.ballot)) if own else "— (not proposing)"),
+        ("highest slot", str(view.log_length)),
+        ("chosen up to", str(view.commit_index)),
+        ("applied", f"{view.applied_index}" + (
+            f" ({escape(view.last_applied_cmd)})" if view.last_applied_cmd else "")),
+        ("election timer", "—" if timer is None else f"{timer:.1f} s left"),
+        ("paused until", _seconds(view.paused_until)),
+        ("clock", f"offset {view.clock_offset:+g} s, rate {view.clock_rate:g}x"),
+        ("cannot send to", escape(", ".join(cut_to) or "—")),
+        ("cannot hear", escape(", ".join(cut_from) or "—")),
+    ]
+    return (f"<h2>Multi-Paxos node {escape(view.id)}</h2>" + _rows(pairs)
+            + "<h3>Slots</h3>" + slots_html(view))
+
+
 def raft_html(view: RaftView, world: World,
               log: tuple[LogEntryView, ...] = ()) -> str:
-    """The inspector text of a Raft node (with the tail of its log)."""
+    """The inspector text of a consensus node: a Raft node with the tail of its log, or a
+    Multi-Paxos node with its slots."""
+    if view.protocol != "raft":
+        return paxos_html(view, world)
     state = "crashed" if view.crashed else ("paused" if view.paused else
                                             style.ROLE_NAMES.get(view.role, view.role))
     timer = None if view.timer_deadline is None else \
@@ -196,8 +239,9 @@ def cluster_html(world: World) -> str:
     """The inspector text when nothing is selected: the cluster at a glance."""
     leader = world.leader
     pairs = [
-        ("term", str(world.term)),
-        ("Raft leader", escape(leader.id) if leader else "none"),
+        ("protocol", escape(world.protocol_name)),
+        (world.epoch_name, escape(world.epoch_value)),
+        (f"{world.protocol_name} leader", escape(leader.id) if leader else "none"),
         # Raft nodes first, then app servers: a crashed app server is news too.
         ("crashed", escape(", ".join([v.id for v in world.raft if v.crashed]
                                      + [v.id for v in world.apps if v.crashed]) or "none")),

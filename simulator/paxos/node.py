@@ -109,6 +109,7 @@ class PaxosNode:
         self._max_round = max([state.promised[0]] + [v.ballot[0] for v in self._accepted if v])
         self._leader_id: str | None = None
         self._promises: dict[str, tuple[SlotValue, ...]] = {}
+        self._learned_from: dict[int, str] = {}  # slots a promise reported chosen -> by whom
         self._next_slot = 1
         self._ready_slot = 0  # the slot of the leader's own no-op: reads wait until it is chosen
         self._votes: dict[int, set[str]] = {}
@@ -409,7 +410,12 @@ class PaxosNode:
             return
         self._promises[msg.src] = msg.accepted
         if msg.chosen:
+            learned = self._learned_from
+            chosen = self._chosen
             for value in msg.chosen:
+                slot = value.slot
+                if slot > len(chosen) or chosen[slot - 1] is None:
+                    learned.setdefault(slot, msg.src)
                 self._learn(value)
             self._advance()
         if len(self._promises) >= self._quorum:
@@ -432,6 +438,12 @@ class PaxosNode:
         self._leader_id = self._id
         self._election_deadline = INF
         self._notes.append(RoleChanged(_LEADER, ballot))
+        for slot in sorted(self._learned_from):
+            known = self._chosen[slot - 1]
+            assert known is not None
+            self._notes.append(Recovered(slot, ballot, known.command, self._learned_from[slot],
+                                         known.ballot, True))
+        self._learned_from = {}
         entries: list[tuple[int, object | None]] = []
         for slot in range(first, last + 1):
             known = self._chosen[slot - 1] if slot <= len(self._chosen) else None
@@ -547,6 +559,7 @@ class PaxosNode:
 
     def _leave_leadership(self) -> None:
         self._promises = {}
+        self._learned_from = {}
         self._votes.clear()
         self._peer_frontier.clear()
         self._acked_sent.clear()

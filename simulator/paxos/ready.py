@@ -39,13 +39,16 @@ class ValueAccepted:
 @dataclass(frozen=True, slots=True)
 class Recovered:
     """A new leader adopted ``command`` for ``slot`` from ``source``'s promise, where it was
-    accepted under ``was``; ``source`` is None for a gap the leader fills with a no-op."""
+    accepted under ``was``; ``source`` is None for a gap the leader fills with a no-op.
+    ``chosen``: the promise reported the slot already chosen, so the leader just learns it
+    (otherwise it proposes the value again under ``ballot``)."""
 
     slot: int
     ballot: Ballot
     command: object | None
     source: str | None
     was: Ballot | None
+    chosen: bool = False
 
 
 @fast_init

@@ -15,6 +15,7 @@ from typing import Any
 
 from simulator.checks.ids import server_of
 from simulator.projection.world import (
+    SLOTS_SHOWN,
     AppView,
     BeliefView,
     CaptionView,
@@ -22,6 +23,7 @@ from simulator.projection.world import (
     LeaseView,
     ProviderView,
     RaftView,
+    SlotView,
     ViolationView,
     WorkView,
     World,
@@ -45,6 +47,11 @@ from simulator.trace.events import (
     NodeRestart,
     NodeResume,
     PausePoint,
+    PaxosAccept,
+    PaxosApply,
+    PaxosChosen,
+    PaxosRole,
+    PaxosTimer,
     RaftAppend,
     RaftApply,
     RaftCommit,
@@ -181,6 +188,42 @@ class FoldState:
             changes["timer_deadline"] = None
             changes["timer_armed_at"] = None
         self.raft[view.id] = replace(view, **changes)
+
+    def _on_paxos_role(self, e: PaxosRole) -> None:
+        view = self._raft_node(e.node)
+        ballot = (int(e.ballot[0]), str(e.ballot[1]))
+        changes: dict[str, object] = {"role": e.role, "term": ballot[0], "ballot": ballot,
+                                      "protocol": "multi-paxos"}
+        if e.role == "leader":
+            changes["timer_deadline"] = None
+            changes["timer_armed_at"] = None
+        self.raft[view.id] = replace(view, **changes)
+
+    def _on_paxos_accept(self, e: PaxosAccept) -> None:
+        view = self._raft_node(e.node)
+        value = SlotView(e.slot, (int(e.ballot[0]), str(e.ballot[1])), e.cmd,
+                         e.slot <= view.commit_index)
+        slots = tuple(s for s in view.slots if s.slot != e.slot) + (value,)
+        if len(slots) > 1 and slots[-2].slot > e.slot:
+            slots = tuple(sorted(slots, key=lambda s: s.slot))
+        self.raft[view.id] = replace(view, slots=slots[-SLOTS_SHOWN:],
+                                     log_length=max(view.log_length, e.slot))
+
+    def _on_paxos_chosen(self, e: PaxosChosen) -> None:
+        view = self._raft_node(e.node)
+        slots = view.slots
+        if any(not s.chosen and s.slot <= e.slot for s in slots):
+            slots = tuple(s if s.chosen or s.slot > e.slot else replace(s, chosen=True)
+                          for s in slots)
+        self.raft[view.id] = replace(view, commit_index=e.slot, slots=slots)
+
+    def _on_paxos_apply(self, e: PaxosApply) -> None:
+        view = self._raft_node(e.node)
+        self.raft[view.id] = replace(
+            view, applied_index=e.slot, last_applied_cmd=e.cmd,
+            commit_index=max(view.commit_index, e.slot),
+            log_length=max(view.log_length, e.slot),
+        )
 
     def _on_vote(self, e: RaftVote) -> None:
         if e.pre_vote:
@@ -406,6 +449,11 @@ _HANDLERS: dict[str, Callable[[FoldState, Any], None]] = {
     "raft.commit": FoldState._on_commit,
     "raft.apply": FoldState._on_apply,
     "raft.timer": FoldState._on_timer,
+    "paxos.role": FoldState._on_paxos_role,
+    "paxos.accept": FoldState._on_paxos_accept,
+    "paxos.chosen": FoldState._on_paxos_chosen,
+    "paxos.apply": FoldState._on_paxos_apply,
+    "paxos.timer": FoldState._on_timer,
     "node.crash": FoldState._on_crash,
     "node.restart": FoldState._on_restart,
     "node.pause": FoldState._on_pause,

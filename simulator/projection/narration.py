@@ -22,6 +22,8 @@ from simulator.trace.events import (
     NodeRestart,
     NodeResume,
     PausePoint,
+    PaxosRecover,
+    PaxosRole,
     RaftRole,
     UserAction,
     Violation,
@@ -34,6 +36,12 @@ from simulator.trace.events import (
 INFO, ELECTION, FAULT, LEADER, SAFEGUARD, WARNING, CAPTION = (
     "info", "election", "fault", "leader", "safeguard", "warning", "caption",
 )
+
+
+def _ballot(ballot: object) -> str:
+    """``(4, n3)`` for a ballot [4, "n3"]."""
+    round_, node = ballot  # type: ignore[misc]
+    return f"({round_}, {node})" if node else f"({round_})"
 
 
 # These actions are told by the events they cause (node.crash, node.pause, ...).
@@ -106,6 +114,40 @@ class Narrator:
             return (f"{e.node} stepped down: it is a follower in term {e.term}.",
                     SAFEGUARD, e.node)
         return None
+
+    def _paxos_role(self, e: PaxosRole) -> tuple[str, str, str | None] | None:
+        before = self._roles.get(e.node)
+        self._roles[e.node] = e.role
+        ballot = _ballot(e.ballot)
+        if e.role == "candidate":
+            return (f"{e.node} heard no leader in time and runs phase 1 with ballot {ballot}: "
+                    f"it asks every acceptor to promise it and report what it accepted.",
+                    ELECTION, e.node)
+        if e.role == "leader":
+            return (f"{e.node} got promises from a majority and leads with ballot {ballot}.",
+                    LEADER, e.node)
+        if before in ("leader", "candidate"):
+            return (f"{e.node} saw the higher ballot {ballot} and stepped back: it is a "
+                    f"follower now.", WARNING, e.node)
+        return None
+
+    def _paxos_recover(self, e: PaxosRecover) -> tuple[str, str, str | None] | None:
+        ballot = _ballot(e.ballot)
+        if e.cmd == "noop" and e.source is not None:
+            return None  # an earlier leader's no-op: nothing to tell
+        if e.chosen:
+            return (f"{e.node} became leader with ballot {ballot} and recovered slot {e.slot} = "
+                    f"{e.cmd} from {e.source}'s promise (chosen there under ballot "
+                    f"{_ballot(e.was)}).", LEADER, e.node)
+        if e.source is None:
+            return (f"{e.node} (ballot {ballot}) found no value for slot {e.slot} in the "
+                    f"promises and fills the gap with a no-op.", INFO, e.node)
+        was = f" under ballot {_ballot(e.was)}" if e.was is not None else ""
+        if e.source == e.node:
+            return (f"{e.node} (ballot {ballot}) re-proposes slot {e.slot} = {e.cmd}, which it "
+                    f"had accepted itself{was}.", INFO, e.node)
+        return (f"{e.node} became leader with ballot {ballot} and recovered slot {e.slot} = "
+                f"{e.cmd} from {e.source}'s promise (accepted there{was}).", LEADER, e.node)
 
     def _node_crash(self, e: NodeCrash) -> tuple[str, str, str | None]:
         self._roles.pop(e.node, None)

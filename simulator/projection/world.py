@@ -9,9 +9,34 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
+PROTOCOL_NAMES = {"raft": "Raft", "multi-paxos": "Multi-Paxos"}
+SLOTS_SHOWN = 12  # the latest accepted slots a Multi-Paxos node's view keeps
+
+
+def ballot_text(ballot: tuple[int, str] | None) -> str:
+    """``(4, n3)`` for ballot (4, "n3"); ``(0)`` for the zero ballot; ``-`` for none."""
+    if ballot is None:
+        return "-"
+    return f"({ballot[0]}, {ballot[1]})" if ballot[1] else f"({ballot[0]})"
+
+
+@dataclass(frozen=True, slots=True)
+class SlotView:
+    """A Multi-Paxos slot as one acceptor holds it: the value it accepted and under which
+    ballot; ``chosen`` when the node knows the slot chosen."""
+
+    slot: int
+    ballot: tuple[int, str]
+    cmd: str
+    chosen: bool = False
+
+
 @dataclass(frozen=True, slots=True)
 class RaftView:
-    """One Raft node as the trace shows it at time ``t`` of the World."""
+    """One consensus node (Raft or Multi-Paxos, ``protocol``) as the trace shows it at time
+    ``t`` of the World. For Multi-Paxos ``term`` is the ballot's round, ``ballot`` the ballot
+    (a follower's: the one it promised), ``log_length`` its highest accepted slot,
+    ``commit_index`` its chosen frontier and ``slots`` its latest accepted slots."""
 
     id: str
     role: str = "follower"
@@ -27,6 +52,33 @@ class RaftView:
     voted_for: str | None = None
     clock_offset: float = 0.0
     clock_rate: float = 1.0
+    protocol: str = "raft"
+    ballot: tuple[int, str] | None = None
+    slots: tuple[SlotView, ...] = ()
+
+    @property
+    def protocol_name(self) -> str:
+        """"Raft" or "Multi-Paxos"."""
+        return PROTOCOL_NAMES.get(self.protocol, self.protocol)
+
+    @property
+    def epoch_name(self) -> str:
+        """What the protocol calls its epoch: "term" or "ballot"."""
+        return "term" if self.protocol == "raft" else "ballot"
+
+    @property
+    def epoch_text(self) -> str:
+        """The epoch as views show it: ``term 3`` or ``ballot (4, n3)``."""
+        if self.protocol == "raft":
+            return f"term {self.term}"
+        return f"ballot {ballot_text(self.ballot)}"
+
+    @property
+    def epoch_short(self) -> str:
+        """The epoch inside a node's disc: ``term 3`` or the ballot ``(4, n3)``."""
+        if self.protocol == "raft":
+            return f"term {self.term}"
+        return ballot_text(self.ballot)
 
     @property
     def is_leader(self) -> bool:
@@ -244,8 +296,38 @@ class World:
 
     @property
     def term(self) -> int:
-        """The highest term any node has seen."""
+        """The highest term (Multi-Paxos: ballot round) any node has seen."""
         return max((view.term for view in self.raft), default=0)
+
+    @property
+    def protocol(self) -> str:
+        """The consensus protocol the nodes run: "raft" or "multi-paxos"."""
+        return self.raft[0].protocol if self.raft else "raft"
+
+    @property
+    def protocol_name(self) -> str:
+        """"Raft" or "Multi-Paxos"."""
+        return PROTOCOL_NAMES.get(self.protocol, self.protocol)
+
+    @property
+    def epoch_name(self) -> str:
+        """What the protocol calls its epoch: "term" or "ballot"."""
+        return "term" if self.protocol == "raft" else "ballot"
+
+    @property
+    def epoch_value(self) -> str:
+        """The cluster's epoch: the highest term, or the leader's (else the highest) ballot."""
+        if self.protocol == "raft":
+            return str(self.term)
+        view = self.leader
+        if view is None:
+            view = max(self.raft, key=lambda v: v.ballot or (0, ""), default=None)
+        return ballot_text(view.ballot if view is not None else None)
+
+    @property
+    def epoch_text(self) -> str:
+        """The cluster's epoch for a banner: ``term 3`` or ``ballot (4, n3)``."""
+        return f"{self.epoch_name} {self.epoch_value}"
 
     def is_cut(self, src: str, dst: str) -> bool:
         """True when the directed link src->dst carries no messages."""

@@ -88,7 +88,8 @@ class PaxosProtocol:
                 emit(PaxosPromise(now, node_id, note.ballot, note.to))  # type: ignore[attr-defined]
             elif cls is Recovered:
                 emit(PaxosRecover(now, node_id, note.slot, note.ballot,  # type: ignore[attr-defined]
-                                  _text(note.command), note.source, note.was))  # type: ignore[attr-defined]
+                                  _text(note.command), note.source, note.was,  # type: ignore[attr-defined]
+                                  note.chosen))  # type: ignore[attr-defined]
 
     def apply_committed(self, host: RaftHost, entries: Sequence[SlotValue]) -> None:  # type: ignore[override]
         """Apply each chosen slot and trace it as paxos.apply."""

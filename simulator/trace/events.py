@@ -234,9 +234,10 @@ class PaxosApply(Event):
 @fast_init
 @dataclass(frozen=True, slots=True)
 class PaxosRecover(Event):
-    """A new leader re-proposes ``cmd`` for ``slot`` under its ``ballot``: taken from
-    ``source``'s promise, where it was accepted under ``was`` (source null: a gap filled with a
-    no-op)."""
+    """A new leader with ``ballot`` recovered ``slot`` in phase 1: ``cmd`` from ``source``'s
+    promise, where it was accepted under ``was``. ``chosen``: the promise reported the slot
+    chosen, so the leader learns it; else it proposes it again under its ballot (source null:
+    a gap it fills with a no-op)."""
 
     node: str
     slot: int
@@ -244,6 +245,7 @@ class PaxosRecover(Event):
     cmd: str
     source: str | None
     was: tuple[int, str] | None
+    chosen: bool = False
     kind: ClassVar[str] = "paxos.recover"
 
 

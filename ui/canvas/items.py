@@ -235,7 +235,8 @@ class HostItem(QGraphicsItem):
 
 
 class RaftNodeItem(HostItem):
-    """A Raft node: role by colour and shape, term, election timer arc, crown, crash, pause."""
+    """A consensus node: role by colour and shape, term or ballot, election timer arc, crown,
+    crash, pause."""
 
     def __init__(self, host_id: str, on_moved: Callable[[str], None]) -> None:
         super().__init__(host_id, on_moved)
@@ -246,7 +247,7 @@ class RaftNodeItem(HostItem):
 
     @staticmethod
     def _body(view: RaftView) -> tuple[object, ...]:
-        return (view.role, view.term, view.crashed, view.paused)
+        return (view.role, view.term, view.ballot, view.crashed, view.paused)
 
     def set_state(self, view: RaftView, t: float) -> None:
         """Draw ``view`` at time ``t`` (the cached body repaints only when it changes)."""
@@ -306,7 +307,7 @@ class RaftNodeItem(HostItem):
                          Qt.AlignmentFlag.AlignCenter, view.id)
         painter.setFont(font(16 * self.text_boost))
         painter.drawText(QRectF(-r, r * 0.1, 2 * r, r * 0.6),
-                         Qt.AlignmentFlag.AlignCenter, f"term {view.term}")
+                         Qt.AlignmentFlag.AlignCenter, view.epoch_short)
         if view.crashed:
             draw_cross(painter, 0, 0, r * 0.7)
         if view.paused:

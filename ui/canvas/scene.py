@@ -668,10 +668,12 @@ class ClusterScene(QGraphicsScene):
 
 
 def summary_text(world: World) -> str:
-    """One line for the banner: term, Raft leader and the acting app leader."""
+    """One line for the banner: term (or ballot), the consensus leader and the acting app
+    leader; a Multi-Paxos cluster is named as such."""
     leader = world.leader
-    parts = [f"term {world.term}",
-             f"Raft leader {leader.id}" if leader is not None else "no Raft leader"]
+    name = world.protocol_name
+    parts = [world.epoch_text,
+             f"{name} leader {leader.id}" if leader is not None else f"no {name} leader"]
     acting = [app for app in world.apps if app.leader and not app.crashed]
     if acting:
         parts.append("app leader " + ", ".join(

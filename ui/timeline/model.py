@@ -230,7 +230,8 @@ class TimelineModel:
             parts.append(f"{what} since {crash.start:.3f} s")
         role = self.span_at(lane, "role", t)
         if role is not None:
-            parts.append(f"{role.state} in term {role.label} since {role.start:.3f} s")
+            epoch = f"term {role.label}" if role.label.isdigit() else f"ballot {role.label}"
+            parts.append(f"{role.state} in {epoch} since {role.start:.3f} s")
         leads = self.span_at(lane, "leads", t)
         if leads is not None:
             parts.append(f"believes it leads ({leads.label or 'no token'}) "
@@ -383,6 +384,20 @@ class TimelineModel:
             self._mark(t, node, "election", f"{node} starts an election for term {term}")
         elif role == "leader":
             self._mark(t, node, "elected", f"{node} becomes the Raft leader of term {term}")
+
+    def _on_paxos_role(self, event: Any, t: float) -> None:
+        node = str(_field(event, "node"))
+        role = str(_field(event, "role"))
+        round_, owner = _field(event, "ballot") or (0, "")
+        ballot = f"({round_}, {owner})" if owner else f"({round_})"
+        self._discover(node, RAFT)
+        self._terms[node] = ballot  # type: ignore[assignment]
+        self._track(node, "role").switch(t, role, ballot)
+        if role == "candidate":
+            self._mark(t, node, "election", f"{node} runs phase 1 with ballot {ballot}")
+        elif role == "leader":
+            self._mark(t, node, "elected",
+                       f"{node} becomes the Multi-Paxos leader with ballot {ballot}")
 
     def _on_crash(self, event: Any, t: float) -> None:
         node = str(_field(event, "node"))
@@ -551,6 +566,7 @@ def _lease_label(lease_id: int, ttl: float) -> str:
 
 _HANDLERS = {
     "raft.role": TimelineModel._on_raft_role,
+    "paxos.role": TimelineModel._on_paxos_role,
     "node.crash": TimelineModel._on_crash,
     "node.restart": TimelineModel._on_restart,
     "node.pause": TimelineModel._on_pause,

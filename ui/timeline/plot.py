@@ -101,9 +101,13 @@ def _label_text(state: str, label: str, width_px: float, char_px: float) -> str:
     """The longest form of a bar's label that fits ``width_px``: full text, else its number."""
     if not label:
         return ""
-    full = _LABELLED[state][0].format(label)
+    # A Raft term is a number ("term 3"); a Multi-Paxos lane's label is its ballot text.
+    full = _LABELLED[state][0].format(label) if label.isdigit() or state != "leader" else \
+        f"ballot {label}"
     candidates = [full]
     number = label.split()[-1] if state != "lease" else ""
+    if label.startswith("("):
+        number = label  # a ballot stays whole
     if number and number != full:
         candidates.append(number)
     for text in candidates:
