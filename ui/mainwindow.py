@@ -709,6 +709,8 @@ class MainWindow(QMainWindow):
             dialog.setWindowModality(Qt.WindowModality.WindowModal)
             dialog.setMinimumDuration(0)
             dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+            # the window keeps the keyboard: after the run its keys work at once
+            dialog.setAttribute(Qt.WidgetAttribute.WA_ShowWithoutActivating, True)
             self._long_run = (clock, dialog)
         if dialog is not None:
             span = max(target - start, 1e-9)
@@ -729,6 +731,9 @@ class MainWindow(QMainWindow):
         QApplication.restoreOverrideCursor()
         if dialog is not None:
             dialog.close()
+            if QApplication.activeWindow() is None:
+                self.activateWindow()  # the window's keys work again (the dialog had them)
+                QApplication.processEvents()
         if self.statusBar().currentMessage().startswith("Simulating up to"):
             self.statusBar().clearMessage()
 

@@ -128,6 +128,9 @@ class SimRunner(QObject):
         """A simulated time at which the simulation processed events (see act)."""
         self.long_run_progress: LongRunProgress | None = None
         """Told how a long seek goes (see LONG_RUN_SECONDS); False from it stops the run."""
+        self._long_running = False
+        """True while a long run reports its progress (the window handles events then):
+        seeking, stepping, playing and acting wait until it is over."""
 
     # --- state -----------------------------------------------------------------------------
 
@@ -209,6 +212,8 @@ class SimRunner(QObject):
 
     def advance(self, dt: float) -> None:
         """Move the cursor forward by ``dt`` simulated seconds, stopping at pause points."""
+        if self._long_running:
+            return
         start = self.cursor
         target = start + max(0.0, dt)
         for pause in self.session.scenario.pauses:
@@ -279,6 +284,7 @@ class SimRunner(QObject):
         report = self.long_run_progress
         assert report is not None
         start = simulation.now
+        self._long_running = True
         try:
             for piece in range(1, LONG_RUN_STEPS + 1):
                 reached = start + (target - start) * piece / LONG_RUN_STEPS
@@ -286,7 +292,10 @@ class SimRunner(QObject):
                 if piece < LONG_RUN_STEPS and not report(start, simulation.now, target):
                     raise _Stopped
         finally:
-            report(start, target, target)  # done (or stopped): the window drops its feedback
+            try:
+                report(start, target, target)  # done or stopped: the window drops its feedback
+            finally:
+                self._long_running = False
 
     def _busy(self, t: float) -> bool:
         """True when the simulation processed events at exactly ``t`` or has one due then."""
@@ -323,6 +332,8 @@ class SimRunner(QObject):
 
     def step(self) -> None:
         """Move the cursor to the next event after it (running the simulation if needed)."""
+        if self._long_running:
+            return
         self.pause()
         session = self.session
         next_time = session.projector.time_of_next_event(self.cursor)
@@ -345,6 +356,8 @@ class SimRunner(QObject):
     def seek(self, t: float) -> None:
         """Show time ``t`` (running forward when ``t`` is beyond what has been simulated; a
         long run that is cancelled shows the time it got to)."""
+        if self._long_running:
+            return
         t = max(0.0, t)
         try:
             if not self._run_to(t):
@@ -401,6 +414,8 @@ class SimRunner(QObject):
 
         Returns False (and emits ``error``) when the simulation refuses the action.
         """
+        if self._long_running:
+            return False
         session = self.session
         try:
             if self.in_past:

@@ -3,6 +3,7 @@ and can be stopped where it got to."""
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QProgressDialog
 
 from simulator.config import Scenario
@@ -34,6 +35,9 @@ def test_a_far_seek_shows_progress_and_stop_keeps_the_time_reached(
     assert window.runner.session.now == window.runner.cursor
     assert QApplication.overrideCursor() is None and window._long_run is None
     assert window.statusBar().currentMessage().startswith("Stopped at t = ")
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=3000)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_S)  # the window's keys work again
+    assert window.summary_dialog is not None
 
 
 def test_a_short_seek_is_not_split(qtbot, open_window) -> None:  # type: ignore[no-untyped-def]
