@@ -45,6 +45,7 @@ from ui import settings as prefs
 from ui import style
 from ui.canvas.scene import ClusterScene
 from ui.canvas.view import CanvasPane
+from ui.first_paint import AfterFirstPaint
 from ui.controls import WINDOW_FONT, SeekBar, SpeedControl, speed_text
 from ui.inspector import InspectorWidget
 from ui.narration import NarrationWidget, lesson_paragraphs
@@ -935,7 +936,8 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(FRAME_SETTLE_MS, self._settle_on_screen)
             if not self._layout_restored:
                 self.default_layout()
-            QTimer.singleShot(0, self.ensure_timeline)
+            # The timeline (and pyqtgraph with it) loads after the first frame is painted.
+            AfterFirstPaint(self, self.ensure_timeline)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Remember the layout, speed and pause length; stop the timer."""
