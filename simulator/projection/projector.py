@@ -73,33 +73,24 @@ class Projector:
     def _index_new_events(self) -> None:
         events = self.trace.events
         ends = self._ends
-        for index in range(self._indexed, len(events)):
-            event = events[index]
+        total = len(events)
+        for event in events[self._indexed:total]:
             kind = event.kind
             if kind == "msg.deliver":
                 ends[event.id] = (event.t, "deliver", None)  # type: ignore[attr-defined]
             elif kind == "msg.drop":
                 ends[event.id] = (event.t, "drop", event.reason)  # type: ignore[attr-defined]
-        self._indexed = len(events)
+        self._indexed = total
 
     def adopt(self, other: Projector, chunk: int = 4096) -> int:
         """Reuse ``other``'s checkpoints over the events both traces share from the start.
 
         A fork replays the same events up to the fork time, so most checkpoints of the old
-        run stay valid; the shared prefix is checked event by event, not assumed. Returns its
+        run stay valid; the shared prefix is compared (column by column, see EventLog.shared_prefix), not assumed. Returns its
         length.
         """
-        mine, theirs = self.trace.events, other.trace.events
-        limit = min(len(mine), len(theirs), other._checkpoints[-1].index)
-        shared = 0
-        while shared < limit:
-            end = min(limit, shared + chunk)
-            if mine[shared:end] == theirs[shared:end]:
-                shared = end
-                continue
-            while mine[shared] == theirs[shared]:
-                shared += 1
-            break
+        limit = other._checkpoints[-1].index
+        shared = self.trace.events.shared_prefix(other.trace.events, limit, chunk)
         every = self.checkpoint_every
         if other.checkpoint_every == every:
             usable = [cp for cp in other._checkpoints if cp.index <= shared]

@@ -29,7 +29,6 @@ from simulator.runtime.clock import LocalClock
 from simulator.runtime.network import Network
 from simulator.runtime.scheduling import Callback, Wake, call_later
 from simulator.trace.events import (
-    MsgDeliver,
     MsgDrop,
     NodeClock,
     NodeCrash,
@@ -169,7 +168,7 @@ class Host:
         self.paused = False
         self.trace.emit(NodeResume(now, self.id))
         for msg_id, msg in self._held:
-            self.trace.emit(MsgDeliver(now, msg_id))
+            self.trace.msg_deliver(now, msg_id)
             self._inbox.append(msg)
         self._held.clear()
         self._poke()
@@ -183,7 +182,7 @@ class Host:
             return
         env = self.env
         now = env._now  # noqa: SLF001
-        self.trace.emit(MsgDeliver(now, msg_id))
+        self.trace.msg_deliver(now, msg_id)
         self._inbox.append(msg)
         self._wake_in_step(now)
 

@@ -28,7 +28,7 @@ from simpy.events import NORMAL
 
 from simulator.config import LATENCY_KINDS, Latency, NetworkConfig
 from simulator.rng import Streams
-from simulator.trace.events import MsgDrop, MsgSend, NetCut, NetHeal, NetLink
+from simulator.trace.events import MsgDrop, NetCut, NetHeal, NetLink
 from simulator.trace.recorder import Trace
 
 
@@ -137,7 +137,7 @@ class Network:
         now = self._env._now  # noqa: SLF001 - hot path, same as env.now
         msg_id = next(self._ids)
         dst = msg.dst
-        self._trace.emit(MsgSend(now, msg_id, msg.src, dst, msg.kind, msg.label()))
+        self._trace.msg_send(now, msg_id, msg.src, dst, msg.kind, msg.label())
         endpoint = self._endpoints.get(dst)
         if endpoint is None:
             raise ValueError(f"network: message {msg.kind} from {msg.src!r} to unknown host "

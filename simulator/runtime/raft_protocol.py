@@ -23,7 +23,6 @@ from simulator.trace.events import (
     RaftApply,
     RaftCommit,
     RaftRole,
-    RaftTimer,
     RaftTruncate,
     RaftVote,
 )
@@ -50,13 +49,14 @@ class RaftProtocol:
         """raft.timer / role / append / commit / truncate / vote for each note."""
         now = host.env._now  # noqa: SLF001
         emit = host.trace.emit
+        timer = host.trace.raft_timer
         node_id = host.id
         clock = host.clock
         for note in notes:
             cls = type(note)
             if cls is ElectionTimerReset:
                 deadline = (note.deadline - clock.offset) / clock.rate  # type: ignore[attr-defined]
-                emit(RaftTimer(now, node_id, deadline))
+                timer(now, node_id, deadline)
             elif cls is RoleChanged:
                 role = str(note.role)  # type: ignore[attr-defined]
                 term = note.term  # type: ignore[attr-defined]
@@ -89,4 +89,4 @@ class RaftProtocol:
         if node is not None and host.role != "leader":
             deadline = host.clock.to_sim(node.next_deadline())
             if deadline != math.inf:
-                host.trace.emit(RaftTimer(host.env.now, host.id, deadline))
+                host.trace.raft_timer(host.env.now, host.id, deadline)

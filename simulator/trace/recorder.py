@@ -1,16 +1,14 @@
-"""The trace recorder: the ordered list of events every view and check is a projection of."""
+"""The trace recorder: the ordered events every view and check is a projection of."""
 
 from __future__ import annotations
 
 import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from operator import attrgetter
 
-from simulator.trace.events import Event
+from simulator.trace.compact import EventLog
+from simulator.trace.events import Event, MsgDeliver, MsgSend, RaftTimer
 
 Listener = Callable[[Event], None]
-
-_TIME = attrgetter("t")
 
 
 class _Routes(dict[str, tuple[Listener, ...]]):
@@ -33,11 +31,12 @@ class Trace:
 
     Events arrive in non-decreasing simulated time; ties keep the order they were emitted in.
     A listener may ask for only some kinds of events (``subscribe(listener, kinds=...)``), so
-    a check that reads a few kinds costs nothing on the many message events.
+    a check that reads a few kinds costs nothing on the many message events. The events are
+    kept compactly (``EventLog``: messages and timers as columns) and built again when read.
     """
 
     def __init__(self) -> None:
-        self._events: list[Event] = []
+        self._events = EventLog()
         self._append = self._events.append
         self._listeners: list[tuple[Listener, frozenset[str] | None]] = []
         self._routes = _Routes(self._listeners)
@@ -49,6 +48,30 @@ class Trace:
         if listeners:
             for listener in listeners:
                 listener(event)
+
+    # The three most frequent kinds, added without building the event when nobody listens.
+
+    def msg_send(self, t: float, msg_id: int, src: str, dst: str, type_: str,
+                 label: str) -> None:
+        """Emit ``MsgSend(t, msg_id, src, dst, type_, label)``."""
+        if self._routes["msg.send"]:
+            self.emit(MsgSend(t, msg_id, src, dst, type_, label))
+        else:
+            self._events.add_send(t, msg_id, src, dst, type_, label)
+
+    def msg_deliver(self, t: float, msg_id: int) -> None:
+        """Emit ``MsgDeliver(t, msg_id)``."""
+        if self._routes["msg.deliver"]:
+            self.emit(MsgDeliver(t, msg_id))
+        else:
+            self._events.add_deliver(t, msg_id)
+
+    def raft_timer(self, t: float, node: str, deadline: float) -> None:
+        """Emit ``RaftTimer(t, node, deadline)``."""
+        if self._routes["raft.timer"]:
+            self.emit(RaftTimer(t, node, deadline))
+        else:
+            self._events.add_timer(t, node, deadline)
 
     def subscribe(self, listener: Listener, kinds: Iterable[str] | None = None) -> None:
         """Call ``listener`` with every event emitted from now on (only ``kinds`` if given)."""
@@ -66,8 +89,8 @@ class Trace:
         raise ValueError(f"{listener!r} is not subscribed to this trace")
 
     @property
-    def events(self) -> Sequence[Event]:
-        """All events so far, oldest first (a read-only view; do not mutate)."""
+    def events(self) -> EventLog:
+        """All events so far, oldest first (a read-only sequence)."""
         return self._events
 
     def __len__(self) -> int:
@@ -78,7 +101,7 @@ class Trace:
 
     def index_at(self, t: float) -> int:
         """Return how many events happened at or before simulated time ``t``."""
-        return bisect.bisect_right(self._events, t, key=_TIME)
+        return bisect.bisect_right(self._events.times, t)
 
     def until(self, t: float) -> Sequence[Event]:
         """Return the events at or before time ``t``."""
@@ -92,4 +115,5 @@ class Trace:
     @property
     def end_time(self) -> float:
         """Time of the last event (0.0 when empty)."""
-        return self._events[-1].t if self._events else 0.0
+        times = self._events.times
+        return times[-1] if times else 0.0

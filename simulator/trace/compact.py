@@ -1,0 +1,262 @@
+"""The trace's storage: the frequent event kinds kept as columns, built back into events on demand.
+
+Messages and election timers are about nine events in ten of a run (msg.send, msg.deliver,
+raft.timer). As Python objects they cost about 125 bytes each, 90 MB per simulated hour of the
+whole system; here they are rows of typed arrays (time, message id, interned host names, types
+and labels, timer deadlines): about 25 bytes each. Every other kind stays the object it was
+emitted as. ``EventLog`` is a read-only ``Sequence[Event]``: ``log[i]`` and slices build equal
+events again (same class, same field values, so the same log line), iteration builds them one
+by one, and ``times`` is the column of every event's time for bisecting without building any.
+"""
+
+from __future__ import annotations
+
+from array import array
+from collections.abc import Iterator, Sequence
+from itertools import islice
+from typing import overload
+
+from simulator.trace.events import Event, MsgDeliver, MsgSend, RaftTimer
+
+_OBJECT, _SEND, _DELIVER, _TIMER = 0, 1, 2, 3
+
+
+class _Interned:
+    """Strings given small numbers in the order first seen (host names, types, labels)."""
+
+    __slots__ = ("codes", "strings")
+
+    def __init__(self) -> None:
+        self.codes: dict[str, int] = {}
+        self.strings: list[str] = []
+
+    def code(self, text: str) -> int:
+        code = self.codes.get(text)
+        if code is None:
+            if type(text) is not str:
+                raise TypeError(text)
+            code = self.codes[text] = len(self.strings)
+            self.strings.append(text)
+        return code
+
+
+class EventLog(Sequence[Event]):
+    """Events in the order they were appended; the frequent kinds stored as columns."""
+
+    def __init__(self) -> None:
+        self.times = array("d")  # every event's time
+        self._codes = array("B")  # how each event is stored
+        self._rows = array("L")  # and at which row of that storage
+        self._objects: list[Event] = []
+        self._names = _Interned()  # host names and message types
+        self._labels = _Interned()
+        self._name_codes = self._names.codes
+        self._label_codes = self._labels.codes
+        self._send_id = array("q")
+        self._send_src = array("L")
+        self._send_dst = array("L")
+        self._send_type = array("L")
+        self._send_label = array("L")
+        self._deliver_id = array("q")
+        self._timer_node = array("L")
+        self._timer_deadline = array("d")
+
+    # --- writing -----------------------------------------------------------------------------
+
+    def append(self, event: Event) -> None:
+        """Add ``event`` at the end (its time must not be before the last one's)."""
+        cls = type(event)
+        try:
+            if cls is MsgSend:
+                self.add_send(event.t, event.id, event.src, event.dst,  # type: ignore[attr-defined]
+                              event.type, event.label)  # type: ignore[attr-defined]
+                return
+            if cls is MsgDeliver:
+                self.add_deliver(event.t, event.id)  # type: ignore[attr-defined]
+                return
+            if cls is RaftTimer:
+                self.add_timer(event.t, event.node, event.deadline)  # type: ignore[attr-defined]
+                return
+        except (TypeError, OverflowError):  # a field of an unexpected type: keep the object
+            pass
+        self._objects.append(event)
+        self._rows.append(len(self._objects) - 1)
+        self._codes.append(_OBJECT)
+        self.times.append(event.t)
+
+    def add_send(self, t: float, msg_id: int, src: str, dst: str, type_: str,
+                 label: str) -> None:
+        """Add ``MsgSend(t, msg_id, src, dst, type_, label)`` without building it."""
+        names = self._name_codes
+        src_code = names.get(src)
+        if src_code is None:
+            src_code = self._names.code(src)  # raises TypeError for a non-string, first
+        dst_code = names.get(dst)
+        if dst_code is None:
+            dst_code = self._names.code(dst)
+        type_code = names.get(type_)
+        if type_code is None:
+            type_code = self._names.code(type_)
+        label_code = self._label_codes.get(label)
+        if label_code is None:
+            label_code = self._labels.code(label)
+        self._send_id.append(msg_id)  # the only append that can fail (not an int): first
+        self._send_src.append(src_code)
+        self._send_dst.append(dst_code)
+        self._send_type.append(type_code)
+        self._send_label.append(label_code)
+        self._rows.append(len(self._send_id) - 1)
+        self._codes.append(_SEND)
+        self.times.append(t)
+
+    def add_deliver(self, t: float, msg_id: int) -> None:
+        """Add ``MsgDeliver(t, msg_id)`` without building it."""
+        deliver_id = self._deliver_id
+        deliver_id.append(msg_id)
+        self._rows.append(len(deliver_id) - 1)
+        self._codes.append(_DELIVER)
+        self.times.append(t)
+
+    def add_timer(self, t: float, node: str, deadline: float) -> None:
+        """Add ``RaftTimer(t, node, deadline)`` without building it."""
+        code = self._name_codes.get(node)
+        if code is None:
+            code = self._names.code(node)  # raises TypeError for a non-string, first
+        self._timer_deadline.append(deadline)  # raises TypeError for a non-number
+        self._timer_node.append(code)
+        self._rows.append(len(self._timer_node) - 1)
+        self._codes.append(_TIMER)
+        self.times.append(t)
+
+    # --- reading -----------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return len(self._codes)
+
+    @overload
+    def __getitem__(self, index: int) -> Event: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> list[Event]: ...
+
+    def __getitem__(self, index: int | slice) -> Event | list[Event]:
+        if isinstance(index, slice):
+            start, stop, step = index.indices(len(self._codes))
+            if step != 1:
+                return [self._build(i) for i in range(start, stop, step)]
+            return list(self._iter_range(start, stop))
+        if index < 0:
+            index += len(self._codes)
+            if index < 0:
+                raise IndexError("event index out of range")
+        return self._build(index)
+
+    def _build(self, index: int) -> Event:
+        code = self._codes[index]  # raises IndexError past the end
+        row = self._rows[index]
+        if code == _OBJECT:
+            return self._objects[row]
+        t = self.times[index]
+        if code == _DELIVER:
+            return MsgDeliver(t, self._deliver_id[row])
+        if code == _SEND:
+            names = self._names.strings
+            return MsgSend(t, self._send_id[row], names[self._send_src[row]],
+                           names[self._send_dst[row]], names[self._send_type[row]],
+                           self._labels.strings[self._send_label[row]])
+        return RaftTimer(t, self._names.strings[self._timer_node[row]],
+                         self._timer_deadline[row])
+
+    def __iter__(self) -> Iterator[Event]:
+        return self._iter_range(0, len(self._codes))
+
+    def iter_from(self, start: int) -> Iterator[Event]:
+        """The events from index ``start`` on (those appended meanwhile included)."""
+        index = start
+        while index < len(self._codes):
+            stop = len(self._codes)
+            yield from self._iter_range(index, stop)
+            index = stop
+
+    def _iter_range(self, start: int, stop: int) -> Iterator[Event]:
+        objects = self._objects
+        names = self._names.strings
+        labels = self._labels.strings
+        send_id, send_src, send_dst = self._send_id, self._send_src, self._send_dst
+        send_type, send_label = self._send_type, self._send_label
+        deliver_id = self._deliver_id
+        timer_node, timer_deadline = self._timer_node, self._timer_deadline
+        rows = islice(self._rows, start, stop)
+        times = islice(self.times, start, stop)
+        for code, row, t in zip(islice(self._codes, start, stop), rows, times):
+            if code == _OBJECT:
+                yield objects[row]
+            elif code == _DELIVER:
+                yield MsgDeliver(t, deliver_id[row])
+            elif code == _SEND:
+                yield MsgSend(t, send_id[row], names[send_src[row]], names[send_dst[row]],
+                              names[send_type[row]], labels[send_label[row]])
+            else:
+                yield RaftTimer(t, names[timer_node[row]], timer_deadline[row])
+
+    def shared_prefix(self, other: EventLog, limit: int, chunk: int = 4096) -> int:
+        """How many leading events (at most ``limit``) this log and ``other`` have in common.
+
+        The time and storage columns are compared a chunk at a time without building events;
+        only chunks where they agree have their events compared, so two logs of one replay
+        are compared at the speed of their arrays.
+        """
+        limit = min(limit, len(self), len(other))
+        shared = 0
+        while shared < limit:
+            end = min(limit, shared + chunk)
+            if (self.times[shared:end] == other.times[shared:end]
+                    and self._codes[shared:end] == other._codes[shared:end]
+                    and self._same_rows(other, shared, end)):
+                shared = end
+                continue
+            for mine, theirs in zip(self._iter_range(shared, end),
+                                    other._iter_range(shared, end)):
+                if mine != theirs:
+                    break
+                shared += 1
+            break
+        return shared
+
+    def _same_rows(self, other: EventLog, start: int, stop: int) -> bool:
+        """Whether the events in [start, stop) are equal, given equal times and storage codes.
+
+        With equal codes the rows of each kind in the range are the same contiguous run in
+        both logs, so each column is compared as one slice; interned strings are compared
+        through their tables.
+        """
+        if self._rows[start:stop] != other._rows[start:stop]:
+            return False
+        codes = self._codes[start:stop].tobytes()
+        rows = self._rows
+        for code, columns, tables in (
+            (_OBJECT, (), ()),
+            (_DELIVER, ("_deliver_id",), ()),
+            (_SEND, ("_send_id",), (("_send_src", "_names"), ("_send_dst", "_names"),
+                                    ("_send_type", "_names"), ("_send_label", "_labels"))),
+            (_TIMER, ("_timer_deadline",), (("_timer_node", "_names"),)),
+        ):
+            first = codes.find(bytes((code,)))
+            if first < 0:
+                continue
+            low, high = rows[start + first], rows[start + codes.rfind(bytes((code,)))] + 1
+            if code == _OBJECT:
+                if self._objects[low:high] != other._objects[low:high]:
+                    return False
+                continue
+            for column in columns:
+                if getattr(self, column)[low:high] != getattr(other, column)[low:high]:
+                    return False
+            for column, table in tables:
+                mine = getattr(self, column)[low:high]
+                if mine != getattr(other, column)[low:high]:
+                    return False
+                used = max(mine) + 1
+                if getattr(self, table).strings[:used] != getattr(other, table).strings[:used]:
+                    return False
+        return True
