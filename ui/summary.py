@@ -231,7 +231,7 @@ class SummaryDialog(QDialog):
         if fold is None or self._fold_trace is not trace or upto < fold.events:
             fold = self._fold = SummaryFold(session.scenario)  # afresh: the cursor went back
             self._fold_trace = trace
-        fold.feed(trace.events[fold.events:upto])
+        fold.feed_log(trace.events, fold.events, upto)
         summary = fold.summary(end=at)
         self.cost_ms = clock.nsecsElapsed() / 1e6
         self._live_clock.start()

@@ -33,6 +33,7 @@ from simulator.checks.raft_leadership import RaftFailover, RaftLeadership
 from simulator.checks.summary_text import format_summary
 from simulator.checks.working import DEFAULT_ANSWER_WITHIN
 from simulator.config import Scenario
+from simulator.trace.compact import EventLog
 from simulator.trace.events import (
     AppRole,
     Event,
@@ -171,6 +172,44 @@ class SummaryFold:
 
     def feed(self, events: Iterable[Event]) -> None:
         """Take the next events of the run, in trace order."""
+        if isinstance(events, EventLog):
+            self.feed_log(events, 0, len(events))
+        else:
+            self._feed(events)
+
+    def feed_log(self, log: EventLog, start: int, stop: int) -> None:
+        """Take the events [start, stop) of a trace's log, in order.
+
+        The same as feeding them one by one; the message and timer events between two others
+        are only counted (no event is built) unless a check waits for time to move on or a
+        server's request is being followed.
+        """
+        messages = self._messages
+        monitors = self._monitors
+        leadership = monitors.leadership
+        times = log.times
+        for low, high, event in log.runs(start, stop):
+            if event is not None:
+                self._feed((event,))
+                continue
+            if monitors.waiting:
+                self._feed(log[low:high])
+                continue
+            sends, delivers = log.count_sends_delivers(low, high)
+            asking = leadership.asking
+            if asking and sends:
+                for send in log.sends_from(low, high, asking):
+                    leadership.observe_send(send)  # type: ignore[arg-type]
+            messages[0] += sends
+            messages[1] += delivers
+            self.events += high - low
+            if self._start is None:
+                self._start = times[low]
+            if times[high - 1] > self._last:
+                self._last = times[high - 1]
+        monitors.leadership.advance(self._last)
+
+    def _feed(self, events: Iterable[Event]) -> None:
         monitors = self._monitors
         messages = self._messages
         last = self._last

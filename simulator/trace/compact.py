@@ -199,6 +199,40 @@ class EventLog(Sequence[Event]):
             else:
                 yield RaftTimer(t, names[timer_node[row]], timer_deadline[row])
 
+    def runs(self, start: int, stop: int) -> Iterator[tuple[int, int, Event | None]]:
+        """Split [start, stop) into ``(i, i + 1, event)`` for each event stored as an object and
+        ``(low, high, None)`` for each run of column-stored events between them, in order."""
+        codes = self._codes[start:stop].tobytes()
+        objects = self._objects
+        rows = self._rows
+        at = 0
+        end = len(codes)
+        while at < end:
+            found = codes.find(b"\x00", at)
+            if found < 0:
+                found = end
+            if found > at:
+                yield start + at, start + found, None
+            if found < end:
+                index = start + found
+                yield index, index + 1, objects[rows[index]]
+            at = found + 1
+
+    def count_sends_delivers(self, low: int, high: int) -> tuple[int, int]:
+        """How many msg.send and msg.deliver events lie in [low, high)."""
+        codes = self._codes[low:high].tobytes()
+        return codes.count(_SEND), codes.count(_DELIVER)
+
+    def sends_from(self, low: int, high: int, sources: object) -> list[Event]:
+        """The msg.send events in [low, high) whose ``src`` is in ``sources``, in order."""
+        names = self._names.strings
+        wanted = {code for code, name in enumerate(names) if name in sources}  # type: ignore[operator]
+        if not wanted:
+            return []
+        codes, rows, src = self._codes, self._rows, self._send_src
+        return [self._build(index) for index in range(low, high)
+                if codes[index] == _SEND and src[rows[index]] in wanted]
+
     def shared_prefix(self, other: EventLog, limit: int, chunk: int = 4096) -> int:
         """How many leading events (at most ``limit``) this log and ``other`` have in common.
 
