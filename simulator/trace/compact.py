@@ -46,19 +46,19 @@ class EventLog(Sequence[Event]):
     def __init__(self) -> None:
         self.times = array("d")  # every event's time
         self._codes = array("B")  # how each event is stored
-        self._rows = array("L")  # and at which row of that storage
+        self._rows = array("I")  # and at which row of that storage
         self._objects: list[Event] = []
         self._names = _Interned()  # host names and message types
         self._labels = _Interned()
         self._name_codes = self._names.codes
         self._label_codes = self._labels.codes
         self._send_id = array("q")
-        self._send_src = array("L")
-        self._send_dst = array("L")
-        self._send_type = array("L")
-        self._send_label = array("L")
+        self._send_src = array("I")
+        self._send_dst = array("I")
+        self._send_type = array("I")
+        self._send_label = array("I")
         self._deliver_id = array("q")
-        self._timer_node = array("L")
+        self._timer_node = array("I")
         self._timer_deadline = array("d")
 
     # --- writing -----------------------------------------------------------------------------
