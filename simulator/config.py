@@ -78,6 +78,7 @@ class RaftConfig:
     election_timeout_max: float = 2.0
     pre_vote: bool = True
     check_quorum: bool = True
+    check_quorum_timing: str = "etcd"
     disk_latency: Latency = field(default_factory=lambda: Latency.constant(0.002))
     protocol: str = "raft"
     backoff: bool = True

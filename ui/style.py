@@ -51,6 +51,8 @@ MESSAGE_COLOURS: dict[str, str] = {
     "RequestVoteResponse": "#f5b46b",
     "AppendEntries": "#2e9d4f",
     "AppendEntriesResponse": "#7cc48f",
+    "Heartbeat": "#2e9d4f",
+    "HeartbeatResponse": "#7cc48f",
     "TimeoutNow": "#d81b60",
 }
 CLIENT_MESSAGE_COLOUR = "#6a35b8"

@@ -19,6 +19,7 @@ from simulator.config import (
     RaftConfig,
     StoreConfig,
 )
+from simulator.raft.options import CHECK_QUORUM_TIMINGS
 from simulator.presets.reader import (
     Section,
     check_number,
@@ -42,10 +43,10 @@ LATENCY_KEYS = {
 ALL_LATENCY_KEYS = ("dist", "ms", "min_ms", "max_ms", "mean_ms", "stddev_ms")
 
 RAFT_KEYS = ("nodes", "heartbeat_ms", "election_timeout_ms", "pre_vote", "check_quorum",
-             "disk_latency")
+             "check_quorum_timing", "disk_latency")
 CLUSTER_KEYS = ("protocol", "backoff", "leader_lease")
 PAXOS_ONLY_KEYS = ("backoff", "leader_lease")
-RAFT_ONLY_KEYS = ("pre_vote", "check_quorum")
+RAFT_ONLY_KEYS = ("pre_vote", "check_quorum", "check_quorum_timing")
 NETWORK_KEYS = ("latency", "loss", "link")
 LINK_KEYS = ("src", "dst", "latency", "loss", "both_ways")
 STORE_KEYS = ("lease_check_ms", "request_timeout_ms", "compaction_retention", "kind",
@@ -134,6 +135,8 @@ def read_raft(root: Section) -> RaftConfig:
         election_timeout_max=timeout_max,
         pre_vote=raft.boolean("pre_vote", base.pre_vote),
         check_quorum=raft.boolean("check_quorum", base.check_quorum),
+        check_quorum_timing=raft.text("check_quorum_timing", base.check_quorum_timing,
+                                      choices=CHECK_QUORUM_TIMINGS),
         disk_latency=read_latency(raft, "disk_latency", base.disk_latency),
         protocol=protocol,
         backoff=backoff,

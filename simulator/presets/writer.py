@@ -71,6 +71,8 @@ def _raft(s: Scenario) -> list[str]:
     if raft.protocol == "raft":
         lines += [f"pre_vote = {_bool(raft.pre_vote)}",
                   f"check_quorum = {_bool(raft.check_quorum)}"]
+        if raft.check_quorum_timing != "etcd":
+            lines.append(f'check_quorum_timing = "{raft.check_quorum_timing}"')
     return lines + [f"disk_latency = {_latency(raft.disk_latency)}"]
 
 

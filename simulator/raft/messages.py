@@ -15,6 +15,7 @@ from simulator.frozen import fast_init
 # term: every traced msg.send keeps its label, so sharing them saves time and memory.
 _HEARTBEAT_LABELS: dict[int, str] = {}
 _ACK_LABELS: dict[int, str] = {}
+_BEAT_ACK_LABELS: dict[int, str] = {}
 
 
 @fast_init
@@ -78,9 +79,11 @@ class RequestVoteResponse(Message):
 @fast_init
 @dataclass(frozen=True, slots=True)
 class AppendEntries(Message):
-    """Replicate ``entries`` after (prev_log_index, prev_log_term); empty entries = heartbeat.
+    """Replicate ``entries`` after (prev_log_index, prev_log_term), with the leader's commit.
 
-    ``context`` echoes a ReadIndex round (0 when none) so the leader can confirm leadership.
+    An append may carry no entries (a probe, or etcd's empty MsgApp after a heartbeat answer
+    from a lagging follower); the periodic heartbeat is ``Heartbeat``. ``context`` echoes a
+    ReadIndex round (0 when none).
     """
 
     prev_log_index: int = 0
@@ -92,21 +95,20 @@ class AppendEntries(Message):
 
     def label(self) -> str:
         if not self.entries:
-            text = _HEARTBEAT_LABELS.get(self.term)
-            if text is None:
-                text = _HEARTBEAT_LABELS[self.term] = f"HB t{self.term}"
-            return text
+            return f"AE +0 t{self.term}"
         return f"AE +{len(self.entries)} t{self.term}"
 
 
 @fast_init
 @dataclass(frozen=True, slots=True)
 class AppendEntriesResponse(Message):
-    """The answer to AppendEntries: ``match_index`` on success, a ``conflict_index`` hint else.
+    """The answer to AppendEntries: ``match_index`` on success, a rejection otherwise.
 
-    On a rejection, ``conflict_index`` is the follower's last index that may still match the
-    leader and ``conflict_term`` the follower's term there (etcd's reject hint), so the leader can
-    skip a whole term of mismatching entries in one round trip.
+    A rejection names the append it rejects (``reject_index``: that append's prev_log_index,
+    etcd's MsgAppResp Index), so the leader can ignore a stale one, and a hint:
+    ``conflict_index`` is the follower's last index that may still match the leader and
+    ``conflict_term`` the follower's term there (etcd's RejectHint and LogTerm), so the leader
+    can skip a whole term of mismatching entries in one round trip.
     """
 
     success: bool = False
@@ -114,6 +116,7 @@ class AppendEntriesResponse(Message):
     conflict_index: int = 0
     context: int = 0
     conflict_term: int = 0
+    reject_index: int = 0
     kind: ClassVar[str] = "AppendEntriesResponse"
 
     def label(self) -> str:
@@ -122,6 +125,41 @@ class AppendEntriesResponse(Message):
         text = _ACK_LABELS.get(self.term)
         if text is None:
             text = _ACK_LABELS[self.term] = f"ok t{self.term}"
+        return text
+
+
+@fast_init
+@dataclass(frozen=True, slots=True)
+class Heartbeat(Message):
+    """The leader's periodic heartbeat (etcd's MsgHeartbeat): no entries and no log position.
+
+    ``commit`` is min(the follower's match, the leader's commit), so the follower never commits
+    an entry it is not known to hold; ``context`` carries a ReadIndex round (0 when none).
+    """
+
+    commit: int = 0
+    context: int = 0
+    kind: ClassVar[str] = "Heartbeat"
+
+    def label(self) -> str:
+        text = _HEARTBEAT_LABELS.get(self.term)
+        if text is None:
+            text = _HEARTBEAT_LABELS[self.term] = f"HB t{self.term}"
+        return text
+
+
+@fast_init
+@dataclass(frozen=True, slots=True)
+class HeartbeatResponse(Message):
+    """A follower's answer to a heartbeat (etcd's MsgHeartbeatResp), echoing its ``context``."""
+
+    context: int = 0
+    kind: ClassVar[str] = "HeartbeatResponse"
+
+    def label(self) -> str:
+        text = _BEAT_ACK_LABELS.get(self.term)
+        if text is None:
+            text = _BEAT_ACK_LABELS[self.term] = f"HB ok t{self.term}"
         return text
 
 

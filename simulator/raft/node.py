@@ -5,15 +5,18 @@ collects what it produced with ``ready()``. The node never reads a clock, sleeps
 global random: the election timeout comes from the ``rng`` the host gives it.
 
 Behaviour follows etcd's raft.go: PreVote (ask for term+1 without changing state), CheckQuorum
-(a leader steps down when it has not heard from a majority within the minimum election timeout)
-with leader stickiness (a node that heard from a live leader within that time ignores vote
-requests), a no-op entry on election, commit by counting only for entries of the current term,
-reject hints for fast back-off, and ReadIndex rounds confirmed by a heartbeat quorum.
-Differences from etcd: time is continuous (deadlines instead of ticks); the check-quorum timer
-fires exactly when the majority's latest contact becomes older than the minimum election timeout
-(etcd checks once per election timeout); stale-term requests are always answered with the
-current term (as in the Raft paper); the timeout is re-drawn at every timer reset; TimeoutNow
-(leadership transfer) is not implemented and is ignored.
+(every minimum election timeout the leader steps down unless a majority was active since the
+previous check) with leader stickiness (a node that heard from a live leader within that time
+ignores vote requests), a no-op entry on election, commit by counting only for entries of the
+current term, heartbeats without entries that carry commit = min(match, committed), appends
+capped in size, rejections naming the rejected index (stale ones are ignored) with a hint for
+fast back-off, a random election timeout drawn only when the term or role changes, and ReadIndex
+rounds confirmed by a heartbeat quorum.
+Differences from etcd: time is continuous (deadlines instead of ticks); stale-term requests are
+always answered with the current term (as in the Raft paper); no inflight window (a replicating
+follower is sent everything at once, in messages of at most ``max_size_per_msg``); TimeoutNow
+(leadership transfer) is not implemented and is ignored. ``RaftOptions.timer_rules = "paper"``
+and ``check_quorum_timing = "exact"`` select the other rules (see RaftOptions).
 """
 
 from __future__ import annotations
@@ -27,6 +30,8 @@ from simulator.raft.messages import (
     AppendEntries,
     AppendEntriesResponse,
     Entry,
+    Heartbeat,
+    HeartbeatResponse,
     Message,
     RequestVote,
     RequestVoteResponse,
@@ -52,6 +57,7 @@ _PRECANDIDATE = Role.PRECANDIDATE
 _CANDIDATE = Role.CANDIDATE
 _LEADER = Role.LEADER
 _NOTHING = Ready()
+_ENTRY_FRAMING = 16  # bytes an entry adds to an append besides its command (term, index, type)
 
 
 class RaftNode:
@@ -81,8 +87,11 @@ class RaftNode:
         self._quorum = quorum_size(len(members))
         self._options = options
         self._etcd_timers = options.timer_rules == "etcd"
+        self._exact_quorum = options.check_quorum_timing == "exact"
+        self._max_msg = options.max_size_per_msg
         self._rng = rng
         self._timeout_range = (options.election_timeout_min, options.election_timeout_max)
+        self._timeout = options.election_timeout_min  # the drawn timeout (set by _draw_timeout)
         self._last_reply: AppendEntriesResponse | None = None
         self._term = state.term
         self._voted_for = state.voted_for
@@ -192,7 +201,7 @@ class RaftNode:
                 self._check_quorum(now)
             if self._role is _LEADER and now >= self._heartbeat_deadline:
                 self._heartbeat_deadline = now + self._options.heartbeat_interval
-                self._broadcast_append(now, self._reads.latest, heartbeat=True)
+                self._broadcast_heartbeat(self._reads.latest)
         elif now >= self._election_deadline:
             self._hup(now)
 
@@ -232,7 +241,7 @@ class RaftNode:
             self._read_states.append((ctx, self._commit))
             return True
         self._reads.add(ctx, self._commit)
-        self._broadcast_append(now, ctx, heartbeat=True)
+        self._broadcast_heartbeat(ctx)
         return True
 
     def step(self, msg: Message, now: float) -> None:
@@ -251,12 +260,17 @@ class RaftNode:
             elif isinstance(msg, RequestVoteResponse) and msg.pre_vote and msg.granted:
                 pass  # a granted pre-vote carries the term we asked for
             else:
-                leader = msg.src if isinstance(msg, AppendEntries) else None
+                leader = msg.src if kind is AppendEntries or kind is Heartbeat else None
                 self._become_follower(msg.term, leader, now, reset=self._etcd_timers)
         elif msg.term < self._term:
             self._answer_stale(msg)
             return
-        if kind is AppendEntries:
+        if kind is Heartbeat:
+            self._handle_heartbeat(msg, now)  # type: ignore[arg-type]
+        elif kind is HeartbeatResponse:
+            if self._role is _LEADER:
+                self._handle_heartbeat_response(msg, now)  # type: ignore[arg-type]
+        elif kind is AppendEntries:
             self._handle_append(msg, now)  # type: ignore[arg-type]
         elif kind is AppendEntriesResponse:
             if self._role is _LEADER:
@@ -296,9 +310,20 @@ class RaftNode:
     # --- timers and role changes --------------------------------------------------------------
 
     def _reset_election_timer(self, now: float) -> None:
+        """Arm the election timer with a newly drawn random timeout (a term or role change)."""
         low, high = self._timeout_range
         # the same draw as rng.uniform(low, high), without its call overhead
-        self._election_deadline = now + low + (high - low) * self._rng.random()
+        self._timeout = low + (high - low) * self._rng.random()
+        self._election_deadline = now + self._timeout
+        self._notes.append(ElectionTimerReset(self._election_deadline))
+
+    def _restart_election_timer(self, now: float) -> None:
+        """Restart the election timer after contact: etcd zeroes electionElapsed and keeps the
+        drawn timeout; the paper's rules (LogCabin) draw a new one at every reset."""
+        if not self._etcd_timers:
+            self._reset_election_timer(now)
+            return
+        self._election_deadline = now + self._timeout
         self._notes.append(ElectionTimerReset(self._election_deadline))
 
     def _in_lease(self, now: float) -> bool:
@@ -348,7 +373,8 @@ class RaftNode:
         self._set_role(_PRECANDIDATE, self._term)
         self._leader_id = None
         self._votes = {self._id: True}
-        self._reset_election_timer(now)
+        # etcd's becomePreCandidate keeps the drawn timeout (it does not call reset)
+        self._restart_election_timer(now)
         if self._quorum == 1:
             self._become_candidate(now)
             return
@@ -393,12 +419,25 @@ class RaftNode:
             self._maybe_commit()
 
     def _check_quorum(self, now: float) -> None:
-        """Step down unless a majority was heard within the minimum election timeout."""
+        """Step down unless a majority is active (etcd: heard from since the previous check)."""
         window = self._options.election_timeout_min
-        heard = [p.last_heard for p in self._progress.values()]
-        latest_quorum = quorum_value(heard, self._quorum - 1)
-        if latest_quorum + window > now:
-            self._quorum_deadline = latest_quorum + window
+        if self._exact_quorum:
+            heard = [p.last_heard for p in self._progress.values()]
+            latest_quorum = quorum_value(heard, self._quorum - 1)
+            if latest_quorum + window > now:
+                self._quorum_deadline = latest_quorum + window
+            else:
+                self._become_follower(self._term, None, now)
+            return
+        # etcd's tickHeartbeat sends MsgCheckQuorum every electionTimeout ticks; stepLeader
+        # steps down unless QuorumActive(), then marks every follower inactive again.
+        active = 1
+        for progress in self._progress.values():
+            if progress.recent_active:
+                active += 1
+            progress.recent_active = False
+        if active >= self._quorum:
+            self._quorum_deadline = now + window
         else:
             self._become_follower(self._term, None, now)
 
@@ -411,51 +450,86 @@ class RaftNode:
         return entry
 
     def _send_append(self, peer: str, progress: Progress, context: int) -> None:
+        """Send ``peer`` the entries from its next index (none when it has them all).
+
+        In probe mode one append goes out; in replicate mode appends of at most
+        ``max_size_per_msg`` go out until the log's end, advancing ``next`` optimistically.
+        """
         log = self._log
         last = log.last_index
-        prev = progress.next - 1
-        if progress.next > last:
-            # A heartbeat: reuse the previous one when nothing changed (messages are values).
-            beat = progress.heartbeat
-            if (
-                beat is None
-                or beat.prev_log_index != prev
-                or beat.leader_commit != self._commit
-                or beat.context != context
-            ):
-                beat = AppendEntries(
-                    self._id, peer, self._term, prev, log.term_at(prev), (), self._commit, context
+        messages = self._messages
+        while True:
+            first = progress.next
+            prev = first - 1
+            end = last if first <= last else prev
+            if end > first:
+                end = self._size_limited(first, end)
+            entries = log.slice(first, end) if end >= first else ()
+            messages.append(
+                AppendEntries(
+                    self._id, peer, self._term, prev, log.term_at(prev), entries, self._commit,
+                    context,
                 )
-                progress.heartbeat = beat
-            self._messages.append(beat)
-            return
-        entries = log.slice(progress.next, last)
-        self._messages.append(
-            AppendEntries(
-                self._id, peer, self._term, prev, log.term_at(prev), entries, self._commit, context
             )
-        )
-        if not progress.probing:
-            progress.next = last + 1
+            if progress.probing or not entries:
+                return
+            progress.next = end + 1
+            if end >= last:
+                return
 
-    def _broadcast_append(self, now: float, context: int, heartbeat: bool) -> None:
-        """Send every follower what it lacks (empty = heartbeat), with the leader's commit.
+    def _size_limited(self, first: int, last: int) -> int:
+        """The last index from ``first`` whose entries fit ``max_size_per_msg`` (at least one:
+        etcd's limitSize always keeps the first entry)."""
+        budget = self._max_msg
+        entry = self._log.entry
+        size = 0
+        for index in range(first, last + 1):
+            size += len(entry(index).canonical()) + _ENTRY_FRAMING
+            if size > budget and index > first:
+                return index - 1
+        return last
 
-        On a heartbeat a replicating follower that has not confirmed everything gets the
-        missing entries again from its match index, so lost appends are repaired.
-        """
-        last = self._log.last_index
+    def _broadcast_append(self, now: float, context: int, heartbeat: bool = False) -> None:
+        """Send every follower the entries it lacks, with the leader's commit (etcd's
+        bcastAppend); a follower that has them all gets an empty append."""
+        for peer in self._others:
+            self._send_append(peer, self._progress[peer], context)
+
+    def _broadcast_heartbeat(self, context: int) -> None:
+        """Send every follower a heartbeat: no entries, commit = min(its match, committed)
+        (etcd's sendHeartbeat), carrying the ReadIndex round ``context``."""
+        commit = self._commit
+        term = self._term
+        messages = self._messages
         for peer in self._others:
             progress = self._progress[peer]
-            if heartbeat and not progress.probing and progress.match < last:
-                progress.next = progress.match + 1
-            self._send_append(peer, progress, context)
+            beat_commit = progress.match if progress.match < commit else commit
+            beat = progress.heartbeat
+            if beat is None or beat.commit != beat_commit or beat.context != context:
+                # reuse the previous heartbeat when nothing changed (messages are values)
+                beat = Heartbeat(self._id, peer, term, beat_commit, context)
+                progress.heartbeat = beat
+            messages.append(beat)
+
+    def _handle_heartbeat_response(self, msg: HeartbeatResponse, now: float) -> None:
+        """etcd's MsgHeartbeatResp: the follower is active; a lagging or probed one is sent an
+        append (empty when everything was sent already), which repairs lost appends."""
+        progress = self._progress.get(msg.src)
+        if progress is None:
+            return
+        progress.last_heard = now
+        progress.recent_active = True
+        if msg.context:
+            self._read_states.extend(self._reads.ack(msg.context, msg.src, self._quorum))
+        if progress.match < self._log.last_index or progress.probing:
+            self._send_append(msg.src, progress, 0)
 
     def _handle_append_response(self, msg: AppendEntriesResponse, now: float) -> None:
         progress = self._progress.get(msg.src)
         if progress is None:
             return
         progress.last_heard = now
+        progress.recent_active = True
         if msg.context:
             self._read_states.extend(self._reads.ack(msg.context, msg.src, self._quorum))
         if msg.success:
@@ -475,11 +549,20 @@ class RaftNode:
             if resume and progress.next <= self._log.last_index:
                 self._send_append(msg.src, progress, 0)
             return
-        probe = msg.conflict_index
-        if msg.conflict_term > 0:
-            probe = self._log.find_conflict_by_term(probe, msg.conflict_term)
-        progress.next = max(progress.match + 1, min(progress.next, probe + 1))
-        progress.probing = True
+        # etcd's Progress.MaybeDecrTo: a stale rejection changes nothing
+        rejected = msg.reject_index
+        if progress.probing:
+            if progress.next - 1 != rejected:
+                return  # not an answer to the probe in flight
+            probe = msg.conflict_index
+            if msg.conflict_term > 0:
+                probe = self._log.find_conflict_by_term(probe, msg.conflict_term)
+            progress.next = max(min(rejected, probe + 1), progress.match + 1)
+        else:
+            if rejected <= progress.match:
+                return  # the follower already matched beyond it
+            progress.next = progress.match + 1
+            progress.probing = True
         self._send_append(msg.src, progress, 0)
 
     def _maybe_commit(self) -> bool:
@@ -498,7 +581,8 @@ class RaftNode:
 
     # --- log replication (follower) -----------------------------------------------------------
 
-    def _handle_append(self, msg: AppendEntries, now: float) -> None:
+    def _follow(self, msg: Message, now: float) -> None:
+        """Contact from the leader of our term: follow it and restart the election timer."""
         if self._role is _LEADER:
             raise RaftInvariantError(f"two leaders in term {self._term}: {self._id}, {msg.src}")
         if self._role is not _FOLLOWER:
@@ -506,17 +590,33 @@ class RaftNode:
         else:
             self._leader_id = msg.src
             self._leader_contact = now
-            self._reset_election_timer(now)
+            self._restart_election_timer(now)
+
+    def _handle_heartbeat(self, msg: Heartbeat, now: float) -> None:
+        """etcd's handleHeartbeat: commit up to the heartbeat's commit and answer."""
+        self._follow(msg, now)
+        if msg.commit > self._commit:
+            if msg.commit > self._log.last_index:
+                raise RaftInvariantError(
+                    f"{self._id}: heartbeat commit {msg.commit} beyond the last index "
+                    f"{self._log.last_index}"
+                )
+            self._commit_to(msg.commit)
+        self._messages.append(HeartbeatResponse(self._id, msg.src, self._term, msg.context))
+
+    def _handle_append(self, msg: AppendEntries, now: float) -> None:
+        self._follow(msg, now)
         log = self._log
         prev = msg.prev_log_index
         if prev < self._commit:
             self._reply_append(msg, self._commit)
             return
         if prev and not log.matches(prev, msg.prev_log_term):
-            hint = log.find_conflict_by_term(msg.prev_log_index, msg.prev_log_term)
+            hint = log.find_conflict_by_term(min(prev, log.last_index), msg.prev_log_term)
             self._messages.append(
                 AppendEntriesResponse(
-                    self._id, msg.src, self._term, False, 0, hint, msg.context, log.term_at(hint)
+                    self._id, msg.src, self._term, False, 0, hint, msg.context, log.term_at(hint),
+                    prev,
                 )
             )
             return
@@ -566,7 +666,7 @@ class RaftNode:
                 if self._voted_for != msg.src:
                     self._voted_for = msg.src
                     self._must_persist = True
-                self._reset_election_timer(now)
+                self._restart_election_timer(now)
         else:
             self._messages.append(
                 RequestVoteResponse(self._id, msg.src, self._term, False, msg.pre_vote)
@@ -591,7 +691,7 @@ class RaftNode:
 
     def _answer_stale(self, msg: Message) -> None:
         """Tell the sender of a stale-term request our term; ignore stale responses."""
-        if isinstance(msg, AppendEntries):
+        if isinstance(msg, AppendEntries | Heartbeat):
             self._messages.append(
                 AppendEntriesResponse(self._id, msg.src, self._term, False, 0, 0, msg.context)
             )

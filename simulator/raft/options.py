@@ -14,6 +14,10 @@ if TYPE_CHECKING:
 
 
 TIMER_RULES = ("etcd", "paper")
+CHECK_QUORUM_TIMINGS = ("etcd", "exact")
+# etcd's server caps one append message at 1 MiB of entries (server/etcdserver/raft.go
+# maxSizePerMsg, handed to raft's Config.MaxSizePerMsg).
+ETCD_MAX_SIZE_PER_MSG = 1024 * 1024
 
 
 class Role(StrEnum):
@@ -29,12 +33,21 @@ class Role(StrEnum):
 class RaftOptions:
     """Timing (seconds of the node's local clock) and protocol switches; etcd's defaults.
 
-    The election timeout is drawn uniformly from [election_timeout_min, election_timeout_max]
-    at every reset. ``check_quorum`` also turns on leader stickiness, as in etcd.
-    ``timer_rules`` says when the election timer is reset: "etcd" (etcd-io/raft: every step
-    down to follower re-draws it, and a candidate that lost the vote steps down at once) or
-    "paper" (the Raft paper and its LogCabin implementation: only AppendEntries from the
-    current leader or granting a vote reset it; a losing candidate waits for its timeout).
+    The election timeout is drawn uniformly from [election_timeout_min, election_timeout_max].
+    ``check_quorum`` also turns on leader stickiness, as in etcd.
+    ``timer_rules`` says when the election timer is reset and re-drawn: "etcd" (etcd-io/raft:
+    a new random timeout is drawn only when the node's term or role changes (``reset``); a
+    heartbeat, an append or a granted vote restarts the same timeout; a candidate that lost
+    the vote steps down at once) or "paper" (the Raft paper and its LogCabin implementation:
+    only AppendEntries from the current leader, granting a vote or starting an election reset
+    the timer, each time with a new random timeout; a higher term alone does not; a losing
+    candidate waits for its timeout).
+    ``check_quorum_timing``: "etcd" (the leader checks once per minimum election timeout
+    whether a majority was active since the previous check, so it steps down between one and
+    two timeouts after losing the majority) or "exact" (it steps down exactly one minimum
+    election timeout after the majority's latest contact).
+    ``max_size_per_msg``: the bytes of entries one append may carry (at least one entry is
+    always sent); an entry counts its command's canonical text plus 16 bytes of framing.
     """
 
     heartbeat_interval: float = 0.1
@@ -43,12 +56,25 @@ class RaftOptions:
     pre_vote: bool = True
     check_quorum: bool = True
     timer_rules: str = "etcd"
+    check_quorum_timing: str = "etcd"
+    max_size_per_msg: int = ETCD_MAX_SIZE_PER_MSG
 
     def __post_init__(self) -> None:
         if self.timer_rules not in TIMER_RULES:
             raise ValueError(
                 f"RaftOptions.timer_rules must be one of {', '.join(TIMER_RULES)}, "
                 f"got {self.timer_rules!r}"
+            )
+        if self.check_quorum_timing not in CHECK_QUORUM_TIMINGS:
+            raise ValueError(
+                "RaftOptions.check_quorum_timing must be one of "
+                f"{', '.join(CHECK_QUORUM_TIMINGS)}, got {self.check_quorum_timing!r}"
+            )
+        if (not isinstance(self.max_size_per_msg, int) or isinstance(self.max_size_per_msg, bool)
+                or self.max_size_per_msg < 1):
+            raise ValueError(
+                f"RaftOptions.max_size_per_msg must be a whole number of bytes >= 1, "
+                f"got {self.max_size_per_msg!r}"
             )
         for name in ("heartbeat_interval", "election_timeout_min", "election_timeout_max"):
             value = getattr(self, name)
@@ -69,6 +95,7 @@ class RaftOptions:
             election_timeout_max=config.election_timeout_max,
             pre_vote=config.pre_vote,
             check_quorum=config.check_quorum,
+            check_quorum_timing=config.check_quorum_timing,
         )
 
 

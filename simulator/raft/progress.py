@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from simulator.raft.messages import AppendEntries
+from simulator.raft.messages import Heartbeat
 
 
 class Progress:
@@ -10,17 +10,20 @@ class Progress:
 
     In probe mode (after election or a rejection) the leader sends one append at ``next`` and
     waits for the answer; in replicate mode it streams new entries and advances ``next``
-    optimistically. ``last_heard`` is the local time of the follower's latest message this term.
+    optimistically. ``last_heard`` is the local time of the follower's latest message this term;
+    ``recent_active`` says whether it was heard since the leader's previous quorum check (etcd's
+    RecentActive).
     """
 
-    __slots__ = ("match", "next", "probing", "last_heard", "heartbeat")
+    __slots__ = ("match", "next", "probing", "last_heard", "recent_active", "heartbeat")
 
     def __init__(self, next_index: int, now: float) -> None:
         self.match = 0
         self.next = next_index
         self.probing = True
         self.last_heard = now
-        self.heartbeat: AppendEntries | None = None  # the last heartbeat sent, for reuse
+        self.recent_active = False
+        self.heartbeat: Heartbeat | None = None  # the last heartbeat sent, for reuse
 
     def __repr__(self) -> str:
         mode = "probe" if self.probing else "replicate"

@@ -19,7 +19,13 @@ import random
 from collections.abc import Callable, Sequence
 
 from simulator.config import Latency
-from simulator.raft.messages import AppendEntries, Message, RequestVote, RequestVoteResponse
+from simulator.raft.messages import (
+    AppendEntries,
+    Heartbeat,
+    Message,
+    RequestVote,
+    RequestVoteResponse,
+)
 from simulator.raft.node import RaftNode
 from simulator.raft.options import PersistentState, RaftOptions
 from simulator.rng import Streams
@@ -60,7 +66,8 @@ class MiniCluster:
         self.now = 0.0
         self.ids = tuple(sorted(ids))
         self._early: tuple[type, ...] = (
-            (AppendEntries, RequestVote) if overlap_candidate_write else (AppendEntries,)
+            (AppendEntries, Heartbeat, RequestVote) if overlap_candidate_write
+            else (AppendEntries, Heartbeat)
         )
         self._loss = loss
         self._net_delay = _sampler(latency, streams.get("net/latency"))

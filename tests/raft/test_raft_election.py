@@ -10,6 +10,7 @@ from network import FAST, Network
 from simulator.raft import (
     AppendEntries,
     ElectionTimerReset,
+    Heartbeat,
     RaftNode,
     RaftOptions,
     RequestVote,
@@ -48,8 +49,9 @@ def test_a_single_node_cluster_elects_itself_and_commits_alone() -> None:
     assert net["n1"].next_deadline() == float("inf")  # nobody to send heartbeats to
 
 
-def test_election_timeouts_are_drawn_within_the_range_and_redrawn_at_every_reset() -> None:
-    options = RaftOptions(0.05, 0.15, 0.3)
+def test_election_timeouts_are_drawn_within_the_range_and_redrawn_at_every_election() -> None:
+    # without PreVote every timeout starts a new term: a term change draws a new timeout
+    options = RaftOptions(0.05, 0.15, 0.3, pre_vote=False)
     node = RaftNode("n1", ["n1", "n2", "n3"], options, random.Random(4), now=10.0)
     first = node.ready()
     (reset,) = [n for n in first.notes if isinstance(n, ElectionTimerReset)]
@@ -60,7 +62,7 @@ def test_election_timeouts_are_drawn_within_the_range_and_redrawn_at_every_reset
     deadlines = []
     now = reset.deadline
     for _ in range(30):
-        node.tick(now)  # a new pre-vote round each time, and a fresh timeout
+        node.tick(now)  # a new election (and term) each time, and a fresh timeout
         notes = [n for n in node.ready().notes if isinstance(n, ElectionTimerReset)]
         deadlines.append(notes[-1].deadline - now)
         now = notes[-1].deadline
@@ -155,7 +157,7 @@ def test_an_idle_leader_sends_a_heartbeat_every_interval_and_keeps_its_followers
     start, sent_before = net.now, len(net.sent_messages)
     net.run_for(10.05)
     beats = [
-        m for m in net.sent_messages[sent_before:] if isinstance(m, AppendEntries) and m.src == "n1"
+        m for m in net.sent_messages[sent_before:] if isinstance(m, Heartbeat) and m.src == "n1"
     ]
     per_follower = {dst: sum(1 for m in beats if m.dst == dst) for dst in ("n2", "n3")}
     assert per_follower == {"n2": 100, "n3": 100}  # one every 0.1 s for 10 s

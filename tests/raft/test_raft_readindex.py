@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from network import Network
 
-from simulator.raft import AppendEntries, AppendEntriesResponse, RaftOptions
+from simulator.raft import AppendEntriesResponse, Heartbeat, RaftOptions
 
 PLAIN = RaftOptions(0.1, 1.0, 2.0, pre_vote=False, check_quorum=False)
 
@@ -16,7 +16,7 @@ def test_a_leader_confirms_a_read_with_a_quorum_and_reports_its_commit_index() -
     net.propose("balance=10")
     assert net.read("n1", 7)
     assert net.read_states["n1"] == [(7, 2)]
-    rounds = [m for m in net.sent_messages if isinstance(m, AppendEntries) and m.context == 7]
+    rounds = [m for m in net.sent_messages if isinstance(m, Heartbeat) and m.context == 7]
     assert {m.dst for m in rounds} == {"n2", "n3"}
 
 
@@ -47,7 +47,7 @@ def test_followers_and_fresh_leaders_do_not_serve_reads() -> None:
 def test_a_later_confirmation_also_confirms_earlier_reads() -> None:
     net = Network(3, options=PLAIN)
     net.elect("n1")
-    net.block(lambda m: isinstance(m, AppendEntries) and m.context == 1)
+    net.block(lambda m: isinstance(m, Heartbeat) and m.context == 1)
     assert net.read("n1", 1)  # its heartbeat round is lost
     assert net.read_states["n1"] == []
     net.heal()
@@ -58,7 +58,7 @@ def test_a_later_confirmation_also_confirms_earlier_reads() -> None:
 def test_a_lost_read_round_is_confirmed_by_the_next_heartbeat() -> None:
     net = Network(3, options=PLAIN)
     net.elect("n1")
-    net.block(lambda m: isinstance(m, AppendEntries) and m.context == 5)
+    net.block(lambda m: isinstance(m, Heartbeat) and m.context == 5)
     net.read("n1", 5)
     net.heal()
     net.run_for(0.15)
