@@ -139,6 +139,7 @@ class StoreConfig:
     handoff_after: float = 0.2
     hint_interval: float = 1.0
     anti_entropy_interval: float = 0.0
+    keepalive_leadership_check: str = "etcd"
 
     @property
     def eventual(self) -> bool:
@@ -150,13 +151,17 @@ class StoreConfig:
         return float(math.ceil(1.5 * raft.election_timeout_min))
 
 
+# etcd's concurrency.Session lease TTL when none is given (session.go defaultSessionTTL)
+DEFAULT_SESSION_TTL = 60.0
+
+
 @dataclass(frozen=True, slots=True)
 class AppServerConfig:
     """One application server: its recipe and timing. ``None`` takes the scenario default."""
 
     id: str
     recipe: str = "seed"
-    ttl: float = 10.0
+    ttl: float = DEFAULT_SESSION_TTL
     renew_interval: float | None = None
     start_at: float = 0.0
 

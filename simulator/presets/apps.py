@@ -11,6 +11,7 @@ from simulator.config import (
     PROTECTIONS,
     RECIPES,
     AppsConfig,
+    DEFAULT_SESSION_TTL,
     AppServerConfig,
     JobConfig,
     KubernetesConfig,
@@ -48,7 +49,7 @@ def read_apps(root: Section) -> AppsConfig:
     base = AppServerConfig(
         id="",
         recipe=apps.text("recipe", "seed", choices=RECIPES),
-        ttl=apps.number("ttl", 10.0, low=0, low_open=True, high=MAX_SECONDS),
+        ttl=apps.number("ttl", DEFAULT_SESSION_TTL, low=0, low_open=True, high=MAX_SECONDS),
         renew_interval=apps.optional_number("renew_interval", low=0, low_open=True,
                                             high=MAX_SECONDS),
         start_at=apps.number("start_at", 0.0, low=0, high=MAX_SECONDS),

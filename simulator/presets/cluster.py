@@ -51,7 +51,9 @@ NETWORK_KEYS = ("latency", "loss", "link")
 LINK_KEYS = ("src", "dst", "latency", "loss", "both_ways")
 STORE_KEYS = ("lease_check_ms", "request_timeout_ms", "compaction_retention", "kind",
               "replicas", "read_quorum", "write_quorum", "read_repair", "sloppy_quorum",
-              "handoff_after_ms", "hint_interval_ms", "anti_entropy_ms")
+              "handoff_after_ms", "hint_interval_ms", "anti_entropy_ms",
+              "keepalive_leadership_check")
+LEADERSHIP_CHECKS = ("etcd", "always", "never")
 
 
 def read_latency(parent: Section, key: str, default: Latency) -> Latency:
@@ -238,6 +240,9 @@ def read_store(root: Section) -> StoreConfig:
                                    high=MAX_DELAY_MS, per_second=MS_PER_S),
         anti_entropy_interval=store.number("anti_entropy_ms", base.anti_entropy_interval,
                                            low=0, high=MAX_DELAY_MS, per_second=MS_PER_S),
+        keepalive_leadership_check=store.text("keepalive_leadership_check",
+                                              base.keepalive_leadership_check,
+                                              choices=LEADERSHIP_CHECKS),
     )
 
 

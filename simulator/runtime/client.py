@@ -165,12 +165,15 @@ class StoreClient:
         return response
 
     def lease_keepalive(self, lease_id: int) -> Gen:
-        """Renew ``lease_id`` on the leader; the TTL granted, or None when the lease is gone."""
+        """Renew ``lease_id`` on the leader; the TTL granted, or None when the lease is gone.
+
+        Sent to the member this client talks to, like etcd's keepalive stream: a follower
+        forwards it to the leader and relays the answer."""
         op_id = self._invoke("lease_keepalive", None, str(lease_id))
         try:
             reply = yield from self._exchange(
                 op_id, lambda dst: KeepAliveRequest(self.host.id, dst, self.id, op_id, lease_id),
-                to_leader=True)
+                to_leader=False)
         except StoreUnavailable as problem:
             self._complete(op_id, False, error=str(problem))
             raise

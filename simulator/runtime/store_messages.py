@@ -89,16 +89,23 @@ class StoreResponse:
 
 @dataclass(frozen=True, slots=True)
 class KeepAliveRequest:
-    """Client -> leader: renew lease ``lease_id`` (expiry = now + TTL on the leader)."""
+    """Client -> member: renew lease ``lease_id`` (expiry = now + TTL on the leader).
+
+    A follower forwards it to the leader (``forwarded`` true, ``src`` the follower) and relays
+    the answer, as etcd's LeaseRenew does over the peer connection.
+    """
 
     src: str
     dst: str
     client: str
     op_id: int
     lease_id: int
+    forwarded: bool = False
     kind: ClassVar[str] = "KeepAlive"
 
     def label(self) -> str:
+        if self.forwarded:
+            return f"keepalive {self.lease_id} (fwd)"
         return f"keepalive {self.lease_id}"
 
 

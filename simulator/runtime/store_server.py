@@ -16,8 +16,12 @@ process). It behaves as an etcd member:
   first entry of its term (every lease expires at now + election timeout + TTL), demoted when
   it loses leadership (no lease expires). Every ``lease_check_interval`` of the leader's local
   clock the expired leases are revoked by proposing ``LeaseRevoke(reason="expired")`` through
-  Raft, once per lease until that entry applies. Keepalives are answered by the leader only
-  (expiry = now + TTL), not through the log.
+  Raft, once per lease until that entry applies. Keepalives are renewed by the leader only
+  (expiry = now + TTL), not through the log (etcd's LeaseRenew): a follower forwards a
+  keepalive to the leader it knows and relays the answer. Before renewing, a leader whose
+  Raft loop has not run for three heartbeat intervals (etcd's ``isActive``: it was paused or
+  stalled) confirms that it still leads with a ReadIndex round (etcd's ``ensureLeadership``);
+  ``StoreConfig.keepalive_leadership_check`` = "always" confirms every renewal, "never" none.
 - Watches are served from the member's own applied state, one message per revision.
 - Automatic compaction (``StoreConfig.compaction_retention`` > 0): at its lease checks the
   leader proposes ``Compact(revision - retention)`` once ``2 x retention`` revisions have piled
@@ -101,14 +105,17 @@ class StoreServer:
         self.id = node_id
         self.config = store
         self.promote_extend = raft.election_timeout_min
+        self._active_window = 3 * raft.heartbeat_interval  # etcd's isActive: 3 ticks
+        self._last_wake = -math.inf  # local time of the host's previous pass (on_deadline)
+        self._forwarded: dict[tuple[str, int], tuple[KeepAliveRequest, float]] = {}
         self.member = KVMember(store.min_lease_ttl(raft))
         self.sessions = SessionTable()
         self._host: RaftHost | None = None
         self._proposals: dict[int, _Proposal] = {}
         self._inflight: dict[tuple[str, int], int] = {}
         self._blocked_reads: list[StoreRequest] = []
-        self._read_rounds: dict[int, StoreRequest] = {}
-        self._confirmed_reads: list[tuple[int, StoreRequest]] = []
+        self._read_rounds: dict[int, StoreRequest | KeepAliveRequest] = {}
+        self._confirmed_reads: list[tuple[int, StoreRequest | KeepAliveRequest]] = []
         self._next_ctx = 1
         self._primary_term: Any = 0
         self._next_check = math.inf
@@ -147,6 +154,8 @@ class StoreServer:
             self._on_request(item, local_now)
         elif isinstance(item, KeepAliveRequest):
             self._on_keepalive(item, local_now)
+        elif isinstance(item, KeepAliveResponse):
+            self._relay_keepalive(item)
         elif isinstance(item, WatchRequest):
             self._on_watch(item)
         else:
@@ -165,7 +174,7 @@ class StoreServer:
             self.host.trace.emit(LeasePrimary(self.host.env.now, self.id, False))
         if role != LEADER:
             for request in self._blocked_reads + [r for _, r in sorted(self._read_rounds.items())]:
-                self._reply(request, error=NOT_LEADER, leader=None)
+                self._refuse(request, NOT_LEADER)
             self._blocked_reads.clear()
             self._read_rounds.clear()
 
@@ -177,6 +186,7 @@ class StoreServer:
 
     def on_deadline(self, local_now: float) -> None:
         """Retry reads that waited for the leader's first commit; check lease expiry."""
+        self._last_wake = local_now
         if self._kick:
             self._kick = False
             blocked = self._blocked_reads
@@ -241,12 +251,14 @@ class StoreServer:
         if not self._confirmed_reads:
             return
         applied = self.member.store.applied_index
-        waiting: list[tuple[int, StoreRequest]] = []
+        waiting: list[tuple[int, StoreRequest | KeepAliveRequest]] = []
         for index, request in self._confirmed_reads:
-            if index <= applied:
-                self._serve_local_read(request)
-            else:
+            if index > applied:
                 waiting.append((index, request))
+            elif isinstance(request, KeepAliveRequest):
+                self._renew(request)  # leadership confirmed
+            else:
+                self._serve_local_read(request)
         self._confirmed_reads = waiting
 
     def _trace_apply(self, applied: MemberApply, local_now: float) -> None:
@@ -312,17 +324,71 @@ class StoreServer:
             self._compacting = index
 
     def _on_keepalive(self, request: KeepAliveRequest, local_now: float) -> None:
+        """etcd's LeaseRenew: renew on the leader (after confirming its leadership when it was
+        not active), forward from a follower that knows the leader."""
         host = self.host
         node = host.node
         if not self._is_leader() or node is None:
             leader = node.leader_id if node is not None else None
-            self._send(KeepAliveResponse(self.id, request.src, request.client, request.op_id,
-                                         request.lease_id, error=NOT_LEADER, leader=leader))
+            if leader is None or leader == self.id or request.forwarded:
+                self._refuse(request, NOT_LEADER, leader)
+                return
+            self._forward_keepalive(request, leader, local_now)
             return
         if not self.primary:
-            self._send(KeepAliveResponse(self.id, request.src, request.client, request.op_id,
-                                         request.lease_id, error=NOT_READY, leader=self.id))
+            self._refuse(request, NOT_READY, self.id)
             return
+        check = self.config.keepalive_leadership_check
+        if check == "always" or (
+            check == "etcd" and local_now - self._last_wake >= self._active_window
+        ):
+            # etcd's ensureLeadership: a linearizable read round confirms the leadership
+            ctx = self._next_ctx
+            if node.read_index(ctx, local_now):
+                self._next_ctx += 1
+                self._read_rounds[ctx] = request
+            else:
+                self._refuse(request, NOT_READY, self.id)
+            return
+        self._renew(request)
+
+    def _forward_keepalive(self, request: KeepAliveRequest, leader: str,
+                           local_now: float) -> None:
+        """Send a client's keepalive on to the leader; its answer is relayed back."""
+        timeout = self.config.request_timeout
+        stale = [key for key, (_, at) in self._forwarded.items() if local_now - at > timeout]
+        for key in stale:
+            del self._forwarded[key]  # the leader never answered; the client has given up
+        self._forwarded[(request.client, request.op_id)] = (request, local_now)
+        self._send(KeepAliveRequest(self.id, leader, request.client, request.op_id,
+                                    request.lease_id, forwarded=True))
+
+    def _relay_keepalive(self, answer: KeepAliveResponse) -> None:
+        """The leader answered a forwarded keepalive: pass its answer to the client."""
+        pending = self._forwarded.pop((answer.client, answer.op_id), None)
+        if pending is None:
+            return
+        request = pending[0]
+        self._send(KeepAliveResponse(self.id, request.src, answer.client, answer.op_id,
+                                     answer.lease_id, ttl=answer.ttl, error=answer.error,
+                                     leader=answer.leader))
+
+    def _refuse(self, request: StoreRequest | KeepAliveRequest, error: str,
+                leader: str | None = None) -> None:
+        """Answer a request (a client's or a keepalive) with an error."""
+        if isinstance(request, KeepAliveRequest):
+            self._send(KeepAliveResponse(self.id, request.src, request.client, request.op_id,
+                                         request.lease_id, error=error, leader=leader))
+        else:
+            self._reply(request, error=error, leader=leader)
+
+    def _renew(self, request: KeepAliveRequest) -> None:
+        """The primary lessor renews the lease: expiry = now + TTL; ttl 0 when it is gone."""
+        host = self.host
+        if not self.primary:
+            self._refuse(request, NOT_LEADER)
+            return
+        local_now = host.local_now()
         expiry = self.member.lessor.renew(request.lease_id, local_now)
         record = self.member.store.lease(request.lease_id)
         ttl = 0.0

@@ -63,6 +63,10 @@ class Recipe(ABC):
     def release(self) -> Gen:
         """Give up what the server holds in the store (revoke, release), ignoring store errors."""
 
+    def release_for_good(self) -> Gen:
+        """Give up everything before a graceful shutdown (by default: ``release``)."""
+        yield from self.release()
+
     def forget(self) -> None:
         """Drop local state about a campaign that failed on a store error (no store calls)."""
         return None
@@ -82,7 +86,7 @@ class Recipe(ABC):
                 yield from self.release()
                 failed = True
             except ShutdownRequested:
-                yield from self.release()
+                yield from self.release_for_good()
                 self.host.stopped = True
                 return
             except StoreError:

@@ -1,14 +1,16 @@
-"""etcd's election recipe (client/v3/concurrency Election.Campaign): no herd.
+"""etcd's election recipe (client/v3/concurrency Election on a Session): no herd.
 
-- A session: a lease of the server's TTL kept alive every TTL/3, for as long as it campaigns
-  and leads (waiters too).
-- Campaign: key ``/election/<lease id hex>``,
+- A session: a lease of the server's TTL (etcd's default session TTL is 60 s) kept alive by
+  etcd's client (the first keepalive at once, then every third of the granted TTL), for as
+  long as it campaigns and leads (waiters too).
+- Campaign (``etcd_election.Election``): key ``/election/<lease id hex>``,
   ``Txn(If CreateRevision(k) == 0 Then Put(k, server, lease) Else Get(k))``; its create
-  revision ``myRev`` orders the candidates: the lowest leads.
-- waitDeletes: read the key under the prefix with the highest create revision below ``myRev``
-  (the immediate predecessor); if there is one, watch it for its DELETE and check again; if
-  there is none, this server leads. Only the successor of a deleted key wakes up.
+  revision ``myRev`` orders the candidates: the lowest leads. waitDeletes: watch only the
+  immediate predecessor's DELETE and check again. Only the successor of a deleted key wakes up.
 - Token: ``myRev`` (etcd's docs suggest the leader key's create revision as a fencing token).
+- Stepping down on an exception: ``Resign`` (delete the own key while it is still this
+  campaign's) and keep the session, then campaign again at the back of the queue; on a
+  graceful shutdown: ``Resign``, then close the session (revoke the lease).
 - The session ends (lease gone or belief deadline passed): step down, open a new session,
   campaign again at the back of the queue.
 
@@ -19,9 +21,12 @@ while it waits; unlike a careless application, it checks the session before acti
 
 from __future__ import annotations
 
-from simulator.kv.commands import Compare, Put, Range
+import contextlib
+
 from simulator.runtime.recipes.base import Gen
+from simulator.runtime.recipes.etcd_election import Election
 from simulator.runtime.recipes.session import LeaseRecipe
+from simulator.runtime.store_errors import StoreError
 
 PREFIX = "/election/"
 
@@ -30,26 +35,28 @@ class EtcdElection(LeaseRecipe):
     """etcd's concurrency.Election on one session."""
 
     name = "etcd"
+    election: Election | None = None
 
     def term(self) -> Gen:
         """Campaign in the queue, wait for the predecessor, lead until the session ends."""
         keeper = yield from self.ensure_session()
-        key = f"{PREFIX}{self.lease_id:x}"
-        response = yield from self.client.txn(
-            [Compare(key, "create", "=", 0)],
-            [Put(key, self.host.id, self.lease_id)],
-            [Range(key)],
-        )
-        if response.succeeded:
-            my_rev = response.revision
-        else:
-            existing = response.responses[0].first
-            my_rev = existing.create_revision if existing is not None else response.revision
-        while my_rev > 1:  # (max_create_revision 0 would mean "no limit")
-            found = yield from self.client.get(PREFIX, prefix=True, limit=1, sort="create",
-                                               order="desc", max_create_revision=my_rev - 1)
-            predecessor = found.first
-            if predecessor is None or predecessor.create_revision >= my_rev:
-                break
-            yield from self.wait_for_delete(predecessor.key, found.revision + 1)
+        self.election = Election(self, self.client, PREFIX)
+        my_rev = yield from self.election.campaign(self.host.id, self.lease_id)
         yield from self.lead_session(my_rev, keeper)
+
+    def release(self) -> Gen:
+        """Resign: delete the own key and keep the session (etcd's Election.Resign)."""
+        election = self.election
+        if election is not None and self.session_alive():
+            with contextlib.suppress(StoreError):  # unreachable: the lease expires anyway
+                yield from election.resign()
+            return
+        yield from super().release()
+
+    def release_for_good(self) -> Gen:
+        """Resign, then close the session (revoke the lease) before stopping."""
+        election = self.election
+        if election is not None and self.session_alive():
+            with contextlib.suppress(StoreError):
+                yield from election.resign()
+        yield from super().release()

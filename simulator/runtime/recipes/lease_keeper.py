@@ -1,7 +1,9 @@
 """A lease kept alive the way etcd's client does, and the client's belief in it.
 
-After the grant, a keepalive every ``interval`` seconds after each answer (etcd: TTL/3; the
-ZooKeeper emulation: a ping after a third of the session timeout idle). The client believes the
+etcd's client (client/v3/lease.go) sends the first keepalive at once after the grant, then one
+a third of the TTL the server granted after each answer (``interval`` None); a preset's
+``renew_interval`` or the ZooKeeper emulation (a ping after a third of the session timeout
+idle, not at once) give a fixed ``interval`` instead. The client believes the
 lease until ``t_response + TTL`` of its own clock (etcd client/v3/lease.go), so it always
 believes slightly longer than the store does. ``lost`` fires when a keepalive says the lease is
 gone, or when the belief deadline passes without a renewal (e.g. after a pause, or while the
@@ -27,12 +29,13 @@ class LeaseKeeper:
     """Keeps ``lease_id`` alive from ``host``; ``deadline`` is the local time belief ends."""
 
     def __init__(self, host: AppServerHost, client: StoreClient, lease_id: int, ttl: float,
-                 interval: float, answered_at: float) -> None:
+                 interval: float | None, answered_at: float, at_once: bool = True) -> None:
         self.host = host
         self.client = client
         self.lease_id = lease_id
         self.ttl = ttl
         self.interval = interval
+        self.at_once = at_once
         self.deadline = answered_at + ttl
         self.lost: simpy.Event = simpy.Event(host.env)
         self.reason = ""
@@ -42,8 +45,12 @@ class LeaseKeeper:
         ]
 
     def _renew(self) -> Generator[simpy.Event, Any, None]:
+        wait = not self.at_once
         while not self.lost.triggered:
-            yield self.host.sleep(self.interval)
+            if wait:
+                interval = self.interval if self.interval is not None else self.ttl / 3
+                yield self.host.sleep(interval)
+            wait = True
             if self.lost.triggered:
                 return
             try:

@@ -25,9 +25,14 @@ class LeaseRecipe(Recipe):
         """The TTL to ask for (the store may raise it to its minimum)."""
         return self.host.config.ttl
 
-    def renew_interval(self) -> float:
-        """How long after each keepalive answer the next one is sent."""
-        return self.host.config.effective_renew_interval
+    def renew_interval(self) -> float | None:
+        """How long after each keepalive answer the next one is sent (None: a third of the TTL
+        the server granted, as etcd's client does)."""
+        return self.host.config.renew_interval
+
+    def first_keepalive_at_once(self) -> bool:
+        """etcd's client sends the first keepalive as soon as the lease is granted."""
+        return True
 
     def open_session(self) -> Gen:
         """Grant a lease and keep it alive; return its keeper."""
@@ -35,7 +40,8 @@ class LeaseRecipe(Recipe):
         self.lease_id = response.lease_id
         keeper = self.keeper = LeaseKeeper(self.host, self.client, response.lease_id,
                                            response.ttl, self.renew_interval(),
-                                           self.host.local_now())
+                                           self.host.local_now(),
+                                           self.first_keepalive_at_once())
         return keeper
 
     def ensure_session(self) -> Gen:

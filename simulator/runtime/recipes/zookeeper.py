@@ -48,6 +48,9 @@ class ZooKeeperElection(LeaseRecipe):
     def renew_interval(self) -> float:
         return negotiated_timeout(self.host.apps.zookeeper) / 3
 
+    def first_keepalive_at_once(self) -> bool:
+        return False  # a ZooKeeper client pings only after a third of the timeout idle
+
     def term(self) -> Gen:
         """Create a sequential node, wait for each predecessor, lead until the session ends."""
         keeper = yield from self.ensure_session()
