@@ -2,8 +2,9 @@
 
 The runtime's host applies each committed Raft entry here with the member's local time; the
 store applies it (a pure function of state and entry), the lessor follows the lease changes
-and the hub routes the watch events. On a crash the runtime drops the member and builds a new
-one that re-applies the log, as a restarted etcd member replays its WAL.
+and the hub routes the watch events. A crash keeps the store and the lease set (etcd keeps them
+in its backend, with the applied index) but not the watches or the lessor's primary role:
+``restart`` drops those.
 """
 
 from __future__ import annotations
@@ -32,6 +33,13 @@ class KVMember:
         self.store = KVStore(min_lease_ttl)
         self.lessor = Lessor(min_lease_ttl)
         self.watches = WatchHub(self.store)
+
+    def restart(self) -> None:
+        """After a crash: no watch is served and the lessor is not primary (etcd's lessor
+        recovers its leases from the backend, with no expiry until it is promoted)."""
+        self.lessor.demote()
+        for info in self.watches.active():
+            self.watches.cancel(info.watch_id)
 
     def apply(self, index: int, command: Command | None, now: float) -> MemberApply:
         """Apply committed entry ``index`` at local time ``now`` and route its watch events."""

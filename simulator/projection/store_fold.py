@@ -2,8 +2,8 @@
 
 Pure (no simpy): feed it events in order (``add``) and ask for ``view(t)``. It uses
 kv.change (keys per member), raft.apply (applied index, compaction), raft.role, node.crash
-(a crash loses the member's volatile state; a restarted member re-applies its log and emits
-kv.change again), lease.grant / lease.revoke (the replicated lease set), lease.renew and
+(a crash loses the member's watches and lessor role; its store survives, and a restarted member
+applies only the entries after its applied index), lease.grant / lease.revoke (the replicated lease set), lease.renew and
 lease.primary (expiry times on the primary), watch.open / watch.close (served watches).
 
 The result has the shape of ``StoreServer.inspect()``. Differences: a lease appears on every
@@ -77,8 +77,12 @@ class StoreFold:
         elif isinstance(event, RaftRole):
             self._member(event.node).role = event.role
         elif isinstance(event, NodeCrash):
-            if event.node in self._members:
-                self._members[event.node] = _Member(role="crashed")
+            member = self._members.get(event.node)
+            if member is not None:
+                member.role = "crashed"
+                member.primary = False
+                member.expiries.clear()
+                member.watches.clear()
         elif isinstance(event, LeaseGrant):
             self._leases[event.lease] = (event.ttl, event.owner)
         elif isinstance(event, LeaseRevoke):

@@ -109,7 +109,10 @@ class RaftHost(Host):
     def _build(self, storage: Any) -> None:
         self.node = self.protocol.build(self.id, self.peers, self._election_rng, storage,
                                         self.local_now())
+        previous: StateMachine | None = getattr(self, "state_machine", None)
         self.state_machine = machine = self._factory(self.id)
+        if previous is not None:
+            machine.recover(previous)  # the applied state is durable (etcd's backend)
         self._service = machine if callable(getattr(machine, "bind", None)) else None  # type: ignore[assignment]
         if self._service is not None:
             self._service.bind(self)

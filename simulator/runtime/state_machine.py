@@ -1,7 +1,10 @@
 """The hook a consensus host applies committed entries to (the KV store; by default a list).
 
-A state machine is volatile: a crashed host loses it and a restarted host builds a fresh one
-and re-applies the committed log from index 1.
+What a state machine applied is durable, as etcd's backend is: a restarted host builds a new
+one that ``recover``s the applied state of the crashed one (its volatile parts start afresh),
+and only entries after its ``applied_index`` are applied again (etcd skips the entries at or
+below the consistent index it saved with its state). The log is not compacted (no snapshots),
+so the consensus member hands out the committed log again and the host skips what is applied.
 
 A state machine that also serves requests from inside its host is a ``HostedService``
 (raft_host.py).
@@ -24,6 +27,15 @@ class StateMachine(Protocol):
 
     def read_ready(self, ctx: int, index: int) -> None:
         """A read round ``ctx`` is confirmed: reads may be served once ``index`` applies."""
+        ...
+
+    @property
+    def applied_index(self) -> int:
+        """The highest index applied (0 before any)."""
+        ...
+
+    def recover(self, crashed: StateMachine) -> None:
+        """Take over the durable applied state of ``crashed`` (the host's previous machine)."""
         ...
 
 
@@ -49,6 +61,16 @@ class AppliedLog:
     def read_ready(self, ctx: int, index: int) -> None:
         """Remember the confirmed read round."""
         self.reads.append((ctx, index))
+
+    @property
+    def applied_index(self) -> int:
+        """The index of the last applied entry."""
+        return len(self.entries)
+
+    def recover(self, crashed: StateMachine) -> None:
+        """Keep the entries the crashed machine applied (its read rounds were volatile)."""
+        if isinstance(crashed, AppliedLog):
+            self.entries = list(crashed.entries)
 
     @property
     def commands(self) -> list[str]:

@@ -200,6 +200,21 @@ class StoreServer:
 
     # --- applying the log ----------------------------------------------------------------
 
+    @property
+    def applied_index(self) -> int:
+        """The index of the last entry this member applied."""
+        return self.member.store.applied_index
+
+    def recover(self, crashed: object) -> None:
+        """After a restart: keep the crashed member's store, leases and client sessions (etcd's
+        backend); its watches, lessor role, proposals and reads are gone."""
+        if not isinstance(crashed, StoreServer):
+            return
+        self.member = crashed.member
+        self.member.restart()
+        self.sessions = crashed.sessions
+        self._next_watch = crashed._next_watch  # noqa: SLF001 - the hub's watch ids go on
+
     def apply(self, entry: CommittedEntry) -> None:
         """Apply one committed entry and answer whoever waits for it."""
         host = self.host
