@@ -216,8 +216,15 @@ class RaftHost(Host):
         send = self.network.send
         for message in ready.messages:
             send(message)
-        if ready.committed:
-            self.protocol.apply_committed(self, ready.committed)
+        committed = ready.committed
+        if committed:
+            done = self.state_machine.applied_index
+            if committed[0].index <= done:
+                # a restarted member hands out its committed log again: what its durable state
+                # machine applied before the crash is skipped, untraced (etcd's consistent index)
+                committed = [entry for entry in committed if entry.index > done]
+            if committed:
+                self.protocol.apply_committed(self, committed)
             self._dirty = True
         if ready.read_states:
             for ctx, index in ready.read_states:

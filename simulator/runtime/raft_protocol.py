@@ -74,23 +74,14 @@ class RaftProtocol:
                               note.pre_vote))  # type: ignore[attr-defined]
 
     def apply_committed(self, host: RaftHost, entries: Sequence[Entry]) -> None:  # type: ignore[override]
-        """Apply each entry after the state machine's applied index and trace it as raft.apply.
-
-        A restarted node hands out its committed log from the start again; what its durable
-        state machine applied before the crash is skipped, untraced (etcd's consistent index).
-        """
-        machine = host.state_machine
-        done = machine.applied_index
-        if entries[-1].index <= done:
-            return
+        """Apply each entry and trace it as raft.apply."""
         now = host.env.now
         emit = host.trace.emit
-        apply = machine.apply
+        apply = host.state_machine.apply
         node_id = host.id
         for entry in entries:
-            if entry.index > done:
-                apply(entry)
-                emit(RaftApply(now, node_id, entry.index, entry.term, entry.canonical()))
+            apply(entry)
+            emit(RaftApply(now, node_id, entry.index, entry.term, entry.canonical()))
 
     def clock_changed(self, host: RaftHost) -> None:
         """A follower's election timer fires at another simulated time: trace raft.timer."""
