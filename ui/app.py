@@ -11,7 +11,13 @@ import os
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, QMessageLogContext, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import (
+    QCoreApplication,
+    QMessageLogContext,
+    QtMsgType,
+    QTimer,
+    qInstallMessageHandler,
+)
 from PySide6.QtWidgets import QApplication
 
 from simulator.cli import ProgressBar, run_with_progress
@@ -85,9 +91,10 @@ def run_gui(scenario: Scenario, until: float | None = None,
         return EXIT_OK
     app = ensure_application()
     window = MainWindow(Session(scenario))
-    if until is not None:
-        window.runner.seek(until)
     window.show()
+    if until is not None:
+        # once the window is on screen, so a long run shows its progress dialog over it
+        QTimer.singleShot(0, lambda: window.runner.seek(until))
     return int(app.exec())
 
 
