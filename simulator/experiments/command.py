@@ -86,6 +86,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--timer-rules", choices=("paper", "etcd"), default=None,
                         help="when the election timer resets: as the Raft paper's LogCabin "
                              "(paper, the default) or as etcd (etcd, with --etcd)")
+    parser.add_argument("--protocol", choices=("raft", "multi-paxos"), default="raft",
+                        help="the consensus protocol of every trial (raft); multi-paxos runs "
+                             "the same crash on Multi-Paxos (PreVote, CheckQuorum, timer rules "
+                             "and vote writes are Raft's and do not apply)")
     parser.add_argument("--loss", type=float, default=0.0, help="message loss probability")
     parser.add_argument("--latency", default=DEFAULT_LATENCY,
                         help=f"one-way latency range in ms ({DEFAULT_LATENCY}: the paper's "
@@ -175,7 +179,8 @@ def build_setups(args: argparse.Namespace) -> list[ElectionSetup]:
                                  timer_rules=timer_rules, loss=args.loss,
                                  cap=args.cap, timeout_step=step / 1000,
                                  overlap_candidate_write=args.overlap_vote_write,
-                                 term_then_vote_writes=args.vote_writes == 2)
+                                 term_then_vote_writes=args.vote_writes == 2,
+                                 protocol=args.protocol)
             setups.append(replace(base, latency=latency, disk=disk))
     return setups
 
@@ -213,10 +218,14 @@ def format_table(stats: Sequence[LineStats], setups: Sequence[ElectionSetup]) ->
     first = setups[0]
     beat = "half the minimum timeout" if first.heartbeat is None else \
         f"{first.heartbeat * 1000:g} ms"
+    options = (
+        "Multi-Paxos with back-off, no leader lease" if first.protocol == "multi-paxos" else
+        f"PreVote {'on' if first.pre_vote else 'off'}, CheckQuorum "
+        f"{'on' if first.check_quorum else 'off'}"
+    )
     header = (
         f"Election time after a leader crash: {_nodes_text(setups)}, heartbeat {beat}"
-        f", PreVote {'on' if first.pre_vote else 'off'}, CheckQuorum "
-        f"{'on' if first.check_quorum else 'off'}, loss {first.loss:g}, latency "
+        f", {options}, loss {first.loss:g}, latency "
         f"{first.latency.describe()}, disk {first.disk.describe()}"
     )
     width = max(5, *(len(s.label) for s in stats))

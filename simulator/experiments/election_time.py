@@ -1,5 +1,8 @@
 """One trial of the Raft paper's election-time experiment (Ongaro & Ousterhout, section 9.3).
 
+``ElectionSetup.protocol = "multi-paxos"`` runs the same trial on Multi-Paxos
+(paxos_election.py).
+
 The setup of Figure 16, modelled on MiniCluster (docs/experiments.md gives the source of each
 choice): ``nodes`` servers on a LAN (one-way latency 0.05-0.15 ms) with a durable write of 2-3 ms
 before a node sends anything that follows a change of its term, vote or log; election timeouts
@@ -53,8 +56,11 @@ class ElectionSetup:
     timeout_step: float = 0.001
     overlap_candidate_write: bool = False
     term_then_vote_writes: bool = True
+    protocol: str = "raft"
 
     def __post_init__(self) -> None:
+        if self.protocol not in ("raft", "multi-paxos"):
+            raise ValueError(f"protocol must be raft or multi-paxos, got {self.protocol!r}")
         if not 0 < self.timeout_min <= self.timeout_max:
             raise ValueError(
                 f"election timeout range must satisfy 0 < min <= max, got "
@@ -225,6 +231,10 @@ def run_trial_outcome(setup: ElectionSetup, seed: int, stop_early: bool = True) 
     ARRANGE_ATTEMPTS times; a warm-up that never holds makes the trial censored.
     ``stop_early`` censors a trial as soon as ``split_forever`` proves it cannot elect.
     """
+    if setup.protocol == "multi-paxos":
+        from simulator.experiments.paxos_election import run_paxos_trial
+
+        return run_paxos_trial(setup, seed)
     if setup.nodes == 1:
         return TrialOutcome(None, None, None, ())
     for attempt in range(ARRANGE_ATTEMPTS):

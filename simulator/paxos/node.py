@@ -356,13 +356,15 @@ class PaxosNode:
 
     def _on_accept(self, msg: Accept, now: float) -> None:
         ballot = msg.ballot
-        if ballot < self._promised:
-            self._messages.append(Nack(self._id, msg.src, self._promised))
-            return
-        preempted = self._role is not _FOLLOWER and ballot > self._ballot
-        self._raise_promise(ballot)
-        if preempted:
-            self._step_back()
+        preempted = False
+        if ballot != self._promised or self._role is not _FOLLOWER:
+            if ballot < self._promised:
+                self._messages.append(Nack(self._id, msg.src, self._promised))
+                return
+            preempted = self._role is not _FOLLOWER and ballot > self._ballot
+            self._raise_promise(ballot)
+            if preempted:
+                self._step_back()
         self._leader_id = msg.src
         self._reset_election_timer(now)
         if self._lease_on:

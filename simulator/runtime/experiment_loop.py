@@ -1,4 +1,8 @@
-"""A tiny, fast event loop that drives pure RaftNodes for Monte Carlo experiments.
+"""A tiny, fast event loop that drives pure consensus nodes for Monte Carlo experiments.
+
+RaftNodes by default; ``build`` makes it drive any ``ConsensusMember`` (the election-time
+experiment's Multi-Paxos line builds PaxosNodes), with ``early`` naming the message types that
+leave without waiting for their sender's disk write.
 
 The full Simulation traces every message and runs simpy; an experiment repeating an election
 thousands of times needs neither. This loop keeps one heap of timed events (node wake-ups and
@@ -17,6 +21,7 @@ import itertools
 import math
 import random
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from simulator.config import Latency
 from simulator.raft.messages import (
@@ -62,10 +67,12 @@ class MiniCluster:
         timeout_step: float = 0.0,
         overlap_candidate_write: bool = False,
         term_then_vote_writes: bool = False,
+        build: Callable[[str, tuple[str, ...], random.Random, object], Any] | None = None,
+        early: tuple[type, ...] | None = None,
     ) -> None:
         self.now = 0.0
         self.ids = tuple(sorted(ids))
-        self._early: tuple[type, ...] = (
+        self._early: tuple[type, ...] = early if early is not None else (
             (AppendEntries, Heartbeat, RequestVote) if overlap_candidate_write
             else (AppendEntries, Heartbeat)
         )
@@ -79,6 +86,10 @@ class MiniCluster:
                 node_id, self.ids, options,
                 _timeout_rng(streams.get(f"{node_id}/election"), options, timeout_step),
                 stored.get(node_id), 0.0,
+            ) if build is None else build(
+                node_id, self.ids,
+                _timeout_rng(streams.get(f"{node_id}/election"), options, timeout_step),
+                stored.get(node_id),
             )
             for node_id in self.ids
         }
