@@ -283,8 +283,9 @@ class PaxosNode:
             raise ValueError(f"message for {msg.dst!r} stepped into node {self._id!r}")
         if msg.src not in self._member_set or msg.src == self._id:
             return
-        if msg.ballot[0] > self._max_round:
-            self._max_round = msg.ballot[0]
+        ballot = msg.ballot
+        if ballot is not self._promised and ballot[0] > self._max_round:
+            self._max_round = ballot[0]
         kind = type(msg)
         if kind is Accept:
             self._on_accept(msg, now)  # type: ignore[arg-type]
@@ -536,7 +537,8 @@ class PaxosNode:
     def _broadcast_heartbeat(self, now: float) -> None:
         ballot = self._ballot
         votes = self._votes
-        pending = [slot for slot in sorted(votes) if slot > self._frontier][:DECIDE_BATCH]
+        pending = [slot for slot in sorted(votes) if slot > self._frontier][:DECIDE_BATCH] \
+            if votes else None
         for peer in self._others:
             entries: tuple[tuple[int, object | None], ...] = ()
             if pending:
