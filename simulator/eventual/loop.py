@@ -110,29 +110,42 @@ class Loop:
                 best = (t, node, request)
         return best
 
+    def _step(self, until: float) -> bool:
+        """Fire the next deadline or deliver the next message, if one is due by ``until``."""
+        deadline = self._next_deadline()
+        message_at = self._queue[0][0] if self._queue else math.inf
+        if deadline is not None and deadline[0] <= message_at:
+            t, node, request = deadline
+            if t > until:
+                return False
+            self.now = max(self.now, t)
+            for send in request.on_deadline(  # type: ignore[attr-defined]
+                request.next_deadline()  # type: ignore[attr-defined]
+            ):
+                self._send(node, send.to, send.msg, request)
+            return True
+        if not self._queue or message_at > until:
+            return False
+        t, _, src, dst, msg, request = heapq.heappop(self._queue)
+        self.now = t
+        self._deliver(src, dst, msg, request)
+        return True
+
     def run(self, until: float = math.inf) -> None:
         """Deliver messages and fire deadlines in time order until nothing is left or ``until``."""
-        while True:
-            deadline = self._next_deadline()
-            message_at = self._queue[0][0] if self._queue else math.inf
-            if deadline is not None and deadline[0] <= message_at:
-                t, node, request = deadline
-                if t > until:
-                    break
-                self.now = max(self.now, t)
-                for send in request.on_deadline(  # type: ignore[attr-defined]
-                    request.next_deadline()  # type: ignore[attr-defined]
-                ):
-                    self._send(node, send.to, send.msg, request)
-                continue
-            if not self._queue or message_at > until:
-                break
-            t, _, src, dst, msg, request = heapq.heappop(self._queue)
-            self.now = t
-            self._deliver(src, dst, msg, request)
+        while self._step(until):
+            pass
         self._requests = [(n, r) for n, r in self._requests if not r.finished]  # type: ignore[attr-defined]
         if until != math.inf:
             self.now = max(self.now, until)
+
+    def run_until_answered(self, request: object, until: float = math.inf) -> float | None:
+        """Run in time order until ``request`` has its outcome; return when it got it (None: not
+        by ``until``). What comes after stays queued for ``run``."""
+        while getattr(request, "outcome", None) is None:
+            if not self._step(until):
+                return None
+        return self.now
 
     def send_direct(self, src: str, dst: str, msg: Message) -> None:
         """Carry a message outside any request (hint handoff, anti-entropy)."""

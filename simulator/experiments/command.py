@@ -63,9 +63,10 @@ def _parser() -> argparse.ArgumentParser:
         description="Monte Carlo experiments. election-time repeats the Raft paper's Figure 16 "
                     "setup: crash the leader, measure the time until a new one is heard.",
     )
-    parser.add_argument("experiment", choices=["election-time", "failover"],
-                        help="election-time (below), or failover (see "
-                             "`leadersim experiment failover --help`)")
+    parser.add_argument("experiment", choices=["election-time", "failover", "staleness"],
+                        help="election-time (below), failover or staleness (see "
+                             "`leadersim experiment failover --help`, "
+                             "`leadersim experiment staleness --help`)")
     parser.add_argument("--ranges", help=f"election timeout ranges in ms, comma separated "
                                          f"(default {PAPER_RANGES}; with --etcd {ETCD_RANGES})")
     parser.add_argument("--trials", type=int, default=1000, help="trials per range (1000)")
