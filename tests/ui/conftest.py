@@ -39,6 +39,9 @@ def open_window(qtbot) -> Callable[..., MainWindow]:  # type: ignore[no-untyped-
         qtbot.waitUntil(lambda: window.timeline is not None, timeout=5000)
         if run_to:
             window.runner.seek(run_to)
+            if not window.isActiveWindow():  # a long seek's progress dialog came and went
+                with qtbot.waitActive(window):
+                    window.activateWindow()
         return window
 
     return make
