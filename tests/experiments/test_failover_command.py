@@ -3,6 +3,8 @@
 import csv
 import io
 import socket
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,11 +12,19 @@ import pytest
 from simulator.experiments import main
 from simulator.experiments.failover_stats import CSV_COLUMNS
 
+ROOT = Path(__file__).resolve().parents[2]
+EXPERIMENT = "import sys; from simulator.experiments import main; sys.exit(main(sys.argv[1:]))"
 SMALL = ["failover", "--recipes", "seed,kubernetes", "--ttl", "2", "--faults", "crash,pause:3",
          "--protection", "none,fencing", "--trials", "3", "--window", "8", "--warmup", "4"]
 
 
 def _run(argv: list[str]) -> tuple[int, str, str]:
+    """Run the experiment command; in a child process when it would start a Dask client,
+    whose event-loop threads must not stay behind in the process that drives Qt windows."""
+    if any(part.startswith("tcp://") for part in argv) and "--workers" not in argv:
+        done = subprocess.run([sys.executable, "-c", EXPERIMENT, *argv], cwd=ROOT,
+                              capture_output=True, text=True, timeout=120)
+        return done.returncode, done.stdout, done.stderr
     out, err = io.StringIO(), io.StringIO()
     status = main(argv, out=out, err=err)
     return status, out.getvalue(), err.getvalue()
