@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from simulator.checks.availability import Availability, measure_availability
 from simulator.checks.charges import DEFAULT_LATE_AFTER, ChargeReport
+from simulator.checks.eventual import EventualFold, EventualReport
 from simulator.checks.incidents import Incident
 from simulator.checks.leadership import Failover, Overlap
 from simulator.checks.monitors import SafetyMonitors
@@ -106,6 +107,10 @@ class Summary:
     skipped: tuple[SkippedStep, ...] = ()
     protocol: str = "raft"
     """The store cluster's consensus protocol (run.start): "raft" or "multi-paxos"."""
+    store: str = "strong"
+    """The store the app servers elect through (run.start): "strong" or "eventual"."""
+    eventual: EventualReport | None = None
+    """Stale reads, lost writes and replica work of the eventual store (None on the strong)."""
 
     @property
     def duration(self) -> float:
@@ -159,6 +164,8 @@ class SummaryFold:
             scenario.raft.node_ids if scenario is not None else None)
         self._preset = scenario.name if scenario is not None else ""
         self._protocol = scenario.raft.protocol if scenario is not None else "raft"
+        self._store = scenario.store.kind if scenario is not None else "strong"
+        self._eventual = EventualFold()
         self._seed: int | None = None
         self._start: float | None = None
         self._last = 0.0
@@ -239,6 +246,7 @@ class SummaryFold:
                 self._seed = event.seed
                 self._preset = self._preset or event.preset
                 self._protocol = event.protocol
+                self._store = event.store
             elif isinstance(event, RunEnd):
                 self._run_end = event.t
             elif isinstance(event, Violation):
@@ -249,6 +257,9 @@ class SummaryFold:
             elif isinstance(event, UserAction) and event.detail.startswith(SKIPPED_PREFIX):
                 self._skipped.append(SkippedStep(event.t, event.action, event.target,
                                                  event.detail.removeprefix(SKIPPED_PREFIX)))
+            elif kind.startswith("ec."):
+                self._eventual.observe(event)
+                continue
             monitors.observe(event)
             self._raft_leadership.observe(event)
         self._last = last
@@ -296,6 +307,8 @@ class SummaryFold:
             violations=_merge_violations(monitors.incidents, self._recorded),
             skipped=tuple(self._skipped),
             protocol=self._protocol,
+            store=self._store,
+            eventual=self._eventual.report() if self._store == "eventual" else None,
         )
 
 
@@ -333,6 +346,8 @@ def _to_dict(s: Summary) -> dict[str, object]:
         "duration": s.duration,
         "safe": s.safe,
         "protocol": s.protocol,
+        "store": s.store,
+        "eventual": None if s.eventual is None else s.eventual.to_dict(),
         "raft": {
             "elections": s.elections,
             "max_term": s.max_term,

@@ -177,12 +177,33 @@ def _skipped_lines(s: Summary) -> list[str]:
         _capped(rows, "skipped steps"))
 
 
+def _eventual_lines(s: Summary) -> list[str]:
+    e = s.eventual
+    assert e is not None
+    lines = [f"eventual: {_n(e.reads, 'read')}, {_n(len(e.stale_reads), 'stale read')}; "
+             f"{_n(e.writes, 'acknowledged write')}, {len(e.lost_writes)} lost",
+             f"replicas ignored {_n(e.ignored, 'older write')}, took "
+             f"{_n(e.repairs, 'read repair')}, stored {_n(e.hints, 'hint')}"]
+    rows = [f"  {r.t:10.3f} s  {r.client} read {r.key} = {r.got}, missing "
+            + (f"{r.writer}'s deletion" if r.missed is None else
+               f"{r.missed} written by {r.writer}")
+            + f" (acknowledged at {r.acked:.3f} s)" for r in e.stale_reads]
+    rows += [f"  {w.t:10.3f} s  {w.client}'s {w.key} = {w.value} (ts {w.ts[0]:.3f} "
+             f"{w.ts[1]}) acknowledged, kept nowhere"
+             + ("" if w.held is None else f": replicas held ts {w.held[0]:.3f} {w.held[1]}")
+             for w in e.lost_writes]
+    return lines + _capped(rows, "reads and writes")
+
+
 def format_summary(s: Summary) -> str:
     """Return the summary as aligned plain text, ending with a one-line verdict."""
     seed = "" if s.seed is None else f", seed {s.seed}"
     m = s.messages
     lines = [f"Run of {s.preset}{seed}: {s.start:.3f} to {s.end:.3f} s simulated", ""]
-    lines += _section(_words(s)[0], _raft_lines(s))
+    if s.eventual is not None:
+        lines += _section("Store", _eventual_lines(s))
+    else:
+        lines += _section(_words(s)[0], _raft_lines(s))
     lines += _section("App leader", _app_lines(s))
     lines += _section("Failovers", _failover_lines(s))
     lines += _section("Overlaps", _overlap_lines(s))

@@ -41,7 +41,7 @@ from simulator.runtime.eventual_messages import (
     EcResponse,
 )
 from simulator.runtime.store_errors import StoreError, StoreUnavailable
-from simulator.trace.events import KvComplete, KvInvoke
+from simulator.trace.events import EcResult, KvComplete, KvInvoke
 
 if TYPE_CHECKING:
     from simulator.runtime.simulation import Simulation
@@ -184,6 +184,7 @@ class EventualClient:
               prefix: bool = False) -> Gen:
         op_id = self._next_op
         self._next_op += 1
+        invoked = self.env.now
         traced = value
         if op == PUT_IF:
             traced = f"{value} if {'absent' if expect_value is None else expect_value}"
@@ -205,6 +206,13 @@ class EventualClient:
                     f"{o.error} at {response.src}"
             self._complete(op_id, False, error=error)
             raise StoreError(f"{self.id}: {OP_NAMES[op]} {key} failed: {error}")
+        if op != SCAN:
+            written = op in (PUT, DELETE) or (op in (PUT_IF, CAS) and o.succeeded)
+            self.trace.emit(EcResult(
+                self.env.now, self.id, op_id, OP_NAMES[op], key,
+                (value if op != DELETE else None) if written else o.value,
+                None if o.ts is None else (o.ts.time, o.ts.node), invoked,
+                ttl if written else None, o.succeeded, response.src))
         if op == SCAN:
             self._complete(op_id, True, kvs=response.rows)
         elif op in (PUT_IF, CAS):

@@ -642,6 +642,27 @@ class EcHint(Event):
     kind: ClassVar[str] = "ec.hint"
 
 
+@fast_init
+@dataclass(frozen=True, slots=True)
+class EcResult(Event):
+    """An eventual-store client got a successful answer to operation ``op_id`` (invoked at
+    ``invoked``): what a read returned or a write wrote, with its timestamp ``ts`` (None: the
+    key was never written), the ``ttl`` a write carried, and whether a conditional write's
+    condition held (``succeeded``)."""
+
+    client: str
+    op_id: int
+    op: str
+    key: str
+    value: str | None
+    ts: tuple[float, str] | None
+    invoked: float
+    ttl: float | None = None
+    succeeded: bool = True
+    coordinator: str = ""
+    kind: ClassVar[str] = "ec.result"
+
+
 ALL_EVENT_TYPES: tuple[type[Event], ...] = (
     RunStart, RunEnd, Caption, PausePoint, UserAction,
     RaftRole, RaftVote, RaftAppend, RaftTruncate, RaftCommit, RaftApply, RaftTimer,
@@ -651,6 +672,6 @@ ALL_EVENT_TYPES: tuple[type[Event], ...] = (
     KvInvoke, KvComplete, LeaseGrant, LeaseRenew, LeaseRevoke, WatchEvent,
     KvChange, LeasePrimary, WatchOpen, WatchClose,
     AppRole, AppBelief, Work, Violation,
-    EcWrite, EcRead, EcRepair, EcHint,
+    EcWrite, EcRead, EcRepair, EcHint, EcResult,
 )
 EVENT_TYPES_BY_KIND: dict[str, type[Event]] = {cls.kind: cls for cls in ALL_EVENT_TYPES}

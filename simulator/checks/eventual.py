@@ -1,0 +1,157 @@
+"""What an eventually consistent store did to its clients: stale reads and lost writes.
+
+Folded from the eventual store's events (docs/events.md): ``ec.result`` (a client's answer with
+its timestamp) and ``ec.write`` (what each replica did with a write).
+
+- A **stale read** returned an older timestamp than a write to the same key that was
+  acknowledged before the read began and had not yet outlived its TTL (counted in simulated
+  seconds from its acknowledgement): the read missed a write it should have seen.
+- A **lost write** was acknowledged to its client, yet every replica that received it ignored
+  it, because each held a newer timestamp (last-writer-wins with a clock that ran ahead).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from simulator.trace.events import EcResult, EcWrite, Event
+
+WRITE_OPS = ("put", "delete", "put_if", "cas")
+
+
+@dataclass(frozen=True, slots=True)
+class StaleRead:
+    """A read at ``t`` (begun at ``invoked``) that returned ``got`` while ``missed`` (written
+    by ``writer``, acknowledged at ``acked``) was newer."""
+
+    t: float
+    client: str
+    key: str
+    got: str | None
+    got_ts: tuple[float, str] | None
+    missed: str | None
+    missed_ts: tuple[float, str]
+    writer: str
+    acked: float
+    invoked: float
+
+    def to_dict(self) -> dict[str, object]:
+        return {"t": self.t, "client": self.client, "key": self.key, "got": self.got,
+                "got_ts": None if self.got_ts is None else list(self.got_ts),
+                "missed": self.missed, "missed_ts": list(self.missed_ts),
+                "writer": self.writer, "acked": self.acked}
+
+
+@dataclass(frozen=True, slots=True)
+class LostWrite:
+    """A write acknowledged to ``client`` at ``t`` that no replica kept (``held``: the newer
+    timestamp that beat it)."""
+
+    t: float
+    client: str
+    key: str
+    value: str | None
+    ts: tuple[float, str]
+    held: tuple[float, str] | None
+
+    def to_dict(self) -> dict[str, object]:
+        return {"t": self.t, "client": self.client, "key": self.key, "value": self.value,
+                "ts": list(self.ts), "held": None if self.held is None else list(self.held)}
+
+
+@dataclass(frozen=True, slots=True)
+class EventualReport:
+    """The eventual store's report: reads, stale reads, acknowledged and lost writes, and what
+    the replicas did (writes ignored by last-writer-wins, repairs, hints)."""
+
+    reads: int
+    stale_reads: tuple[StaleRead, ...]
+    writes: int
+    lost_writes: tuple[LostWrite, ...]
+    ignored: int
+    repairs: int
+    hints: int
+
+    def to_dict(self) -> dict[str, object]:
+        return {"reads": self.reads, "stale_reads": [r.to_dict() for r in self.stale_reads],
+                "writes": self.writes, "lost_writes": [w.to_dict() for w in self.lost_writes],
+                "ignored": self.ignored, "repairs": self.repairs, "hints": self.hints}
+
+
+def _ts(value: object) -> tuple[float, str] | None:
+    if value is None:
+        return None
+    time, node = value  # type: ignore[misc]
+    return (float(time), str(node))
+
+
+@dataclass(slots=True)
+class EventualFold:
+    """Folds the eventual store's events, in order, into an EventualReport."""
+
+    _acked: dict[str, list[tuple[float, tuple[float, str], float | None, str | None, str]]] = \
+        field(default_factory=dict)
+    _writes: list[tuple[float, str, str, str | None, tuple[float, str]]] = \
+        field(default_factory=list)
+    _kept: set[tuple[str, tuple[float, str]]] = field(default_factory=set)
+    _held: dict[tuple[str, tuple[float, str]], tuple[float, str] | None] = \
+        field(default_factory=dict)
+    _stale: list[StaleRead] = field(default_factory=list)
+    _reads: int = 0
+    _ignored: int = 0
+    _repairs: int = 0
+    _hints: int = 0
+    seen: bool = False
+
+    def observe(self, event: Event) -> None:
+        """Take one event (others are ignored)."""
+        kind = event.kind
+        if kind == "ec.write":
+            assert isinstance(event, EcWrite)
+            self.seen = True
+            ts = _ts(event.ts)
+            assert ts is not None
+            if event.applied:
+                self._kept.add((event.key, ts))
+            elif not event.conflict:
+                self._ignored += 1
+                self._held.setdefault((event.key, ts), _ts(event.held))
+            if event.source == "repair":
+                self._repairs += 1
+        elif kind == "ec.hint":
+            self.seen = True
+            if getattr(event, "action", "") == "stored":
+                self._hints += 1
+        elif kind == "ec.result":
+            assert isinstance(event, EcResult)
+            self.seen = True
+            self._result(event)
+
+    def _result(self, e: EcResult) -> None:
+        ts = _ts(e.ts)
+        if e.op == "get" or (e.op == "put_if" and not e.succeeded):  # a refused put-if read
+            self._reads += 1
+            missed = None
+            for acked, wts, ttl, value, writer in self._acked.get(e.key, ()):
+                if acked >= e.invoked or (ttl is not None and acked + ttl <= e.invoked):
+                    continue
+                if ts is None or wts > ts:
+                    if missed is None or wts > missed[1]:
+                        missed = (acked, wts, ttl, value, writer)
+            if missed is not None:
+                self._stale.append(StaleRead(e.t, e.client, e.key, e.value, ts, missed[3],
+                                             missed[1], missed[4], missed[0], e.invoked))
+            return
+        if e.op in WRITE_OPS and e.succeeded and ts is not None:
+            self._acked.setdefault(e.key, []).append((e.t, ts, e.ttl, e.value, e.client))
+            self._writes.append((e.t, e.client, e.key, e.value, ts))
+
+    def report(self) -> EventualReport:
+        """What was folded so far."""
+        lost = tuple(
+            LostWrite(t, client, key, value, ts, self._held.get((key, ts)))
+            for t, client, key, value, ts in self._writes
+            if (key, ts) not in self._kept and (key, ts) in self._held
+        )
+        return EventualReport(self._reads, tuple(self._stale), len(self._writes), lost,
+                              self._ignored, self._repairs, self._hints)

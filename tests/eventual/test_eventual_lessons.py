@@ -1,0 +1,67 @@
+"""The eventual-* lessons do what their captions say, for more than one seed."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.checks import summarize
+from simulator.presets.catalog import find_scenario
+from simulator.runtime.simulation import Simulation
+from simulator.trace.events import AppRole, EcResult, Event, NodePause, Work
+
+
+def _run(name: str, seed: int) -> tuple[object, list[Event]]:
+    scenario = find_scenario(name)
+    sim = Simulation(scenario, seed)
+    sim.run_until(scenario.duration)
+    events = list(sim.trace.events)
+    return summarize(events, scenario, end=scenario.duration), events
+
+
+def _leads(events: list[Event]) -> list[tuple[float, str, bool]]:
+    return [(e.t, e.server, e.leader) for e in events if isinstance(e, AppRole)]
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_clock_skew_two_new_leaders_whose_claims_were_lost(seed: int) -> None:
+    summary, events = _run("eventual-clock-skew", seed)
+    assert [o.servers for o in summary.overlaps] == [("app2", "app3")]
+    assert 40.0 < summary.overlaps[0].start < 41.5 and summary.overlaps[0].ongoing
+    lost = summary.eventual.lost_writes
+    assert {w.client for w in lost if w.key == "/election/leader"} == {"app2", "app3"}
+    assert all(w.held is not None and w.held[1] == "n1" for w in lost if w.t < 42)
+    assert "Store" in summary.to_text() and "lost" in summary.to_text()
+
+
+@pytest.mark.parametrize("seed", [1, 3])
+def test_fencing_by_timestamp_lets_the_stale_leader_through(seed: int) -> None:
+    _, events = _run("eventual-fencing", seed)
+    pause = next(e for e in events if isinstance(e, NodePause))
+    during = [e for e in events if isinstance(e, Work) and pause.t < e.t < pause.t + 15]
+    assert during and all(not w.accepted and w.server != "app1" for w in during)
+    stale = next(e for e in events if isinstance(e, Work) and e.server == "app1"
+                 and e.t >= pause.t + 15)
+    assert stale.accepted and stale.token >= 45000
+    assert stale.t < pause.t + 15.5
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_stale_reads_of_the_old_leader_key_and_no_second_leader(seed: int) -> None:
+    summary, events = _run("eventual-stale-read", seed)
+    stale = [(round(r.t), r.client, r.got) for r in summary.eventual.stale_reads]
+    assert stale == [(31, "app3", "app1"), (34, "app3", "app1")]
+    assert summary.overlaps == ()
+    later = [e for e in events if isinstance(e, EcResult) and e.client == "app3"
+             and e.key == "/election/leader" and 36 < e.t < 38.5]
+    assert later and later[0].value == "app2"
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_strict_quorums_one_leader_and_no_charge_during_the_partition(seed: int) -> None:
+    summary, events = _run("eventual-quorum", seed)
+    assert summary.overlaps == () and summary.double_charges == 0
+    roles = _leads(events)
+    app1_down = next(t for t, s, lead in roles if s == "app1" and not lead)
+    app3_up = next(t for t, s, lead in roles if s == "app3" and lead)
+    assert 20 < app1_down < app3_up < 31.5
+    assert not [e for e in events if isinstance(e, Work) and 31.5 < e.t < 50]
