@@ -94,7 +94,7 @@ def run_gui(scenario: Scenario, until: float | None = None,
     window.show()
     if until is not None:
         # once the window is on screen, so a long run shows its progress dialog over it
-        QTimer.singleShot(0, lambda: window.runner.seek(until))
+        QTimer.singleShot(0, window, lambda: window.runner.seek(until))
     return int(app.exec())
 
 

@@ -24,17 +24,29 @@ class AfterFirstPaint(QObject):
         self._window = window
         self._callback = callback
         self._done = False
+        # Timers that are children of this object die with the window: a callback queued with
+        # QTimer.singleShot outlives it, and ran on a window already deleted (a crash later).
+        self._fallback = self._timer(FALLBACK_MS)
+        self._soon = self._timer(0)
         app = QApplication.instance()
         if app is not None:
             app.installEventFilter(self)
-        QTimer.singleShot(FALLBACK_MS, self._fire)
+        self._fallback.start()
+
+    def _timer(self, ms: int) -> QTimer:
+        """A single-shot timer of this object that calls ``_fire`` after ``ms``."""
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(ms)
+        timer.timeout.connect(self._fire)
+        return timer
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt's name
         """Note the first paint of the window (never consumes the event)."""
         if (not self._done and event.type() == QEvent.Type.Paint
                 and isinstance(watched, QWidget) and watched.window() is self._window):
             self._stop_watching()
-            QTimer.singleShot(0, self._fire)
+            self._soon.start()
         return False
 
     def _stop_watching(self) -> None:
@@ -47,4 +59,5 @@ class AfterFirstPaint(QObject):
             return
         self._done = True
         self._stop_watching()
+        self._fallback.stop()
         self._callback()

@@ -519,7 +519,7 @@ class MainWindow(QMainWindow):
             self.showNormal()
         self._fit_toolbar()
         # Size the panels once the window has its new (full-screen or normal) size.
-        QTimer.singleShot(0, lambda: self.size_panels(scale))
+        QTimer.singleShot(0, self, lambda: self.size_panels(scale))
 
     def _legend_by_default(self) -> bool:
         """The timeline's legend starts shown only where it leaves the lanes room: a window
@@ -933,7 +933,7 @@ class MainWindow(QMainWindow):
                 # once the window manager has framed it (its title bar may push the bottom
                 # off a small screen); a size set by hand (tests, pictures) is left alone
                 self.keep_on_screen()
-                QTimer.singleShot(FRAME_SETTLE_MS, self._settle_on_screen)
+                QTimer.singleShot(FRAME_SETTLE_MS, self, self._settle_on_screen)
             if not self._layout_restored:
                 self.default_layout()
             # The timeline (and pyqtgraph with it) loads after the first frame is painted.
