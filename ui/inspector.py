@@ -333,7 +333,7 @@ class InspectorWidget(QWidget):
             return host, "selected"
         leader = world.leader
         if leader is not None:
-            return leader.id, "Raft leader"
+            return leader.id, f"{world.protocol_name} leader"
         for view in world.raft:
             if not view.crashed:
                 return view.id, "no leader now: first live member"

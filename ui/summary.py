@@ -67,7 +67,8 @@ def _seconds(value: float) -> str:
 
 def key_figures(summary: Summary) -> list[Figure]:
     """The figures a class looks at first: the app leader's availability when the run has app
-    servers, else the Raft leader's elections and leaderless time; always the violations."""
+    servers, else the consensus leader's (Raft or Multi-Paxos) elections and leaderless time;
+    always the violations."""
     figures: list[Figure] = []
     a = summary.availability
     if a is not None:
@@ -91,9 +92,8 @@ def key_figures(summary: Summary) -> list[Figure]:
                               bad=summary.double_charges > 0))
     else:
         lost = summary.raft_failovers
-        figures.append(Figure("Elections", str(summary.elections),
-                              f"highest term {summary.max_term}"))
-        figures.append(Figure("Raft leader lost", str(len(lost)),
+        figures.append(Figure("Elections", str(summary.elections), summary.highest_epoch))
+        figures.append(Figure(f"{summary.protocol_name} leader lost", str(len(lost)),
                               "never" if not lost else f"first at {lost[0].start:.2f} s"))
         figures.append(Figure("Without a leader", _seconds(summary.raft_leaderless),
                               "after the first leader"))

@@ -45,7 +45,6 @@ from simulator.trace.events import (
     PaxosChosen,
     PaxosPromise,
     PaxosRecover,
-    PaxosTimer,
     RaftTimer,
     RunEnd,
     RunStart,
@@ -113,6 +112,17 @@ class Summary:
     """Stale reads, lost writes and replica work of the eventual store (None on the strong)."""
 
     @property
+    def protocol_name(self) -> str:
+        """The consensus protocol as people write it: "Raft" or "Multi-Paxos"."""
+        return "Multi-Paxos" if self.protocol == "multi-paxos" else "Raft"
+
+    @property
+    def highest_epoch(self) -> str:
+        """``highest term 3`` (Raft) or ``highest ballot round 3`` (Multi-Paxos)."""
+        words = "highest ballot round" if self.protocol == "multi-paxos" else "highest term"
+        return f"{words} {self.max_term}"
+
+    @property
     def duration(self) -> float:
         """Simulated seconds the run covered."""
         return self.end - self.start
@@ -143,7 +153,7 @@ class Summary:
 
 _MESSAGE_COUNTERS = {MsgSend.kind: 0, MsgDeliver.kind: 1, MsgDrop.kind: 2}
 _UNREAD_KINDS = frozenset(_MESSAGE_COUNTERS) | {
-    RaftTimer.kind, PaxosTimer.kind, PaxosAccept.kind, PaxosPromise.kind, PaxosChosen.kind,
+    RaftTimer.kind, PaxosAccept.kind, PaxosPromise.kind, PaxosChosen.kind,
     PaxosRecover.kind}
 
 

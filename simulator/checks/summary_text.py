@@ -43,7 +43,7 @@ _PROTOCOL_WORDS = {
 
 
 def _words(s: Summary) -> tuple[str, str, str]:
-    return _PROTOCOL_WORDS.get(s.protocol, _PROTOCOL_WORDS["raft"])
+    return _PROTOCOL_WORDS.get(s.protocol, _PROTOCOL_WORDS["raft"])  # title, epoch, highest
 
 
 def _raft_lines(s: Summary) -> list[str]:
@@ -71,10 +71,11 @@ _CAUSES = {
 }
 
 
-def _app_cause(f: Failover) -> str:
+def _app_cause(f: Failover, protocol: str = "Raft") -> str:
     """Why the app leader stopped working, naming the crashed store member it asked."""
     if f.cause == STORE_LEADER_CRASH:
-        return f"stalled: the store's Raft leader {f.member} crashed and it asked {f.member}"
+        return (f"stalled: the store's {protocol} leader {f.member} crashed and it asked "
+                f"{f.member}")
     if f.cause == STORE_MEMBER_CRASH:
         return f"stalled: it asked the crashed store member {f.member}"
     return _CAUSES.get(f.cause, f.cause)
@@ -133,7 +134,7 @@ def _failover_lines(s: Summary) -> list[str]:
     for f in s.failovers:
         to = f"-> {f.successor}" if f.successor else "-> nobody by the end"
         rows.append(
-            f"  at {f.start:9.3f} s  {f.lost} {_app_cause(f)}, {to} after "
+            f"  at {f.start:9.3f} s  {f.lost} {_app_cause(f, s.protocol_name)}, {to} after "
             f"{_s(f.duration)}: {_n(f.requests, 'store request')}, "
             f"{_n(f.watch_events, 'watch event')}"
         )

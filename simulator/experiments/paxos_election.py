@@ -4,7 +4,7 @@ As in election_time.py: ``n1`` runs phase 1 at once and leads; it gets one comma
 its Accept messages reach only enough followers to choose it (the others get its heartbeats
 with the entries stripped), a few heartbeats pass, and it is crashed at a uniformly random point
 of its heartbeat interval. The time measured runs from the crash until every surviving follower
-has received an Accept (a heartbeat or entries) under a ballot higher than the crashed
+has received a heartbeat or an Accept under a ballot higher than the crashed
 leader's. The difference from Raft is the protocol's: any survivor may win phase 1, the stale
 ones too, and the new leader learns the missing value from the promises. Nodes run with
 back-off (a pre-empted candidate waits a fresh random timeout) and without leader lease; the
@@ -17,7 +17,7 @@ import random
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from simulator.paxos.messages import Accept, PaxosMessage
+from simulator.paxos.messages import Accept, Heartbeat, PaxosMessage
 from simulator.paxos.node import PaxosNode
 from simulator.paxos.options import PaxosOptions, PaxosState, Role
 from simulator.rng import Streams, derive_seed
@@ -47,7 +47,8 @@ def _cluster(setup: ElectionSetup, streams: Streams) -> MiniCluster:
 
     return MiniCluster(tuple(f"n{i}" for i in range(1, setup.nodes + 1)), setup.options(),
                        streams, setup.latency, setup.disk, setup.loss,
-                       timeout_step=setup.timeout_step, build=build, early=(Accept,))
+                       timeout_step=setup.timeout_step, build=build,
+                       early=(Accept, Heartbeat))
 
 
 def _leader(cluster: MiniCluster) -> str | None:
@@ -114,7 +115,7 @@ def _measure(setup: ElectionSetup, cluster: MiniCluster, leader: str, stale: tup
     done: list[tuple[float, str]] = []
 
     def on_deliver(msg: PaxosMessage, t: float) -> None:
-        if isinstance(msg, Accept) and msg.ballot > old:
+        if isinstance(msg, Accept | Heartbeat) and msg.ballot > old:
             hearers = heard.setdefault((msg.src, msg.ballot), set())
             hearers.add(msg.dst)
             if len(hearers) >= followers and not done:

@@ -130,11 +130,6 @@ class Accept(PaxosMessage):
     kind: ClassVar[str] = "Accept"
 
     def label(self) -> str:
-        if not self.entries:
-            text = _HEARTBEAT_LABELS.get(self.ballot)
-            if text is None:
-                text = _HEARTBEAT_LABELS[self.ballot] = f"HB {_short(self.ballot)}"
-            return text
         return f"Accept +{len(self.entries)} {_short(self.ballot)}"
 
 
@@ -152,9 +147,43 @@ class Accepted(PaxosMessage):
     kind: ClassVar[str] = "Accepted"
 
     def label(self) -> str:
+        return f"ok {_short(self.ballot)} +{len(self.slots)}"
+
+
+@fast_init
+@dataclass(frozen=True, slots=True)
+class Heartbeat(PaxosMessage):
+    """The leader's heartbeat (an Accept with nothing to accept, kept small as Raft's):
+    ``commit`` is its chosen frontier, ``ctx`` the latest read round to confirm, ``sent`` its
+    local time (echoed back for its lease)."""
+
+    commit: int = 0
+    ctx: int = 0
+    sent: float = 0.0
+    kind: ClassVar[str] = "Heartbeat"
+
+    def label(self) -> str:
+        text = _HEARTBEAT_LABELS.get(self.ballot)
+        if text is None:
+            text = _HEARTBEAT_LABELS[self.ballot] = f"HB {_short(self.ballot)}"
+        return text
+
+
+@fast_init
+@dataclass(frozen=True, slots=True)
+class HeartbeatAck(PaxosMessage):
+    """The answer to a heartbeat: the sender follows ``ballot``; ``frontier`` is its chosen
+    frontier; ``ctx`` and ``sent`` echo the heartbeat."""
+
+    frontier: int = 0
+    ctx: int = 0
+    sent: float = 0.0
+    kind: ClassVar[str] = "HeartbeatAck"
+
+    def label(self) -> str:
         text = _ACK_LABELS.get(self.ballot)
         if text is None:
-            text = _ACK_LABELS[self.ballot] = f"ok {_short(self.ballot)}"
+            text = _ACK_LABELS[self.ballot] = f"HB ok {_short(self.ballot)}"
         return text
 
 

@@ -42,6 +42,8 @@ from simulator.paxos.messages import (
     Accepted,
     Ballot,
     Decide,
+    Heartbeat,
+    HeartbeatAck,
     Nack,
     PaxosMessage,
     Prepare,
@@ -287,7 +289,11 @@ class PaxosNode:
         if ballot is not self._promised and ballot[0] > self._max_round:
             self._max_round = ballot[0]
         kind = type(msg)
-        if kind is Accept:
+        if kind is Heartbeat:
+            self._on_heartbeat(msg, now)  # type: ignore[arg-type]
+        elif kind is HeartbeatAck:
+            self._on_heartbeat_ack(msg, now)  # type: ignore[arg-type]
+        elif kind is Accept:
             self._on_accept(msg, now)  # type: ignore[arg-type]
         elif kind is Accepted:
             self._on_accepted(msg, now)  # type: ignore[arg-type]
@@ -381,19 +387,45 @@ class PaxosNode:
                 self._notes.append(ValueAccepted(value))
             self._must_persist = True
             slots = tuple(slot for slot, _ in msg.entries)
-        commit = msg.commit
-        if commit > self._frontier:
-            accepted = self._accepted
-            top = min(commit, len(accepted))
-            for slot in range(self._frontier + 1, top + 1):
-                value = accepted[slot - 1]
-                if value is not None and value.ballot == ballot:
-                    self._learn(value)
-            self._advance()
+        if msg.commit > self._frontier:
+            self._learn_commit(msg.commit, ballot)
         self._messages.append(Accepted(self._id, msg.src, ballot, slots, self._frontier,
                                        msg.ctx, msg.sent, msg.beat))
         if preempted and not self._options.backoff:
             self.campaign(now)
+
+    def _on_heartbeat(self, msg: Heartbeat, now: float) -> None:
+        ballot = msg.ballot
+        preempted = False
+        if ballot != self._promised or self._role is not _FOLLOWER:
+            if ballot < self._promised:
+                self._messages.append(Nack(self._id, msg.src, self._promised))
+                return
+            preempted = self._role is not _FOLLOWER and ballot > self._ballot
+            self._raise_promise(ballot)
+            if preempted:
+                self._step_back()
+        self._leader_id = msg.src
+        self._reset_election_timer(now)
+        if self._lease_on:
+            self._granted_until = now + self._options.lease_duration
+        if msg.commit > self._frontier:
+            self._learn_commit(msg.commit, ballot)
+        self._messages.append(HeartbeatAck(self._id, msg.src, ballot, self._frontier, msg.ctx,
+                                           msg.sent))
+        if preempted and not self._options.backoff:
+            self.campaign(now)
+
+    def _learn_commit(self, commit: int, ballot: Ballot) -> None:
+        """The leader of ``ballot`` says every slot up to ``commit`` is chosen: the slots this
+        acceptor accepted under that ballot are chosen with what it accepted."""
+        accepted = self._accepted
+        top = min(commit, len(accepted))
+        for slot in range(self._frontier + 1, top + 1):
+            value = accepted[slot - 1]
+            if value is not None and value.ballot == ballot:
+                self._learn(value)
+        self._advance()
 
     def _raise_promise(self, ballot: Ballot) -> None:
         if ballot > self._promised:
@@ -501,10 +533,25 @@ class PaxosNode:
         if msg.ctx and self._reads:
             self._ack_reads(src, msg.ctx)
         if msg.beat and msg.frontier < self._frontier:
-            first = msg.frontier + 1
-            last = min(self._frontier, msg.frontier + DECIDE_BATCH)
-            entries = tuple(self._chosen[first - 1:last])
-            self._messages.append(Decide(self._id, src, self._ballot, entries))  # type: ignore[arg-type]
+            self._send_decide(src, msg.frontier)
+
+    def _on_heartbeat_ack(self, msg: HeartbeatAck, now: float) -> None:
+        if self._role is not _LEADER or msg.ballot != self._ballot:
+            return
+        src = msg.src
+        if self._lease_on and msg.sent > self._acked_sent.get(src, -INF):
+            self._acked_sent[src] = msg.sent
+            self._update_lease(now)
+        if msg.ctx and self._reads:
+            self._ack_reads(src, msg.ctx)
+        if msg.frontier < self._frontier:
+            self._send_decide(src, msg.frontier)
+
+    def _send_decide(self, peer: str, frontier: int) -> None:
+        first = frontier + 1
+        last = min(self._frontier, frontier + DECIDE_BATCH)
+        entries = tuple(self._chosen[first - 1:last])
+        self._messages.append(Decide(self._id, peer, self._ballot, entries))  # type: ignore[arg-type]
 
     def _maybe_choose(self, slot: int) -> None:
         voters = self._votes.get(slot)
@@ -539,13 +586,17 @@ class PaxosNode:
         votes = self._votes
         pending = [slot for slot in sorted(votes) if slot > self._frontier][:DECIDE_BATCH] \
             if votes else None
+        frontier = self._frontier
+        ctx = self._latest_ctx
+        append = self._messages.append
         for peer in self._others:
-            entries: tuple[tuple[int, object | None], ...] = ()
             if pending:
                 entries = tuple((slot, self._accepted[slot - 1].command)  # type: ignore[union-attr]
                                 for slot in pending if peer not in votes[slot])
-            self._messages.append(Accept(self._id, peer, ballot, entries, self._frontier,
-                                         self._latest_ctx, now, True))
+                if entries:
+                    append(Accept(self._id, peer, ballot, entries, frontier, ctx, now, True))
+                    continue
+            append(Heartbeat(self._id, peer, ballot, frontier, ctx, now))
 
     def _preempted(self, now: float) -> None:
         """A higher ballot was seen: step back; without back-off try again at once."""

@@ -25,7 +25,6 @@ from simulator.trace.events import (
     PaxosPromise,
     PaxosRecover,
     PaxosRole,
-    PaxosTimer,
 )
 
 if TYPE_CHECKING:
@@ -63,16 +62,18 @@ class PaxosProtocol:
         return PaxosNode(node_id, peers, self.options, rng, storage=storage, now=now)
 
     def trace_notes(self, host: RaftHost, notes: Sequence[object]) -> None:
-        """paxos.timer / role / promise / accept / recover / chosen for each note."""
+        """raft.timer (the election timer, kept compactly as for Raft) / paxos.role / promise /
+        accept / recover / chosen for each note."""
         now = host.env._now  # noqa: SLF001
         emit = host.trace.emit
+        timer = host.trace.raft_timer
         node_id = host.id
         clock = host.clock
         for note in notes:
             cls = type(note)
             if cls is ElectionTimerReset:
                 deadline = (note.deadline - clock.offset) / clock.rate  # type: ignore[attr-defined]
-                emit(PaxosTimer(now, node_id, deadline))
+                timer(now, node_id, deadline)
             elif cls is ValueAccepted:
                 value = note.value  # type: ignore[attr-defined]
                 emit(PaxosAccept(now, node_id, value.slot, value.ballot,
@@ -102,9 +103,9 @@ class PaxosProtocol:
             emit(PaxosApply(now, node_id, value.slot, value.ballot, value.canonical()))
 
     def clock_changed(self, host: RaftHost) -> None:
-        """A follower's election timer fires at another simulated time: trace paxos.timer."""
+        """A follower's election timer fires at another simulated time: trace raft.timer."""
         node = host.node
         if node is not None and host.role != "leader":
             deadline = host.clock.to_sim(node.next_deadline())
             if deadline != math.inf:
-                host.trace.emit(PaxosTimer(host.env.now, host.id, deadline))
+                host.trace.raft_timer(host.env.now, host.id, deadline)

@@ -259,17 +259,6 @@ class PaxosChosen(Event):
     kind: ClassVar[str] = "paxos.chosen"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
-class PaxosTimer(Event):
-    """A Paxos node's election (phase 1) timer was armed to fire at simulated time
-    ``deadline``."""
-
-    node: str
-    deadline: float
-    kind: ClassVar[str] = "paxos.timer"
-
-
 # --- nodes and network ---------------------------------------------------------------------
 
 
@@ -666,7 +655,7 @@ class EcResult(Event):
 ALL_EVENT_TYPES: tuple[type[Event], ...] = (
     RunStart, RunEnd, Caption, PausePoint, UserAction,
     RaftRole, RaftVote, RaftAppend, RaftTruncate, RaftCommit, RaftApply, RaftTimer,
-    PaxosRole, PaxosPromise, PaxosAccept, PaxosApply, PaxosRecover, PaxosChosen, PaxosTimer,
+    PaxosRole, PaxosPromise, PaxosAccept, PaxosApply, PaxosRecover, PaxosChosen,
     NodeCrash, NodeRestart, NodePause, NodeResume, NodeClock,
     NetCut, NetHeal, NetLink, MsgSend, MsgDeliver, MsgDrop,
     KvInvoke, KvComplete, LeaseGrant, LeaseRenew, LeaseRevoke, WatchEvent,
