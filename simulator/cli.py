@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from simulator.cli_args import MessageFirstParser, seed_value
+from simulator.cli_args import MessageFirstParser, output_problem, seed_value
 from simulator.config import Scenario
 from simulator.presets import PresetError
 from simulator.presets.catalog import DEFAULT_PRESET, find_scenario, list_presets
@@ -218,25 +218,6 @@ def _dispatch(args: argparse.Namespace, fronts: Frontends) -> int:
 
 
 # --- outputs -------------------------------------------------------------------------------
-
-
-def output_problem(path: Path, suffixes: Sequence[str] = ()) -> str | None:
-    """Why ``path`` cannot be written (wrong suffix, missing or read-only directory), or None."""
-    if suffixes and path.suffix.lower() not in suffixes:
-        return f"must end in {' or '.join(suffixes)}"
-    if path.is_dir():
-        return "is a directory"
-    parent = path.parent
-    if not parent.exists():
-        return f"cannot be written: directory {parent} does not exist"
-    if not parent.is_dir():
-        return f"cannot be written: {parent} is not a directory"
-    if path.exists():
-        if not os.access(path, os.W_OK):
-            return "cannot be written: permission denied"
-    elif not os.access(parent, os.W_OK | os.X_OK):
-        return f"cannot be written: directory {parent} is not writable"
-    return None
 
 
 def _check_output(option: str, path: Path | None, suffixes: Sequence[str] = ()) -> None:

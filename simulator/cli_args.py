@@ -1,4 +1,5 @@
-"""Argument types and the parser every leadersim command shares, so all speak alike.
+"""Argument types, output checks and the parser every leadersim command shares, so all speak
+alike.
 
 Every command takes seeds and seconds the same way, and a bad option prints its one message
 first (the option and the problem), then where the options are listed: never a usage block
@@ -8,6 +9,9 @@ before the line that matters.
 from __future__ import annotations
 
 import argparse
+import os
+from collections.abc import Sequence
+from pathlib import Path
 from typing import NoReturn
 
 MAX_SEED = 2**63 - 1
@@ -41,3 +45,22 @@ def report_argument_error(prog: str, error: argparse.ArgumentError) -> str:
     if message.startswith("argument "):
         message = message[len("argument "):]
     return f"{prog}: {message}\n({prog} --help lists the options)"
+
+
+def output_problem(path: Path, suffixes: Sequence[str] = ()) -> str | None:
+    """Why ``path`` cannot be written (wrong suffix, missing or read-only directory), or None."""
+    if suffixes and path.suffix.lower() not in suffixes:
+        return f"must end in {' or '.join(suffixes)}"
+    if path.is_dir():
+        return "is a directory"
+    parent = path.parent
+    if not parent.exists():
+        return f"cannot be written: directory {parent} does not exist"
+    if not parent.is_dir():
+        return f"cannot be written: {parent} is not a directory"
+    if path.exists():
+        if not os.access(path, os.W_OK):
+            return "cannot be written: permission denied"
+    elif not os.access(parent, os.W_OK | os.X_OK):
+        return f"cannot be written: directory {parent} is not writable"
+    return None

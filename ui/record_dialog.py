@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from simulator.cli import output_problem
+from simulator.cli_args import output_problem
 from simulator.recording import (
     DEFAULT_FPS,
     DEFAULT_SIZE,

@@ -21,6 +21,7 @@ from simulator.cli_args import MessageFirstParser, report_argument_error, seed_v
 from simulator.config import Latency
 from simulator.experiments.election_time import ElectionSetup
 from simulator.experiments.executor import EngineError, engine_name
+from simulator.experiments.outputs import outputs_problem, save_plot
 from simulator.experiments.plot import cdf_svg
 from simulator.experiments.progress import ProgressBar
 from simulator.experiments.runner import run_lines
@@ -116,20 +117,6 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--csv", type=Path, help="write one row per range to this CSV file")
     parser.add_argument("--plot", type=Path, help="write the CDF plot (.svg, or .png)")
     return parser
-
-
-def _output_problem(path: Path, suffixes: Sequence[str]) -> str | None:
-    if suffixes and path.suffix.lower() not in suffixes:
-        return f"must end in {' or '.join(suffixes)}"
-    if path.is_dir():
-        return "is a directory"
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        return f"cannot be written: directory {parent} does not exist"
-    target = path if path.exists() else parent
-    if not os.access(target, os.W_OK):
-        return "cannot be written: permission denied"
-    return None
 
 
 def build_setups(args: argparse.Namespace) -> list[ElectionSetup]:
@@ -262,13 +249,9 @@ def main(
     try:
         args = _parser().parse_args(list(argv))
         setups = build_setups(args)
-        plot_suffixes = (".svg", ".png") if svg_to_png is not None else (".svg",)
-        for option, path, suffixes in (("--csv", args.csv, (".csv",)),
-                                       ("--plot", args.plot, plot_suffixes)):
-            if path is not None and (problem := _output_problem(path, suffixes)) is not None:
-                if option == "--plot" and path.suffix.lower() == ".png":
-                    problem = "PNG needs the Qt renderer of the leadersim command; use .svg"
-                raise BadInput(f"{option} {path}: {problem}")
+        if (problem := outputs_problem(("--csv", args.csv), [("--plot", args.plot)],
+                                       svg_to_png)) is not None:
+            raise BadInput(problem)
     except SystemExit as request:
         return EXIT_OK if request.code in (0, None) else EXIT_BAD_INPUT
     except argparse.ArgumentError as error:
@@ -297,10 +280,7 @@ def main(
             title = f"Election time after a leader crash ({_nodes_text(setups)})"
             svg = cdf_svg([(s.name, r) for s, r in zip(setups, results, strict=True)], title,
                           cap=max(s.cap for s in setups))
-            if args.plot.suffix.lower() == ".png" and svg_to_png is not None:
-                svg_to_png(svg, args.plot)
-            else:
-                args.plot.write_text(svg, encoding="utf-8")
+            save_plot(svg, args.plot, svg_to_png)
     except OSError as error:
         err.write(f"{PROG}: cannot write an output: {error.strerror or error}\n")
         return EXIT_BAD_INPUT

@@ -32,6 +32,7 @@ from simulator.experiments.failover import (
 )
 from simulator.experiments.failover_plot import failover_svg
 from simulator.experiments.failover_stats import CSV_COLUMNS, CellStats, describe_cell
+from simulator.experiments.outputs import outputs_problem, save_plot
 from simulator.experiments.plot import cdf_svg
 from simulator.experiments.progress import ProgressBar
 from simulator.experiments.sweep import run_grid
@@ -209,28 +210,11 @@ def _check_cell(base: Scenario, cell: Cell) -> None:
         raise BadInput(f"--ttl: {cell.ttl:g} s is too short for a ZooKeeper session")
 
 
-def _output_problem(path: Path, suffixes: Sequence[str]) -> str | None:
-    if path.suffix.lower() not in suffixes:
-        return f"must end in {' or '.join(suffixes)}"
-    if path.is_dir():
-        return "is a directory"
-    parent = path.parent if str(path.parent) else Path(".")
-    if not parent.is_dir():
-        return f"cannot be written: directory {parent} does not exist"
-    if not os.access(path if path.exists() else parent, os.W_OK):
-        return "cannot be written: permission denied"
-    return None
-
-
 def _check_outputs(args: argparse.Namespace, svg_to_png: SvgToPng | None) -> None:
-    plots = (".svg", ".png") if svg_to_png is not None else (".svg",)
-    for option, path, suffixes in (("--csv", args.csv, (".csv",)), ("--plot", args.plot, plots),
-                                   ("--cdf", args.cdf, plots)):
-        if path is None or (problem := _output_problem(path, suffixes)) is None:
-            continue
-        if option != "--csv" and path.suffix.lower() == ".png":
-            problem = "PNG needs the Qt renderer of the leadersim command; use .svg"
-        raise BadInput(f"{option} {path}: {problem}")
+    problem = outputs_problem(("--csv", args.csv), [("--plot", args.plot), ("--cdf", args.cdf)],
+                              svg_to_png)
+    if problem is not None:
+        raise BadInput(problem)
 
 
 def format_table(rows: Sequence[CellStats], window: float) -> str:
@@ -257,13 +241,6 @@ def write_csv(rows: Sequence[CellStats], path: Path) -> None:
         writer.writerow(CSV_COLUMNS)
         for row in rows:
             writer.writerow(row.csv_row())
-
-
-def _save(svg: str, path: Path, svg_to_png: SvgToPng | None) -> None:
-    if path.suffix.lower() == ".png" and svg_to_png is not None:
-        svg_to_png(svg, path)
-    else:
-        path.write_text(svg, encoding="utf-8")
 
 
 def main(
@@ -308,12 +285,12 @@ def main(
             first = rows[0].cell.protection
             shown = [r for r in rows if r.cell.protection == first]
             title = f"Failover time after a fault (protection {first}, {args.trials} trials per cell)"
-            _save(failover_svg(shown, title, args.window), args.plot, svg_to_png)
+            save_plot(failover_svg(shown, title, args.window), args.plot, svg_to_png)
         if args.cdf is not None:
             lines = [(f"{r.cell.recipe} {r.cell.ttl:g} s {r.cell.fault.label} "
                       f"{r.cell.protection}", [o.failover for o in outcomes])
                      for r, outcomes in zip(rows, results, strict=True)]
-            _save(cdf_svg(lines, "Failover time after a fault (CDF per cell)", cap=args.window),
+            save_plot(cdf_svg(lines, "Failover time after a fault (CDF per cell)", cap=args.window),
                   args.cdf, svg_to_png)
     except OSError as problem:
         err.write(f"{PROG}: cannot write the output: {problem}\n")

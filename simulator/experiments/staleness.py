@@ -23,7 +23,6 @@ from dataclasses import dataclass
 
 from simulator.eventual import (
     ReadCoordinator,
-    Replica,
     ReplicaRead,
     ReplicaWrite,
     Timestamp,

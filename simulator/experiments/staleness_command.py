@@ -14,6 +14,7 @@ from typing import TextIO
 from simulator.cli_args import MessageFirstParser, report_argument_error, seed_value
 from simulator.experiments.delays import DelayError, Mixture, parse_delay
 from simulator.experiments.executor import EngineError, engine_name, open_executor, run_tasks
+from simulator.experiments.outputs import outputs_problem, save_plot
 from simulator.experiments.progress import ProgressBar
 from simulator.experiments.staleness import Wars, chunks, closed_form_within, run_chunk
 from simulator.experiments.staleness_plot import versions_svg, visibility_svg
@@ -111,23 +112,6 @@ def build(args: argparse.Namespace) -> tuple[Wars, str, list[float]]:
     return wars, "t", [ms / 1000 for ms in at_ms]
 
 
-def _check_outputs(args: argparse.Namespace, svg_to_png: SvgToPng | None) -> None:
-    plot_suffixes = (".svg", ".png") if svg_to_png is not None else (".svg",)
-    for option, path, suffixes in (("--csv", args.csv, (".csv",)),
-                                   ("--plot", args.plot, plot_suffixes)):
-        if path is None:
-            continue
-        if path.suffix.lower() not in suffixes:
-            if option == "--plot" and path.suffix.lower() == ".png":
-                raise BadInput(f"--plot {path}: PNG needs the Qt renderer of the leadersim "
-                               "command; use .svg")
-            raise BadInput(f"{option} {path}: the file must end in {' or '.join(suffixes)}")
-        if path.exists() and path.is_dir():
-            raise BadInput(f"{option} {path}: is a folder")
-        if not path.parent.is_dir():
-            raise BadInput(f"{option} {path}: no folder {path.parent}")
-
-
 def measure(wars: Wars, kind: str, values: Sequence[float], trials: int, seed: int,
             workers: int, dask: str | None, progress: Callable[[int, int], None]) -> list[int]:
     """How many trials of each point were consistent (t) or within k versions (k)."""
@@ -181,7 +165,9 @@ def main(argv: Sequence[str], svg_to_png: SvgToPng | None = None,
     try:
         args = _parser().parse_args(list(argv))
         wars, kind, values = build(args)
-        _check_outputs(args, svg_to_png)
+        if (problem := outputs_problem(("--csv", args.csv), [("--plot", args.plot)],
+                                       svg_to_png)) is not None:
+            raise BadInput(problem)
     except SystemExit as request:
         return EXIT_OK if request.code in (0, None) else EXIT_BAD_INPUT
     except argparse.ArgumentError as error:
@@ -215,10 +201,7 @@ def main(argv: Sequence[str], svg_to_png: SvgToPng | None = None,
             svg = (visibility_svg(wars, [(float(r[0]), float(r[2])) for r in rows])
                    if kind == "t" else
                    versions_svg(wars, [(int(r[0]), float(r[2])) for r in rows]))
-            if args.plot.suffix.lower() == ".png" and svg_to_png is not None:
-                svg_to_png(svg, args.plot)
-            else:
-                args.plot.write_text(svg, encoding="utf-8")
+            save_plot(svg, args.plot, svg_to_png)
     except OSError as problem:
         err.write(f"{PROG}: cannot write the output: {problem}\n")
         return EXIT_BAD_INPUT

@@ -103,7 +103,7 @@ def test_k_staleness_csv_and_plot(tmp_path, capsys) -> None:
     (["--at", "-1"], "--at: -1 is not from 0"),
     (["--versions", "1.5"], "--versions takes whole numbers"),
     (["--trials", "0"], "--trials must be from 1"),
-    (["--plot", "out.pdf"], "--plot out.pdf: the file must end in .svg"),
+    (["--plot", "out.pdf"], "--plot out.pdf: must end in .svg"),
     (["--dask", "nonsense"], "--dask nonsense:"),
 ])
 def test_bad_settings_give_one_message_and_status_2(argv: list[str], words: str,
