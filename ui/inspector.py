@@ -120,10 +120,32 @@ def paxos_html(view: RaftView, world: World) -> str:
             + "<h3>Slots</h3>" + slots_html(view))
 
 
+def replica_html(view: RaftView, world: World) -> str:
+    """The inspector text of an eventual store node: its copy of the leader key, hints."""
+    from ui.canvas.items import replica_state  # the canvas and the inspector agree
+
+    state = "crashed" if view.crashed else ("paused" if view.paused else "up")
+    ttl = "none" if view.replica_expires is None else \
+        f"{max(0.0, view.replica_expires - world.t):.1f} s left"
+    pairs = [
+        ("store", "eventual (no consensus)"),
+        ("state", escape(state)),
+        ("leader key", escape(view.replica_key or "none")),
+        ("copy", escape(view.replica_text)),
+        ("freshness", escape(replica_state(view, world.t))),
+        ("TTL by its clock", escape(ttl)),
+        ("clock offset", f"{view.clock_offset:+g} s"),
+        ("hints held", str(view.hints)),
+    ]
+    return f"<h2>{escape(view.id)}</h2>" + _rows(pairs)
+
+
 def raft_html(view: RaftView, world: World,
               log: tuple[LogEntryView, ...] = ()) -> str:
     """The inspector text of a consensus node: a Raft node with the tail of its log, or a
     Multi-Paxos node with its slots."""
+    if view.protocol == "none":
+        return replica_html(view, world)
     if view.protocol != "raft":
         return paxos_html(view, world)
     state = "crashed" if view.crashed else ("paused" if view.paused else
@@ -238,6 +260,18 @@ def store_html(store: StoreInspection, why: str) -> str:
 def cluster_html(world: World) -> str:
     """The inspector text when nothing is selected: the cluster at a glance."""
     leader = world.leader
+    if world.protocol == "none":
+        newest = [v for v in world.raft if v.replica_newest]
+        pairs = [
+            ("store", "eventual (no consensus)"),
+            ("newest leader key", escape(newest[0].replica_text) if newest else "none"),
+            ("held by", escape(", ".join(v.id for v in newest)) if newest else "none"),
+            ("hints held", str(sum(v.hints for v in world.raft))),
+            ("crashed", escape(", ".join([v.id for v in world.raft if v.crashed]
+                                         + [v.id for v in world.apps if v.crashed]) or "none")),
+            ("cut links", str(len(world.cuts))),
+        ]
+        return "<h2>Cluster</h2>" + _rows(pairs)
     pairs = [
         ("protocol", escape(world.protocol_name)),
         (world.epoch_name, escape(world.epoch_value)),

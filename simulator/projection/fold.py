@@ -100,7 +100,7 @@ class FoldState:
     __slots__ = (
         "index", "raft", "apps", "provider", "crashed", "paused", "cuts", "flights",
         "leases", "violations", "caption", "pause_question", "contacts", "_order_raft",
-        "_order_apps", "ended",
+        "_order_apps", "ended", "eventual", "hint_slots",
     )
 
     def __init__(self, raft_ids: Iterable[str] = (), app_ids: Iterable[str] = (),
@@ -123,6 +123,8 @@ class FoldState:
         self.contacts: dict[str, tuple[tuple[str, float], ...]] = {}
         self._order_raft: list[str] | None = None
         self._order_apps: list[str] | None = None
+        self.eventual = False
+        self.hint_slots: dict[str, frozenset[tuple[str, str]]] = {}
 
     def copy(self) -> FoldState:
         """An independent copy (the immutable views are shared)."""
@@ -143,6 +145,8 @@ class FoldState:
         other.contacts = dict(self.contacts)
         other._order_raft = self._order_raft
         other._order_apps = self._order_apps
+        other.eventual = self.eventual
+        other.hint_slots = dict(self.hint_slots)
         return other
 
     # --- folding ---------------------------------------------------------------------------
@@ -175,6 +179,31 @@ class FoldState:
             self.apps[server] = view
             self._order_apps = None
         return view
+
+    def _on_run_start(self, e: Any) -> None:
+        if getattr(e, "store", "strong") == "eventual":
+            self.eventual = True
+            for node in list(self.raft):
+                self.raft[node] = replace(self.raft[node], protocol="none")
+
+    def _on_ec_write(self, e: Any) -> None:
+        if not e.applied or e.key not in EC_LEADER_KEYS:
+            return
+        view = self._raft_node(e.replica)
+        rate = view.clock_rate or 1.0
+        expires = None if e.ttl is None else e.t + e.ttl / rate
+        self.raft[view.id] = replace(view, protocol="none", replica_key=e.key,
+                                     replica_value=e.value, replica_ts=tuple(e.ts),
+                                     replica_expires=expires)
+
+    def _on_ec_hint(self, e: Any) -> None:
+        slots = self.hint_slots.get(e.replica, frozenset())
+        slot = (e.home, e.key)
+        slots = slots | {slot} if e.action == "stored" else slots - {slot}
+        self.hint_slots[e.replica] = slots
+        view = self._raft_node(e.replica)
+        if view.hints != len(slots):
+            self.raft[view.id] = replace(view, hints=len(slots))
 
     def _on_role(self, e: RaftRole) -> None:
         view = self._raft_node(e.node)
@@ -392,6 +421,8 @@ class FoldState:
         if self._order_apps is None:
             self._order_apps = sorted(self.apps, key=natural_key)
         raft = tuple(self._host(self.raft[node]) for node in self._order_raft)
+        if self.eventual:
+            raft = _newest_copies(raft, t)
         apps = tuple(self._app_view(self.apps[server], t) for server in self._order_apps)
         provider = self.provider
         if provider is not None:
@@ -441,7 +472,22 @@ class FoldState:
                        paused_until=self.paused.get(view.id), lease=lease, contacts=contacts)
 
 
+EC_LEADER_KEYS = ("/election/leader", "/k8s/lease")
+"""The leader keys (seed and Kubernetes recipes) whose copies the eventual store's nodes show."""
+
+
+def _newest_copies(raft: tuple[RaftView, ...], t: float) -> tuple[RaftView, ...]:
+    """Mark the replicas holding the newest copy of the leader key (by last-writer-wins)."""
+    stamps = [tuple(v.replica_ts) for v in raft if v.replica_ts is not None]
+    best = max(stamps) if stamps else None
+    return tuple(replace(v, replica_newest=v.replica_ts is not None
+                         and tuple(v.replica_ts) == best) for v in raft)
+
+
 _HANDLERS: dict[str, Callable[[FoldState, Any], None]] = {
+    "run.start": FoldState._on_run_start,
+    "ec.write": FoldState._on_ec_write,
+    "ec.hint": FoldState._on_ec_hint,
     "raft.role": FoldState._on_role,
     "raft.vote": FoldState._on_vote,
     "raft.append": FoldState._on_append,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from simulator.trace.events import (
     AppRole,
@@ -87,6 +88,7 @@ class Narrator:
         self._roles: dict[str, str] = {}
         self._leases: dict[int, str] = {}
         self._app_leader: dict[str, bool] = {}
+        self._clocks: dict[str, float] = {}
 
     def feed(self, event: Event, index: int) -> NarrationEntry | None:
         """The sentence for ``event`` (the ``index``-th event of the trace), or None."""
@@ -163,6 +165,7 @@ class Narrator:
         return f"{e.node} woke up from its pause, unaware time has passed.", INFO, e.node
 
     def _node_clock(self, e: NodeClock) -> tuple[str, str, str | None]:
+        self._clocks[e.node] = e.offset
         return (f"{e.node}'s clock now runs at {e.rate:g}x with offset {e.offset:+g} s.",
                 FAULT, e.node)
 
@@ -234,6 +237,27 @@ class Narrator:
                     f"(stale token {e.token}).", SAFEGUARD, e.server)
         return f"{e.server} charged {job}.", INFO, e.server
 
+    def _ec_write(self, e: Any) -> tuple[str, str, str | None] | None:
+        """The eventual store: a write to a leader key that last-writer-wins ignored."""
+        if e.applied or e.conflict or e.key not in LEADER_KEYS or e.held is None:
+            return None
+        ts, held = e.ts, e.held
+        what = f"{e.value}'s claim" if e.value is not None else "a deletion"
+        skew = self._clocks.get(held[1], 0.0)
+        fast = "" if abs(skew) < 0.001 else (
+            f", whose clock is {abs(skew):g} s {'fast' if skew > 0 else 'slow'}")
+        return (f"{e.replica} ignored {what} (stamped by {ts[1]}): its timestamp "
+                f"{ts[0]:.1f} is older than the {held[0]:.1f} it holds from {held[1]}{fast}.",
+                WARNING, e.replica)
+
+    def _ec_hint(self, e: Any) -> tuple[str, str, str | None] | None:
+        if e.key not in LEADER_KEYS:
+            return None
+        if e.action == "stored":
+            return (f"{e.replica} stands in for {e.home}: it keeps a hint of the leader key "
+                    f"to hand over later.", INFO, e.replica)
+        return f"{e.replica} handed its hint of the leader key over to {e.home}.", INFO, e.home
+
     def _violation(self, e: Violation) -> tuple[str, str, str | None]:
         return f"Safety violation ({e.what}): {e.detail}", WARNING, None
 
@@ -242,6 +266,10 @@ class Narrator:
 
     def _pause_point(self, e: PausePoint) -> tuple[str, str, str | None]:
         return f"Question: {e.question}", CAPTION, None
+
+
+LEADER_KEYS = ("/election/leader", "/k8s/lease")
+"""The eventual store's leader keys (seed and Kubernetes recipes) that narration follows."""
 
 
 def narrate(events: list[Event]) -> list[NarrationEntry]:

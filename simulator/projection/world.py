@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 
-PROTOCOL_NAMES = {"raft": "Raft", "multi-paxos": "Multi-Paxos"}
+PROTOCOL_NAMES = {"raft": "Raft", "multi-paxos": "Multi-Paxos", "none": "eventual store"}
 SLOTS_SHOWN = 12  # the latest accepted slots a Multi-Paxos node's view keeps
 
 
@@ -55,6 +55,31 @@ class RaftView:
     protocol: str = "raft"
     ballot: tuple[int, str] | None = None
     slots: tuple[SlotView, ...] = ()
+    replica_key: str | None = None
+    """The eventual store (protocol "none"): the leader key this replica holds a copy of,"""
+    replica_value: str | None = None
+    """its value (None: deleted),"""
+    replica_ts: tuple[float, str] | None = None
+    """its write timestamp (None: no copy),"""
+    replica_expires: float | None = None
+    """the simulated time its TTL runs out by the replica's clock (None: no TTL),"""
+    replica_newest: bool = False
+    """whether it is the newest copy any replica holds,"""
+    hints: int = 0
+    """and how many hints this node holds for others."""
+
+    def replica_live(self, t: float) -> bool:
+        """True when the replica holds a live value of the leader key at time ``t``."""
+        return self.replica_value is not None and self.replica_ts is not None and (
+            self.replica_expires is None or t < self.replica_expires)
+
+    @property
+    def replica_text(self) -> str:
+        """The copy as a node shows it: ``app1 @44.8`` (``empty`` without one)."""
+        if self.replica_ts is None:
+            return "empty"
+        value = self.replica_value if self.replica_value is not None else "deleted"
+        return f"{value} @{self.replica_ts[0]:.1f}"
 
     @property
     def protocol_name(self) -> str:
@@ -75,7 +100,10 @@ class RaftView:
 
     @property
     def epoch_short(self) -> str:
-        """The epoch inside a node's disc: ``term 3`` or the ballot ``(4, n3)``."""
+        """The epoch inside a node's disc: ``term 3`` or the ballot ``(4, n3)`` (the leader
+        key's copy on the eventual store)."""
+        if self.protocol == "none":
+            return self.replica_text
         if self.protocol == "raft":
             return f"term {self.term}"
         return ballot_text(self.ballot)

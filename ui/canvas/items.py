@@ -247,11 +247,15 @@ class RaftNodeItem(HostItem):
 
     @staticmethod
     def _body(view: RaftView) -> tuple[object, ...]:
-        return (view.role, view.term, view.ballot, view.crashed, view.paused)
+        return (view.role, view.term, view.ballot, view.crashed, view.paused,
+                view.replica_value, view.replica_ts, view.replica_newest, view.hints,
+                view.replica_expires)
 
     def set_state(self, view: RaftView, t: float) -> None:
         """Draw ``view`` at time ``t`` (the cached body repaints only when it changes)."""
-        if self._body(view) != self._body(self.view):
+        if self._body(view) != self._body(self.view) or (
+            view.protocol == "none" and replica_state(view, t) != replica_state(self.view, self.t)
+        ):
             self.update()
         self.view = view
         self.t = t
@@ -289,6 +293,9 @@ class RaftNodeItem(HostItem):
         self._paint_selection(painter, frame)
         role = view.role
         fill = style.CRASH_COLOUR if view.crashed else style.ROLE_COLOURS.get(role, "#cccccc")
+        if view.protocol == "none" and not view.crashed:
+            role = "replica"  # the eventual store: no roles, the copy's freshness instead
+            fill = replica_colour(view, self.t)
         edge = colour("#37474f")
         pen = QPen(edge, 3)
         if role == "precandidate" and not view.crashed:
@@ -305,8 +312,9 @@ class RaftNodeItem(HostItem):
         painter.setFont(font(26, bold=True))
         painter.drawText(QRectF(-r, -r * 0.75, 2 * r, r * 0.9),
                          Qt.AlignmentFlag.AlignCenter, view.id)
-        painter.setFont(font(16 * self.text_boost))
-        painter.drawText(QRectF(-r, r * 0.1, 2 * r, r * 0.6),
+        small = view.protocol == "none"  # a value and a timestamp need more room
+        painter.setFont(font((11 if small else 16) * self.text_boost))
+        painter.drawText(QRectF(-r - 4, r * 0.1, 2 * r + 8, r * 0.6),
                          Qt.AlignmentFlag.AlignCenter, view.epoch_short)
         if view.crashed:
             draw_cross(painter, 0, 0, r * 0.7)
@@ -318,13 +326,38 @@ class RaftNodeItem(HostItem):
                          Qt.AlignmentFlag.AlignCenter, self.caption_text())
 
     def caption_text(self) -> str:
-        """The line under the node: its role, or why it is out."""
+        """The line under the node: its role (on the eventual store: how fresh its copy of
+        the leader key is, and its hints), or why it is out."""
         view = self.view
         if view.crashed:
             return "crashed"
         if view.paused:
             return "paused"
+        if view.protocol == "none":
+            hints = f" · {view.hints} hint{'s' if view.hints != 1 else ''}" if view.hints else ""
+            return replica_state(view, self.t) + hints
         return style.ROLE_NAMES.get(view.role, view.role).lower()
+
+
+REPLICA_COLOURS = {"newest": "#66bb6a", "older": "#ffb74d", "expired": "#cfd8dc",
+                   "no copy": "#eceff1"}
+"""The eventual store's nodes: green holds the newest copy of the leader key, orange an older
+one, grey one whose TTL ran out (or none)."""
+
+
+def replica_state(view: RaftView, t: float) -> str:
+    """How fresh a replica's copy of the leader key is: newest, older, expired or no copy."""
+    if view.replica_ts is None:
+        return "no copy"
+    if not view.replica_live(t):
+        return "expired" if view.replica_value is not None else (
+            "newest" if view.replica_newest else "older")
+    return "newest" if view.replica_newest else "older"
+
+
+def replica_colour(view: RaftView, t: float) -> str:
+    """The fill of an eventual store node (see REPLICA_COLOURS)."""
+    return REPLICA_COLOURS[replica_state(view, t)]
 
 
 class AppServerItem(HostItem):

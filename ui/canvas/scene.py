@@ -672,8 +672,14 @@ def summary_text(world: World) -> str:
     leader; a Multi-Paxos cluster is named as such."""
     leader = world.leader
     name = world.protocol_name
-    parts = [world.epoch_text,
-             f"{name} leader {leader.id}" if leader is not None else f"no {name} leader"]
+    if world.protocol == "none":  # the eventual store: the leader key's newest copy instead
+        newest = [v for v in world.raft if v.replica_newest]
+        key = newest[0].replica_text if newest else "no copy yet"
+        parts = ["eventual store", f"newest leader key {key} on "
+                 + (", ".join(v.id for v in newest) if newest else "no replica")]
+    else:
+        parts = [world.epoch_text,
+                 f"{name} leader {leader.id}" if leader is not None else f"no {name} leader"]
     acting = [app for app in world.apps if app.leader and not app.crashed]
     if acting:
         parts.append("app leader " + ", ".join(
