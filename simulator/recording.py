@@ -3,7 +3,7 @@
 A recording shows simulated time ``start`` to ``end`` played ``speed`` times faster than real
 time at ``fps`` frames a second, so it has ``frame_count`` frames, frame ``i`` showing the
 window at ``start + i * speed / fps``. The frames are drawn offscreen by the window (ui.recorder)
-and encoded by ui.video (imageio's ffmpeg for MP4, Pillow for GIF and WebP). No Qt here: the
+and encoded by ui.video (imageio-ffmpeg for MP4 and WebP, Pillow for GIF). No Qt here: the
 command line checks a request before anything is drawn.
 """
 
@@ -24,6 +24,9 @@ MIN_SIZE = (320, 240)
 MAX_SIZE = (3840, 2160)
 MAX_FRAMES = 36_000
 """At most 20 minutes at 30 frames a second: a longer stretch wants a higher --speed."""
+GIF_PIXEL_BUDGET = 400_000_000
+"""A GIF is written whole, its frames kept until then (a byte a pixel): at most this many
+pixels in all (300 MB-ish), e.g. 430 frames at 1280x720."""
 _SIZE = re.compile(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*")
 
 
@@ -74,6 +77,11 @@ class RecordRequest:
                     f"to {MAX_SIZE[0]}x{MAX_SIZE[1]}")
         if self.suffix == ".mp4" and (width % 2 or height % 2):
             return f"--size {width}x{height}: an MP4 video needs an even width and height"
+        if self.suffix == ".gif" and self.frame_count * width * height > GIF_PIXEL_BUDGET:
+            most = GIF_PIXEL_BUDGET // (width * height)
+            return (f"--record {self.path}: a GIF of {self.frame_count} frames at {width}x"
+                    f"{height} is too large to build (at most {most} frames at that size); "
+                    "lower --fps or --size, raise --speed, or record .mp4 or .webp")
         if self.frame_count > MAX_FRAMES:
             return (f"--from {self.start:g} --until {self.end:g} at --speed {self.speed:g} and "
                     f"--fps {self.fps} makes {self.frame_count} frames (at most {MAX_FRAMES}); "

@@ -51,6 +51,7 @@ def test_gui_records_mp4_gif_and_webp_with_the_frames_asked_for(qapp, tmp_path, 
     (["--record", "{tmp}/lesson.gif", "--from", "30", "--until", "20"], "--until must be later"),
     (["--record", "{tmp}/lesson.gif", "--fps", "0"], "--fps 0: must be from 1 to 60"),
     (["--fps", "12"], "--fps works only with --record"),
+    (["--record", "{tmp}/lesson.gif", "--until", "60", "--fps", "30"], "too large to build"),
 ])
 def test_a_bad_recording_request_gives_one_message_and_status_2(
         argv, says, tmp_path, capsys) -> None:  # type: ignore[no-untyped-def]
