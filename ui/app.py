@@ -11,6 +11,8 @@ import os
 import sys
 from pathlib import Path
 
+import shiboken6
+
 from PySide6.QtCore import (
     QCoreApplication,
     QMessageLogContext,
@@ -75,6 +77,10 @@ def render_window(scenario: Scenario, until: float | None, path: Path,
     app.processEvents()
     picture = window.grab()
     window.close()
+    app.processEvents()
+    # freed now, on this thread: left to the garbage collector, a closed window was freed at a
+    # random later moment, in the middle of other windows' work (a crash in the test suite)
+    shiboken6.delete(window)
     if not picture.save(str(path)):
         raise OSError(f"{path}: cannot write the picture")
 

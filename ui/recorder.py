@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import numpy as np
+import shiboken6
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QApplication
@@ -55,9 +56,18 @@ def record(scenario: Scenario, request: RecordRequest, progress: Progress | None
         writer.abort()
         raise
     finally:
-        window.close()
-        window.deleteLater()
+        _dispose(window)
     return written
+
+
+def _dispose(window: MainWindow) -> None:
+    """Close the recording window and free it now, on this thread (not whenever a garbage
+    collection or a later event loop gets to it, in the middle of other work)."""
+    window.close()
+    app = QApplication.instance()
+    if app is not None:
+        app.processEvents()
+    shiboken6.delete(window)
 
 
 def _recording_window(scenario: Scenario, request: RecordRequest,
