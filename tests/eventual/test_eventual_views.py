@@ -38,3 +38,18 @@ def test_stand_ins_count_the_hints_they_hold() -> None:
     world = Projector(sim.trace, sim.scenario.raft.node_ids).world_at(35.0)
     hints = {v.id: v.hints for v in world.raft}
     assert hints["n2"] >= 1 and all(0 <= h <= 3 for h in hints.values())
+
+
+def test_the_timeline_marks_ignored_writes_and_stale_reads() -> None:
+    from ui.timeline.model import TimelineModel
+
+    skew = _sim("eventual-clock-skew", 42.0)
+    model = TimelineModel(skew.scenario.raft.node_ids, skew.scenario.app_ids)
+    model.extend(skew.trace.events)
+    ignored = model.marks("ignored-write")
+    assert {m.lane for m in ignored if 40 < m.t < 41} == {"n1", "n3", "n4"}
+    stale = _sim("eventual-stale-read", 40.0)
+    model = TimelineModel(stale.scenario.raft.node_ids, stale.scenario.app_ids)
+    model.extend(stale.trace.events)
+    assert [(round(m.t), m.lane) for m in model.marks("stale-read")] == [(31, "app3"),
+                                                                       (34, "app3")]

@@ -23,6 +23,10 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.checks.eventual import EventualFold
+from simulator.checks.records import event_from_record
+from simulator.projection.fold import EC_LEADER_KEYS
+
 EVENTS_LANE = "events"
 RAFT = "raft"
 APP = "app"
@@ -144,6 +148,7 @@ class TimelineModel:
         self._cut_peers: dict[str, str] = {}
         self._leases: dict[int, _Lease] = {}
         self._app_leader: str | None = None  # the last server that took over
+        self._eventual = EventualFold()  # finds the eventual store's stale reads
         self._end = 0.0
         self._count = 0
         self._version = 0
@@ -511,6 +516,39 @@ class TimelineModel:
             f"{client} sees {kind} of {_field(event, 'key')} (rev {_field(event, 'revision')})",
         )
 
+    # the eventual store ----------------------------------------------------------------------
+
+    def _on_ec_write(self, event: Any, t: float) -> None:
+        """A replica ignored a write of the leader key (an older timestamp than it held)."""
+        held = _field(event, "held")
+        key = _field(event, "key")
+        if _field(event, "applied") or _field(event, "conflict") or held is None or \
+                key not in EC_LEADER_KEYS:
+            return
+        replica = str(_field(event, "replica"))
+        ts = _field(event, "ts")
+        value = _field(event, "value")
+        self._mark(t, replica, "ignored-write",
+                   f"{replica} ignored {value if value is not None else 'a deletion'} "
+                   f"@{float(ts[0]):.1f} from {ts[1]}: it holds @{float(held[0]):.1f} "
+                   f"from {held[1]}")
+
+    def _on_ec_result(self, event: Any, t: float) -> None:
+        """A read that missed an acknowledged write (the checks' definition) is marked."""
+        typed = event_from_record(event) if isinstance(event, Mapping) else event
+        if typed is None:
+            return
+        before = len(self._eventual._stale)  # noqa: SLF001 - the fold's running list
+        self._eventual.observe(typed)
+        stale = self._eventual._stale  # noqa: SLF001
+        if len(stale) > before:
+            read = stale[-1]
+            lane = self._app_lane_of(read.client, create=False) or EVENTS_LANE
+            got = read.got if read.got is not None else "nothing"
+            self._mark(t, lane, "stale-read",
+                       f"{read.client} read {read.key} = {got}: stale, it missed "
+                       f"{read.writer}'s write acknowledged at {read.acked:.2f} s")
+
     # application --------------------------------------------------------------------------
 
     def _on_app_role(self, event: Any, t: float) -> None:
@@ -579,6 +617,8 @@ _HANDLERS = {
     "watch.event": TimelineModel._on_watch,
     "app.role": TimelineModel._on_app_role,
     "work": TimelineModel._on_work,
+    "ec.write": TimelineModel._on_ec_write,
+    "ec.result": TimelineModel._on_ec_result,
     "violation": TimelineModel._on_violation,
     "caption": TimelineModel._on_caption,
     "pause.point": TimelineModel._on_pause_point,

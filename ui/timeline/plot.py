@@ -70,6 +70,7 @@ _MARK_OFFSETS: dict[tuple[str, str], float] = {
     (APP, "watch"): 0.26,
     (APP, "lease-expired"): 0.26,
     (APP, "lease-revoked"): 0.26,
+    (APP, "stale-read"): 0.26,
 }
 """Vertical place of a mark kind inside a lane. App lanes: a row of marks (take-over and
 charges) above the leading bar, lease marks and watch events on the lease band."""

@@ -86,6 +86,8 @@ MARK_STYLES: dict[str, MarkStyle] = {
                                  SAFEGUARD_COLOUR),
     "violation": MarkStyle("arrow_down", 30, "#e41a1c", "Safety violation"),
     "caption": MarkStyle("h", 12, "#546e7a", "Caption / question", "#ffffff"),
+    "ignored-write": MarkStyle("x", 13, "#e41a1c", "Write ignored (older timestamp)"),
+    "stale-read": MarkStyle("o", 11, "#ff9800", "Stale read"),
 }
 """Marker kind -> style. Keys are the mark kinds the lane model produces. Red marks harm only
 (double charges, violations); a fenced-off charge is a protection working, drawn blue."""
