@@ -173,7 +173,11 @@ def render_model(
     if suffix == ".svg":
         data = portable_svg(_pixel_size_header(data, width, height), hatches(), clip)
     view.close()
-    view.deleteLater()
+    # freed now, on this thread: a Python-owned view left to deleteLater and the garbage
+    # collector was freed at a random later moment (its scene first: a crash in paintEvent)
+    import shiboken6
+
+    shiboken6.delete(view)
     with open(target, "wb") as out:
         out.write(data)
 
