@@ -2,8 +2,8 @@
 
 Messages and election timers are about nine events in ten of a run (msg.send, msg.deliver,
 raft.timer). As Python objects they cost about 125 bytes each, 90 MB per simulated hour of the
-whole system; here they are rows of typed arrays (time, message id, interned host names, types
-and labels, timer deadlines): about 25 bytes each. Every other kind stays the object it was
+whole system; here they are rows of typed arrays (time, message id, the interned (source,
+destination, type, label) of a message, host and deadline of a timer): 17 to 33 bytes each. Every other kind stays the object it was
 emitted as. ``EventLog`` is a read-only ``Sequence[Event]``: ``log[i]`` and slices build equal
 events again (same class, same field values, so the same log line), iteration builds them one
 by one, and ``times`` is the column of every event's time for bisecting without building any.
@@ -49,14 +49,11 @@ class EventLog(Sequence[Event]):
         self._rows = array("I")  # and at which row of that storage
         self._objects: list[Event] = []
         self._names = _Interned()  # host names and message types
-        self._labels = _Interned()
+        self._sends: dict[tuple[str, str, str, str], int] = {}  # (src, dst, type, label)
+        self._send_parts: list[tuple[str, str, str, str]] = []
         self._name_codes = self._names.codes
-        self._label_codes = self._labels.codes
         self._send_id = array("q")
-        self._send_src = array("I")
-        self._send_dst = array("I")
-        self._send_type = array("I")
-        self._send_label = array("I")
+        self._send_key = array("I")  # the message's (src, dst, type, label), interned
         self._deliver_id = array("q")
         self._timer_node = array("I")
         self._timer_deadline = array("d")
@@ -87,24 +84,15 @@ class EventLog(Sequence[Event]):
     def add_send(self, t: float, msg_id: int, src: str, dst: str, type_: str,
                  label: str) -> None:
         """Add ``MsgSend(t, msg_id, src, dst, type_, label)`` without building it."""
-        names = self._name_codes
-        src_code = names.get(src)
-        if src_code is None:
-            src_code = self._names.code(src)  # raises TypeError for a non-string, first
-        dst_code = names.get(dst)
-        if dst_code is None:
-            dst_code = self._names.code(dst)
-        type_code = names.get(type_)
-        if type_code is None:
-            type_code = self._names.code(type_)
-        label_code = self._label_codes.get(label)
-        if label_code is None:
-            label_code = self._labels.code(label)
+        parts = (src, dst, type_, label)
+        key = self._sends.get(parts)
+        if key is None:
+            if not (type(src) is type(dst) is type(type_) is type(label) is str):
+                raise TypeError(parts)
+            key = self._sends[parts] = len(self._send_parts)
+            self._send_parts.append(parts)
         self._send_id.append(msg_id)  # the only append that can fail (not an int): first
-        self._send_src.append(src_code)
-        self._send_dst.append(dst_code)
-        self._send_type.append(type_code)
-        self._send_label.append(label_code)
+        self._send_key.append(key)
         self._rows.append(len(self._send_id) - 1)
         self._codes.append(_SEND)
         self.times.append(t)
@@ -160,10 +148,7 @@ class EventLog(Sequence[Event]):
         if code == _DELIVER:
             return MsgDeliver(t, self._deliver_id[row])
         if code == _SEND:
-            names = self._names.strings
-            return MsgSend(t, self._send_id[row], names[self._send_src[row]],
-                           names[self._send_dst[row]], names[self._send_type[row]],
-                           self._labels.strings[self._send_label[row]])
+            return MsgSend(t, self._send_id[row], *self._send_parts[self._send_key[row]])
         return RaftTimer(t, self._names.strings[self._timer_node[row]],
                          self._timer_deadline[row])
 
@@ -181,9 +166,7 @@ class EventLog(Sequence[Event]):
     def _iter_range(self, start: int, stop: int) -> Iterator[Event]:
         objects = self._objects
         names = self._names.strings
-        labels = self._labels.strings
-        send_id, send_src, send_dst = self._send_id, self._send_src, self._send_dst
-        send_type, send_label = self._send_type, self._send_label
+        send_id, send_key, send_parts = self._send_id, self._send_key, self._send_parts
         deliver_id = self._deliver_id
         timer_node, timer_deadline = self._timer_node, self._timer_deadline
         rows = islice(self._rows, start, stop)
@@ -194,8 +177,7 @@ class EventLog(Sequence[Event]):
             elif code == _DELIVER:
                 yield MsgDeliver(t, deliver_id[row])
             elif code == _SEND:
-                yield MsgSend(t, send_id[row], names[send_src[row]], names[send_dst[row]],
-                              names[send_type[row]], labels[send_label[row]])
+                yield MsgSend(t, send_id[row], *send_parts[send_key[row]])
             else:
                 yield RaftTimer(t, names[timer_node[row]], timer_deadline[row])
 
@@ -225,13 +207,13 @@ class EventLog(Sequence[Event]):
 
     def sends_from(self, low: int, high: int, sources: object) -> list[Event]:
         """The msg.send events in [low, high) whose ``src`` is in ``sources``, in order."""
-        names = self._names.strings
-        wanted = {code for code, name in enumerate(names) if name in sources}  # type: ignore[operator]
+        parts = self._send_parts
+        wanted = {key for key, (src, _, _, _) in enumerate(parts) if src in sources}  # type: ignore[operator]
         if not wanted:
             return []
-        codes, rows, src = self._codes, self._rows, self._send_src
+        codes, rows, keys = self._codes, self._rows, self._send_key
         return [self._build(index) for index in range(low, high)
-                if codes[index] == _SEND and src[rows[index]] in wanted]
+                if codes[index] == _SEND and keys[rows[index]] in wanted]
 
     def shared_prefix(self, other: EventLog, limit: int, chunk: int = 4096) -> int:
         """How many leading events (at most ``limit``) this log and ``other`` have in common.
@@ -271,8 +253,7 @@ class EventLog(Sequence[Event]):
         for code, columns, tables in (
             (_OBJECT, (), ()),
             (_DELIVER, ("_deliver_id",), ()),
-            (_SEND, ("_send_id",), (("_send_src", "_names"), ("_send_dst", "_names"),
-                                    ("_send_type", "_names"), ("_send_label", "_labels"))),
+            (_SEND, ("_send_id",), (("_send_key", "_send_parts"),)),
             (_TIMER, ("_timer_deadline",), (("_timer_node", "_names"),)),
         ):
             first = codes.find(bytes((code,)))
@@ -291,6 +272,9 @@ class EventLog(Sequence[Event]):
                 if mine != getattr(other, column)[low:high]:
                     return False
                 used = max(mine) + 1
-                if getattr(self, table).strings[:used] != getattr(other, table).strings[:used]:
+                table_mine, table_theirs = getattr(self, table), getattr(other, table)
+                if isinstance(table_mine, _Interned):
+                    table_mine, table_theirs = table_mine.strings, table_theirs.strings
+                if table_mine[:used] != table_theirs[:used]:
                     return False
         return True
