@@ -74,7 +74,11 @@ class Projector:
         events = self.trace.events
         ends = self._ends
         total = len(events)
-        for event in events[self._indexed:total]:
+        for low, high, event in events.runs(self._indexed, total):
+            if event is None:  # messages and timers kept as columns: only deliveries matter
+                for msg_id, t in events.deliveries(low, high):
+                    ends[msg_id] = (t, "deliver", None)
+                continue
             kind = event.kind
             if kind == "msg.deliver":
                 ends[event.id] = (event.t, "deliver", None)  # type: ignore[attr-defined]
@@ -108,4 +112,5 @@ class Projector:
     def checkpoint_count(self) -> int:
         """How many checkpoints are kept (for benchmarks and tests)."""
         return len(self._checkpoints)
+
 

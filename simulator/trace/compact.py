@@ -200,6 +200,17 @@ class EventLog(Sequence[Event]):
                 yield index, index + 1, objects[rows[index]]
             at = found + 1
 
+    def deliveries(self, low: int, high: int) -> Iterator[tuple[int, float]]:
+        """(message id, time) of each column-stored msg.deliver in [low, high), in order."""
+        codes = self._codes[low:high].tobytes()
+        rows, times, ids = self._rows, self.times, self._deliver_id
+        mark = bytes((_DELIVER,))
+        at = codes.find(mark)
+        while at >= 0:
+            index = low + at
+            yield ids[rows[index]], times[index]
+            at = codes.find(mark, at + 1)
+
     def count_sends_delivers(self, low: int, high: int) -> tuple[int, int]:
         """How many msg.send and msg.deliver events lie in [low, high)."""
         codes = self._codes[low:high].tobytes()
