@@ -20,7 +20,12 @@ from typing import TextIO
 from simulator.cli_args import MessageFirstParser, report_argument_error, seed_value
 from simulator.config import Latency
 from simulator.experiments.election_time import ElectionSetup
-from simulator.experiments.executor import EngineError, engine_name
+from simulator.experiments.executor import (
+    EngineError,
+    add_engine_options,
+    check_engine_options,
+    engine_name,
+)
 from simulator.experiments.outputs import outputs_problem, save_plot
 from simulator.experiments.plot import cdf_svg
 from simulator.experiments.progress import ProgressBar
@@ -74,11 +79,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--nodes", default="5",
                         help="cluster size, or sizes separated by commas, e.g. 3,5,7,9 (5)")
     parser.add_argument("--seed", type=seed_value, default=1, help="experiment seed (1)")
-    parser.add_argument("--workers", type=int,
-                        help="processes to run trials in (all cores)")
-    parser.add_argument("--dask", metavar="tcp://HOST:8786",
-                        help="run the trials on this Dask scheduler's cluster instead "
-                             "(pip install 'leadersim[cluster]')")
+    add_engine_options(parser)
     parser.add_argument("--heartbeat", type=float, help="heartbeat interval in ms "
                                                         "(default half the minimum timeout)")
     parser.add_argument("--pre-vote", action=argparse.BooleanOptionalAction, default=None,
@@ -124,12 +125,10 @@ def build_setups(args: argparse.Namespace) -> list[ElectionSetup]:
     if args.trials < 1:
         raise BadInput(f"--trials must be at least 1, got {args.trials}")
     sizes = _sizes(args.nodes)
-    if args.dask is not None and args.workers is not None:
-        raise BadInput("--workers and --dask: give one (the Dask cluster has its own workers)")
-    if args.workers is None:
-        args.workers = os.cpu_count() or 1
-    if args.workers < 1:
-        raise BadInput(f"--workers must be at least 1, got {args.workers}")
+    try:
+        check_engine_options(args)
+    except EngineError as problem:
+        raise BadInput(str(problem)) from None
     if not 0.0 <= args.loss < 1.0:
         raise BadInput(f"--loss must be in [0, 1), got {args.loss}")
     if not (math.isfinite(args.cap) and args.cap > 0):

@@ -12,8 +12,10 @@ puts results back in grid order. dask.distributed is optional (``pip install
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import io
+import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, as_completed
 from typing import Any
@@ -37,6 +39,28 @@ class InProcess(Executor):
         except BaseException as problem:  # noqa: BLE001 - handed to the caller via the future
             future.set_exception(problem)
         return future
+
+
+def add_engine_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--workers N`` and ``--dask tcp://HOST:8786`` to an experiment's options."""
+    parser.add_argument("--workers", type=int,
+                        help="local processes to run trials in (all cores)")
+    parser.add_argument("--dask", metavar="tcp://HOST:8786",
+                        help="run the trials on this Dask scheduler's cluster instead "
+                             "(pip install 'leadersim[cluster]')")
+
+
+def check_engine_options(args: argparse.Namespace) -> None:
+    """Fill in the default ``--workers``; EngineError for a conflict or a bad number."""
+    if args.dask is not None and args.workers is not None:
+        raise EngineError("--workers and --dask: give one (the Dask cluster has its own "
+                          "workers)")
+    if args.workers is None:
+        args.workers = os.cpu_count() or 1
+    if args.workers < 1:
+        raise EngineError(f"--workers must be at least 1, got {args.workers}")
+    if args.dask is not None:
+        scheduler_address(args.dask)
 
 
 def engine_name(workers: int, dask: str | None) -> str:

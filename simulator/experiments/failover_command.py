@@ -20,7 +20,13 @@ from typing import TextIO
 
 from simulator.cli_args import MessageFirstParser, report_argument_error, seed_value
 from simulator.config import PROTECTIONS, RECIPES, Scenario
-from simulator.experiments.executor import EngineError, engine_name, open_executor
+from simulator.experiments.executor import (
+    EngineError,
+    add_engine_options,
+    check_engine_options,
+    engine_name,
+    open_executor,
+)
 from simulator.experiments.failover import (
     FAULT_KINDS,
     WARMUP,
@@ -89,11 +95,7 @@ def parser() -> argparse.ArgumentParser:
                         help=f"seconds watched after the fault ({WINDOW:g})")
     parser.add_argument("--warmup", type=float, default=WARMUP,
                         help=f"seconds before the fault's random moment ({WARMUP:g})")
-    parser.add_argument("--workers", type=int,
-                        help="local processes to run trials in (all cores)")
-    parser.add_argument("--dask", metavar="tcp://HOST:8786",
-                        help="run the trials on this Dask scheduler's cluster instead "
-                             "(pip install 'leadersim[cluster]')")
+    add_engine_options(parser)
     parser.add_argument("--csv", type=Path, help="write one row per cell to this CSV file")
     parser.add_argument("--plot", type=Path,
                         help="plot failover time against lease time per recipe (.svg or .png)")
@@ -149,12 +151,10 @@ def build_grid(args: argparse.Namespace) -> Grid:
     """The base scenario and the cells of the parsed options; BadInput names a bad option."""
     if args.trials < 1:
         raise BadInput(f"--trials must be at least 1, got {args.trials}")
-    if args.dask is not None and args.workers is not None:
-        raise BadInput("--workers and --dask: give one (the Dask cluster has its own workers)")
-    if args.workers is None:
-        args.workers = os.cpu_count() or 1
-    if args.workers < 1:
-        raise BadInput(f"--workers must be at least 1, got {args.workers}")
+    try:
+        check_engine_options(args)
+    except EngineError as problem:
+        raise BadInput(str(problem)) from None
     if not (math.isfinite(args.window) and 0 < args.window <= MAX_SECONDS):
         raise BadInput(f"--window must be more than 0 and at most {MAX_SECONDS:g} seconds, "
                        f"got {args.window:g}")
