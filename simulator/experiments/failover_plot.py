@@ -15,8 +15,8 @@ from simulator.experiments.failover_stats import CellStats
 from simulator.experiments.plot import COLORS
 
 PANEL_W, PANEL_H = 380, 260
-MARGIN_L, MARGIN_T, GAP_X, GAP_Y = 60, 60, 50, 70
-LEGEND_W = 170
+MARGIN_L, MARGIN_T, GAP_X, GAP_Y = 60, 60, 90, 70
+LEGEND_W = 250
 
 
 def failover_svg(rows: Sequence[CellStats], title: str, window: float) -> str:
