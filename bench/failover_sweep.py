@@ -100,7 +100,7 @@ def main() -> int:
 
     reference = None
     with LocalCluster(n_workers=args.workers, threads_per_worker=1, processes=True,
-                      host="127.0.0.1", dashboard_address=None) as cluster:
+                      host="127.0.0.1", dashboard_address="127.0.0.1:0") as cluster:
         for round_number in range(1, args.rounds + 1):
             csv = out / f"pool{round_number}.csv"
             wall, cpu = sweep(csv, args.trials, ["--workers", str(args.workers)])

@@ -284,7 +284,8 @@ def main(
         if args.plot is not None:
             first = rows[0].cell.protection
             shown = [r for r in rows if r.cell.protection == first]
-            title = f"Failover time after a fault (protection {first}, {args.trials} trials per cell)"
+            title = (f"Failover time after a fault (protection {first}, {args.trials} trials "
+                     f"per cell)")
             save_plot(failover_svg(shown, title, args.window), args.plot, svg_to_png)
         if args.cdf is not None:
             lines = [(f"{r.cell.recipe} {r.cell.ttl:g} s {r.cell.fault.label} "

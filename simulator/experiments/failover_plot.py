@@ -74,17 +74,18 @@ def failover_svg(rows: Sequence[CellStats], title: str, window: float) -> str:
             color = COLORS[index % len(COLORS)]
             cells = sorted((r for r in rows if r.cell.fault.label == fault
                             and r.cell.recipe == recipe), key=lambda r: r.cell.ttl)
-            for attribute, dash in (("failover_p50", ""), ("failover_p90", ' stroke-dasharray="5,4"')):
-                points = [(x_of(r.cell.ttl), getattr(r, attribute)) for r in cells]
-                line = " ".join(f"{x:.1f},{y_of(v if math.isfinite(v) else top):.1f}"
-                                for x, v in points)
+            for attribute, dash in (("failover_p50", ""),
+                                    ("failover_p90", ' stroke-dasharray="5,4"')):
+                points = [(x_of(r.cell.ttl), y_of(min(getattr(r, attribute), top)),
+                           math.isfinite(getattr(r, attribute))) for r in cells]
+                line = " ".join(f"{x:.1f},{y:.1f}" for x, y, _ in points)
                 out.append(f'<polyline fill="none" stroke="{color}" stroke-width="2"{dash} '
                            f'points="{line}"/>')
                 if not dash:
-                    for x, v in points:
-                        fill = color if math.isfinite(v) else "white"
-                        out.append(f'<circle cx="{x:.1f}" cy="{y_of(v if math.isfinite(v) else top):.1f}" '
-                                   f'r="3.5" fill="{fill}" stroke="{color}"/>')
+                    for x, y, finite in points:
+                        fill = color if finite else "white"
+                        out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3.5" fill="{fill}" '
+                                   f'stroke="{color}"/>')
     legend_x = MARGIN_L + columns * (PANEL_W + GAP_X) - 10
     for index, recipe in enumerate(recipes):
         color = COLORS[index % len(COLORS)]

@@ -115,3 +115,18 @@ def test_election_time_refuses_an_unreachable_scheduler() -> None:
                              f"tcp://127.0.0.1:{_closed_port()}"])
     assert status == 2 and out == ""
     assert err.startswith("leadersim experiment: --dask") and len(err.splitlines()) == 1
+
+
+def test_a_failover_beyond_the_window_is_censored_not_dropped(tmp_path: Path) -> None:
+    """A 5 s lease cannot hand over within a 2 s window: every trial is censored, shown as
+    inf in the CSV, >2 in the table and an open dot at the top of the plot."""
+    table, plot = tmp_path / "c.csv", tmp_path / "c.svg"
+    status, out, err = _run(["failover", "--recipes", "seed", "--ttl", "5", "--faults",
+                             "crash", "--protection", "none", "--trials", "2", "--window", "2",
+                             "--warmup", "4", "--workers", "1", "--csv", str(table),
+                             "--plot", str(plot)])
+    assert status == 0, err
+    row = list(csv.reader(table.open(encoding="utf-8")))[1]
+    assert row[5:8] == ["inf", "inf", "inf"] and float(row[10]) < 0.05
+    assert ">2" in out
+    assert 'fill="white"' in plot.read_text(encoding="utf-8")
