@@ -256,6 +256,11 @@ def check_store(root: Section, store: StoreConfig, raft: RaftConfig, apps: AppsC
     if not store.eventual:
         return
     problems = root.problems
+    cluster = root.data.get("cluster")
+    for key in sorted(cluster) if isinstance(cluster, dict) else ():
+        if key in CLUSTER_KEYS:
+            problems.add(f"cluster.{key}", "the eventual store runs no consensus protocol "
+                                           "(store.kind = \"eventual\"); remove it")
     if store.replicas > raft.nodes:
         problems.add("store.replicas", f"{store.replicas} replicas need at least as many "
                                        f"nodes; [raft] nodes is {raft.nodes}")

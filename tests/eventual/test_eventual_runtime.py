@@ -78,3 +78,14 @@ def test_impossible_quorums_and_recipes_the_store_cannot_carry_exit_2(tmp_path: 
     preset.write_text('[raft]\nnodes = 2\n[store]\nkind = "eventual"\n', encoding="utf-8")
     assert main(["run", str(preset)]) == 2
     assert "store.replicas: 3 replicas need at least as many nodes" in capsys.readouterr().err
+
+
+def test_a_consensus_protocol_on_the_eventual_store_is_refused(tmp_path: Path, capsys) -> None:
+    """A leaderless store runs no consensus: [cluster] keys are refused, not silently ignored."""
+    preset = tmp_path / "protocol.toml"
+    preset.write_text('[store]\nkind = "eventual"\n[cluster]\nprotocol = "multi-paxos"\n'
+                      'backoff = false\n[apps]\ncount = 2\n', encoding="utf-8")
+    assert main(["validate", str(preset)]) == 2
+    err = capsys.readouterr().err
+    for key in ("cluster.protocol", "cluster.backoff"):
+        assert f"{key}: the eventual store runs no consensus protocol" in err
