@@ -51,6 +51,7 @@ class EventLog(Sequence[Event]):
         self._names = _Interned()  # host names and message types
         self._sends: dict[tuple[str, str, str, str], int] = {}  # (src, dst, type, label)
         self._send_parts: list[tuple[str, str, str, str]] = []
+        self._keys_by_src: dict[str, list[int]] = {}
         self._name_codes = self._names.codes
         self._send_id = array("q")
         self._send_key = array("I")  # the message's (src, dst, type, label), interned
@@ -91,6 +92,7 @@ class EventLog(Sequence[Event]):
                 raise TypeError(parts)
             key = self._sends[parts] = len(self._send_parts)
             self._send_parts.append(parts)
+            self._keys_by_src.setdefault(src, []).append(key)
         self._send_id.append(msg_id)  # the only append that can fail (not an int): first
         self._send_key.append(key)
         self._rows.append(len(self._send_id) - 1)
@@ -218,13 +220,20 @@ class EventLog(Sequence[Event]):
 
     def sends_from(self, low: int, high: int, sources: object) -> list[Event]:
         """The msg.send events in [low, high) whose ``src`` is in ``sources``, in order."""
-        parts = self._send_parts
-        wanted = {key for key, (src, _, _, _) in enumerate(parts) if src in sources}  # type: ignore[operator]
+        by_src = self._keys_by_src
+        wanted = {key for src in sources for key in by_src.get(src, ())}  # type: ignore[attr-defined]
         if not wanted:
             return []
-        codes, rows, keys = self._codes, self._rows, self._send_key
-        return [self._build(index) for index in range(low, high)
-                if codes[index] == _SEND and keys[rows[index]] in wanted]
+        codes = self._codes[low:high].tobytes()
+        rows, keys = self._rows, self._send_key
+        mark = bytes((_SEND,))
+        found = []
+        at = codes.find(mark)
+        while at >= 0:
+            if keys[rows[low + at]] in wanted:
+                found.append(self._build(low + at))
+            at = codes.find(mark, at + 1)
+        return found
 
     def shared_prefix(self, other: EventLog, limit: int, chunk: int = 4096) -> int:
         """How many leading events (at most ``limit``) this log and ``other`` have in common.
