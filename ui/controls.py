@@ -75,7 +75,7 @@ class SpeedControl(QWidget):
         self.speed_chosen.emit(speed)
 
 
-SEEK_MIN_WIDTH = 140
+SEEK_MIN_WIDTH = 100
 
 
 class SeekBar(QWidget):

@@ -86,6 +86,7 @@ PRESENTER_INSPECTOR_WIDTH = 1400
 # grows less than the rest (the room reads the canvas, the presenter the buttons).
 TOOLBAR_FONT = 15
 PRESENTER_TOOLBAR_SCALE = 1.2
+PRESENTER_SEEK_SCALE = 1.2
 # The side column's largest share of the window width (normal, presenter mode).
 SIDE_SHARE = 0.32
 SIDE_SHARE_PRESENTING = 0.25
@@ -503,7 +504,9 @@ class MainWindow(QMainWindow):
                                         bold=True))
         for label in (self.time_label, self.speed_label, self.seed_label):
             label.setFont(style.font(16 * scale))
-        self.seek_bar.set_scale(scale)
+        # the banner shows the time large; the seek bar shares its row with the timeline's
+        # controls and must leave the side column its width on a 1024 px projector
+        self.seek_bar.set_scale(min(scale, PRESENTER_SEEK_SCALE))
         if self.timeline is not None:
             self._scale_timeline(self.timeline, scale)
             self._present_timeline(self.timeline, on)
@@ -894,10 +897,14 @@ class MainWindow(QMainWindow):
         # canvas (whose text grows too) keeps most of the screen.
         share = SIDE_SHARE_PRESENTING if scale > 1.0 else SIDE_SHARE
         width = max(SIDE_MIN_WIDTH, round(min(self.width() * share, 380 * scale)))
-        self.resizeDocks([self.inspector_dock, self.narration_dock], [width, width],
-                         Qt.Orientation.Horizontal)
-        self.resizeDocks([self.inspector_dock, self.narration_dock], [560, 440],
-                         Qt.Orientation.Vertical)
+        # only the side panels shown (presenter mode may hide the inspector): Qt sizes
+        # nothing when one of the docks asked for is hidden
+        side = [dock for dock in (self.inspector_dock, self.narration_dock)
+                if not dock.isHidden()]
+        if side:
+            self.resizeDocks(side, [width] * len(side), Qt.Orientation.Horizontal)
+        if len(side) == 2:
+            self.resizeDocks(side, [560, 440], Qt.Orientation.Vertical)
         roomy = len(self.scene.hosts) <= PRESENTER_ROOMY_HOSTS
         if scale > 1.0:  # presenter mode shows the key lanes only: few, whatever the lesson
             timeline_share = TIMELINE_SHARE_PRESENTING

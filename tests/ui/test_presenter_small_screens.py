@@ -17,7 +17,9 @@ from ui.style import font
 def present_at(qtbot, window: MainWindow, size: tuple[int, int]) -> None:  # type: ignore[no-untyped-def]
     """Presenter mode on a screen of ``size`` (the offscreen screen is another size, so the
     full-screen window is sized by hand, as the projector would)."""
-    qtbot.keyClick(window, Qt.Key.Key_F5)
+    with qtbot.waitActive(window):
+        window.activateWindow()
+    qtbot.keyClick(window.canvas, Qt.Key.Key_F5)
     assert window.presenting
     qtbot.wait(50)
     window.resize(*size)
