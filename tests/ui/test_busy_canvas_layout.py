@@ -55,3 +55,25 @@ def test_herd_lanes_are_readable_at_1280_by_800(qtbot, open_window) -> None:
     pitch = plot.viewbox.height() / len(plot.lanes)
     assert pitch >= 14, f"lanes {pitch:.1f} px apart"
     assert plot.lane_label_font().pixelSize() >= 11
+
+
+def test_a_cut_link_is_not_drawn_through_a_host_it_passes(qapp) -> None:
+    from PySide6.QtGui import QColor, QImage, QPainter
+
+    link = LinkItem("n4", "app1")
+    link.set_ends(QPointF(20, 50), QPointF(980, 50))
+    link.set_cuts(True, True)
+    ends = [QRectF(0, 20, 40, 60), QRectF(960, 20, 40, 60)]  # the link's own hosts
+    passed = QRectF(440, 10, 120, 80)
+    image = QImage(1000, 100, QImage.Format.Format_ARGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    link.draw(painter, [*ends, passed])
+    painter.end()
+
+    def red_between(x0: int, x1: int) -> bool:
+        return any(image.pixelColor(x, 50).red() > 200 and image.pixelColor(x, 50).green() < 200
+                   for x in range(x0, x1))
+
+    assert red_between(100, 400) and red_between(600, 900), "the cut link is drawn"
+    assert not red_between(445, 555), "but not across the host it passes"

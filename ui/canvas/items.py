@@ -623,6 +623,16 @@ class LinkItem(QGraphicsItem):
             painter.drawLine(self.p1, self.p2)
             return
         both = self.cut_ab and self.cut_ba
+        others = [area for area in obstacles
+                  if not (area.contains(self.p1) or area.contains(self.p2))]
+        if others:  # a cut link is drawn around the hosts it passes, not through them
+            keep = QPainterPath()
+            keep.addRect(self.boundingRect())
+            for area in others:
+                hole = QPainterPath()
+                hole.addRect(area)
+                keep = keep.subtracted(hole)
+            painter.setClipPath(keep, Qt.ClipOperation.IntersectClip)
         painter.setPen(QPen(colour(style.CUT_COLOUR, 130 if self.faint else 170), 2.5,
                             Qt.PenStyle.DashLine))
         painter.drawLine(self.p1, self.p2)
