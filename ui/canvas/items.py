@@ -454,11 +454,11 @@ class AppServerItem(HostItem):
         painter.drawText(QRectF(text_left, -h / 2 + 6, w - 84, 32),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                          view.id)
-        painter.setFont(font(16, bold=leading or shut_down))
+        painter.setFont(font(18, bold=leading or shut_down))
         painter.drawText(QRectF(text_left, -h / 2 + 36, w - 84, 24),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                          self.status_text())
-        painter.setFont(font(15))
+        painter.setFont(font(17))
         token = "token —" if view.token is None else f"token {view.token}"
         painter.drawText(QRectF(text_left, -h / 2 + 60, w - 84, 24),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, token)
