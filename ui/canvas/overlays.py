@@ -262,9 +262,22 @@ class LegendItem(QGraphicsItem):
     def __init__(self) -> None:
         super().__init__()
         self._rows = self.rows()
+        self._leader_text = "Raft leader"
         self.setZValue(2)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    @property
+    def leader_text(self) -> str:
+        """What the leader's row says, e.g. "Multi-Paxos leader"."""
+        return self._leader_text
+
+    def set_protocol_name(self, name: str) -> None:
+        """Name the leader's row after the cluster's protocol ("Raft", "Multi-Paxos")."""
+        text = f"{name} leader"
+        if text != self._leader_text:
+            self._leader_text = text
+            self.update()
 
     @staticmethod
     def rows() -> list[str]:
@@ -285,7 +298,7 @@ class LegendItem(QGraphicsItem):
         painter.drawRoundedRect(self.boundingRect(), 10, 10)
         texts = {
             "follower": "Follower", "precandidate": "Pre-candidate",
-            "candidate": "Candidate", "leader": "Raft leader", "crashed": "Crashed",
+            "candidate": "Candidate", "leader": self._leader_text, "crashed": "Crashed",
             "paused": "Paused (GC)", "timer": "Election timer left",
             "app": "App server leading", "lease": "Lease time left",
             "message": "Message in flight", "cut": "Cut link", "wall": "Wall (partition)",

@@ -368,6 +368,7 @@ class ClusterScene(QGraphicsScene):
 
     def show_world(self, world: World) -> None:
         """Move every item to the state ``world`` describes."""
+        self.legend.set_protocol_name(world.protocol_name)
         t = world.t
         for view in world.raft:
             item = self.hosts.get(view.id)

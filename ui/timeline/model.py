@@ -149,6 +149,7 @@ class TimelineModel:
         self._leases: dict[int, _Lease] = {}
         self._app_leader: str | None = None  # the last server that took over
         self._eventual = EventualFold()  # finds the eventual store's stale reads
+        self.leader_legend = "Raft leader (term)"  # what the legend calls a leading member
         self._end = 0.0
         self._count = 0
         self._version = 0
@@ -395,6 +396,7 @@ class TimelineModel:
         role = str(_field(event, "role"))
         round_, owner = _field(event, "ballot") or (0, "")
         ballot = f"({round_}, {owner})" if owner else f"({round_})"
+        self.leader_legend = "Multi-Paxos leader (ballot)"
         self._discover(node, RAFT)
         self._terms[node] = ballot  # type: ignore[assignment]
         self._track(node, "role").switch(t, role, ballot)

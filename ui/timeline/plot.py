@@ -188,7 +188,7 @@ class TimelinePlot:
         self.cursor.setZValue(200)
         self.plot.addItem(self.cursor, ignoreBounds=True)
         self._mark_version = -1
-        self._legend_key: tuple[frozenset[str], frozenset[str]] | None = None
+        self._legend_key: tuple[frozenset[str], frozenset[str], str] | None = None
         self.sync_lanes()
         self.update_legend()
 
@@ -289,12 +289,14 @@ class TimelinePlot:
         kinds = set(self._legend_kinds() if self._legend_kinds is not None else MARK_STYLES)
         states = set(_ROLES)
         states.update(self._legend_states() if self._legend_states is not None else BAR_STYLES)
-        key = (frozenset(kinds), frozenset(states))
+        leader = self.model.leader_legend
+        key = (frozenset(kinds), frozenset(states), leader)
         if key == self._legend_key:
             return
         self._legend_key = key
         entries = [
-            LegendEntry(BAR_STYLES[state].label, _brush(state, self._hatching))
+            LegendEntry(leader if state == "leader" else BAR_STYLES[state].label,
+                        _brush(state, self._hatching))
             for state in BAR_STYLES if state in states
         ]
         entries.extend(
