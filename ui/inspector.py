@@ -232,7 +232,7 @@ def store_html(store: StoreInspection, why: str) -> str:
         ("revision", str(store.revision)),
         ("applied index", str(store.applied_index)),
         ("lease expiry", "decided here (primary lessor)" if store.primary
-         else "decided by the Raft leader only"),
+         else "decided by the leader only"),
     ]
     html = "<h2>Store</h2>" + _rows(pairs)
     keys = [[escape(elide(kv.key)), escape(elide(kv.value or "—")), str(kv.create_revision),
