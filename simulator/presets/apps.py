@@ -18,14 +18,20 @@ from simulator.config import (
     ProviderConfig,
     ZooKeeperConfig,
 )
-from simulator.presets.cluster import MS_PER_S, read_latency
+from simulator.presets.cluster import FLOOD, MS_PER_S, read_latency
 from simulator.presets.reader import Section, show
 
 MAX_APPS = 15
 MAX_SECONDS = 604_800.0
 MIN_MONTH = 1.0  # a shorter month makes the due charges pile up faster than any leader charges
-MIN_CHECK_INTERVAL = 0.01
-MIN_TICK_MS = 1.0
+MIN_PERIOD = 0.01
+"""The shortest period of an app server's repeating timers (keepalive, retry, job check): a
+shorter one floods the run with events, e.g. a keepalive every microsecond."""
+MIN_CHECK_INTERVAL = MIN_PERIOD
+MIN_TTL = 1.0  # etcd's lease TTLs are whole seconds (and the store raises short ones anyway)
+MIN_TICK_MS = 10.0  # the shortest session (2 ticks) is pinged every 2/3 tick
+TTL_WHY = "etcd grants lease TTLs in whole seconds"
+RENEW_WHY = f"etcd's client renews every TTL/3; {FLOOD}"
 
 APPS_KEYS = ("count", "recipe", "ttl", "renew_interval", "start_at", "protection",
              "provider_processing", "job", "kubernetes", "zookeeper", "server")
@@ -49,9 +55,9 @@ def read_apps(root: Section) -> AppsConfig:
     base = AppServerConfig(
         id="",
         recipe=apps.text("recipe", "seed", choices=RECIPES),
-        ttl=apps.number("ttl", DEFAULT_SESSION_TTL, low=0, low_open=True, high=MAX_SECONDS),
-        renew_interval=apps.optional_number("renew_interval", low=0, low_open=True,
-                                            high=MAX_SECONDS),
+        ttl=apps.number("ttl", DEFAULT_SESSION_TTL, low=MIN_TTL, high=MAX_SECONDS, why=TTL_WHY),
+        renew_interval=apps.optional_number("renew_interval", low=MIN_PERIOD,
+                                            high=MAX_SECONDS, why=RENEW_WHY),
         start_at=apps.number("start_at", 0.0, low=0, high=MAX_SECONDS),
     )
     _check_renewal(apps, base, apps.path)
@@ -106,9 +112,9 @@ def _read_overrides(
         config = AppServerConfig(
             id=server_id,
             recipe=server.text("recipe", base.recipe, choices=RECIPES),
-            ttl=server.number("ttl", base.ttl, low=0, low_open=True, high=MAX_SECONDS),
-            renew_interval=server.optional_number("renew_interval", low=0, low_open=True,
-                                                  high=MAX_SECONDS)
+            ttl=server.number("ttl", base.ttl, low=MIN_TTL, high=MAX_SECONDS, why=TTL_WHY),
+            renew_interval=server.optional_number("renew_interval", low=MIN_PERIOD,
+                                                  high=MAX_SECONDS, why=RENEW_WHY)
             if server.has("renew_interval") else base.renew_interval,
             start_at=server.number("start_at", base.start_at, low=0, high=MAX_SECONDS),
         )
@@ -128,7 +134,7 @@ def _read_job(apps: Section) -> JobConfig:
         contracts=job.integer("contracts", base.contracts, low=0, high=100_000),
         month=job.number("month", base.month, low=MIN_MONTH, high=MAX_SECONDS),
         check_interval=job.number("check_interval", base.check_interval,
-                                  low=MIN_CHECK_INTERVAL, high=MAX_SECONDS),
+                                  low=MIN_CHECK_INTERVAL, high=MAX_SECONDS, why=FLOOD),
         late_after=job.number("late_after", base.late_after, low=0, high=MAX_SECONDS),
     )
 
@@ -139,15 +145,18 @@ def _read_kubernetes(apps: Section) -> KubernetesConfig:
     k8s = apps.table("kubernetes", KUBERNETES_KEYS)
     if k8s is None:
         return base
+    known = len(k8s.problems.found)
     config = KubernetesConfig(
         lease_duration=k8s.number("lease_duration", base.lease_duration, low=0, low_open=True,
                                   high=MAX_SECONDS),
         renew_deadline=k8s.number("renew_deadline", base.renew_deadline, low=0, low_open=True,
                                   high=MAX_SECONDS),
-        retry_period=k8s.number("retry_period", base.retry_period, low=0, low_open=True,
-                                high=MAX_SECONDS),
+        retry_period=k8s.number("retry_period", base.retry_period, low=MIN_PERIOD,
+                                high=MAX_SECONDS, why=f"client-go's default is 2; {FLOOD}"),
         jitter=k8s.number("jitter", base.jitter, low=1, high=10),
     )
+    if len(k8s.problems.found) > known:
+        return config  # a rule between a rejected value and a default would only confuse
     if config.lease_duration <= config.renew_deadline:
         k8s.problems.add(k8s.key("renew_deadline"),
                          f"must be shorter than lease_duration ({config.lease_duration:g} s), "
@@ -166,14 +175,17 @@ def _read_zookeeper(apps: Section) -> ZooKeeperConfig:
     zk = apps.table("zookeeper", ZOOKEEPER_KEYS)
     if zk is None:
         return base
+    known = len(zk.problems.found)
     config = ZooKeeperConfig(
         tick_time=zk.number("tick_time_ms", base.tick_time, low=MIN_TICK_MS,
-                            high=MAX_SECONDS * 1000, per_second=MS_PER_S),
+                            high=MAX_SECONDS * 1000, per_second=MS_PER_S,
+                            why=f"ZooKeeper's sample is 2000; a session is pinged every 2/3 "
+                                f"tick at the shortest, and {FLOOD}"),
         session_timeout=zk.number("session_timeout_ms", base.session_timeout, low=0,
                                   low_open=True, high=MAX_SECONDS * 1000, per_second=MS_PER_S),
     )
     low, high = 2 * config.tick_time, 20 * config.tick_time
-    if not low - 1e-9 <= config.session_timeout <= high + 1e-9:
+    if len(zk.problems.found) == known and not low - 1e-9 <= config.session_timeout <= high + 1e-9:
         tick, session = config.tick_time * MS_PER_S, config.session_timeout * MS_PER_S
         zk.problems.add(zk.key("session_timeout_ms"),
                         f"must be between 2 and 20 ticks ({2 * tick:g} to {20 * tick:g} ms "

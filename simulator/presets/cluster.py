@@ -33,7 +33,10 @@ MS_PER_S = 1000.0
 MAX_NODES = 15
 MAX_DELAY_MS = 60_000.0
 MAX_TIMEOUT_MS = 600_000.0
-MIN_TIMING_MS = 1.0  # protocol timers below a millisecond would flood the run with events
+MIN_TIMING_MS = 10.0
+"""The shortest period of any repeating timer (heartbeat, election timeout, lease check, request
+timeout): a shorter one floods the run with events (a run that validates must stay responsive)."""
+FLOOD = "shorter periods flood the run with events"
 
 LATENCY_KEYS = {
     "constant": ("ms",),
@@ -127,7 +130,8 @@ def read_raft(root: Section) -> RaftConfig:
                                   f"{protocol} (cluster.protocol); remove it")
     nodes = raft.integer("nodes", base.nodes, low=1, high=MAX_NODES)
     heartbeat = raft.number("heartbeat_ms", base.heartbeat_interval, low=MIN_TIMING_MS,
-                            high=MAX_DELAY_MS, per_second=MS_PER_S)
+                            high=MAX_DELAY_MS, per_second=MS_PER_S,
+                            why=f"etcd's default is 100; {FLOOD}")
     timeout_min, timeout_max = _read_timeout_range(
         raft, (base.election_timeout_min, base.election_timeout_max))
     return RaftConfig(
@@ -151,14 +155,16 @@ def _read_timeout_range(raft: Section, default: tuple[float, float]) -> tuple[fl
     value = raft.raw("election_timeout_ms")
     if value is None:
         return default
-    allowed = f"[min, max] in milliseconds, each from {MIN_TIMING_MS:g} to {MAX_TIMEOUT_MS:g}"
+    allowed = (f"[min, max] in milliseconds, each from {MIN_TIMING_MS:g} to {MAX_TIMEOUT_MS:g} "
+               f"({FLOOD})")
     if not isinstance(value, list) or len(value) != 2:
         got = f"{len(value)} numbers" if isinstance(value, list) else type_name(value)
         raft.problems.add(path, f"must be a list of two numbers {allowed}, e.g. [150, 300]; "
                                 f"got {got}")
         return default
     ok = all(
-        check_number(raft.problems, item(path, i), v, low=MIN_TIMING_MS, high=MAX_TIMEOUT_MS)
+        check_number(raft.problems, item(path, i), v, low=MIN_TIMING_MS, high=MAX_TIMEOUT_MS,
+                     why=f"etcd's default is 1000; {FLOOD}")
         for i, v in enumerate(value)
     )
     if not ok:
@@ -223,9 +229,12 @@ def read_store(root: Section) -> StoreConfig:
     return StoreConfig(
         lease_check_interval=store.number("lease_check_ms", base.lease_check_interval,
                                           low=MIN_TIMING_MS, high=MAX_DELAY_MS,
-                                          per_second=MS_PER_S),
+                                          per_second=MS_PER_S,
+                                          why=f"etcd's lessor checks every 500; {FLOOD}"),
         request_timeout=store.number("request_timeout_ms", base.request_timeout,
-                                     low=MIN_TIMING_MS, high=MAX_DELAY_MS, per_second=MS_PER_S),
+                                     low=MIN_TIMING_MS, high=MAX_DELAY_MS, per_second=MS_PER_S,
+                                     why=f"a client retries and probes its watches at this "
+                                         f"period; {FLOOD}"),
         compaction_retention=store.integer("compaction_retention", base.compaction_retention,
                                            low=0, high=1_000_000_000),
         kind=store.text("kind", base.kind, choices=STORE_KINDS),

@@ -121,10 +121,15 @@ def range_text(low: float | None, high: float | None, low_open: bool, whole: boo
 
 def check_number(
     problems: Problems, path: str, value: object, *, low: float | None = None,
-    high: float | None = None, low_open: bool = False, whole: bool = False,
+    high: float | None = None, low_open: bool = False, whole: bool = False, why: str = "",
 ) -> bool:
-    """Report ``value`` unless it is a finite number in the range; True when it is fine."""
+    """Report ``value`` unless it is a finite number in the range; True when it is fine.
+
+    ``why`` says in a few words why the range is what it is; it follows the range.
+    """
     allowed = range_text(low, high, low_open, whole)
+    if why:
+        allowed = f"{allowed} ({why})"
     if not is_number(value):
         problems.add(path, f"must be {allowed}, not {type_name(value)} ({show(value)})")
         return False
@@ -182,17 +187,17 @@ class Section:
 
     def number(
         self, key: str, default: float, *, low: float | None = None, high: float | None = None,
-        low_open: bool = False, per_second: float = 1.0,
+        low_open: bool = False, per_second: float = 1.0, why: str = "",
     ) -> float:
         """A number in range, in seconds (``per_second`` = 1000 for a ``_ms`` key), else
         ``default``."""
         value = self.optional_number(key, low=low, high=high, low_open=low_open,
-                                     per_second=per_second)
+                                     per_second=per_second, why=why)
         return default if value is None else value
 
     def optional_number(
         self, key: str, *, low: float | None = None, high: float | None = None,
-        low_open: bool = False, per_second: float = 1.0,
+        low_open: bool = False, per_second: float = 1.0, why: str = "",
     ) -> float | None:
         """A number in range converted to seconds (``in_seconds``), or None when missing or
         wrong."""
@@ -200,7 +205,8 @@ class Section:
         if key not in self.data:
             return None
         value = self.data[key]
-        if not check_number(self.problems, path, value, low=low, high=high, low_open=low_open):
+        if not check_number(self.problems, path, value, low=low, high=high, low_open=low_open,
+                            why=why):
             return None
         return in_seconds(value, per_second)
 

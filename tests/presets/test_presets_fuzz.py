@@ -120,7 +120,7 @@ def test_one_changed_value_in_a_shipped_preset_never_crashes(data: st.DataObject
 
 @FUZZ
 @given(st.text(min_size=1).filter(str.strip), st.text(), st.text(min_size=1).filter(str.strip),
-       st.floats(min_value=0, max_value=60), st.floats(min_value=1, max_value=60_000))
+       st.floats(min_value=0, max_value=60), st.floats(min_value=10, max_value=60_000))
 def test_any_text_and_times_survive_writing_and_reading_back(
     title: str, description: str, caption: str, at: float, heartbeat_ms: float
 ) -> None:
