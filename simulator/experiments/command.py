@@ -46,6 +46,11 @@ EXIT_OK, EXIT_BAD_INPUT = 0, 2
 SvgToPng = Callable[[str, Path], None]
 
 
+MIN_TIMER_MS = 1.0
+MAX_TIMER_MS = 600_000.0
+FLOOD = "a shorter timer floods the trials with events"
+
+
 class BadInput(Exception):
     """A problem with the command's input: the message names the option."""
 
@@ -135,8 +140,9 @@ def build_setups(args: argparse.Namespace) -> list[ElectionSetup]:
         raise BadInput(f"--cap must be a positive number of seconds, got {args.cap}")
     heartbeat = None
     if args.heartbeat is not None:
-        if not (math.isfinite(args.heartbeat) and args.heartbeat > 0):
-            raise BadInput(f"--heartbeat must be a positive number of ms, got {args.heartbeat}")
+        if not (math.isfinite(args.heartbeat) and MIN_TIMER_MS <= args.heartbeat <= MAX_TIMER_MS):
+            raise BadInput(f"--heartbeat must be from {MIN_TIMER_MS:g} to {MAX_TIMER_MS:g} ms "
+                           f"({FLOOD}), got {args.heartbeat:g}")
         heartbeat = args.heartbeat / 1000
     elif args.etcd:
         heartbeat = 0.1
@@ -157,8 +163,9 @@ def build_setups(args: argparse.Namespace) -> list[ElectionSetup]:
     setups = []
     for label in labels:
         low, high = _ms_range("--ranges", label)
-        if low <= 0:
-            raise BadInput(f"--ranges: {label!r} must have a minimum above 0 ms")
+        if low * 1000 < MIN_TIMER_MS or high * 1000 > MAX_TIMER_MS:
+            raise BadInput(f"--ranges: {label!r} must lie within {MIN_TIMER_MS:g} to "
+                           f"{MAX_TIMER_MS:g} ms (the paper's smallest is 12-24; {FLOOD})")
         for size in sizes:
             name = label if len(sizes) == 1 else f"{label} ({size} nodes)"
             base = ElectionSetup(low, high, label=name, nodes=size, heartbeat=heartbeat,

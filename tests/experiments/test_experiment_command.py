@@ -52,6 +52,9 @@ def test_etcd_defaults_switch_on_prevote_and_checkquorum() -> None:
     [
         (["election-time", "--ranges", "150-abc"], "--ranges"),
         (["election-time", "--ranges", "300-150"], "--ranges"),
+        (["election-time", "--ranges", "0.0001-0.0002"], "--ranges: '0.0001-0.0002' must lie "
+                                                         "within 1 to 600000 ms"),
+        (["election-time", "--heartbeat", "1e-6"], "--heartbeat must be from 1 to 600000 ms"),
         (["election-time", "--trials", "0"], "--trials"),
         (["election-time", "--nodes", "40"], "--nodes"),
         (["election-time", "--nodes", "3,x"], "--nodes"),
