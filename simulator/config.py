@@ -16,6 +16,9 @@ LATENCY_KINDS = ("constant", "uniform", "normal")
 RECIPES = ("seed", "etcd", "zookeeper", "kubernetes")
 PROTOCOLS = ("raft", "multi-paxos")
 PROTECTIONS = ("none", "fencing", "idempotency")
+ZK_STOP_ON = ("disconnected", "expired")
+"""When a ZooKeeper-recipe leader stops acting: at Disconnected (Curator's default error policy,
+safe) or only once it learns its session Expired (unsafe: it learns it only on reconnecting)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,10 +186,12 @@ class KubernetesConfig:
 
 @dataclass(frozen=True, slots=True)
 class ZooKeeperConfig:
-    """ZooKeeper session timing: tickTime and the session timeout (2 to 20 ticks)."""
+    """ZooKeeper session timing (tickTime, a session timeout of 2 to 20 ticks) and when a leader
+    stops acting (``stop_on``, one of ZK_STOP_ON)."""
 
     tick_time: float = 2.0
     session_timeout: float = 10.0
+    stop_on: str = "disconnected"
 
 
 @dataclass(frozen=True, slots=True)

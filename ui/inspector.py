@@ -194,6 +194,13 @@ def _belief_rows(view: AppView, t: float) -> list[tuple[str, str]]:
             ("its clock reads", f"{view.local_time(t):.1f} s")]
 
 
+def session_rows(view: AppView) -> list[tuple[str, str]]:
+    """The ZooKeeper client session's row (only for a server that has one)."""
+    if view.session_state is None:
+        return []
+    return [("ZooKeeper session", f"{view.session_id}: {view.session_state}")]
+
+
 def app_html(view: AppView, world: World) -> str:
     """The inspector text of an app server."""
     lease = view.lease
@@ -202,6 +209,7 @@ def app_html(view: AppView, world: World) -> str:
         ("believes it leads", "yes" if view.leader else "no"),
         ("since", _seconds(view.since)),
         ("fencing token", "—" if view.token is None else str(view.token)),
+        *session_rows(view),
         ("lease", "—" if lease is None else f"{lease.id} (TTL {lease.ttl:g} s)"),
         ("lease left", "—" if lease is None else _tenths(lease.remaining(world.t))),
         *_belief_rows(view, world.t),

@@ -10,6 +10,7 @@ from __future__ import annotations
 from simulator.config import (
     PROTECTIONS,
     RECIPES,
+    ZK_STOP_ON,
     AppsConfig,
     DEFAULT_SESSION_TTL,
     AppServerConfig,
@@ -38,7 +39,7 @@ APPS_KEYS = ("count", "recipe", "ttl", "renew_interval", "start_at", "protection
 SERVER_KEYS = ("id", "recipe", "ttl", "renew_interval", "start_at")
 JOB_KEYS = ("contracts", "month", "check_interval", "late_after")
 KUBERNETES_KEYS = ("lease_duration", "renew_deadline", "retry_period", "jitter")
-ZOOKEEPER_KEYS = ("tick_time_ms", "session_timeout_ms")
+ZOOKEEPER_KEYS = ("tick_time_ms", "session_timeout_ms", "stop_on")
 
 
 def app_ids(count: int) -> tuple[str, ...]:
@@ -183,6 +184,7 @@ def _read_zookeeper(apps: Section) -> ZooKeeperConfig:
                                 f"tick at the shortest, and {FLOOD}"),
         session_timeout=zk.number("session_timeout_ms", base.session_timeout, low=0,
                                   low_open=True, high=MAX_SECONDS * 1000, per_second=MS_PER_S),
+        stop_on=zk.text("stop_on", base.stop_on, choices=ZK_STOP_ON),
     )
     low, high = 2 * config.tick_time, 20 * config.tick_time
     if len(zk.problems.found) == known and not low - 1e-9 <= config.session_timeout <= high + 1e-9:

@@ -133,7 +133,8 @@ def _apps(s: Scenario) -> list[str]:
               f"renew_deadline = {_seconds(k8s.renew_deadline)}",
               f"retry_period = {_seconds(k8s.retry_period)}", f"jitter = {_number(k8s.jitter)}"]
     lines += ["", "[apps.zookeeper]", f"tick_time_ms = {_ms(zk.tick_time)}",
-              f"session_timeout_ms = {_ms(zk.session_timeout)}"]
+              f"session_timeout_ms = {_ms(zk.session_timeout)}",
+              f"stop_on = {_string(zk.stop_on)}"]
     for server in servers[1:]:
         if _differs(server, shared):
             lines += ["", "[[apps.server]]", f"id = {_string(server.id)}",

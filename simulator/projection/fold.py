@@ -31,6 +31,7 @@ from simulator.projection.world import (
 from simulator.trace.events import (
     AppBelief,
     AppRole,
+    AppSession,
     Caption,
     Event,
     LeaseGrant,
@@ -290,7 +291,7 @@ class FoldState:
         app = self.apps.get(node)
         if app is not None:  # what it believed was in the memory it lost
             self.apps[node] = replace(app, leader=False, since=None, shut_down=False,
-                                      belief=None)
+                                      belief=None, session_state=None, session_id=None)
 
     def _on_restart(self, e: NodeRestart) -> None:
         self.crashed.discard(e.node)
@@ -378,6 +379,14 @@ class FoldState:
         since = (view.since if view.leader else e.t) if leader else None
         self.apps[view.id] = replace(view, leader=leader, since=since,
                                      token=e.token)
+
+    def _on_app_session(self, e: AppSession) -> None:
+        view = self._app(e.server)
+        if e.state == "closed":
+            if view.session_id == e.session:
+                self.apps[view.id] = replace(view, session_state=None, session_id=None)
+            return
+        self.apps[view.id] = replace(view, session_state=e.state, session_id=e.session)
 
     def _on_work(self, e: Work) -> None:
         work = WorkView(t=e.t, server=e.server, job=e.job,
@@ -513,6 +522,7 @@ _HANDLERS: dict[str, Callable[[FoldState, Any], None]] = {
     "lease.revoke": FoldState._on_lease_revoke,
     "app.role": FoldState._on_app_role,
     "app.belief": FoldState._on_belief,
+    "app.session": FoldState._on_app_session,
     "work": FoldState._on_work,
     "violation": FoldState._on_violation,
     "caption": FoldState._on_caption,

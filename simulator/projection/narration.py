@@ -13,6 +13,7 @@ from typing import Any
 
 from simulator.trace.events import (
     AppRole,
+    AppSession,
     Caption,
     Event,
     LeaseGrant,
@@ -89,6 +90,7 @@ class Narrator:
         self._leases: dict[int, str] = {}
         self._app_leader: dict[str, bool] = {}
         self._clocks: dict[str, float] = {}
+        self._app_session_state: dict[str, tuple[int, str]] = {}
 
     def feed(self, event: Event, index: int) -> NarrationEntry | None:
         """The sentence for ``event`` (the ``index``-th event of the trace), or None."""
@@ -225,6 +227,23 @@ class Narrator:
             return f"{e.server} now believes it is the leader{token}.", LEADER, e.server
         if before and not e.leader:
             return f"{e.server} stopped acting as the leader.", SAFEGUARD, e.server
+        return None
+
+    def _app_session(self, e: AppSession) -> tuple[str, str, str | None] | None:
+        before = self._app_session_state.get(e.server)
+        self._app_session_state[e.server] = (e.session, e.state)
+        if e.state == "connected":
+            if before == (e.session, "disconnected"):
+                return (f"{e.server} reached the ensemble again: its session {e.session} is "
+                        "still alive (Connected).", INFO, e.server)
+            return f"{e.server} opened ZooKeeper session {e.session}.", INFO, e.server
+        if e.state == "disconnected":
+            return (f"{e.server} heard nothing from the ensemble for two thirds of its session "
+                    f"timeout: Disconnected (session {e.session} may still be alive).",
+                    WARNING, e.server)
+        if e.state == "expired":
+            return (f"{e.server} reached the ensemble and learnt that its session {e.session} "
+                    "had expired (Expired).", WARNING, e.server)
         return None
 
     def _work(self, e: Work) -> tuple[str, str, str | None] | None:

@@ -185,6 +185,10 @@ class AppView:
     """Its local clock reads ``clock_offset + clock_rate * t`` (node.clock)."""
     belief: BeliefView | None = None
     """What it believes of the lease record, by its own clock (None: nothing seen)."""
+    session_state: str | None = None
+    """A ZooKeeper-recipe server's client session: connected, disconnected or expired (None
+    without one: other recipes, a closed session, a crash)."""
+    session_id: int | None = None
 
     @property
     def paused(self) -> bool:

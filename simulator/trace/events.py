@@ -542,6 +542,22 @@ class AppBelief(Event):
 
 @fast_init
 @dataclass(frozen=True, slots=True)
+class AppSession(Event):
+    """A ZooKeeper-recipe server's client session changed state.
+
+    ``state`` is ``connected`` (granted, or reconnected to the same session), ``disconnected``
+    (nothing heard for two thirds of the session timeout), ``expired`` (the ensemble said the
+    session is gone) or ``closed`` (the server gave it up); ``session`` is its id (the lease).
+    """
+
+    server: str
+    state: str
+    session: int
+    kind: ClassVar[str] = "app.session"
+
+
+@fast_init
+@dataclass(frozen=True, slots=True)
 class Work(Event):
     """The payment provider handled a charge of ``job`` from ``server``.
 
@@ -660,7 +676,7 @@ ALL_EVENT_TYPES: tuple[type[Event], ...] = (
     NetCut, NetHeal, NetLink, MsgSend, MsgDeliver, MsgDrop,
     KvInvoke, KvComplete, LeaseGrant, LeaseRenew, LeaseRevoke, WatchEvent,
     KvChange, LeasePrimary, WatchOpen, WatchClose,
-    AppRole, AppBelief, Work, Violation,
+    AppRole, AppBelief, AppSession, Work, Violation,
     EcWrite, EcRead, EcRepair, EcHint, EcResult,
 )
 EVENT_TYPES_BY_KIND: dict[str, type[Event]] = {cls.kind: cls for cls in ALL_EVENT_TYPES}

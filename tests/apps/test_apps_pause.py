@@ -25,7 +25,15 @@ def test_a_short_pause_freezes_the_leader_and_costs_it_nothing(recipe: str) -> N
     after = [e for e in sim.trace if isinstance(e, KvInvoke) and e.client == leader
              and e.op == "lease_keepalive" and e.t >= 3.0 + TTL / 2]
     assert after and after[0].t == 3.0 + TTL / 2, "the overdue keepalive goes out on resume"
-    assert [(e.server, e.leader) for e in roles(sim)] == [(leader, True)]
+    mine = [(e.server, e.leader, e.token) for e in roles(sim)]
+    first = mine[0]
+    if recipe == "zookeeper":
+        # ZooKeeper's client may find its read timeout (2/3 of the session) passed when it
+        # resumes: Disconnected, then connected again to the same session. With Curator's
+        # default policy it steps down for that instant and leads again with the same token.
+        assert mine in ([first], [first, (leader, False, first[2]), first])
+    else:
+        assert mine == [(leader, True, first[2])]
     assert revokes(sim, "expired") == []
 
 

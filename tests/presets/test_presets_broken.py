@@ -102,6 +102,8 @@ BROKEN: list[tuple[str, str, str, str]] = [
     ("ZooKeeper session outside 2 to 20 ticks", APPS + "[apps.zookeeper]\n"
      "tick_time_ms = 2000\nsession_timeout_ms = 1000\n", "apps.zookeeper.session_timeout_ms",
      "between 2 and 20 ticks"),
+    ("unknown ZooKeeper stop policy", APPS + "[apps.zookeeper]\nstop_on = \"lost\"\n",
+     "apps.zookeeper.stop_on", "disconnected, expired"),
     ("seed out of range", "[run]\nseed = -1\n", "run.seed", "from 0 to"),
     ("unknown consensus protocol", "[cluster]\nprotocol = \"paxos\"\n", "cluster.protocol",
      "did you mean 'multi-paxos'"),

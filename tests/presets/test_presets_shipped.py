@@ -26,7 +26,7 @@ NAMES = shipped_names()
 # Lessons whose point is that two app servers act as leader at once, or a customer pays twice.
 # (pause-fenced-charge is safe: its paused leader is frozen, and its stale charge is rejected.)
 LESSONS_IN_DANGER = {"pause-double-charge", "kubernetes-clock-skew", "eventual-two-leaders",
-                     "eventual-clock-skew", "eventual-fencing"}
+                     "eventual-clock-skew", "eventual-fencing", "zookeeper-expired"}
 # Lessons whose faults are drawn at random: whether a pause makes two leaders depends on the seed.
 LESSONS_BY_CHANCE = {"random-faults-availability"}
 

@@ -373,7 +373,8 @@ class AppServerItem(HostItem):
 
     @staticmethod
     def _body(view: AppView) -> tuple[object, ...]:
-        return (view.leader, view.token, view.crashed, view.paused, view.shut_down)
+        return (view.leader, view.token, view.crashed, view.paused, view.shut_down,
+                view.session_state)
 
     def set_state(self, view: AppView, t: float) -> None:
         """Draw ``view`` at time ``t`` (the cached body repaints only when it changes)."""
@@ -458,10 +459,11 @@ class AppServerItem(HostItem):
         painter.drawText(QRectF(text_left, -h / 2 + 36, w - 84, 24),
                          Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
                          self.status_text())
-        painter.setFont(font(17))
-        token = "token —" if view.token is None else f"token {view.token}"
+        trouble = view.session_state in ("disconnected", "expired") and not view.crashed
+        painter.setFont(font(15 if trouble else 17))  # "disconnected" fits the box at 15
         painter.drawText(QRectF(text_left, -h / 2 + 60, w - 84, 24),
-                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter, token)
+                         Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
+                         self.detail_text())
         if view.paused:
             draw_pause_mark(painter, w / 2 - 4, -h / 2 + 4, 16)
 
@@ -475,6 +477,14 @@ class AppServerItem(HostItem):
         if view.paused:
             return "paused"
         return "★ LEADER" if view.leader else "standby"
+
+    def detail_text(self) -> str:
+        """The third line: the fencing token, or a ZooKeeper client's trouble with its session
+        (disconnected, expired) while it lasts (the inspector still gives the token)."""
+        view = self.view
+        if view.session_state in ("disconnected", "expired") and not view.crashed:
+            return view.session_state
+        return "token —" if view.token is None else f"token {view.token}"
 
 
 class ProviderItem(HostItem):

@@ -71,6 +71,10 @@ class Recipe(ABC):
         """Drop local state about a campaign that failed on a store error (no store calls)."""
         return None
 
+    def work_client(self) -> StoreClient:
+        """The store client the leader's payment job uses (the recipe's own by default)."""
+        return self.client
+
     # --- the shared main loop ----------------------------------------------------------------
 
     def run(self) -> Gen:
@@ -114,7 +118,7 @@ class Recipe(ABC):
         def current() -> bool:
             return term.on and host.leading and host.token == token
 
-        self.job = PaymentJob(host, self.client, token, current)
+        self.job = PaymentJob(host, self.work_client(), token, current)
         task = host.spawn(self.job.run(), "job")
         try:
             yield from self.guard(lost)
