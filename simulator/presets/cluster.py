@@ -244,15 +244,26 @@ def read_store(root: Section) -> StoreConfig:
         read_repair=store.boolean("read_repair", base.read_repair),
         sloppy_quorum=store.boolean("sloppy_quorum", base.sloppy_quorum),
         handoff_after=store.number("handoff_after_ms", base.handoff_after, low=MIN_TIMING_MS,
-                                   high=MAX_DELAY_MS, per_second=MS_PER_S),
+                                   high=MAX_DELAY_MS, per_second=MS_PER_S, why=FLOOD),
         hint_interval=store.number("hint_interval_ms", base.hint_interval, low=MIN_TIMING_MS,
-                                   high=MAX_DELAY_MS, per_second=MS_PER_S),
-        anti_entropy_interval=store.number("anti_entropy_ms", base.anti_entropy_interval,
-                                           low=0, high=MAX_DELAY_MS, per_second=MS_PER_S),
+                                   high=MAX_DELAY_MS, per_second=MS_PER_S, why=FLOOD),
+        anti_entropy_interval=_anti_entropy(store, base.anti_entropy_interval),
         keepalive_leadership_check=store.text("keepalive_leadership_check",
                                               base.keepalive_leadership_check,
                                               choices=LEADERSHIP_CHECKS),
     )
+
+
+def _anti_entropy(store: Section, default: float) -> float:
+    """0 (never), or a period of at least MIN_TIMING_MS: a shorter one floods the run."""
+    value = store.number("anti_entropy_ms", default, low=0, high=MAX_DELAY_MS,
+                         per_second=MS_PER_S)
+    if 0 < value * MS_PER_S < MIN_TIMING_MS:
+        store.problems.add(store.key("anti_entropy_ms"),
+                           f"must be 0 (never) or a number from {MIN_TIMING_MS:g} to "
+                           f"{MAX_DELAY_MS:g} ({FLOOD}), got {value * MS_PER_S:g}")
+        return default
+    return value
 
 
 def check_store(root: Section, store: StoreConfig, raft: RaftConfig, apps: AppsConfig) -> None:
