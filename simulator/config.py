@@ -16,9 +16,11 @@ LATENCY_KINDS = ("constant", "uniform", "normal")
 RECIPES = ("seed", "etcd", "zookeeper", "kubernetes")
 PROTOCOLS = ("raft", "multi-paxos")
 PROTECTIONS = ("none", "fencing", "idempotency")
-ZK_STOP_ON = ("disconnected", "expired")
+ZK_STOP_ON = ("disconnected", "lost", "expired")
 """When a ZooKeeper-recipe leader stops acting: at Disconnected (Curator's default error policy,
-safe) or only once it learns its session Expired (unsafe: it learns it only on reconnecting)."""
+safe), at Curator's LOST (its session policy: Expired, or a session timeout after Disconnected;
+unsafe for that while), or only once it learns its session Expired from the ensemble (unsafe
+until it reaches the ensemble again)."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -241,6 +241,10 @@ class Narrator:
             return (f"{e.server} heard nothing from the ensemble for two thirds of its session "
                     f"timeout: Disconnected (session {e.session} may still be alive).",
                     WARNING, e.server)
+        if e.state == "expired" and e.by == "client":
+            return (f"{e.server} gave its session {e.session} up: a whole session timeout "
+                    "disconnected (Curator's LOST), without news from the ensemble.",
+                    WARNING, e.server)
         if e.state == "expired":
             return (f"{e.server} reached the ensemble and learnt that its session {e.session} "
                     "had expired (Expired).", WARNING, e.server)

@@ -547,12 +547,15 @@ class AppSession(Event):
 
     ``state`` is ``connected`` (granted, or reconnected to the same session), ``disconnected``
     (nothing heard for two thirds of the session timeout), ``expired`` (the ensemble said the
-    session is gone) or ``closed`` (the server gave it up); ``session`` is its id (the lease).
+    session is gone, or Curator gave it up a session timeout after Disconnected) or ``closed``
+    (the server gave it up); ``session`` is its id (the lease). ``by`` says who decided an
+    expiry: ``ensemble`` or ``client`` (Curator's own); it is empty for the other states.
     """
 
     server: str
     state: str
     session: int
+    by: str = ""
     kind: ClassVar[str] = "app.session"
 
 

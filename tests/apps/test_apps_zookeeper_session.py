@@ -9,6 +9,7 @@ import pytest
 from apptools import TTL, revokes, roles, scenario, settled_leader
 
 from simulator.checks.leadership import check_leadership
+from simulator.projection.narration import Narrator
 from simulator.runtime.simulation import Simulation
 from simulator.trace.events import AppSession, KvComplete, KvInvoke, Work
 
@@ -43,7 +44,7 @@ def _op(sim: Simulation, client: str, op_id: int) -> str:
                 and e.op_id == op_id)
 
 
-@pytest.mark.parametrize("stop_on", ["disconnected", "expired"])
+@pytest.mark.parametrize("stop_on", ["disconnected", "lost", "expired"])
 def test_a_cut_off_client_is_disconnected_after_two_thirds_of_its_session(stop_on: str) -> None:
     sim = zookeeper(stop_on)
     leader = settled_leader(sim, CUT)
@@ -51,7 +52,7 @@ def test_a_cut_off_client_is_disconnected_after_two_thirds_of_its_session(stop_o
     sim.run_until(HEAL)
     heard = last_keepalive_answer(sim, leader, CUT)
     states = sessions(sim, leader)
-    assert [state for _, state, _ in states] == ["connected", "disconnected"]
+    assert [state for _, state, _ in states][:2] == ["connected", "disconnected"]
     assert states[1][0] == pytest.approx(heard + TTL * 2 / 3)
     # the ensemble's leader expires the session later, one timeout after the last ping it got
     expired = revokes(sim, "expired")
@@ -97,6 +98,27 @@ def test_waiting_for_expired_leaves_two_leaders_until_the_client_reaches_the_ens
     assert overlaps[0].end == expired_at
     # a new session, at the end of the queue
     assert states[3][1] == "connected" and states[3][2] != states[0][2]
+
+
+def test_curators_session_policy_gives_up_one_session_timeout_after_disconnected() -> None:
+    sim = zookeeper("lost")
+    leader = settled_leader(sim, CUT)
+    cut_from_store(sim, leader)
+    sim.run_until(HEAL)
+    states = sessions(sim, leader)
+    assert [state for _, state, _ in states][:3] == ["connected", "disconnected", "expired"]
+    disconnected, lost = states[1][0], states[2][0]
+    assert lost == pytest.approx(disconnected + TTL), "Curator's own expiry, still cut off"
+    assert [(e.t, e.leader) for e in roles(sim) if e.server == leader][-1] == (lost, False)
+    successor = next(e for e in roles(sim) if e.leader and e.server != leader)
+    overlaps = check_leadership(sim.trace, sim.now).overlaps
+    assert [(o.start, o.end) for o in overlaps] == [(successor.t, lost)]
+    narrator = Narrator()
+    said = [entry.text for index, event in enumerate(sim.trace)
+            if isinstance(event, AppSession) and event.server == leader
+            and (entry := narrator.feed(event, index)) is not None]
+    assert said[1].startswith(f"{leader} heard nothing from the ensemble")
+    assert "Curator's LOST" in said[2]
 
 
 def test_a_short_cut_reconnects_to_the_same_session_and_leads_again() -> None:

@@ -102,8 +102,8 @@ BROKEN: list[tuple[str, str, str, str]] = [
     ("ZooKeeper session outside 2 to 20 ticks", APPS + "[apps.zookeeper]\n"
      "tick_time_ms = 2000\nsession_timeout_ms = 1000\n", "apps.zookeeper.session_timeout_ms",
      "between 2 and 20 ticks"),
-    ("unknown ZooKeeper stop policy", APPS + "[apps.zookeeper]\nstop_on = \"lost\"\n",
-     "apps.zookeeper.stop_on", "disconnected, expired"),
+    ("unknown ZooKeeper stop policy", APPS + "[apps.zookeeper]\nstop_on = \"suspended\"\n",
+     "apps.zookeeper.stop_on", "disconnected, lost, expired"),
     ("anti-entropy every microsecond",
      "[store]\nkind = \"eventual\"\nanti_entropy_ms = 0.001\n", "store.anti_entropy_ms",
      "must be 0 (never) or a number from 10 to 60000"),

@@ -13,7 +13,10 @@ ZooKeeper's Java client (ClientCnxn; docs/sources.md) -> this emulation:
   failing over between members as the store client does).
 - Reconnect: an answer that says the session lives -> Connected again, same session and nodes.
 - Expired: an answer that says the session is gone. The client learns it only when it reaches
-  the ensemble again; a client that stays cut off never hears it.
+  the ensemble again; a client that stays cut off never hears it. Curator (since 3.0) does not
+  wait for that: one session timeout after SUSPENDED it injects an expiration into its own
+  client (ConnectionStateManager.checkSessionExpiration) -> with ``expire_after``, Expired
+  that long after Disconnected, on the client's clock, without news from the ensemble.
 
 Every change is traced as app.session. ``lost`` (the LeaseKeeper's event) fires at Expired.
 Requests of the leader's work go through ``SessionBound``: while the client is not connected
@@ -47,8 +50,9 @@ class ZooKeeperSession(LeaseKeeper):
     """One ZooKeeper session of ``host``: its state, pings, read timeout and reconnects."""
 
     def __init__(self, host: AppServerHost, client: StoreClient, lease_id: int,
-                 timeout: float, answered_at: float) -> None:
+                 timeout: float, answered_at: float, expire_after: float | None = None) -> None:
         self.state = CONNECTED
+        self.expire_after = expire_after
         self.timeout = timeout
         self.read_timeout = timeout * 2 / 3  # ClientCnxn's readTimeout
         self.heard_at = answered_at
@@ -79,7 +83,7 @@ class ZooKeeperSession(LeaseKeeper):
                     yield self.host.sleep(RECONNECT_PAUSE)
                 continue  # connected: the read timeout decides when the client disconnects
             if ttl is None:
-                self._set(EXPIRED)
+                self._set(EXPIRED, by="ensemble")
                 self._lose("the ensemble expired the session")
                 return
             self.ttl = ttl
@@ -91,22 +95,34 @@ class ZooKeeperSession(LeaseKeeper):
     def _watchdog(self) -> Generator[simpy.Event, Any, None]:
         while self.state in (CONNECTED, DISCONNECTED):
             if self.state == DISCONNECTED:
-                yield self.changed
+                yield from self._wait_disconnected()
                 continue
             yield self.host.sleep_until(self.heard_at + self.read_timeout)
             if self.state == CONNECTED and \
                     self.host.local_now() >= self.heard_at + self.read_timeout:
                 self._set(DISCONNECTED)
 
-    def _set(self, state: str) -> None:
+    def _wait_disconnected(self) -> Generator[simpy.Event, Any, None]:
+        """Wait for the next change; with ``expire_after``, expire the session locally when the
+        client stays disconnected that long (Curator's injected session expiration)."""
+        changed = self.changed
+        if self.expire_after is None:
+            yield changed
+            return
+        yield changed | self.host.sleep(self.expire_after)
+        if not changed.triggered and self.state == DISCONNECTED:
+            self._set(EXPIRED, by="client")
+            self._lose("Curator expired the session: a session timeout while disconnected")
+
+    def _set(self, state: str, by: str = "") -> None:
         self.state = state
         fired, self.changed = self.changed, simpy.Event(self.host.env)
-        self._trace()
+        self._trace(by)
         fired.succeed(state)
 
-    def _trace(self) -> None:
+    def _trace(self, by: str = "") -> None:
         host = self.host
-        host.trace.emit(AppSession(host.env.now, host.id, self.state, self.lease_id))
+        host.trace.emit(AppSession(host.env.now, host.id, self.state, self.lease_id, by))
 
     def stop(self) -> None:
         """Close the session's client side (given up, or forgotten after Expired)."""

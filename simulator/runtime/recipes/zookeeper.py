@@ -22,9 +22,11 @@ ZooKeeper -> this emulation:
     Curator posts on ZooKeeper's Disconnected, is an error): it steps down at Disconnected;
     when it reconnects to the same session it reads the children again and leads again if its
     node is still the smallest; at Expired it starts over with a new session and node.
-  - ``expired`` (SessionConnectionStateErrorPolicy: only a lost session is an error, with a
-    client that learns the loss from the ensemble): it keeps acting while disconnected and
-    stops only at Expired, which it learns when it reaches the ensemble again.
+  - ``lost`` (SessionConnectionStateErrorPolicy: only LOST is an error): it keeps acting while
+    disconnected and stops at LOST, which Curator posts when the ensemble says Expired or, on
+    its own, one session timeout after SUSPENDED (the client's clock).
+  - ``expired`` (a client that reacts only to ZooKeeper's Expired, which it learns when it
+    reaches the ensemble again): it keeps acting while disconnected and stops only then.
   Either way the leader's work fails fast while disconnected (ConnectionLoss: SessionBound).
 """
 
@@ -67,8 +69,10 @@ class ZooKeeperElection(LeaseRecipe):
         """Open a ZooKeeper session (a lease of the negotiated timeout) and keep it."""
         response = yield from self.client.lease_grant(self.session_ttl())
         self.lease_id = response.lease_id
-        session = self.keeper = ZooKeeperSession(self.host, self.client, response.lease_id,
-                                                 response.ttl, self.host.local_now())
+        curator_lost = self.host.apps.zookeeper.stop_on == "lost"
+        session = self.keeper = ZooKeeperSession(
+            self.host, self.client, response.lease_id, response.ttl, self.host.local_now(),
+            expire_after=response.ttl if curator_lost else None)
         return session
 
     def session(self) -> ZooKeeperSession:
