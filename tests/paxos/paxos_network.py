@@ -13,6 +13,8 @@ import random
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
 
+from network_driving import DrivenNetwork
+
 from simulator.paxos import (
     Ballot,
     Note,
@@ -34,7 +36,7 @@ class SafetyViolation(AssertionError):
     """A Paxos safety property failed on the test network."""
 
 
-class Network:
+class Network(DrivenNetwork):
     """A cluster of PaxosNodes wired through an instant, fault-injectable message queue."""
 
     def __init__(self, size: int = 3, options: PaxosOptions = FAST, seed: int = 1,
@@ -186,46 +188,6 @@ class Network:
                 self.nodes[node].tick(self.now)
                 self.collect(node)
         self.deliver()
-
-    def run_for(self, duration: float) -> None:
-        """Advance through every deadline within ``duration`` seconds, then to its end."""
-        end = self.now + duration
-        while self.next_deadline() <= end:
-            self.advance()
-        self.now = end
-
-    def run_until(self, condition: Callable[[], bool], limit: float = 60.0) -> bool:
-        """Advance deadline by deadline until ``condition()`` holds; False after ``limit`` s."""
-        end = self.now + limit
-        while not condition():
-            if self.next_deadline() > end:
-                self.now = end
-                return False
-            self.advance()
-        return True
-
-    def elect(self, node: str) -> None:
-        """Make ``node`` run phase 1 now and deliver everything that follows."""
-        self.nodes[node].campaign(self.now)
-        self.collect(node)
-        self.deliver()
-
-    def propose(self, command: object, node: str | None = None) -> int | None:
-        """Propose ``command`` at ``node`` (default: the leader) and deliver; its slot."""
-        target = node if node is not None else self.leader()
-        if target is None:
-            return None
-        slot = self.nodes[target].propose(command, self.now)
-        self.collect(target)
-        self.deliver()
-        return slot
-
-    def read(self, node: str, ctx: int) -> bool:
-        """Start a read round ``ctx`` at ``node`` and deliver."""
-        started = self.nodes[node].read_index(ctx, self.now)
-        self.collect(node)
-        self.deliver()
-        return started
 
     # --- safety -------------------------------------------------------------------------------
 
