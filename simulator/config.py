@@ -196,6 +196,9 @@ class ZooKeeperConfig:
     stop_on: str = "disconnected"
 
 
+PROVIDER_ID = "provider"  # the payment provider's host id
+
+
 @dataclass(frozen=True, slots=True)
 class ProviderConfig:
     """The payment provider: how it protects against stale leaders, and its processing time."""

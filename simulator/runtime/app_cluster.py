@@ -11,11 +11,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from simulator.payments.contracts import make_contracts
-from simulator.runtime.app_server import AppServerHost
-from simulator.runtime.provider import ProviderHost
-
 if TYPE_CHECKING:
+    from simulator.runtime.app_server import AppServerHost
+    from simulator.runtime.provider import ProviderHost
     from simulator.runtime.simulation import Simulation
 
 
@@ -24,6 +22,11 @@ def build_apps(sim: Simulation) -> tuple[dict[str, AppServerHost], ProviderHost 
     apps = sim.scenario.apps
     if not apps.servers:
         return {}, None
+    # imported here: a run without app servers never loads the store client, recipes and ledger
+    from simulator.payments.contracts import make_contracts
+    from simulator.runtime.app_server import AppServerHost
+    from simulator.runtime.provider import ProviderHost
+
     provider = ProviderHost(sim.env, sim.trace, sim.network, sim.streams, apps.provider)
     contracts = make_contracts(apps.job, sim.streams.get("payments/contracts"))
     servers = {config.id: AppServerHost(sim, config, contracts) for config in apps.servers}

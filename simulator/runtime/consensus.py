@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 from simulator.consensus import CommittedEntry, ConsensusMember
 from simulator.raft.options import RaftOptions
-from simulator.runtime.paxos_protocol import PaxosProtocol
 from simulator.runtime.raft_protocol import RaftProtocol
 
 if TYPE_CHECKING:
@@ -51,6 +50,8 @@ def protocol_for(scenario: Scenario) -> ConsensusProtocol:
     """The consensus protocol binding for ``scenario``'s cluster (ValueError naming the key)."""
     protocol = scenario.raft.protocol
     if protocol == "multi-paxos":
+        from simulator.runtime.paxos_protocol import PaxosProtocol  # only Multi-Paxos runs load it
+
         return PaxosProtocol.from_config(scenario.raft)
     if protocol != "raft":
         raise ValueError(f"cluster.protocol must be raft or multi-paxos, got {protocol!r}")

@@ -40,12 +40,12 @@ from typing import TYPE_CHECKING
 from simulator.config import (
     FAULT_ACTIONS,
     FAULT_MOMENTS,
+    PROVIDER_ID,
     SYMBOLIC_TARGETS,
     WAITING_ACTIONS,
     FaultStep,
     Latency,
 )
-from simulator.runtime.provider import PROVIDER_ID
 from simulator.runtime.random_faults import RandomFaults
 
 if TYPE_CHECKING:

@@ -24,7 +24,7 @@ from typing import Any, ClassVar
 
 import simpy
 
-from simulator.config import Latency, ProviderConfig
+from simulator.config import PROVIDER_ID, Latency, ProviderConfig
 from simulator.payments.ledger import ChargeRequest, Ledger
 from simulator.rng import Streams
 from simulator.runtime.clock import LocalClock
@@ -34,7 +34,6 @@ from simulator.runtime.scheduling import Callback, call_later
 from simulator.trace.events import Work
 from simulator.trace.recorder import Trace
 
-PROVIDER_ID = "provider"
 REPLY_TIMEOUT = 2.0
 
 

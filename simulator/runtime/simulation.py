@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simulator.checks.live import LiveChecker
 from simulator.config import Latency, Scenario
@@ -20,10 +20,8 @@ from simulator.rng import Streams
 from simulator.runtime import faults
 from simulator.runtime.actions import ACTION_NAMES, Action
 from simulator.runtime.app_cluster import app_follower, app_leader, build_apps
-from simulator.runtime.app_server import AppServerHost
 from simulator.runtime.clock import LocalClock
 from simulator.runtime.consensus import protocol_for
-from simulator.runtime.eventual_host import EventualHost
 from simulator.runtime.fault_moments import FaultMoments
 from simulator.runtime.gc_pacing import fewer_collections
 from simulator.runtime.host import Host
@@ -31,9 +29,11 @@ from simulator.runtime.network import Network, check_latency
 from simulator.runtime.raft_host import RaftHost
 from simulator.runtime.scheduling import Callback, SimEnvironment, call_later
 from simulator.runtime.state_machine import AppliedLog, StateMachineFactory
-from simulator.runtime.store_server import StoreServerFactory
 from simulator.trace.events import Caption, PausePoint, RunStart, UserAction
 from simulator.trace.recorder import Trace
+
+if TYPE_CHECKING:
+    from simulator.runtime.app_server import AppServerHost
 
 
 class Simulation:
@@ -53,6 +53,8 @@ class Simulation:
         eventual = scenario.store.eventual
         if scenario.apps.servers and state_machine_factory is AppliedLog and not eventual:
             # App servers elect through the store: every Raft member runs a store server.
+            from simulator.runtime.store_server import StoreServerFactory  # only then loaded
+
             state_machine_factory = StoreServerFactory.for_scenario(scenario)
         self._factory = state_machine_factory
         self._recording = True
@@ -66,6 +68,8 @@ class Simulation:
         node_ids = scenario.raft.node_ids
         # The consensus members' hosts (Raft or Multi-Paxos, by the scenario's protocol).
         # The consensus members' hosts (or, for the eventual store, its store nodes).
+        if eventual:
+            from simulator.runtime.eventual_host import EventualHost  # only eventual runs
         self.raft_hosts: dict[str, RaftHost] = {
             node_id: RaftHost(node_id, node_ids, protocol, self.env, self.trace, self.network,
                               self.streams, scenario.raft.disk_latency, state_machine_factory,
@@ -249,8 +253,8 @@ class Simulation:
     def restart(self, node: str) -> None:
         """Restart the crashed ``node`` from its persistent state (or a shut-down app server)."""
         host = self.any_host(node)
-        if isinstance(host, AppServerHost):
-            host.check_restart()  # a crashed or a shut-down app server restarts
+        if host.id in self.app_hosts:
+            host.check_restart()  # type: ignore[attr-defined]  # a crashed or a shut-down app server restarts
         elif host.alive:
             raise ValueError(f"{host.id} is not crashed, so it cannot restart")
         self._record("restart", node=host.id)
