@@ -14,6 +14,8 @@ from simulator.eventual.coordinator import (
     Settings,
     WriteCoordinator,
 )
+from simulator.eventual.lwt import BallotClock, CasCoordinator, Condition
+from simulator.eventual.lwt_messages import Proposal, ballot_label, ballot_ts
 from simulator.eventual.messages import (
     ReadReply,
     ReplicaRead,
@@ -28,6 +30,12 @@ from simulator.eventual.ring import Ring, Target, initial_targets
 from simulator.eventual.versions import Expect, Timestamp, Version, newest
 
 __all__ = [
+    "BallotClock",
+    "CasCoordinator",
+    "Condition",
+    "Proposal",
+    "ballot_label",
+    "ballot_ts",
     "ConditionalPutCoordinator",
     "Coordinator",
     "Expect",

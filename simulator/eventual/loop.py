@@ -12,6 +12,16 @@ import math
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from simulator.eventual import lwt_acceptor
+from simulator.eventual.lwt_messages import (
+    LwtAccepted,
+    LwtCommit,
+    LwtCommitAck,
+    LwtMessage,
+    LwtPrepare,
+    LwtPromise,
+    LwtPropose,
+)
 from simulator.eventual.messages import (
     Message,
     ReadReply,
@@ -23,8 +33,10 @@ from simulator.eventual.messages import (
 )
 from simulator.eventual.replica import Replica, WriteResult
 
+Carried = Message | LwtMessage
+
 # delay(src, dst, msg, t) -> seconds in flight, or None when the message is lost
-Delay = Callable[[str, str, Message, float], float | None]
+Delay = Callable[[str, str, Carried, float], float | None]
 
 
 @dataclass(slots=True)
@@ -62,7 +74,7 @@ class Loop:
         self.clocks.update(clocks or {})
         self.now = 0.0
         self.applied: list[Applied] = []
-        self._queue: list[tuple[float, int, str, str, Message, object]] = []
+        self._queue: list[tuple[float, int, str, str, Carried, object]] = []
         self._seq = 0
         self._requests: list[tuple[str, object]] = []
 
@@ -70,7 +82,7 @@ class Loop:
         """``node``'s local clock at simulated time ``t`` (default: now)."""
         return self.clocks.setdefault(node, Clock()).local(self.now if t is None else t)
 
-    def _send(self, src: str, dst: str, msg: Message, request: object) -> None:
+    def _send(self, src: str, dst: str, msg: Carried, request: object) -> None:
         d = self.delay(src, dst, msg, self.now)
         if d is None:
             return
@@ -83,7 +95,7 @@ class Loop:
         for send in request.start(self.local(node)):  # type: ignore[attr-defined]
             self._send(node, send.to, send.msg, request)
 
-    def _deliver(self, src: str, dst: str, msg: Message, request: object) -> None:
+    def _deliver(self, src: str, dst: str, msg: Carried, request: object) -> None:
         if isinstance(msg, ReplicaWrite):
             replica = self.replicas[dst]
             result = replica.receive(msg, self.local(dst))
@@ -95,7 +107,17 @@ class Loop:
             self._send(dst, src, self.replicas[dst].read(msg.key, self.local(dst)), request)
         elif isinstance(msg, ReplicaScan):
             self._send(dst, src, self.replicas[dst].scan(msg.prefix, self.local(dst)), request)
-        elif isinstance(msg, ReadReply | WriteAck | ScanReply) and request is not None:
+        elif isinstance(msg, LwtPrepare):
+            self._send(dst, src, lwt_acceptor.prepare(self.replicas[dst], msg, self.local(dst)),
+                       request)
+        elif isinstance(msg, LwtPropose):
+            self._send(dst, src, lwt_acceptor.propose(self.replicas[dst], msg), request)
+        elif isinstance(msg, LwtCommit):
+            ack, result, write = lwt_acceptor.commit(self.replicas[dst], msg, self.local(dst))
+            self.applied.append(Applied(self.now, dst, write, result))
+            self._send(dst, src, ack, request)
+        elif isinstance(msg, ReadReply | WriteAck | ScanReply | LwtPromise | LwtAccepted
+                        | LwtCommitAck) and request is not None:
             for send in request.on_reply(src, msg, self.local(dst)):  # type: ignore[attr-defined]
                 self._send(dst, send.to, send.msg, request)
 
@@ -159,7 +181,7 @@ class Links:
     latency: float = 0.001
     cut: set[tuple[str, str]] = field(default_factory=set)
 
-    def __call__(self, src: str, dst: str, msg: Message, t: float) -> float | None:
+    def __call__(self, src: str, dst: str, msg: Carried, t: float) -> float | None:
         if (src, dst) in self.cut:
             return None
         return 0.0 if src == dst else self.latency

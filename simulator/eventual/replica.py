@@ -1,9 +1,11 @@
-"""A replica: last-writer-wins register per key, TTL by its own clock, hints for hinted handoff."""
+"""A replica: last-writer-wins register per key, TTL by its own clock, hints for hinted handoff,
+and the per-key Paxos records of lightweight transactions."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from simulator.eventual.lwt_messages import PaxosRecord
 from simulator.eventual.messages import ReadReply, ReplicaWrite, ScanReply
 from simulator.eventual.versions import Expect, Timestamp, Version, rank
 
@@ -44,12 +46,13 @@ class Replica:
     write and lapses when its own clock says so.
     """
 
-    __slots__ = ("node_id", "data", "hints")
+    __slots__ = ("node_id", "data", "hints", "paxos")
 
     def __init__(self, node_id: str) -> None:
         self.node_id = node_id
         self.data: dict[str, Version] = {}
         self.hints: dict[tuple[str, str], Hint] = {}
+        self.paxos: dict[str, PaxosRecord] = {}  # per key, for lightweight transactions
 
     def version(self, key: str) -> Version | None:
         """The stored version of ``key`` (may be deleted or expired)."""
