@@ -129,7 +129,9 @@ class StoreConfig:
     after ``read_quorum`` replies and writes after ``write_quorum`` acknowledgements, and may
     repair on read, use a sloppy quorum with hinted handoff (a stand-in recruited after
     ``handoff_after`` of silence hands its hints over every ``hint_interval``) and run
-    anti-entropy every ``anti_entropy_interval`` (0: never).
+    anti-entropy every ``anti_entropy_interval`` (0: never). With ``lwt`` its conditional writes
+    (put-if-absent, compare-and-set) are lightweight transactions: single-decree Paxos among
+    the key's replicas, as Cassandra's.
     """
 
     lease_check_interval: float = 0.5
@@ -145,6 +147,7 @@ class StoreConfig:
     hint_interval: float = 1.0
     anti_entropy_interval: float = 0.0
     keepalive_leadership_check: str = "etcd"
+    lwt: bool = False
 
     @property
     def eventual(self) -> bool:

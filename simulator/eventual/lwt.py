@@ -149,8 +149,8 @@ class CasCoordinator:
             down = [h for h in self.homes if h not in self.participants]
             self._end(Outcome(False, error=UNAVAILABLE),
                       f"only {len(self.participants)} of the key's replicas "
-                      f"{', '.join(self.homes)} are up ({', '.join(down)} down): Paxos needs "
-                      f"{self.quorum}")
+                      f"{', '.join(self.homes)} {'is' if len(self.participants) == 1 else 'are'}"
+                      f" up ({', '.join(down)} down): Paxos needs {self.quorum}")
             return []
         return self._prepare(now)
 

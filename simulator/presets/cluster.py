@@ -55,7 +55,7 @@ LINK_KEYS = ("src", "dst", "latency", "loss", "both_ways")
 STORE_KEYS = ("lease_check_ms", "request_timeout_ms", "compaction_retention", "kind",
               "replicas", "read_quorum", "write_quorum", "read_repair", "sloppy_quorum",
               "handoff_after_ms", "hint_interval_ms", "anti_entropy_ms",
-              "keepalive_leadership_check")
+              "keepalive_leadership_check", "lwt")
 LEADERSHIP_CHECKS = ("etcd", "always", "never")
 
 
@@ -251,6 +251,7 @@ def read_store(root: Section) -> StoreConfig:
         keepalive_leadership_check=store.text("keepalive_leadership_check",
                                               base.keepalive_leadership_check,
                                               choices=LEADERSHIP_CHECKS),
+        lwt=store.boolean("lwt", base.lwt),
     )
 
 
@@ -274,6 +275,11 @@ def check_store(root: Section, store: StoreConfig, raft: RaftConfig, apps: AppsC
     need store-wide revisions and ordered sequence numbers, which a leaderless store has not.
     """
     if not store.eventual:
+        if store.lwt:
+            root.problems.add("store.lwt", "lightweight transactions belong to the eventual store "
+                                           "(store.kind = \"eventual\"): every write to the "
+                                           "strong store already goes through consensus; "
+                                           "remove it")
         return
     problems = root.problems
     cluster = root.data.get("cluster")

@@ -110,7 +110,8 @@ def _eventual(store: StoreConfig) -> list[str]:
             f"sloppy_quorum = {_bool(store.sloppy_quorum)}",
             f"handoff_after_ms = {_ms(store.handoff_after)}",
             f"hint_interval_ms = {_ms(store.hint_interval)}",
-            f"anti_entropy_ms = {_ms(store.anti_entropy_interval)}"]
+            f"anti_entropy_ms = {_ms(store.anti_entropy_interval)}",
+            *([f"lwt = {_bool(store.lwt)}"] if store.lwt else [])]
 
 
 def _apps(s: Scenario) -> list[str]:

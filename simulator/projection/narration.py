@@ -91,6 +91,7 @@ class Narrator:
         self._app_leader: dict[str, bool] = {}
         self._clocks: dict[str, float] = {}
         self._app_session_state: dict[str, tuple[int, str]] = {}
+        self._cas_last: dict[tuple[str, str, str], str] = {}
 
     def feed(self, event: Event, index: int) -> NarrationEntry | None:
         """The sentence for ``event`` (the ``index``-th event of the trace), or None."""
@@ -273,6 +274,26 @@ class Narrator:
                 f"{ts[0]:.1f} is older than the {held[0]:.1f} it holds from {held[1]}{fast}.",
                 WARNING, e.replica)
 
+    def _ec_cas(self, e: Any) -> tuple[str, str, str | None] | None:
+        """A lightweight transaction on a leader key: a claim won, or a change of outcome."""
+        if e.key not in LEADER_KEYS:
+            return None
+        what = _cas_name(e.condition, e.client)
+        slot = (e.client, e.key, what)
+        before = self._cas_last.get(slot)
+        self._cas_last[slot] = e.result
+        if e.result == "applied":
+            if what == "put-if-absent":
+                return (f"{e.client}'s put-if-absent won: Paxos {e.detail}.", LEADER, e.client)
+            if before in (None, "applied"):
+                return None
+            return f"{e.client}'s {what} went through again: {e.detail}.", INFO, e.client
+        if e.result == before:
+            return None
+        if e.result == "not-applied":
+            return f"{e.client}'s {what} lost: {e.detail}.", SAFEGUARD, e.client
+        return f"{e.client}'s {what} failed ({e.result}): {e.detail}.", WARNING, e.client
+
     def _ec_hint(self, e: Any) -> tuple[str, str, str | None] | None:
         if e.key not in LEADER_KEYS:
             return None
@@ -289,6 +310,15 @@ class Narrator:
 
     def _pause_point(self, e: PausePoint) -> tuple[str, str, str | None]:
         return f"Question: {e.question}", CAPTION, None
+
+
+def _cas_name(condition: str, client: str) -> str:
+    """What a lightweight transaction was for: put-if-absent, a renewal, or a compare-and-set."""
+    if condition == "absent":
+        return "put-if-absent"
+    if condition == f"value is {client}":
+        return "renewal"
+    return "compare-and-set"
 
 
 LEADER_KEYS = ("/election/leader", "/k8s/lease")

@@ -13,6 +13,10 @@ and is traced as kv.invoke / kv.complete, like the strong store's:
   put-if-equal done by the coordinator without consensus (read at R, write at W);
 - ``cas(key, value, expect_ts, ttl)`` is a compare-and-swap each replica checks on its copy.
 
+With ``[store] lwt = true`` ``put_if``, ``delete_if`` and ``cas`` are lightweight transactions
+instead: the coordinator runs single-decree Paxos among the key's replicas and checks the
+condition on what the promising quorum holds (``cas`` compares the newest copy's timestamp).
+
 A coordinator that answers "failed" (its request timed out: the write may have landed anyway)
 raises ``StoreError``; when no node answers within ``patience`` the call raises
 ``StoreUnavailable``. Leases, watches and transactions do not exist here: validation refuses
@@ -141,6 +145,13 @@ class EventualClient:
         o = response.outcome
         return EcAnswer(o.value, o.ts, o.succeeded, response.src)
 
+    def delete_if(self, key: str, expect_value: str) -> Gen:
+        """Delete ``key`` if it holds ``expect_value`` (only with lightweight transactions:
+        the transaction's commit is a tombstone stamped with its ballot's time)."""
+        response = yield from self._call(PUT_IF, key, None, expect_value=expect_value)
+        o = response.outcome
+        return EcAnswer(o.value, o.ts, o.succeeded, response.src)
+
     def cas(self, key: str, value: str, expect_ts: Timestamp | None,
             ttl: float | None = None) -> Gen:
         """Write if each replica's copy has timestamp ``expect_ts`` (None: absent), checked by
@@ -199,6 +210,10 @@ class EventualClient:
             self._complete(op_id, False, error=str(problem))
             raise
         o: Outcome = response.outcome
+        if not o.ok and response.detail:
+            error = f"{o.error} at {response.src}: {response.detail}"
+            self._complete(op_id, False, error=error)
+            raise StoreError(f"{self.id}: {OP_NAMES[op]} {key} failed: {error}")
         if not o.ok:
             error = f"{o.error} at {response.src} (W={self.config.write_quorum}, " \
                     f"R={self.config.read_quorum}); acknowledged by " \
@@ -217,7 +232,8 @@ class EventualClient:
             self._complete(op_id, True, kvs=response.rows)
         elif op in (PUT_IF, CAS):
             self._complete(op_id, True, value=o.value, succeeded=o.succeeded,
-                           error=o.error if not o.succeeded else None)
+                           error=(o.error or response.detail or None) if not o.succeeded
+                           else None)
         else:
             self._complete(op_id, True, value=o.value)
         return response

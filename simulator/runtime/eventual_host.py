@@ -8,11 +8,17 @@ failure detector (a home replica that stayed silent through a request is suspect
 message from it arrives), hands hints over every ``hint_interval`` and runs anti-entropy with
 the next node in turn every ``anti_entropy_interval``. A crash loses the requests in flight;
 the replica's data and hints are on disk and survive it, as in Dynamo and Cassandra.
+
+With ``lwt`` (lightweight transactions) a put-if-absent or compare-and-set runs as a
+``CasCoordinator`` (single-decree Paxos among the key's replicas); the replica answers its
+prepare, propose and commit messages (traced as ec.paxos and ec.write with source "lwt") and
+the coordinator's end is traced as ec.cas. Paxos records, like the data, survive a crash.
 """
 
 from __future__ import annotations
 
 import math
+import random
 from collections import deque
 from collections.abc import Sequence
 from typing import Any
@@ -21,6 +27,9 @@ import simpy
 
 from simulator.config import StoreConfig
 from simulator.eventual import (
+    BallotClock,
+    CasCoordinator,
+    Condition,
     ConditionalPutCoordinator,
     Expect,
     ReadCoordinator,
@@ -30,7 +39,16 @@ from simulator.eventual import (
     Settings,
     WriteCoordinator,
 )
+from simulator.eventual import lwt_acceptor
 from simulator.eventual.antientropy import digest, newer_than
+from simulator.eventual.lwt_messages import (
+    LwtAccepted,
+    LwtCommit,
+    LwtCommitAck,
+    LwtPrepare,
+    LwtPromise,
+    LwtPropose,
+)
 from simulator.eventual.messages import (
     REPAIR,
     Message,
@@ -57,11 +75,11 @@ from simulator.runtime.eventual_messages import (
 )
 from simulator.runtime.host import Host
 from simulator.runtime.network import Network
-from simulator.trace.events import EcHint, EcRead, EcRepair, EcWrite
+from simulator.trace.events import EcCas, EcHint, EcPaxos, EcRead, EcRepair, EcWrite
 from simulator.trace.recorder import Trace
 
 Coordinator = (WriteCoordinator | ReadCoordinator | ConditionalPutCoordinator
-               | ScanCoordinator)
+               | ScanCoordinator | CasCoordinator)
 
 
 def _ts(ts: Any) -> tuple[float, str] | None:
@@ -73,7 +91,7 @@ class EventualHost(Host):
 
     def __init__(self, node_id: str, nodes: Sequence[str], config: StoreConfig,
                  env: simpy.Environment, trace: Trace, network: Network,
-                 clock: LocalClock | None = None) -> None:
+                 clock: LocalClock | None = None, rng: random.Random | None = None) -> None:
         super().__init__(node_id, env, trace, network, clock)
         self.nodes = tuple(sorted(nodes))
         self.config = config
@@ -90,6 +108,8 @@ class EventualHost(Host):
         self._next_hints = math.inf
         self._next_ae = math.inf
         self._ae_turn = 0
+        self.ballots = BallotClock(node_id)  # on disk with the Paxos records: never backwards
+        self.lwt_rng = rng if rng is not None else random.Random(0)
         self._schedule_timers(self.local_now())
 
     # --- settings ----------------------------------------------------------------------------
@@ -168,6 +188,12 @@ class EventualHost(Host):
         elif request.op == SCAN:
             coordinator = ScanCoordinator(request.key, self.nodes, self._settings(c.read_quorum),
                                           now)
+        elif c.lwt and request.op in (PUT_IF, CAS):
+            condition = Condition(ts=request.expect_ts, by_ts=True) if request.op == CAS else \
+                Condition(request.expect_value)
+            coordinator = CasCoordinator(request.key, condition, request.value, walk,
+                                         self._settings(c.write_quorum), now, self.ballots,
+                                         request.ttl, c.write_quorum, self.lwt_rng)
         elif request.op in (PUT, DELETE, CAS):
             expect = Expect(request.expect_ts) if request.op == CAS else None
             value = None if request.op == DELETE else request.value
@@ -200,9 +226,11 @@ class EventualHost(Host):
         else:
             self._outbox.append(EcPeer(self.id, dst, req_id, body))
 
-    def _peer(self, src: str, req_id: int, body: Message, now: float) -> None:
+    def _peer(self, src: str, req_id: int, body: Any, now: float) -> None:
         t = self.env.now
-        if isinstance(body, ReplicaWrite):
+        if isinstance(body, LwtPrepare | LwtPropose | LwtCommit):
+            self._acceptor(src, req_id, body, now)
+        elif isinstance(body, ReplicaWrite):
             result = self.replica.receive(body, now)
             if body.hint_for is not None and body.hint_for != self.id:
                 if result.applied:
@@ -223,7 +251,8 @@ class EventualHost(Host):
             self._send_peer(src, req_id, reply, now)
         elif isinstance(body, ReplicaScan):
             self._send_peer(src, req_id, self.replica.scan(body.prefix, now), now)
-        elif isinstance(body, WriteAck | ReadReply | ScanReply):
+        elif isinstance(body, WriteAck | ReadReply | ScanReply | LwtPromise | LwtAccepted
+                        | LwtCommitAck):
             if req_id < 0:
                 hint = self._handoffs.pop(req_id, None)
                 if hint is not None and isinstance(body, WriteAck):
@@ -233,21 +262,62 @@ class EventualHost(Host):
             if entry is not None:
                 self._sends(req_id, entry[1].on_reply(src, body, now), now)
 
+    def _acceptor(self, src: str, req_id: int, body: LwtPrepare | LwtPropose | LwtCommit,
+                  now: float) -> None:
+        """This replica's side of a lightweight transaction (its Paxos record of the key)."""
+        t = self.env.now
+        reply: LwtPromise | LwtAccepted | LwtCommitAck
+        if isinstance(body, LwtPrepare):
+            reply = lwt_acceptor.prepare(self.replica, body, now)
+            self.trace.emit(EcPaxos(t, self.id, body.key, "prepare", body.ballot, reply.ok,
+                                    reply.promised, src))
+        elif isinstance(body, LwtPropose):
+            reply = lwt_acceptor.propose(self.replica, body)
+            self.trace.emit(EcPaxos(t, self.id, body.key, "propose", body.proposal.ballot,
+                                    reply.ok, reply.promised, src))
+        else:
+            reply, result, write = lwt_acceptor.commit(self.replica, body, now)
+            self.trace.emit(EcWrite(t, self.id, write.key, write.value, _ts(write.ts),
+                                    result.applied, write.source, _ts(result.before),
+                                    write.ttl, result.conflict))
+        if req_id:
+            self._send_peer(src, req_id, reply, now)
+
     def _settle(self, now: float) -> None:
         """Answer clients whose outcome is known; forget finished requests."""
         for req_id in sorted(self._requests):
             request, coordinator = self._requests[req_id]
             if coordinator.outcome is not None and req_id not in self._answered:
                 self._answered.add(req_id)
+                if isinstance(coordinator, CasCoordinator):
+                    self._trace_cas(request, coordinator)
                 rows = coordinator.rows if isinstance(coordinator, ScanCoordinator) else ()
+                detail = coordinator.detail if isinstance(coordinator, CasCoordinator) else ""
                 self._outbox.append(EcResponse(self.id, request.src, request.client,
-                                               request.op_id, coordinator.outcome, rows))
+                                               request.op_id, coordinator.outcome, rows,
+                                               detail))
             if coordinator.finished:
                 self._suspect_silent(coordinator)
                 del self._requests[req_id]
                 self._answered.discard(req_id)
 
+    def _trace_cas(self, request: EcRequest, coordinator: CasCoordinator) -> None:
+        outcome = coordinator.outcome
+        assert outcome is not None
+        if not outcome.ok:
+            result = outcome.error or "timeout"
+        else:
+            result = "applied" if outcome.succeeded else "not-applied"
+        ballot = coordinator.ballot if coordinator.attempts else None
+        self.trace.emit(EcCas(self.env.now, self.id, request.client, request.op_id, request.key,
+                              result, coordinator.condition.text(), outcome.value, ballot,
+                              coordinator.attempts, coordinator.detail))
+
     def _suspect_silent(self, coordinator: Coordinator) -> None:
+        if isinstance(coordinator, CasCoordinator):
+            if coordinator.outcome is not None and not coordinator.outcome.ok:
+                self.suspected.update(n for n in coordinator.silent_homes() if n != self.id)
+            return
         inner = coordinator.read if isinstance(coordinator, ConditionalPutCoordinator) \
             else coordinator
         if isinstance(inner, ScanCoordinator):

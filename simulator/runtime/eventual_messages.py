@@ -9,7 +9,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
-from simulator.eventual import Outcome, Timestamp
+from simulator.eventual import Outcome, Timestamp, ballot_label
+from simulator.eventual.lwt_messages import (
+    LwtAccepted,
+    LwtCommit,
+    LwtCommitAck,
+    LwtPrepare,
+    LwtPromise,
+    LwtPropose,
+)
 from simulator.eventual.messages import (
     Message,
     ReadReply,
@@ -57,7 +65,8 @@ class EcRequest:
 
 @dataclass(frozen=True, slots=True)
 class EcResponse:
-    """Coordinating node -> client: the outcome (and a prefix read's rows)."""
+    """Coordinating node -> client: the outcome (and a prefix read's rows; ``detail``: why a
+    lightweight transaction ended as it did)."""
 
     src: str
     dst: str
@@ -65,6 +74,7 @@ class EcResponse:
     op_id: int
     outcome: Outcome
     rows: tuple[tuple[str, str], ...] = ()
+    detail: str = ""
     kind: ClassVar[str] = "EcResponse"
 
     def label(self) -> str:
@@ -101,6 +111,20 @@ class EcPeer:
             return f"{len(b.rows)} rows"
         if isinstance(b, WriteAck):
             return "ack" if b.ok else "conflict"
+        if isinstance(b, LwtPrepare):
+            return f"prepare {ballot_label(b.ballot)}"
+        if isinstance(b, LwtPromise):
+            return f"promise {ballot_label(b.ballot)}" if b.ok else \
+                f"refuse: promised {ballot_label(b.promised)}"
+        if isinstance(b, LwtPropose):
+            return f"propose {b.proposal.value} {ballot_label(b.proposal.ballot)}"
+        if isinstance(b, LwtAccepted):
+            return f"accept {ballot_label(b.ballot)}" if b.ok else \
+                f"refuse: promised {ballot_label(b.promised)}"
+        if isinstance(b, LwtCommit):
+            return f"commit {b.proposal.value} {ballot_label(b.proposal.ballot)}"
+        if isinstance(b, LwtCommitAck):
+            return "committed"
         return type(b).__name__
 
 

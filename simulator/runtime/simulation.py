@@ -77,7 +77,8 @@ class Simulation:
             for node_id in node_ids
         } if not eventual else {
             node_id: EventualHost(node_id, node_ids, scenario.store, self.env,  # type: ignore[misc]
-                                  self.trace, self.network, LocalClock())
+                                  self.trace, self.network, LocalClock(),
+                                  self.streams.get(f"{node_id}/lwt"))
             for node_id in node_ids
         }
         self.app_hosts, self.provider_host = build_apps(self)

@@ -671,6 +671,47 @@ class EcResult(Event):
     kind: ClassVar[str] = "ec.result"
 
 
+@fast_init
+@dataclass(frozen=True, slots=True)
+class EcPaxos(Event):
+    """A replica's answer in a lightweight transaction on ``key``: ``phase`` "prepare" (it
+    promised ``ballot``, or refused it: ``ok`` false) or "propose" (it accepted the proposal of
+    ``ballot``, or refused it). ``promised`` is the ballot it has promised after answering (the
+    higher one that made it refuse); ballots are [microseconds of the coordinator's clock,
+    node]. ``coordinator`` ran the transaction."""
+
+    replica: str
+    key: str
+    phase: str
+    ballot: tuple[int, str]
+    ok: bool
+    promised: tuple[int, str]
+    coordinator: str = ""
+    kind: ClassVar[str] = "ec.paxos"
+
+
+@fast_init
+@dataclass(frozen=True, slots=True)
+class EcCas(Event):
+    """A lightweight transaction ended at its ``coordinator``: ``result`` "applied" (``value``
+    committed under ``ballot``), "not-applied" (the ``condition`` did not hold: ``value`` is
+    what the key held), "timeout" or "unavailable" (the client is told it failed; a timed-out
+    value may still be committed). ``attempts`` counts the ballots tried, ``detail`` says why in
+    words."""
+
+    coordinator: str
+    client: str
+    op_id: int
+    key: str
+    result: str
+    condition: str
+    value: str | None
+    ballot: tuple[int, str] | None
+    attempts: int = 1
+    detail: str = ""
+    kind: ClassVar[str] = "ec.cas"
+
+
 ALL_EVENT_TYPES: tuple[type[Event], ...] = (
     RunStart, RunEnd, Caption, PausePoint, UserAction,
     RaftRole, RaftVote, RaftAppend, RaftTruncate, RaftCommit, RaftApply, RaftTimer,
@@ -680,6 +721,6 @@ ALL_EVENT_TYPES: tuple[type[Event], ...] = (
     KvInvoke, KvComplete, LeaseGrant, LeaseRenew, LeaseRevoke, WatchEvent,
     KvChange, LeasePrimary, WatchOpen, WatchClose,
     AppRole, AppBelief, AppSession, Work, Violation,
-    EcWrite, EcRead, EcRepair, EcHint, EcResult,
+    EcWrite, EcRead, EcRepair, EcHint, EcResult, EcPaxos, EcCas,
 )
 EVENT_TYPES_BY_KIND: dict[str, type[Event]] = {cls.kind: cls for cls in ALL_EVENT_TYPES}

@@ -89,3 +89,17 @@ def test_a_consensus_protocol_on_the_eventual_store_is_refused(tmp_path: Path, c
     err = capsys.readouterr().err
     for key in ("cluster.protocol", "cluster.backoff"):
         assert f"{key}: the eventual store runs no consensus protocol" in err
+
+
+def test_a_bad_lwt_switch_and_lwt_on_the_strong_store_exit_2_naming_the_key(tmp_path: Path,
+                                                                            capsys) -> None:
+    preset = tmp_path / "lwt.toml"
+    preset.write_text('[store]\nkind = "eventual"\nlwt = "yes"\n', encoding="utf-8")
+    assert main(["validate", str(preset)]) == 2
+    err = capsys.readouterr().err
+    assert "store.lwt" in err and "Traceback" not in err
+    preset.write_text('[store]\nlwt = true\n', encoding="utf-8")
+    assert main(["run", str(preset)]) == 2
+    err = capsys.readouterr().err
+    assert "store.lwt: lightweight transactions belong to the eventual store" in err
+    assert err.count("\n") == 1

@@ -9,10 +9,16 @@
   timestamp its claim was written with, the only number that grows here (a timestamp of a
   coordinator's clock, so a fast clock gives a larger token: not a safe fencing token).
   An exception or a shutdown deletes the key (a tombstone stamped like a write).
+  With ``[store] lwt = true`` put-if-absent, the renewal (if the key still names this server,
+  rewrite it with the TTL; a key that names another or none ends the leadership at once) and
+  the release (delete if it names this server) are lightweight transactions: Paxos among the
+  key's replicas, as a Cassandra lock is taken with INSERT ... IF NOT EXISTS USING TTL.
 - ``EventualKubernetesElection`` (client-go's leaderelection): the same record and timing as
   on the strong store, but the optimistic-concurrency guard (resourceVersion) is the record's
   write timestamp, checked by each replica on its own copy: a compare-and-swap per replica,
-  which can succeed at some replicas and fail at others.
+  which can succeed at some replicas and fail at others. With ``[store] lwt = true`` the
+  compare-and-swap is a lightweight transaction instead (the newest copy's timestamp is
+  compared under Paxos), as client-go's update of a Lease is one atomic step on etcd.
 """
 
 from __future__ import annotations
@@ -85,7 +91,13 @@ class EventualSeedElection(Recipe):
                 return
             started = host.local_now()
             try:
-                yield from self.client.write(LEADER_KEY, host.id, ttl)
+                if self.client.config.lwt:
+                    answer = yield from self.client.put_if(LEADER_KEY, host.id, host.id, ttl)
+                    if not answer.succeeded:
+                        belief.lost.succeed("the leader key no longer names this server")
+                        return
+                else:
+                    yield from self.client.write(LEADER_KEY, host.id, ttl)
             except StoreError:
                 continue  # the deadline decides when to give up
             belief.deadline = max(belief.deadline, started + ttl)
@@ -101,7 +113,10 @@ class EventualSeedElection(Recipe):
     def release(self) -> Gen:
         """Delete the key (ignoring a store that does not answer: it expires anyway)."""
         with contextlib.suppress(StoreError):
-            yield from self.client.delete(LEADER_KEY)
+            if self.client.config.lwt:
+                yield from self.client.delete_if(LEADER_KEY, self.host.id)
+            else:
+                yield from self.client.delete(LEADER_KEY)
 
 
 class _Belief:
