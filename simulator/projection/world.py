@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from simulator.projection.legend import LegendRow, legend_rows
 
 PROTOCOL_NAMES = {"raft": "Raft", "multi-paxos": "Multi-Paxos", "none": "eventual store"}
 SLOTS_SHOWN = 12  # the latest accepted slots a Multi-Paxos node's view keeps
@@ -340,6 +341,11 @@ class World:
     def protocol_name(self) -> str:
         """"Raft" or "Multi-Paxos"."""
         return PROTOCOL_NAMES.get(self.protocol, self.protocol)
+
+    @property
+    def legend(self) -> tuple[LegendRow, ...]:
+        """The canvas legend's rows for this run's store and protocol."""
+        return legend_rows(self.protocol)
 
     @property
     def epoch_name(self) -> str:

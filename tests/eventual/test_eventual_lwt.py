@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 
 from simulator.eventual import BallotClock, CasCoordinator, Condition, Proposal, ballot_ts
 from simulator.eventual.loop import Clock, Loop
-from simulator.eventual.lwt_acceptor import record
-from simulator.eventual.lwt_messages import LwtPropose
+from simulator.eventual.lwt_acceptor import prepare, propose, record
+from simulator.eventual.lwt_messages import LwtPrepare, LwtPropose
 from tests.eventual.ectools import HOMES, KEY, NODES, STANDINS, WALK, cluster, settings as opts
 from tests.eventual.ectools import read, write
 
@@ -92,12 +92,10 @@ def test_fewer_than_a_quorum_of_real_replicas_fails_and_no_stand_in_helps() -> N
 
 
 def test_an_accepted_proposal_found_in_the_promises_is_finished_first() -> None:
-    loop, links = cluster()
+    loop, _ = cluster()
     cas = Cas(loop)
     # n1's proposal reaches only HOMES[0] (accepted there), then HOMES[0] is cut off
     ballot = cas.clocks[HOMES[0]].next(loop.local(HOMES[0]))
-    from simulator.eventual.lwt_acceptor import prepare, propose
-    from simulator.eventual.lwt_messages import LwtPrepare
     for home in HOMES[:2]:
         prepare(loop.replicas[home], LwtPrepare(KEY, ballot), 0.0)
     propose(loop.replicas[HOMES[0]], LwtPropose(KEY, Proposal(ballot, "app1")))

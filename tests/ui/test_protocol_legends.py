@@ -23,3 +23,21 @@ def test_both_legends_name_the_leader_of_the_protocol_that_runs(
 
     qtbot.waitUntil(lambda: timeline in texts(), timeout=5000)
     assert [t for t in texts() if "leader (" in t and not t.startswith("App")] == [timeline]
+
+
+@pytest.mark.parametrize(("preset", "has", "lacks"), [
+    ("eventual-lwt", ["Newest leader key", "Older leader key", "Expired or no copy",
+                      "App server leading"],
+     ["Follower", "Pre-candidate", "Candidate", "Election timer left", "Lease time left"]),
+    ("paxos-leader-crash", ["Follower", "Candidate", "Multi-Paxos leader", "Lease time left"],
+     ["Pre-candidate", "Newest leader key"]),
+    ("raft-leader-crash", ["Follower", "Pre-candidate", "Raft leader"], ["Newest leader key"]),
+])
+def test_the_canvas_legend_lists_what_the_run_s_store_and_protocol_draw(
+        open_window, preset: str, has: list[str], lacks: list[str]) -> None:
+    window = open_window(find_scenario(preset), run_to=5.0)
+    rows = window.scene.legend.rows()
+    assert all(text in rows for text in has), rows
+    assert not any(text in rows for text in lacks), rows
+    legend = window.scene.legend.sceneBoundingRect()
+    assert window.scene.sceneRect().contains(legend)

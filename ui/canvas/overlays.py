@@ -17,9 +17,17 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from simulator.projection.legend import LegendRow, legend_rows
 from simulator.projection.world import Flight
 from ui import style
-from ui.canvas.items import draw_countdown, draw_cross, draw_crown, draw_pause_mark, role_path
+from ui.canvas.items import (
+    REPLICA_COLOURS,
+    draw_countdown,
+    draw_cross,
+    draw_crown,
+    draw_pause_mark,
+    role_path,
+)
 from ui.canvas.walls import Wall
 from ui.style import colour, font
 
@@ -254,36 +262,36 @@ class WallItem(QGraphicsItem):
 
 
 class LegendItem(QGraphicsItem):
-    """What each shape and colour means, in the canvas's bottom-left corner."""
+    """What each shape and colour means, in the canvas's bottom-left corner: the rows the run's
+    store and protocol describe (simulator.projection.legend), Raft's until a world is shown."""
 
     ROW = 31.0
     WIDTH = 270.0
 
     def __init__(self) -> None:
         super().__init__()
-        self._rows = self.rows()
-        self._leader_text = "Raft leader"
+        self._rows: tuple[LegendRow, ...] = legend_rows("raft")
         self.setZValue(2)
         self.setAcceptedMouseButtons(Qt.MouseButton.NoButton)
         self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     @property
     def leader_text(self) -> str:
-        """What the leader's row says, e.g. "Multi-Paxos leader"."""
-        return self._leader_text
+        """What the leader's row says, e.g. "Multi-Paxos leader" ("" without a leader row)."""
+        return next((row.text for row in self._rows if row.symbol == "leader"), "")
 
-    def set_protocol_name(self, name: str) -> None:
-        """Name the leader's row after the cluster's protocol ("Raft", "Multi-Paxos")."""
-        text = f"{name} leader"
-        if text != self._leader_text:
-            self._leader_text = text
-            self.update()
+    def set_rows(self, rows: tuple[LegendRow, ...]) -> bool:
+        """Show ``rows`` (from the world the canvas shows); True when they changed."""
+        if rows == self._rows:
+            return False
+        self.prepareGeometryChange()
+        self._rows = rows
+        self.update()
+        return True
 
-    @staticmethod
-    def rows() -> list[str]:
-        """The legend's rows, top to bottom."""
-        return ["follower", "precandidate", "candidate", "leader", "crashed", "paused", "timer",
-                "app", "lease", "message", "cut", "wall"]
+    def rows(self) -> list[str]:
+        """The texts of the legend's rows, top to bottom."""
+        return [row.text for row in self._rows]
 
     def boundingRect(self) -> QRectF:
         """The legend box."""
@@ -296,24 +304,17 @@ class LegendItem(QGraphicsItem):
         painter.setPen(QPen(colour("#cfd4da"), 1.5))
         painter.setBrush(QBrush(colour("#ffffff", 230)))
         painter.drawRoundedRect(self.boundingRect(), 10, 10)
-        texts = {
-            "follower": "Follower", "precandidate": "Pre-candidate",
-            "candidate": "Candidate", "leader": self._leader_text, "crashed": "Crashed",
-            "paused": "Paused (GC)", "timer": "Election timer left",
-            "app": "App server leading", "lease": "Lease time left",
-            "message": "Message in flight", "cut": "Cut link", "wall": "Wall (partition)",
-        }
-        for number, name in enumerate(self._rows):
+        for number, row in enumerate(self._rows):
             cy = 8 + self.ROW * number + self.ROW / 2
             painter.save()
             painter.translate(26, cy)
-            self._symbol(painter, name)
+            self._symbol(painter, row.symbol)
             painter.restore()
             painter.setPen(colour(style.FOREGROUND))
             painter.setFont(font(16))
             painter.drawText(QRectF(54, cy - 14, self.WIDTH - 58, 28),
                              Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter,
-                             texts[name])
+                             row.text)
 
     @staticmethod
     def _symbol(painter: QPainter, name: str) -> None:
@@ -331,6 +332,10 @@ class LegendItem(QGraphicsItem):
                 draw_crown(painter, 0, -13, 14, 8)
             else:
                 painter.drawPath(role_path(name, r))
+        elif name in REPLICA_COLOURS:  # an eventual store node: how fresh its copy is
+            painter.setPen(QPen(colour("#37474f"), 2))
+            painter.setBrush(QBrush(colour(REPLICA_COLOURS[name])))
+            painter.drawEllipse(QPointF(0, 0), r, r)
         elif name == "crashed":
             painter.setPen(QPen(colour("#37474f"), 2))
             painter.setBrush(QBrush(colour(style.CRASH_COLOUR)))

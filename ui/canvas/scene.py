@@ -368,7 +368,8 @@ class ClusterScene(QGraphicsScene):
 
     def show_world(self, world: World) -> None:
         """Move every item to the state ``world`` describes."""
-        self.legend.set_protocol_name(world.protocol_name)
+        if self.legend.set_rows(world.legend):
+            self._place_legend(self.sceneRect())
         t = world.t
         for view in world.raft:
             item = self.hosts.get(view.id)
