@@ -9,8 +9,10 @@ clock is CLOCK_MONOTONIC, shared by every process), ROOT the checkout whose ``ui
 ``time`` itself, and when ``ui.app`` is imported (by the launcher, as always) it wraps
 ``ui.app.ensure_application`` so the new QApplication gets one more event filter. That filter
 notes the first QEvent.Paint delivered to any widget of the main window (a QMainWindow), then
-polls every millisecond until the window has its timeline and says it is no longer loading.
-It prints ``first_paint SECONDS`` and ``loaded SECONDS`` (since T0) and ends the process.
+polls every millisecond until the window says it is no longer loading (windows without a
+``loading`` flag: until it has its timeline).
+It prints ``first_paint SECONDS CPU`` and ``loaded SECONDS CPU`` (wall seconds since T0, and
+the CPU seconds this process had used by then) and ends the process.
 """
 
 from __future__ import annotations
@@ -24,7 +26,7 @@ sys.path.insert(0, ROOT)
 
 
 def _report(label: str) -> None:
-    sys.stdout.write(f"{label} {time.perf_counter() - T0:.6f}\n")
+    sys.stdout.write(f"{label} {time.perf_counter() - T0:.6f} {time.process_time():.6f}\n")
     sys.stdout.flush()
 
 
@@ -55,7 +57,10 @@ def _install_probe(app: object) -> None:
 
         def check_loaded(self) -> None:
             window = self.window
-            if getattr(window, "timeline", None) is None or getattr(window, "loading", False):
+            if getattr(window, "loading", None) is None:  # older windows: the timeline is last
+                if getattr(window, "timeline", None) is None:
+                    return
+            elif window.loading:  # type: ignore[union-attr]
                 return
             self.poll.stop()
             _report("loaded")

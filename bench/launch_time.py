@@ -7,7 +7,8 @@ For every launch the parent notes ``time.perf_counter()`` (CLOCK_MONOTONIC, the 
 every process) just before starting the child and passes it on; the child
 (bench/first_paint_probe.py) runs the real ``leadersim gui PRESET`` and prints the seconds
 since then at the first QEvent.Paint delivered to the main window and when the window is fully
-loaded (timeline built, nothing left to load). In the same run, alternated with the launches,
+loaded (timeline built, nothing left to load), with the CPU seconds it had used by then (less
+disturbed by other work on a shared machine than the wall time). In the same run, alternated with the launches,
 it times two references as whole processes from start to exit: ``python -c pass`` and
 ``python -c "import PySide6.QtWidgets"``. Each figure is the median of ``--runs`` launches.
 
@@ -37,26 +38,36 @@ TARGET_S = 0.35
 TIMEOUT_S = 120.0
 
 
-def whole_process(args: list[str], env: dict[str, str]) -> float:
-    """Seconds from starting ``python ARGS`` to its exit."""
+Figure = tuple[float, float]  # wall seconds, CPU seconds
+
+
+def whole_process(args: list[str], env: dict[str, str]) -> Figure:
+    """Wall seconds from starting ``python ARGS`` to its exit, and its CPU seconds."""
     start = time.perf_counter()
-    subprocess.run([sys.executable, *args], env=env, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, timeout=TIMEOUT_S)
-    return time.perf_counter() - start
+    child = subprocess.Popen([sys.executable, *args], env=env, stdout=subprocess.DEVNULL,
+                             stderr=subprocess.DEVNULL)
+    _pid, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - start
+    child.returncode = os.waitstatus_to_exitcode(status)
+    if child.returncode != 0:
+        raise RuntimeError(f"python {' '.join(args)} failed ({child.returncode})")
+    return wall, usage.ru_utime + usage.ru_stime
 
 
-def launch(tree: Path, preset: str | None, env: dict[str, str]) -> tuple[float, float]:
-    """Seconds from start to the first paint event and to the fully loaded window."""
+def launch(tree: Path, preset: str | None, env: dict[str, str]) -> tuple[Figure, Figure]:
+    """(wall, CPU) seconds from start to the first paint event and to the fully loaded
+    window."""
     gui = ["gui", preset] if preset else []
     start = time.perf_counter()
     result = subprocess.run([sys.executable, str(PROBE), repr(start), str(tree), *gui],
                             env=env, capture_output=True, text=True, timeout=TIMEOUT_S,
                             check=False)
-    marks = dict(line.split() for line in result.stdout.splitlines() if line.count(" ") == 1)
+    marks = {line.split()[0]: (float(line.split()[1]), float(line.split()[2]))
+             for line in result.stdout.splitlines() if len(line.split()) == 3}
     if "first_paint" not in marks or "loaded" not in marks:
         raise RuntimeError(f"{tree} {preset}: the window did not paint: "
                            f"{result.stderr.strip()[-2000:]}")
-    return float(marks["first_paint"]), float(marks["loaded"])
+    return marks["first_paint"], marks["loaded"]
 
 
 @contextmanager
@@ -92,8 +103,8 @@ def measure(platform: str, env: dict[str, str], trees: list[Path], presets: list
     """Alternate the references and every (tree, preset) launch ``runs`` times; print medians."""
     references = {"python -c pass": ["-c", "pass"],
                   'python -c "import PySide6.QtWidgets"': ["-c", "import PySide6.QtWidgets"]}
-    times: dict[str, list[float]] = {name: [] for name in references}
-    launches: dict[tuple[Path, str | None], list[tuple[float, float]]] = {
+    times: dict[str, list[Figure]] = {name: [] for name in references}
+    launches: dict[tuple[Path, str | None], list[tuple[Figure, Figure]]] = {
         (tree, preset): [] for tree in trees for preset in presets}
     for _ in range(runs):
         for name, args in references.items():
@@ -102,16 +113,22 @@ def measure(platform: str, env: dict[str, str], trees: list[Path], presets: list
             launches[key].append(launch(*key, env))
     print(f"[{platform}] medians of {runs} fresh processes, alternated in one run")
     for name, values in times.items():
-        print(f"{platform} {name}: {statistics.median(values):.3f} s")
+        print(f"{platform} {name}: {median_text(values)}")
     for (tree, preset), values in launches.items():
-        first = statistics.median(v[0] for v in values)
-        loaded = statistics.median(v[1] for v in values)
         what = f"leadersim gui {preset}" if preset else "leadersim"
         where = "" if tree == ROOT else f" [{tree}]"
-        print(f"{platform} {what}{where} first paint: {first:.3f} s "
-              f"(all runs: {', '.join(f'{v[0]:.3f}' for v in values)})  "
+        print(f"{platform} {what}{where} first paint: {median_text([v[0] for v in values])} "
+              f"(wall of every run: {', '.join(f'{v[0][0]:.3f}' for v in values)})  "
               f"(target <= {TARGET_S} s)")
-        print(f"{platform} {what}{where} fully loaded: {loaded:.3f} s")
+        print(f"{platform} {what}{where} fully loaded: "
+              f"{median_text([v[1] for v in values])}")
+
+
+def median_text(figures: list[Figure]) -> str:
+    """``"0.123 s (CPU 0.100 s)"``: the medians of the wall and CPU seconds."""
+    wall = statistics.median(f[0] for f in figures)
+    cpu = statistics.median(f[1] for f in figures)
+    return f"{wall:.3f} s (CPU {cpu:.3f} s)"
 
 
 def main() -> None:

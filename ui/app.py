@@ -96,7 +96,9 @@ def run_gui(scenario: Scenario, until: float | None = None,
             return EXIT_FAILED
         return EXIT_OK
     app = ensure_application()
-    window = MainWindow(Session(scenario))
+    # The simulation is built right after the first frame (MainWindow.finish_loading), which
+    # shows the lesson at time 0 from its run.start alone.
+    window = MainWindow(Session(scenario, start=False))
     window.show()
     if until is not None:
         # once the window is on screen, so a long run shows its progress dialog over it

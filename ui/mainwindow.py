@@ -12,9 +12,9 @@ from __future__ import annotations
 import importlib.util
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QByteArray, QElapsedTimer, Qt, QTimer
+from PySide6.QtCore import QByteArray, QElapsedTimer, Qt, QTimer, Signal
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -50,11 +50,12 @@ from ui.controls import WINDOW_FONT, SeekBar, SpeedControl, speed_text
 from ui.inspector import InspectorWidget
 from ui.narration import NarrationWidget, lesson_paragraphs
 from ui.node_actions import ACTIONS, NodeAction, host_kind, why_not
-from ui.record_dialog import record_dialog
 from ui.runner import DEFAULT_SPEED, SimRunner
 from ui.session import Session
-from ui.summary import SummaryDialog
 from ui.window_files import WindowFiles, dropped_preset
+
+if TYPE_CHECKING:  # loaded when first opened, not before the first frame
+    from ui.summary import SummaryDialog
 
 DEFAULT_SIZE = (1600, 1000)
 # On first start the window takes at most this share of the free area of the screen it opens on
@@ -99,11 +100,20 @@ TIMELINE_PLAYING_INTERVAL_MS = 500
 
 
 class MainWindow(QMainWindow):
-    """The leadersim window for one session (replaced in place when a preset is opened)."""
+    """The leadersim window for one session (replaced in place when a preset is opened).
+
+    The first frame shows the whole window at the cursor; right after it is painted the window
+    builds what that frame does not need (``finish_loading``: the session's simulation when it
+    was left for later, and the timeline), then emits ``loaded``.
+    """
+
+    loaded = Signal()
+    """Everything left for after the first frame is built (``loading`` is False from then)."""
 
     def __init__(self, session: Session, speed: float | None = None,
                  remember: bool = True) -> None:
         super().__init__()
+        self.loading = True
         self._remember = remember
         store = prefs.settings()
         if speed is None:
@@ -246,6 +256,21 @@ class MainWindow(QMainWindow):
         self._update_timeline(self.runner.cursor)
         return widget
 
+    def finish_loading(self) -> None:
+        """Build what the first frame did not need: the simulation (when the session left it
+        for later) and the timeline; then emit ``loaded``. A simulation that cannot be built
+        is shown in the error dialog."""
+        if not self.loading:
+            return
+        try:
+            if self.runner.session.start():
+                self.runner.refresh()
+        except Exception as error:  # noqa: BLE001 - a model that cannot start is shown
+            self.show_error(f"The simulation could not start: {error}")
+        self.ensure_timeline()
+        self.loading = False
+        self.loaded.emit()
+
     def _action(self, key: str, text: str, shortcut: str | QKeySequence.StandardKey | None,
                 handler: Callable[[], object], tip: str = "") -> QAction:
         action = QAction(text, self)
@@ -291,7 +316,7 @@ class MainWindow(QMainWindow):
         self._action("export-log", "Export event log (JSON Lines or CSV)…", "Ctrl+Shift+L",
                      files.export_log_dialog)
         self._action("record", "Record video (MP4, GIF or WebP)…", "Ctrl+Shift+V",
-                     lambda: record_dialog(self),
+                     self._record_dialog,
                      "Record a stretch of this session, your actions included, as a video")
         self._action("fullscreen", "Full screen", "F11", self._toggle_fullscreen)
         self._action("presenter", "Presenter mode", "F5", self.toggle_presenter,
@@ -338,7 +363,9 @@ class MainWindow(QMainWindow):
         file_menu.addAction(self.actions_by_key["library"])
         file_menu.addAction(self.actions_by_key["open"])
         presets = file_menu.addMenu("Shipped presets")
-        self._fill_presets_menu(presets)
+        # read when first opened: parsing every shipped preset is not needed for the first frame
+        presets.aboutToShow.connect(lambda menu=presets: self._fill_presets_menu(menu))
+        self.presets_menu = presets
         self.recent_menu = file_menu.addMenu("Recent presets")
         file_menu.addSeparator()
         file_menu.addAction(self.actions_by_key["restart-run"])
@@ -377,6 +404,10 @@ class MainWindow(QMainWindow):
         help_menu.addAction("How to use the canvas", self._show_help)
 
     def _fill_presets_menu(self, menu: QMenu) -> None:
+        """List the shipped presets in ``menu`` (once: the shipped files do not change)."""
+        if menu.property("filled"):
+            return
+        menu.setProperty("filled", True)
         try:
             from simulator.presets.catalog import list_presets
             infos = list_presets()
@@ -799,10 +830,17 @@ class MainWindow(QMainWindow):
 
         dialog.destroyed.connect(forget)
 
+    def _record_dialog(self) -> None:
+        from ui.record_dialog import record_dialog
+
+        record_dialog(self)
+
     def show_summary(self) -> SummaryDialog:
         """Show the run's summary up to the cursor in a window that follows it (and return it)."""
         dialog = self.summary_dialog
         if dialog is None:
+            from ui.summary import SummaryDialog
+
             dialog = SummaryDialog(self.runner, self)
             self.summary_dialog = dialog
             # Playing and seeking keep working while the summary is the active window.
@@ -943,8 +981,8 @@ class MainWindow(QMainWindow):
                 QTimer.singleShot(FRAME_SETTLE_MS, self, self._settle_on_screen)
             if not self._layout_restored:
                 self.default_layout()
-            # The timeline (and pyqtgraph with it) loads after the first frame is painted.
-            AfterFirstPaint(self, self.ensure_timeline)
+            # The simulation and the timeline (pyqtgraph) load after the first frame is painted.
+            AfterFirstPaint(self, self.finish_loading)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         """Remember the layout, speed and pause length; stop the timer."""

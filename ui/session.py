@@ -52,39 +52,89 @@ def default_factory(scenario: Scenario, seed: int | None) -> SimulationLike:
 
 
 class Session:
-    """The scenario being shown, its live simulation, the projector and the narration."""
+    """The scenario being shown, its live simulation, the projector and the narration.
+
+    With ``start=False`` the simulation (and the runtime, slow to import) is built only when
+    ``start()`` is called or the simulation is first needed; until then the session shows the
+    run at time 0 from the one event a new simulation has recorded, ``run.start``
+    (simulator.runtime.run_start), so the window can paint the lesson before the model exists.
+    """
 
     def __init__(self, scenario: Scenario, seed: int | None = None,
                  factory: SimulationFactory = default_factory,
-                 preset_path: str | None = None) -> None:
+                 preset_path: str | None = None, start: bool = True) -> None:
         self.scenario = scenario
         self.seed = scenario.seed if seed is None else seed
         self.preset_path = preset_path
         self._factory = factory
-        self.simulation: SimulationLike = factory(scenario, self.seed)
+        self._simulation: SimulationLike | None = None
+        self._opening: Trace | None = None
+        if start:
+            self._simulation = factory(scenario, self.seed)
+        else:
+            from simulator.runtime.run_start import run_start
+
+            self._opening = Trace()
+            self._opening.emit(run_start(scenario, self.seed))
         self.forks = 0
         self._attach()
 
     def _attach(self) -> None:
-        scenario = self.scenario
-        self.projector = Projector(
-            self.simulation.trace, raft_ids=scenario.raft.node_ids, app_ids=scenario.app_ids,
-            with_provider=bool(scenario.apps.servers),
-        )
+        self.projector = self._projector()
         self._narrator = Narrator()
         self._narrated = 0
         self.narration: list[NarrationEntry] = []
         self._narration_times: list[float] = []
 
+    def _projector(self) -> Projector:
+        scenario = self.scenario
+        return Projector(self.trace, raft_ids=scenario.raft.node_ids, app_ids=scenario.app_ids,
+                         with_provider=bool(scenario.apps.servers))
+
+    @property
+    def started(self) -> bool:
+        """True once the simulation has been built."""
+        return self._simulation is not None
+
+    def start(self) -> bool:
+        """Build the simulation if it was left for later; True if it was built now.
+
+        Its trace begins with the events shown so far, so the narration goes on where it was
+        and the world at every time already seen stays the same.
+        """
+        if self._simulation is not None:
+            return False
+        opening = self._opening
+        assert opening is not None
+        simulation = self._factory(self.scenario, self.seed)
+        self._simulation = simulation
+        self._opening = None
+        if list(simulation.trace.events[:len(opening)]) == list(opening.events):
+            self.projector = self._projector()
+        else:  # a factory that records something else first: start the views' feeds again
+            self._attach()
+        return True
+
+    @property
+    def simulation(self) -> SimulationLike:
+        """The live simulation (built now if it was left for later)."""
+        if self._simulation is None:
+            self.start()
+        assert self._simulation is not None
+        return self._simulation
+
     @property
     def trace(self) -> Trace:
-        """The current simulation's trace."""
-        return self.simulation.trace
+        """The current simulation's trace (before it is built: its first event, run.start)."""
+        if self._simulation is None:
+            assert self._opening is not None
+            return self._opening
+        return self._simulation.trace
 
     @property
     def now(self) -> float:
-        """How far the simulation has run."""
-        return self.simulation.now
+        """How far the simulation has run (0 before it is built)."""
+        return 0.0 if self._simulation is None else self._simulation.now
 
     @property
     def host_ids(self) -> tuple[str, ...]:
@@ -120,7 +170,7 @@ class Session:
     def fork(self, at: float) -> None:
         """Replace the simulation by a replay up to ``at`` (the old future is discarded)."""
         old_projector = self.projector
-        self.simulation = self.simulation.fork(at)
+        self._simulation = self.simulation.fork(at)
         self.forks += 1
         self._attach()
         self.projector.adopt(old_projector)
@@ -129,5 +179,6 @@ class Session:
         """Start the scenario again from time 0 (optionally with another seed)."""
         if seed is not None:
             self.seed = seed
-        self.simulation = self._factory(self.scenario, self.seed)
+        self._simulation = self._factory(self.scenario, self.seed)
+        self._opening = None
         self._attach()

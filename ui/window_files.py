@@ -14,12 +14,13 @@ from PySide6.QtCore import QMimeData, Qt
 from PySide6.QtWidgets import QFileDialog, QInputDialog
 
 from simulator.presets.loader import MAX_SEED
-from ui.exports import export_events, export_scene
-from ui.library import PresetLibrary
-from ui.session_preset import session_toml
 
 if TYPE_CHECKING:
+    from ui.library import PresetLibrary
     from ui.mainwindow import MainWindow
+
+# The library, the exports and the session writer are imported when first used: none of them
+# is needed to show the window.
 
 DEFAULT_CANVAS_SIZE = (1920, 1080)
 DEFAULT_TIMELINE_WIDTH = 1920
@@ -47,6 +48,8 @@ class WindowFiles:
     def open_library(self) -> None:
         """Show the preset library; open the preset chosen there."""
         window = self.window
+        from ui.library import PresetLibrary
+
         try:
             library = PresetLibrary(parent=window)
         except Exception as error:  # noqa: BLE001 - a broken catalog is shown, not raised
@@ -114,6 +117,8 @@ class WindowFiles:
             window.show_error(f"{path}: a preset file name must end in .toml")
             return False
         try:
+            from ui.session_preset import session_toml
+
             text = session_toml(session.scenario, session.seed, actions)
         except ValueError as error:
             window.show_error(f"Could not save the session as a preset: {error}")
@@ -144,6 +149,8 @@ class WindowFiles:
         """Save the canvas at the cursor as a PNG or SVG of ``size`` pixels."""
         window = self.window
         try:
+            from ui.exports import export_scene
+
             export_scene(window.scene, path, *size, title=window.windowTitle())
         except (ValueError, OSError) as error:
             window.show_error(str(error))
@@ -194,6 +201,8 @@ class WindowFiles:
         cursor = window.runner.cursor
         events = window.runner.session.trace.until(cursor)
         try:
+            from ui.exports import export_events
+
             export_events(events, path)
         except (ValueError, OSError) as error:
             window.show_error(str(error))

@@ -27,9 +27,10 @@ from simulator.runtime.gc_pacing import fewer_collections
 from simulator.runtime.host import Host
 from simulator.runtime.network import Network, check_latency
 from simulator.runtime.raft_host import RaftHost
+from simulator.runtime.run_start import run_start
 from simulator.runtime.scheduling import Callback, SimEnvironment, call_later
 from simulator.runtime.state_machine import AppliedLog, StateMachineFactory
-from simulator.trace.events import Caption, PausePoint, RunStart, UserAction
+from simulator.trace.events import Caption, PausePoint, UserAction
 from simulator.trace.recorder import Trace
 
 if TYPE_CHECKING:
@@ -60,9 +61,7 @@ class Simulation:
         self._recording = True
         self._crash_order: list[str] = []
         _check_scenario(scenario)
-        self.trace.emit(RunStart(0.0, self.seed, scenario.name,
-                                 "none" if eventual else scenario.raft.protocol,
-                                 store=scenario.store.kind))
+        self.trace.emit(run_start(scenario, self.seed))
         self.network = Network(self.env, self.trace, self.streams, scenario.network)
         protocol = protocol_for(scenario)
         node_ids = scenario.raft.node_ids
