@@ -157,6 +157,8 @@ class MainWindow(QMainWindow):
         self._seek_row.setContentsMargins(0, 0, 4, 0)
         self._seek_row.addWidget(self.seek_bar, 3)
         self._bottom_layout.addLayout(self._seek_row)
+        # Until the timeline joins, the seek bar stays at the top where it will be after.
+        self._bottom_layout.addStretch(1)
         self.timeline_dock = self._dock("Timeline", "timeline", bottom,
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
         self.timeline_dock.visibilityChanged.connect(self._on_timeline_visibility)
@@ -252,6 +254,9 @@ class MainWindow(QMainWindow):
             self._present_timeline(widget, True)
         self.timeline = widget
         self._timeline_fed = 0
+        spacer = self._bottom_layout.itemAt(self._bottom_layout.count() - 1)
+        if spacer is not None and spacer.spacerItem() is not None:
+            self._bottom_layout.removeItem(spacer)
         self._bottom_layout.addWidget(widget, 1)
         self._update_timeline(self.runner.cursor)
         return widget
