@@ -5,7 +5,7 @@
 
 For every launch the parent notes ``time.perf_counter()`` (CLOCK_MONOTONIC, the same clock in
 every process) just before starting the child and passes it on; the child
-(bench/first_paint_probe.py) runs the real ``leadersim gui PRESET`` and prints the seconds
+(bench/_first_paint_probe.py) runs the real ``leadersim gui PRESET`` and prints the seconds
 since then at the first QEvent.Paint delivered to the main window and when the window is fully
 loaded (timeline built, nothing left to load), with the CPU seconds it had used by then (less
 disturbed by other work on a shared machine than the wall time). In the same run, alternated with the launches,
@@ -33,7 +33,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PROBE = Path(__file__).resolve().parent / "first_paint_probe.py"
+PROBE = Path(__file__).resolve().parent / "_first_paint_probe.py"
 TARGET_S = 0.35
 TIMEOUT_S = 120.0
 

@@ -10,6 +10,9 @@ The known benchmarks and what they measure:
   run, and peak memory for one simulated hour, the median of three runs (``--quick``: one run
   of a tenth of an hour), with the ``--floor`` diagnostic (the same run keeping no trace);
 - gui_frames: GUI frame times, seek and fork times, time to first frame;
+- launch_time: ``leadersim gui`` from process start to the main window's first paint event and
+  to the fully loaded window (fresh processes, offscreen and under Xvfb), with ``python -c pass``
+  and ``import PySide6.QtWidgets`` timed in the same run;
 - timeline_redraw: timeline redraw times with one hour of events;
 - election_time: the wall time of the election-time experiment, 1000 trials of each of the six
   ranges of the Raft paper on 2 workers (target under 2 minutes; ``--quick``: 100 trials).
@@ -174,6 +177,10 @@ def known_benchmarks() -> list[Benchmark]:
         Benchmark("gui_frames", "gui_frames.py", ("bench/gui_frames.py",),
                   ("bench/gui_frames.py", "--quick"),
                   "GUI frame times, seek, fork, first frame", parse_labelled, env=qt),
+        Benchmark("launch_time", "launch_time.py", ("bench/launch_time.py",),
+                  ("bench/launch_time.py", "--runs", "3", "--platform", "offscreen"),
+                  "launch to the window's first paint, fresh processes, with references",
+                  parse_labelled),
         Benchmark("timeline_redraw", "timeline_redraw.py", ("bench/timeline_redraw.py",),
                   ("bench/timeline_redraw.py", "--repeat", "5"),
                   "timeline redraw with one hour of events", parse_table, env=qt),

@@ -36,7 +36,8 @@ def open_window(qtbot) -> Callable[..., MainWindow]:  # type: ignore[no-untyped-
         with qtbot.waitActive(window):
             window.activateWindow()
         window.canvas.fit()
-        qtbot.waitUntil(lambda: window.timeline is not None, timeout=5000)
+        # (a wait, not a timing check: generous for a loaded machine)
+        qtbot.waitUntil(lambda: window.timeline is not None, timeout=20000)
         if run_to:
             window.runner.seek(run_to)
             if not window.isActiveWindow():  # a long seek's progress dialog came and went

@@ -1,7 +1,7 @@
 """Run ``leadersim ARGS`` and print when its main window got its first paint event and when it
 was fully loaded (bench/launch_time.py starts this as a fresh process for every launch).
 
-    python bench/first_paint_probe.py T0 ROOT [leadersim arguments ...]
+    python bench/_first_paint_probe.py T0 ROOT [leadersim arguments ...]
 
 T0 is the parent's ``time.perf_counter()`` taken just before it started this process (the
 clock is CLOCK_MONOTONIC, shared by every process), ROOT the checkout whose ``ui`` and
