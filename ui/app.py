@@ -17,7 +17,6 @@ from PySide6.QtCore import (
     QCoreApplication,
     QMessageLogContext,
     QtMsgType,
-    QTimer,
     qInstallMessageHandler,
 )
 from PySide6.QtWidgets import QApplication
@@ -101,8 +100,8 @@ def run_gui(scenario: Scenario, until: float | None = None,
     window = MainWindow(Session(scenario, start=False))
     window.show()
     if until is not None:
-        # once the window is on screen, so a long run shows its progress dialog over it
-        QTimer.singleShot(0, window, lambda: window.runner.seek(until))
+        # once the window is on screen and loaded, so a long run shows its progress over it
+        window.loaded.connect(lambda: window.runner.seek(until))
     return int(app.exec())
 
 

@@ -44,7 +44,7 @@ def test_the_simulation_is_built_when_first_needed() -> None:
     assert session.started and session.now == 2.0
 
 
-def run_gui_until_loaded(scenario: Scenario) -> MainWindow:
+def run_gui_until_loaded(scenario: Scenario, until: float | None = None) -> MainWindow:
     """Run ``ui.app.run_gui`` (as ``leadersim gui`` does) until its window has loaded."""
     app = QApplication.instance()
     assert isinstance(app, QApplication)
@@ -64,7 +64,7 @@ def run_gui_until_loaded(scenario: Scenario) -> MainWindow:
 
     QTimer.singleShot(0, watch)
     QTimer.singleShot(20000, lambda: app.exit(0))  # never hangs the suite
-    assert ui_app.run_gui(scenario) == 0
+    assert ui_app.run_gui(scenario, until) == 0
     assert seen, "the window did not open"
     assert stages == [(False, False)]
     return seen[0]
@@ -83,6 +83,13 @@ def test_the_launched_window_loads_by_itself_and_is_complete(qtbot) -> None:
     assert all(action.isEnabled() for action in window.actions_by_key.values())
     window.runner.seek(12.0)
     assert window.runner.world.leader is not None
+
+
+def test_a_launch_with_until_runs_there_once_loaded(qtbot) -> None:
+    window = run_gui_until_loaded(find_scenario("raft-leader-crash"), until=12.0)
+    qtbot.addWidget(window)
+    assert window.runner.cursor == pytest.approx(12.0)
+    assert window.runner.world.leader is not None and window.timeline is not None
 
 
 def test_keys_and_clicks_work_before_the_window_has_finished_loading(qtbot) -> None:
