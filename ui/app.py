@@ -95,14 +95,22 @@ def run_gui(scenario: Scenario, until: float | None = None,
             return EXIT_FAILED
         return EXIT_OK
     app = ensure_application()
-    # The simulation is built right after the first frame (MainWindow.finish_loading), which
-    # shows the lesson at time 0 from its run.start alone.
+    show_window(scenario, until)
+    return int(app.exec())
+
+
+def show_window(scenario: Scenario, until: float | None = None) -> MainWindow:
+    """Show the window on ``scenario`` as ``leadersim gui`` does (the event loop runs it).
+
+    The simulation is built right after the first frame (MainWindow.finish_loading), which
+    shows the lesson at time 0 from its run.start alone.
+    """
     window = MainWindow(Session(scenario, start=False))
     window.show()
     if until is not None:
         # once the window is on screen and loaded, so a long run shows its progress over it
         window.loaded.connect(lambda: window.runner.seek(until))
-    return int(app.exec())
+    return window
 
 
 def run_record(scenario: Scenario, request: RecordRequest) -> int:

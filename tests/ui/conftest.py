@@ -36,8 +36,7 @@ def open_window(qtbot) -> Callable[..., MainWindow]:  # type: ignore[no-untyped-
         with qtbot.waitActive(window):
             window.activateWindow()
         window.canvas.fit()
-        # (a wait, not a timing check: generous for a loaded machine)
-        qtbot.waitUntil(lambda: window.timeline is not None, timeout=20000)
+        qtbot.waitUntil(lambda: window.timeline is not None, timeout=5000)
         if run_to:
             window.runner.seek(run_to)
             if not window.isActiveWindow():  # a long seek's progress dialog came and went

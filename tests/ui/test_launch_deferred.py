@@ -7,7 +7,7 @@ import warnings
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication
 
 from simulator.cli import main as cli_main
@@ -44,35 +44,19 @@ def test_the_simulation_is_built_when_first_needed() -> None:
     assert session.started and session.now == 2.0
 
 
-def run_gui_until_loaded(scenario: Scenario, until: float | None = None) -> MainWindow:
-    """Run ``ui.app.run_gui`` (as ``leadersim gui`` does) until its window has loaded."""
-    app = QApplication.instance()
-    assert isinstance(app, QApplication)
-    seen: list[MainWindow] = []
-    stages: list[tuple[bool, bool]] = []
-
-    def watch() -> None:
-        windows = [w for w in app.topLevelWidgets() if isinstance(w, MainWindow)]
-        if windows and not seen:
-            seen.append(windows[0])
-            window = windows[0]
-            # what the first frame will have: the window and its panels, no simulation yet
-            stages.append((window.runner.session.started, window.timeline is not None))
-            window.loaded.connect(lambda: app.exit(0))  # (quit would close it)
-        if not seen:
-            QTimer.singleShot(0, watch)
-
-    QTimer.singleShot(0, watch)
-    QTimer.singleShot(20000, lambda: app.exit(0))  # never hangs the suite
-    assert ui_app.run_gui(scenario, until) == 0
-    assert seen, "the window did not open"
-    assert stages == [(False, False)]
-    return seen[0]
+def launch(qtbot, scenario: Scenario, until: float | None = None) -> MainWindow:  # type: ignore[no-untyped-def]
+    """Open the window as ``leadersim gui`` does (ui.app.show_window) and let it load."""
+    window = ui_app.show_window(scenario, until)
+    qtbot.addWidget(window)
+    # what the first frame will have: the whole window, no simulation and no timeline yet
+    assert window.loading and not window.runner.session.started and window.timeline is None
+    with qtbot.waitSignal(window.loaded, timeout=20000):
+        pass
+    return window
 
 
 def test_the_launched_window_loads_by_itself_and_is_complete(qtbot) -> None:
-    window = run_gui_until_loaded(find_scenario("raft-leader-crash"))
-    qtbot.addWidget(window)
+    window = launch(qtbot, find_scenario("raft-leader-crash"))
     assert not window.loading
     assert window.runner.session.started
     assert window.timeline is not None
@@ -86,8 +70,7 @@ def test_the_launched_window_loads_by_itself_and_is_complete(qtbot) -> None:
 
 
 def test_a_launch_with_until_runs_there_once_loaded(qtbot) -> None:
-    window = run_gui_until_loaded(find_scenario("raft-leader-crash"), until=12.0)
-    qtbot.addWidget(window)
+    window = launch(qtbot, find_scenario("raft-leader-crash"), until=12.0)
     assert window.runner.cursor == pytest.approx(12.0)
     assert window.runner.world.leader is not None and window.timeline is not None
 
