@@ -16,6 +16,7 @@ from simulator.kv.inspection import StoreInspection
 from simulator.projection import AppView, ProviderView, RaftView, World
 from simulator.projection.logs import LogEntryView, LogIndex
 from simulator.projection.store import StoreTimeline
+from simulator.projection.transactions import ballot_words
 from simulator.projection.world import ballot_text
 from ui import style
 from ui.canvas.scene import ClusterScene
@@ -120,6 +121,13 @@ def paxos_html(view: RaftView, world: World) -> str:
             + "<h3>Slots</h3>" + slots_html(view))
 
 
+def _eventual_store(world: World) -> str:
+    """What the eventual store runs: no consensus, or Paxos per key for its transactions."""
+    if world.transaction is None:
+        return "eventual (no consensus)"
+    return "eventual, lightweight transactions (Paxos per key)"
+
+
 def replica_html(view: RaftView, world: World) -> str:
     """The inspector text of an eventual store node: its copy of the leader key, hints."""
     from ui.canvas.items import replica_state  # the canvas and the inspector agree
@@ -128,7 +136,7 @@ def replica_html(view: RaftView, world: World) -> str:
     ttl = "none" if view.replica_expires is None else \
         f"{max(0.0, view.replica_expires - world.t):.1f} s left"
     pairs = [
-        ("store", "eventual (no consensus)"),
+        ("store", _eventual_store(world)),
         ("state", escape(state)),
         ("leader key", escape(view.replica_key or "none")),
         ("copy", escape(view.replica_text)),
@@ -137,6 +145,8 @@ def replica_html(view: RaftView, world: World) -> str:
         ("clock offset", f"{view.clock_offset:+g} s"),
         ("hints held", str(view.hints)),
     ]
+    if view.replica_promised is not None:
+        pairs.append(("promised ballot", escape(ballot_words(view.replica_promised))))
     return f"<h2>{escape(view.id)}</h2>" + _rows(pairs)
 
 
@@ -271,7 +281,7 @@ def cluster_html(world: World) -> str:
     if world.protocol == "none":
         newest = [v for v in world.raft if v.replica_newest]
         pairs = [
-            ("store", "eventual (no consensus)"),
+            ("store", _eventual_store(world)),
             ("newest leader key", escape(newest[0].replica_text) if newest else "none"),
             ("held by", escape(", ".join(v.id for v in newest)) if newest else "none"),
             ("hints held", str(sum(v.hints for v in world.raft))),
@@ -279,6 +289,8 @@ def cluster_html(world: World) -> str:
                                          + [v.id for v in world.apps if v.crashed]) or "none")),
             ("cut links", str(len(world.cuts))),
         ]
+        if world.transaction is not None:
+            pairs.append(("last transaction", escape(world.transaction)))
         return "<h2>Cluster</h2>" + _rows(pairs)
     pairs = [
         ("protocol", escape(world.protocol_name)),

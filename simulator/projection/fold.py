@@ -14,6 +14,7 @@ from dataclasses import replace
 from typing import Any
 
 from simulator.checks.ids import server_of
+from simulator.projection.transactions import cas_text
 from simulator.projection.world import (
     SLOTS_SHOWN,
     AppView,
@@ -101,7 +102,7 @@ class FoldState:
     __slots__ = (
         "index", "raft", "apps", "provider", "crashed", "paused", "cuts", "flights",
         "leases", "violations", "caption", "pause_question", "contacts", "_order_raft",
-        "_order_apps", "ended", "eventual", "hint_slots",
+        "_order_apps", "ended", "eventual", "hint_slots", "transaction",
     )
 
     def __init__(self, raft_ids: Iterable[str] = (), app_ids: Iterable[str] = (),
@@ -126,6 +127,7 @@ class FoldState:
         self._order_apps: list[str] | None = None
         self.eventual = False
         self.hint_slots: dict[str, frozenset[tuple[str, str]]] = {}
+        self.transaction: str | None = None
 
     def copy(self) -> FoldState:
         """An independent copy (the immutable views are shared)."""
@@ -148,6 +150,7 @@ class FoldState:
         other._order_apps = self._order_apps
         other.eventual = self.eventual
         other.hint_slots = dict(self.hint_slots)
+        other.transaction = self.transaction
         return other
 
     # --- folding ---------------------------------------------------------------------------
@@ -196,6 +199,18 @@ class FoldState:
         self.raft[view.id] = replace(view, protocol="none", replica_key=e.key,
                                      replica_value=e.value, replica_ts=tuple(e.ts),
                                      replica_expires=expires)
+
+    def _on_ec_paxos(self, e: Any) -> None:
+        if e.key not in EC_LEADER_KEYS:
+            return
+        view = self._raft_node(e.replica)
+        promised = tuple(e.promised)
+        if view.replica_promised != promised:
+            self.raft[view.id] = replace(view, replica_promised=promised)
+
+    def _on_ec_cas(self, e: Any) -> None:
+        if e.key in EC_LEADER_KEYS:
+            self.transaction = cas_text(e.client, e.condition, e.result, e.detail)
 
     def _on_ec_hint(self, e: Any) -> None:
         slots = self.hint_slots.get(e.replica, frozenset())
@@ -459,7 +474,7 @@ class FoldState:
             t=t, event_index=self.index, raft=raft, apps=apps, provider=provider,
             cuts=frozenset(self.cuts), flights=tuple(flights), leases=leases,
             violations=self.violations, caption=self.caption,
-            pause_question=self.pause_question,
+            pause_question=self.pause_question, transaction=self.transaction,
         )
 
     def _host(self, view: RaftView) -> RaftView:
@@ -497,6 +512,8 @@ _HANDLERS: dict[str, Callable[[FoldState, Any], None]] = {
     "run.start": FoldState._on_run_start,
     "ec.write": FoldState._on_ec_write,
     "ec.hint": FoldState._on_ec_hint,
+    "ec.paxos": FoldState._on_ec_paxos,
+    "ec.cas": FoldState._on_ec_cas,
     "raft.role": FoldState._on_role,
     "raft.vote": FoldState._on_vote,
     "raft.append": FoldState._on_append,

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from simulator.projection.transactions import cas_name, cas_text
 from simulator.trace.events import (
     AppRole,
     AppSession,
@@ -278,21 +279,20 @@ class Narrator:
         """A lightweight transaction on a leader key: a claim won, or a change of outcome."""
         if e.key not in LEADER_KEYS:
             return None
-        what = _cas_name(e.condition, e.client)
+        what = cas_name(e.condition, e.client)
         slot = (e.client, e.key, what)
         before = self._cas_last.get(slot)
         self._cas_last[slot] = e.result
+        text = cas_text(e.client, e.condition, e.result, e.detail) + "."
         if e.result == "applied":
             if what == "put-if-absent":
-                return (f"{e.client}'s put-if-absent won: Paxos {e.detail}.", LEADER, e.client)
+                return text, LEADER, e.client
             if before in (None, "applied"):
                 return None
-            return f"{e.client}'s {what} went through again: {e.detail}.", INFO, e.client
+            return text, INFO, e.client
         if e.result == before:
             return None
-        if e.result == "not-applied":
-            return f"{e.client}'s {what} lost: {e.detail}.", SAFEGUARD, e.client
-        return f"{e.client}'s {what} failed ({e.result}): {e.detail}.", WARNING, e.client
+        return text, SAFEGUARD if e.result == "not-applied" else WARNING, e.client
 
     def _ec_hint(self, e: Any) -> tuple[str, str, str | None] | None:
         if e.key not in LEADER_KEYS:
@@ -310,15 +310,6 @@ class Narrator:
 
     def _pause_point(self, e: PausePoint) -> tuple[str, str, str | None]:
         return f"Question: {e.question}", CAPTION, None
-
-
-def _cas_name(condition: str, client: str) -> str:
-    """What a lightweight transaction was for: put-if-absent, a renewal, or a compare-and-set."""
-    if condition == "absent":
-        return "put-if-absent"
-    if condition == f"value is {client}":
-        return "renewal"
-    return "compare-and-set"
 
 
 LEADER_KEYS = ("/election/leader", "/k8s/lease")

@@ -67,7 +67,10 @@ class RaftView:
     replica_newest: bool = False
     """whether it is the newest copy any replica holds,"""
     hints: int = 0
-    """and how many hints this node holds for others."""
+    """how many hints this node holds for others,"""
+    replica_promised: tuple[int, str] | None = None
+    """and with lightweight transactions the ballot it promised for the leader key (None:
+    none)."""
 
     def replica_live(self, t: float) -> bool:
         """True when the replica holds a live value of the leader key at time ``t``."""
@@ -298,6 +301,8 @@ class World:
     violations: tuple[ViolationView, ...]
     caption: CaptionView | None
     pause_question: str | None = None
+    transaction: str | None = None
+    """The eventual store's last lightweight transaction on a leader key, in words."""
 
     def raft_node(self, node_id: str) -> RaftView | None:
         """The Raft node ``node_id``, or None."""

@@ -53,3 +53,23 @@ def test_the_timeline_marks_ignored_writes_and_stale_reads() -> None:
     model.extend(stale.trace.events)
     assert [(round(m.t), m.lane) for m in model.marks("stale-read")] == [(31, "app3"),
                                                                        (34, "app3")]
+
+
+def test_the_inspector_says_the_last_transaction_and_each_replica_s_promise() -> None:
+    from ui.inspector import cluster_html, replica_html
+
+    sim = _sim("eventual-lwt", 31.0)
+    projector = Projector(sim.trace, sim.scenario.raft.node_ids)
+    world = projector.world_at(31.0)
+    assert world.transaction is not None
+    assert world.transaction.startswith("app3's put-if-absent won: committed under ballot")
+    html = cluster_html(world)
+    assert "last transaction" in html and "app3&#x27;s put-if-absent won" in html
+    assert "lightweight transactions (Paxos per key)" in html
+    nodes = {v.id: v for v in world.raft}
+    assert nodes["n3"].replica_promised is not None
+    assert nodes["n3"].replica_promised[1] == "n3"  # app3's coordinator won n3's promise
+    assert "promised ballot" in replica_html(nodes["n3"], world)
+    earlier = projector.world_at(25.0)  # app1's renewal had just failed
+    assert earlier.transaction is not None and earlier.transaction.startswith(
+        "app1's renewal failed (timeout): only n1 of")
