@@ -41,3 +41,17 @@ def test_the_canvas_legend_lists_what_the_run_s_store_and_protocol_draw(
     assert not any(text in rows for text in lacks), rows
     legend = window.scene.legend.sceneBoundingRect()
     assert window.scene.sceneRect().contains(legend)
+
+
+def test_the_timeline_legend_lists_no_consensus_roles_on_the_eventual_store(
+        qtbot, open_window) -> None:
+    window = open_window(find_scenario("eventual-lwt"), run_to=8.0)
+    window.sync_timeline()
+    legend = window.timeline.timeline.legend
+
+    def texts() -> list[str]:
+        return [entry.text for entry in legend.entries]
+
+    qtbot.waitUntil(lambda: "App leader (token)" in texts(), timeout=5000)
+    assert not any(t in texts() for t in ("Follower", "Pre-candidate", "Candidate"))
+    assert not any("Raft leader" in t for t in texts())

@@ -150,6 +150,7 @@ class TimelineModel:
         self._app_leader: str | None = None  # the last server that took over
         self._eventual = EventualFold()  # finds the eventual store's stale reads
         self.leader_legend = "Raft leader (term)"  # what the legend calls a leading member
+        self.protocol = "raft"  # run.start's protocol: "raft", "multi-paxos" or "none"
         self._end = 0.0
         self._count = 0
         self._version = 0
@@ -391,6 +392,9 @@ class TimelineModel:
         elif role == "leader":
             self._mark(t, node, "elected", f"{node} becomes the Raft leader of term {term}")
 
+    def _on_run_start(self, event: Any, t: float) -> None:
+        self.protocol = str(_field(event, "protocol") or "raft")
+
     def _on_paxos_role(self, event: Any, t: float) -> None:
         node = str(_field(event, "node"))
         role = str(_field(event, "role"))
@@ -605,6 +609,7 @@ def _lease_label(lease_id: int, ttl: float) -> str:
 
 
 _HANDLERS = {
+    "run.start": TimelineModel._on_run_start,
     "raft.role": TimelineModel._on_raft_role,
     "paxos.role": TimelineModel._on_paxos_role,
     "node.crash": TimelineModel._on_crash,

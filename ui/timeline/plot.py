@@ -16,6 +16,7 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6 import QtCore, QtGui
 
+from simulator.projection.legend import legend_rows
 from ui.timeline.downsample import Bar, reduce_spans
 from ui.timeline.lanes import key_lanes
 from ui.timeline.legend import LegendEntry, TimelineLegend
@@ -84,7 +85,8 @@ _LABELLED: dict[str, tuple[str, str, str | None]] = {
 """Bar states that carry text: format of the label, its colour and its background."""
 
 _ROLES = ("follower", "precandidate", "candidate", "leader")
-"""Bar states always in the legend (every timeline has Raft lanes)."""
+"""The bar states of consensus roles: in the legend when the run's protocol draws them
+(simulator.projection.legend), whether or not a bar of that role is on screen yet."""
 
 
 def _brush(state: str, hatching: bool = True) -> QtGui.QBrush:
@@ -287,8 +289,9 @@ class TimelinePlot:
     def update_legend(self) -> None:
         """List the bar states and mark kinds present (all of them when not filtered)."""
         kinds = set(self._legend_kinds() if self._legend_kinds is not None else MARK_STYLES)
-        states = set(_ROLES)
-        states.update(self._legend_states() if self._legend_states is not None else BAR_STYLES)
+        roles = {row.symbol for row in legend_rows(self.model.protocol)} & set(_ROLES)
+        states = set(self._legend_states() if self._legend_states is not None else BAR_STYLES)
+        states = (states - set(_ROLES)) | roles
         leader = self.model.leader_legend
         key = (frozenset(kinds), frozenset(states), leader)
         if key == self._legend_key:
