@@ -11,7 +11,7 @@ from simulator.cli import main
 from simulator.presets import parse_scenario
 from simulator.presets.catalog import find_scenario
 from simulator.runtime.simulation import Simulation
-from simulator.trace.events import AppRole, EcWrite, RunStart
+from simulator.trace.events import AppRole, EcCas, EcWrite, RunStart
 
 STEADY = """
 [run]
@@ -103,3 +103,28 @@ def test_a_bad_lwt_switch_and_lwt_on_the_strong_store_exit_2_naming_the_key(tmp_
     err = capsys.readouterr().err
     assert "store.lwt: lightweight transactions belong to the eventual store" in err
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize("recipe", ["seed", "kubernetes"])
+def test_with_lightweight_transactions_every_leader_key_write_is_a_paxos_commit(recipe) -> None:
+    text = STEADY.format(recipe=recipe).replace('kind = "eventual"',
+                                                'kind = "eventual"\nlwt = true')
+    text += '[[faults]]\nat = 15\naction = "shutdown"\ntarget = "app1"\n'
+    scenario = parse_scenario(text, "lwt.toml")
+    sim = _run(scenario, 2)
+    events = list(sim.trace.events)
+    summary = summarize(events, scenario, end=scenario.duration)
+    assert summary.overlaps == () and summary.double_charges == 0
+    leaders = [e.server for e in events if isinstance(e, AppRole) and e.leader]
+    assert leaders[0] == "app1" and len(leaders) == 2 and leaders[1] != "app1"
+    key = "/election/leader" if recipe == "seed" else "/k8s/lease"
+    writes = [e for e in events if isinstance(e, EcWrite) and e.key == key]
+    assert writes and {e.source for e in writes} <= {"lwt", "repair", "anti-entropy"}
+    cas = [e for e in events if isinstance(e, EcCas) and e.key == key]
+    assert any(e.client == "app1" and e.result == "applied" for e in cas)
+    if recipe == "seed":  # the shutdown released the key with delete-if-mine
+        release = next(e for e in cas if e.client == "app1" and e.t >= 15 and e.value is None)
+        assert release.result == "applied" and release.condition == "value is app1"
+    else:  # client-go's compare-and-swap: the newest copy's timestamp under Paxos
+        assert all(e.condition == "absent" or e.condition.startswith("written at ")
+                   for e in cas)
