@@ -6,7 +6,9 @@ to ``warmup`` seconds, waits a uniformly random part of the leader's renewal per
 fault lands at a random phase of the leader's work: just after a renewal, just before one, or
 anywhere between), injects the fault, and watches for ``window`` seconds more. Every measure is
 read from the trace through the run summary (``checks.summarize``); docs/experiments.md defines
-each one. The trial's seed depends only on the experiment seed, the recipe, the time, the fault
+each one. ``store-leader`` crashes the store node the app leader's requests depend on: the Raft
+leader on the strong store; on the eventual store, which has no leader, the node coordinating
+the app leader's requests. The trial's seed depends only on the experiment seed, the recipe, the time, the fault
 and the trial number, never on the protection, so the protections are compared on the same
 faults at the same moments (and never on the worker that ran it).
 """
@@ -20,6 +22,8 @@ from dataclasses import dataclass, replace
 
 from simulator.checks.summary import summarize
 from simulator.config import (
+    EVENTUAL_RECIPES,
+    RECIPES,
     AppsConfig,
     AppServerConfig,
     KubernetesConfig,
@@ -34,6 +38,10 @@ from simulator.runtime.simulation import Simulation
 from simulator.trace.events import AppRole, Event, Work
 
 FAULT_KINDS = ("crash", "pause", "cut", "store-leader")
+EVENTUAL_PREFIX = "eventual-"
+SWEEP_RECIPES = RECIPES + tuple(EVENTUAL_PREFIX + recipe for recipe in EVENTUAL_RECIPES)
+"""The sweep's recipes: the strong store's four, then the eventual store's (``eventual-seed``,
+``eventual-kubernetes``: the same recipe on the Dynamo-like store)."""
 WARMUP = 6.0
 WINDOW = 30.0
 LEADER_WAIT = 30.0
@@ -59,8 +67,16 @@ class Fault:
 
     @property
     def hits_app(self) -> bool:
-        """True when the fault hits the app leader (not the store's Raft leader)."""
+        """True when the fault hits the app leader (not the store node it depends on)."""
         return self.kind != "store-leader"
+
+
+def split_recipe(name: str) -> tuple[str, str]:
+    """A sweep recipe's store kind and app recipe: ``eventual-seed`` is ("eventual", "seed"),
+    ``etcd`` is ("strong", "etcd")."""
+    if name.startswith(EVENTUAL_PREFIX):
+        return "eventual", name[len(EVENTUAL_PREFIX):]
+    return "strong", name
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,15 +123,18 @@ def default_base() -> Scenario:
 def cell_scenario(base: Scenario, cell: Cell) -> Scenario:
     """``base`` with the cell's recipe, lease or session time and protection, and no faults.
 
+    The store is the base's, of the recipe's kind: strong for seed, etcd, zookeeper and
+    kubernetes, eventual (with the base's replicas and quorums) for ``eventual-*``.
     seed and etcd: every app server's lease TTL (renewed every TTL/3). ZooKeeper: the session
     timeout, with a tickTime of 2 s (ZooKeeper's default) or TTL/2 when that is shorter (the
     timeout must span 2 to 20 ticks). Kubernetes: the lease duration, with the renew deadline
     and the retry period scaled in client-go's 15 : 10 : 2 ratio.
     """
     apps = base.apps
+    kind, recipe = split_recipe(cell.recipe)
     ids = base.app_ids or ("app1", "app2", "app3")
     servers = tuple(
-        AppServerConfig(server_id, recipe=cell.recipe, ttl=cell.ttl,
+        AppServerConfig(server_id, recipe=recipe, ttl=cell.ttl,
                         start_at=_start_of(apps.servers, server_id))
         for server_id in ids
     )
@@ -128,7 +147,8 @@ def cell_scenario(base: Scenario, cell: Cell) -> Scenario:
                                     retry_period=ttl * K8S_RETRY_RATIO,
                                     jitter=apps.kubernetes.jitter),
     )
-    return replace(base, apps=apps, faults=(), captions=(), pauses=())
+    return replace(base, apps=apps, store=replace(base.store, kind=kind), faults=(),
+                   captions=(), pauses=())
 
 
 def _start_of(servers: tuple[AppServerConfig, ...], server_id: str) -> float:
@@ -228,12 +248,22 @@ def _hit(sim: Simulation, fault: Fault, give_up: float) -> str:
 
 
 def _victim(sim: Simulation, fault: Fault) -> str:
-    if not fault.hits_app:
+    if not fault.hits_app and not sim.scenario.store.eventual:
         return sim.raft_leader() or ""
     try:
-        return app_leader(sim.app_hosts)
+        leader = app_leader(sim.app_hosts)
     except ValueError:
         return ""
+    return leader if fault.hits_app else coordinator_of(sim, leader)
+
+
+def coordinator_of(sim: Simulation, server: str) -> str:
+    """The eventual store node that coordinates app server ``server``'s requests now (the
+    store node its requests depend on: that store has no leader); '' when it has no client."""
+    host = sim.app_hosts[server]
+    client_id = server if host.incarnation == 0 else f"{server}.{host.incarnation}"
+    client = host.clients.get(client_id)
+    return str(getattr(client, "member", "")) if client is not None else ""
 
 
 def measure(events: Sequence[Event], scenario: Scenario, fault: Fault, victim: str, fault_at: float,

@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from simulator.cli_args import MessageFirstParser, report_argument_error, seed_value
-from simulator.config import PROTECTIONS, RECIPES, Scenario
+from simulator.config import PROTECTIONS, Scenario
 from simulator.experiments.executor import (
     EngineError,
     add_engine_options,
@@ -29,12 +29,14 @@ from simulator.experiments.executor import (
 )
 from simulator.experiments.failover import (
     FAULT_KINDS,
+    SWEEP_RECIPES,
     WARMUP,
     WINDOW,
     Cell,
     Fault,
     cell_scenario,
     default_base,
+    split_recipe,
 )
 from simulator.experiments.failover_plot import failover_svg
 from simulator.experiments.failover_stats import CSV_COLUMNS, CellStats, describe_cell
@@ -44,11 +46,12 @@ from simulator.experiments.progress import ProgressBar
 from simulator.experiments.sweep import run_grid
 
 PROG = "leadersim experiment failover"
-DEFAULT_RECIPES = ",".join(RECIPES)
+DEFAULT_RECIPES = ",".join(SWEEP_RECIPES)
 DEFAULT_TTLS = "2,5,10,15"
 DEFAULT_FAULTS = "crash,pause:12,cut,store-leader"
 DEFAULT_PROTECTIONS = ",".join(PROTECTIONS)
 MAX_SECONDS = 3600.0
+MIN_TTL = 1.0  # the shortest apps.ttl a preset allows (simulator/presets/apps.py)
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
 SvgToPng = Callable[[str, Path], None]
@@ -75,7 +78,8 @@ def parser() -> argparse.ArgumentParser:
                     "work and measure failover time, overlap, double charges, availability "
                     "and false failovers (docs/experiments.md defines them).")
     parser.add_argument("--recipes", default=DEFAULT_RECIPES,
-                        help=f"election recipes, comma separated ({DEFAULT_RECIPES})")
+                        help=f"election recipes, comma separated ({DEFAULT_RECIPES}): "
+                             f"eventual-* runs the recipe on the eventual (Dynamo-like) store")
     parser.add_argument("--ttl", default=DEFAULT_TTLS,
                         help=f"lease or session times in seconds ({DEFAULT_TTLS}): the lease "
                              f"TTL (seed, etcd), session timeout (zookeeper), lease duration "
@@ -83,7 +87,8 @@ def parser() -> argparse.ArgumentParser:
     parser.add_argument("--faults", default=DEFAULT_FAULTS,
                         help=f"faults ({DEFAULT_FAULTS}): crash, pause:SECONDS, cut (app leader "
                              f"cut off from the store), store-leader (the store's Raft leader "
-                             f"crashes)")
+                             f"crashes; on the eventual store, which has no leader, the node "
+                             f"coordinating the app leader's requests)")
     parser.add_argument("--protection", default=DEFAULT_PROTECTIONS,
                         help=f"the provider's protections ({DEFAULT_PROTECTIONS})")
     parser.add_argument("--trials", type=int, default=100, help="trials per cell (100)")
@@ -161,7 +166,7 @@ def build_grid(args: argparse.Namespace) -> Grid:
     if not (math.isfinite(args.warmup) and 0 <= args.warmup <= MAX_SECONDS):
         raise BadInput(f"--warmup must be from 0 to {MAX_SECONDS:g} seconds, "
                        f"got {args.warmup:g}")
-    recipes = _choices("--recipes", args.recipes, RECIPES)
+    recipes = _choices("--recipes", args.recipes, SWEEP_RECIPES)
     protections = _choices("--protection", args.protection, PROTECTIONS)
     ttls = [_seconds("--ttl", item) for item in _items("--ttl", args.ttl)]
     if len(set(ttls)) != len(ttls):
@@ -197,8 +202,13 @@ def _base(preset: str | None) -> Scenario:
 
 
 def _check_cell(base: Scenario, cell: Cell) -> None:
-    """Lease times the store would silently raise, or a ZooKeeper tick below 1 ms, are errors."""
-    if cell.recipe in ("seed", "etcd", "zookeeper"):
+    """Lease times the store would silently raise, a ZooKeeper tick below 1 ms, an eventual-seed
+    TTL below a preset's shortest, or a base with too few nodes for the eventual store's
+    replicas or quorums, are errors."""
+    kind, recipe = split_recipe(cell.recipe)
+    if kind == "eventual":
+        _check_eventual(base, cell)
+    elif recipe in ("seed", "etcd", "zookeeper"):
         floor = base.store.min_lease_ttl(base.raft)
         if cell.ttl < floor:
             raise BadInput(
@@ -208,6 +218,22 @@ def _check_cell(base: Scenario, cell: Cell) -> None:
     scenario = cell_scenario(base, cell)
     if cell.recipe == "zookeeper" and scenario.apps.zookeeper.tick_time < 0.001:
         raise BadInput(f"--ttl: {cell.ttl:g} s is too short for a ZooKeeper session")
+
+
+def _check_eventual(base: Scenario, cell: Cell) -> None:
+    store, nodes = base.store, base.raft.nodes
+    if store.replicas > nodes:
+        raise BadInput(f"--recipes {cell.recipe}: the eventual store keeps each key on "
+                       f"{store.replicas} replicas, but the base scenario has {nodes} store "
+                       f"node(s) (--preset: [raft] nodes or [store] replicas)")
+    for name, value in (("read_quorum", store.read_quorum),
+                        ("write_quorum", store.write_quorum)):
+        if value > store.replicas:
+            raise BadInput(f"--recipes {cell.recipe}: the base scenario's store.{name} {value} "
+                           f"is more than its {store.replicas} replicas")
+    if split_recipe(cell.recipe)[1] == "seed" and cell.ttl < MIN_TTL:
+        raise BadInput(f"--ttl: {cell.ttl:g} s is below {MIN_TTL:g} s, the shortest TTL of the "
+                       f"{cell.recipe} recipe (as apps.ttl in a preset)")
 
 
 def _check_outputs(args: argparse.Namespace, svg_to_png: SvgToPng | None) -> None:
@@ -221,7 +247,8 @@ def format_table(rows: Sequence[CellStats], window: float) -> str:
     """The results as an aligned text table, one row per cell (seconds)."""
     names = ("recipe", "ttl", "fault", "protection", "trials", "p50", "p90", "max", "overlap",
              "double", "avail", "false")
-    widths = (11, 5, 13, 11, 7, 8, 8, 8, 8, 7, 8, 6)
+    recipe_width = max([11] + [len(row.cell.recipe) + 2 for row in rows])
+    widths = (recipe_width, 5, 13, 11, 7, 8, 8, 8, 8, 7, 8, 6)
     lines = [f"Failover after a fault: times in seconds from the fault, watched for "
              f"{window:g} s ('>{window:g}' = no working leader by then)", "",
              "".join(f"{n:<{w}}" if i < 4 else f"{n:>{w}}"

@@ -106,3 +106,35 @@ def test_protections_reuse_a_run_only_when_it_would_be_the_same(
     reused = [p for p, outcome in zip(("fencing", "idempotency"), shared[1:], strict=True)
               if outcome is shared[0]]
     assert sorted(reused) == sorted({"fencing", "idempotency"} - {rerun})
+
+
+def test_the_eventual_seed_recipe_takes_over_once_the_copies_age_out() -> None:
+    """On the eventual store the leader rewrites its key with the TTL every TTL/3 and each
+    replica drops its copy TTL after the last write reached it; a candidate looks every TTL/3:
+    the hand-over comes 2/3 TTL to TTL + TTL/3 after the crash."""
+    ttl = 3.0
+    for outcome in _trials(Cell("eventual-seed", ttl, Fault("crash"), "none"), count=3):
+        assert outcome.failover is not None
+        assert 2 * ttl / 3 <= outcome.failover <= ttl + ttl / 3 + SLACK
+
+
+def test_the_eventual_kubernetes_recipe_waits_a_lease_duration_too() -> None:
+    ttl = 3.0
+    cell = Cell("eventual-kubernetes", ttl, Fault("crash"), "none")
+    scenario = cell_scenario(BASE, cell)
+    assert scenario.store.eventual and scenario.apps.servers[0].recipe == "kubernetes"
+    retry = scenario.apps.kubernetes.retry_period
+    for outcome in _trials(cell, count=3):
+        assert outcome.failover is not None
+        assert ttl - retry <= outcome.failover <= ttl + 2 * 2.2 * retry + SLACK
+
+
+def test_a_store_leader_fault_on_the_eventual_store_crashes_the_leaders_coordinator() -> None:
+    """The eventual store has no leader: the fault crashes the node coordinating the app
+    leader's requests (app1 leads and asks n1), and the strong store's cells still crash the
+    Raft leader."""
+    for outcome in _trials(Cell("eventual-seed", 3.0, Fault("store-leader"), "none"), count=2):
+        assert outcome.victim == "n1" and outcome.failover is not None
+    assert cell_scenario(BASE, Cell("seed", 3.0, Fault("crash"), "none")).store.kind == "strong"
+    strong = _trials(Cell("seed", 3.0, Fault("store-leader"), "none"), count=1)[0]
+    assert strong.victim in BASE.raft.node_ids

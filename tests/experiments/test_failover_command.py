@@ -77,6 +77,8 @@ def _closed_port() -> int:
     [
         (["--recipes", "seed,raft"], "--recipes: unknown 'raft'"),
         (["--recipes", ""], "--recipes"),
+        (["--recipes", "eventual-etcd"], "--recipes: unknown 'eventual-etcd'"),
+        (["--recipes", "eventual-seed", "--ttl", "0.5"], "--ttl: 0.5 s is below 1 s"),
         (["--ttl", "2,abc"], "--ttl: 'abc' is not a number"),
         (["--ttl", "0"], "--ttl: '0' must be more than 0"),
         (["--ttl", "2,2"], "--ttl"),
