@@ -7,6 +7,7 @@ Qt windows, which must not share it with them.
 
 import importlib.util
 import io
+import json
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -84,3 +85,55 @@ def test_staleness_csv_is_the_same_on_dask(tmp_path: Path, scheduler: str) -> No
     local = _csv(tmp_path, STALENESS, ["--workers", "1"], "local")
     cluster = _csv(tmp_path, STALENESS, ["--dask", scheduler], "dask")
     assert local == cluster
+
+
+KILLED = """
+import json, os, signal, sys, threading, time
+import distributed
+from simulator.experiments import main
+
+def kill_a_busy_worker(cluster, killed):
+    # SIGKILL the process of a worker that has been running the same task for 0.1 s
+    seen = {}
+    while True:
+        for worker in list(cluster.workers.values()):
+            state = cluster.scheduler.workers.get(worker.worker_address)
+            keys = [task.key for task in list(state.executing)] if state is not None else []
+            for key in keys:
+                if time.monotonic() - seen.setdefault(key, time.monotonic()) >= 0.1:
+                    os.kill(worker.process.pid, signal.SIGKILL)
+                    killed.extend(keys)
+                    return
+        time.sleep(0.01)
+
+if __name__ == "__main__":
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  host="127.0.0.1", dashboard_address=None) as cluster:
+        killed = []
+        threading.Thread(target=kill_a_busy_worker, args=(cluster, killed), daemon=True).start()
+        status = main(sys.argv[1:] + ["--dask", cluster.scheduler_address])
+        runs = [sum(1 for step in cluster.scheduler.story(key) if step[2] == "processing")
+                for key in killed]
+        print(json.dumps({"killed": len(killed), "runs": runs}), flush=True)
+        sys.exit(status)
+"""
+
+
+def test_a_worker_killed_mid_run_leaves_the_csv_unchanged(tmp_path: Path) -> None:
+    """A worker process dies (SIGKILL) while it runs a chunk of trials: the scheduler runs
+    that chunk again on a worker that lives (its trial seeds make the rerun give the same
+    outcomes), and the CSV is byte-identical to the one of this process."""
+    if importlib.util.find_spec("distributed") is None:
+        pytest.skip("dask.distributed is not installed (pip install 'leadersim[cluster]')")
+    grid = GRID[:-8] + ["--trials", "12", "--window", "8", "--warmup", "4", "--seed", "5"]
+    local = _csv(tmp_path, grid, ["--workers", "1"], "local")
+    script = tmp_path / "killed.py"
+    script.write_text(KILLED, encoding="utf-8")
+    target = tmp_path / "killed.csv"
+    done = subprocess.run([sys.executable, str(script), *grid, "--csv", str(target)], cwd=ROOT,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.strip().splitlines()[-1])
+    assert report["killed"] >= 1, report
+    assert all(count >= 2 for count in report["runs"]), report  # processing again after it
+    assert target.read_bytes() == local
