@@ -39,9 +39,12 @@ from simulator.trace.events import AppRole, Event, Work
 
 FAULT_KINDS = ("crash", "pause", "cut", "store-leader")
 EVENTUAL_PREFIX = "eventual-"
-SWEEP_RECIPES = RECIPES + tuple(EVENTUAL_PREFIX + recipe for recipe in EVENTUAL_RECIPES)
+LWT_PREFIX = "eventual-lwt-"
+SWEEP_RECIPES = (RECIPES + tuple(EVENTUAL_PREFIX + recipe for recipe in EVENTUAL_RECIPES)
+                 + tuple(LWT_PREFIX + recipe for recipe in EVENTUAL_RECIPES))
 """The sweep's recipes: the strong store's four, then the eventual store's (``eventual-seed``,
-``eventual-kubernetes``: the same recipe on the Dynamo-like store)."""
+``eventual-kubernetes``: the same recipe on the Dynamo-like store), then the same with its
+conditional writes as lightweight transactions (``eventual-lwt-*``: ``[store] lwt = true``)."""
 WARMUP = 6.0
 WINDOW = 30.0
 LEADER_WAIT = 30.0
@@ -71,12 +74,22 @@ class Fault:
         return self.kind != "store-leader"
 
 
-def split_recipe(name: str) -> tuple[str, str]:
-    """A sweep recipe's store kind and app recipe: ``eventual-seed`` is ("eventual", "seed"),
-    ``etcd`` is ("strong", "etcd")."""
-    if name.startswith(EVENTUAL_PREFIX):
-        return "eventual", name[len(EVENTUAL_PREFIX):]
-    return "strong", name
+@dataclass(frozen=True, slots=True)
+class SweepRecipe:
+    """What a sweep recipe's name means: the app servers' recipe on which store."""
+
+    recipe: str
+    kind: str
+    lwt: bool
+
+
+def split_recipe(name: str) -> SweepRecipe:
+    """A sweep recipe's app recipe and store: ``eventual-lwt-seed`` is the seed's recipe on the
+    eventual store with lightweight transactions, ``etcd`` etcd's on the strong store."""
+    for prefix, lwt in ((LWT_PREFIX, True), (EVENTUAL_PREFIX, False)):
+        if name.startswith(prefix):
+            return SweepRecipe(name[len(prefix):], "eventual", lwt)
+    return SweepRecipe(name, "strong", False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,17 +137,18 @@ def cell_scenario(base: Scenario, cell: Cell) -> Scenario:
     """``base`` with the cell's recipe, lease or session time and protection, and no faults.
 
     The store is the base's, of the recipe's kind: strong for seed, etcd, zookeeper and
-    kubernetes, eventual (with the base's replicas and quorums) for ``eventual-*``.
+    kubernetes, eventual (with the base's replicas and quorums) for ``eventual-*``, with
+    lightweight transactions for ``eventual-lwt-*`` only.
     seed and etcd: every app server's lease TTL (renewed every TTL/3). ZooKeeper: the session
     timeout, with a tickTime of 2 s (ZooKeeper's default) or TTL/2 when that is shorter (the
     timeout must span 2 to 20 ticks). Kubernetes: the lease duration, with the renew deadline
     and the retry period scaled in client-go's 15 : 10 : 2 ratio.
     """
     apps = base.apps
-    kind, recipe = split_recipe(cell.recipe)
+    parts = split_recipe(cell.recipe)
     ids = base.app_ids or ("app1", "app2", "app3")
     servers = tuple(
-        AppServerConfig(server_id, recipe=recipe, ttl=cell.ttl,
+        AppServerConfig(server_id, recipe=parts.recipe, ttl=cell.ttl,
                         start_at=_start_of(apps.servers, server_id))
         for server_id in ids
     )
@@ -147,8 +161,8 @@ def cell_scenario(base: Scenario, cell: Cell) -> Scenario:
                                     retry_period=ttl * K8S_RETRY_RATIO,
                                     jitter=apps.kubernetes.jitter),
     )
-    return replace(base, apps=apps, store=replace(base.store, kind=kind), faults=(),
-                   captions=(), pauses=())
+    store = replace(base.store, kind=parts.kind, lwt=parts.lwt)
+    return replace(base, apps=apps, store=store, faults=(), captions=(), pauses=())
 
 
 def _start_of(servers: tuple[AppServerConfig, ...], server_id: str) -> float:
