@@ -10,7 +10,9 @@
    worker processes (one thread each) started here on localhost: wall time, its ratio to the
    local pool's (target: within 15 %) and whether the CSV is byte-identical.
    The two engines run alternately, pool first, ``--rounds`` times each (2); the medians are
-   compared, because the machine may be shared.
+   compared, because the machine may be shared. Each line gives the load average before the
+   run, and each Dask run the CPU seconds of the workers, the scheduler and the client, so
+   Dask's own overhead can be told from the load of other jobs.
 3. With ``--kill-worker``: one more Dask run in which one worker process is killed (SIGKILL)
    while the sweep runs; Dask retries its tasks elsewhere, and the CSV must still be
    byte-identical.
@@ -52,6 +54,24 @@ def sweep(csv: Path, trials: int, engine: list[str]) -> tuple[float, float]:
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     return wall, cpu
+
+
+def cluster_cpu(cluster: object) -> tuple[float, float]:
+    """CPU seconds so far of the cluster's worker processes, and of this process (the
+    LocalCluster's scheduler runs in it)."""
+    import psutil  # a dependency of distributed
+
+    def seconds(process: psutil.Process) -> float:
+        times = process.cpu_times()
+        return times.user + times.system
+
+    workers = 0.0
+    for worker in list(cluster.workers.values()):  # type: ignore[attr-defined]
+        try:
+            workers += seconds(psutil.Process(worker.process.pid))
+        except (psutil.Error, AttributeError):
+            continue
+    return workers, seconds(psutil.Process())
 
 
 def kill_one_worker_later(cluster: object, delay: float) -> threading.Thread:
@@ -103,19 +123,27 @@ def main() -> int:
                       host="127.0.0.1", dashboard_address="127.0.0.1:0") as cluster:
         for round_number in range(1, args.rounds + 1):
             csv = out / f"pool{round_number}.csv"
+            load = os.getloadavg()[0]
             wall, cpu = sweep(csv, args.trials, ["--workers", str(args.workers)])
             pool_walls.append(wall)
             print(f"default grid, {args.trials} trials per cell, {args.workers} local workers, "
-                  f"run {round_number}: {wall:.1f} s wall, {cpu:.1f} s CPU")
+                  f"run {round_number}: {wall:.1f} s wall (load average {load:.1f} before), "
+                  f"{cpu:.1f} s CPU (the command and its workers)")
             reference = reference or csv.read_bytes()
             same = csv.read_bytes() == reference
             dcsv = out / f"dask{round_number}.csv"
-            wall, _ = sweep(dcsv, args.trials, ["--dask", cluster.scheduler_address])
+            load = os.getloadavg()[0]
+            before = cluster_cpu(cluster)
+            wall, client = sweep(dcsv, args.trials, ["--dask", cluster.scheduler_address])
+            workers, scheduler = (b - a for a, b in zip(before, cluster_cpu(cluster),
+                                                        strict=True))
             dask_walls.append(wall)
             dsame = dcsv.read_bytes() == reference
             print(f"default grid on a LocalCluster of {args.workers} worker processes, run "
-                  f"{round_number}: {wall:.1f} s wall; CSV identical to the pool's: "
-                  f"{'yes' if same and dsame else 'NO'}")
+                  f"{round_number}: {wall:.1f} s wall (load average {load:.1f} before), CPU: "
+                  f"workers {workers:.1f} s, scheduler {scheduler:.1f} s, client {client:.1f} s; "
+                  f"ratio to the pool run before it {wall / pool_walls[-1]:.2f}; CSV identical "
+                  f"to the pool's: {'yes' if same and dsame else 'NO'}")
             status |= 0 if same and dsame else 1
         if args.kill_worker:
             kcsv = out / "dask-killed.csv"
