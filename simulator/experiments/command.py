@@ -41,6 +41,12 @@ DEFAULT_LATENCY = "0.05-0.15"
 # "m4", writes of 1-512 bytes): 2.4-3.8 ms. Not fitted to the paper's election times; see
 # docs/experiments.md for the source, its caveats and how the results move with it.
 DEFAULT_DISK = "2.4-3.8"
+# How late a server's timer wakes past its deadline, uniform: Linux's default timer slack for a
+# futex wait such as pthread_cond_timedwait (up to 0.05 ms late, prctl PR_SET_TIMERSLACK) plus
+# an idle Nehalem core's wake-up from C6 (0.2 ms exit latency, the kernel's intel_idle table).
+# Not fitted; docs/experiments.md gives the sources and how Figure 16 moves with it.
+DEFAULT_TIMER_JITTER = "0-0.25"
+MAX_TIMER_JITTER_MS = 1000.0
 EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
 SvgToPng = Callable[[str, Path], None]
@@ -106,6 +112,12 @@ def _parser() -> argparse.ArgumentParser:
                         help=f"durable write (term and vote, or log entries) in ms "
                              f"({DEFAULT_DISK}: a Crucial M4's write + fdatasync, see "
                              f"docs/experiments.md)")
+    parser.add_argument("--timer-jitter", default=DEFAULT_TIMER_JITTER,
+                        help=f"how late past its deadline a server's timer wakes, a range in ms "
+                             f"drawn uniformly at every wake-up ({DEFAULT_TIMER_JITTER}: Linux "
+                             f"timer slack plus a CPU's wake-up from idle, see "
+                             f"docs/experiments.md; 0-0 = exact timers, with which equal "
+                             f"timeouts never elect)")
     parser.add_argument("--timeout-step", type=float, default=None,
                         help="election timeouts are whole multiples of this many ms (1, as "
                              "LogCabin draws them; 0 = continuous, the default with --etcd)")
@@ -154,6 +166,10 @@ def build_setups(args: argparse.Namespace) -> list[ElectionSetup]:
         raise BadInput(f"--timeout-step must be a number of ms >= 0, got {step}")
     latency = Latency.uniform(*_ms_range("--latency", args.latency))
     disk = Latency.uniform(*_ms_range("--disk", args.disk))
+    jitter = Latency.uniform(*_ms_range("--timer-jitter", args.timer_jitter))
+    if jitter.b * 1000 > MAX_TIMER_JITTER_MS:
+        raise BadInput(f"--timer-jitter: {args.timer_jitter!r} must lie within 0 to "
+                       f"{MAX_TIMER_JITTER_MS:g} ms (a later wake-up is a pause, not jitter)")
     text = args.ranges or (ETCD_RANGES if args.etcd else PAPER_RANGES)
     labels = [part.strip() for part in text.split(",") if part.strip()]
     if not labels:
@@ -175,7 +191,7 @@ def build_setups(args: argparse.Namespace) -> list[ElectionSetup]:
                                  overlap_candidate_write=args.overlap_vote_write,
                                  term_then_vote_writes=args.vote_writes == 2,
                                  protocol=args.protocol)
-            setups.append(replace(base, latency=latency, disk=disk))
+            setups.append(replace(base, latency=latency, disk=disk, timer_jitter=jitter))
     return setups
 
 
@@ -220,7 +236,8 @@ def format_table(stats: Sequence[LineStats], setups: Sequence[ElectionSetup]) ->
     header = (
         f"Election time after a leader crash: {_nodes_text(setups)}, heartbeat {beat}"
         f", {options}, loss {first.loss:g}, latency "
-        f"{first.latency.describe()}, disk {first.disk.describe()}"
+        f"{first.latency.describe()}, disk {first.disk.describe()}, timer jitter "
+        f"{first.timer_jitter.describe()}"
     )
     width = max(5, *(len(s.label) for s in stats))
     names = ("trials", "censored", "min", "median", "mean", "p90", "p99", "max")

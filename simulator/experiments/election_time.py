@@ -12,10 +12,13 @@ log entries reach only enough followers to commit (the other
 survivors cannot win an election; the leader is crashed at a uniformly random point of its
 heartbeat interval (half the minimum election timeout unless set); the time measured runs from
 the crash until every surviving follower has heard the new leader's first AppendEntries.
-A trial with no such moment within ``cap`` seconds is censored (its result is None). A trial
-that provably can never elect (``split_forever``: equal timeouts that keep every survivor a
+Every timer wakes ``timer_jitter`` after its deadline (none unless set). A trial with no such
+moment within ``cap`` seconds is censored (its result is None). A trial that provably can never
+elect (``split_forever``: equal timeouts that wake exactly on time and keep every survivor a
 candidate of the same term, each timing out before any rival's RequestVote can arrive) is
 censored as soon as that is proven instead of being run to the cap: the same result, sooner.
+With timer jitter no split is endless (the wake-ups' random walk lets one node drift ahead), so
+that check is off and such a trial runs to its end or its cap.
 """
 
 from __future__ import annotations
@@ -39,6 +42,9 @@ class ElectionSetup:
     ``timeout_step`` rounds election timeouts to whole steps (0: continuous);
     ``overlap_candidate_write`` lets a candidate's RequestVote leave during its own disk write;
     ``term_then_vote_writes`` makes a voter new to the term write twice before granting.
+    ``timer_jitter`` is how late past its deadline a node's timer wakes (every timer, every
+    time, drawn per node); the default is none, the CLI's default is DEFAULT_TIMER_JITTER in
+    command.py (docs/experiments.md gives its sources).
     """
 
     timeout_min: float
@@ -57,6 +63,7 @@ class ElectionSetup:
     overlap_candidate_write: bool = False
     term_then_vote_writes: bool = True
     protocol: str = "raft"
+    timer_jitter: Latency = field(default_factory=lambda: Latency.constant(0.0))
 
     def __post_init__(self) -> None:
         if self.protocol not in ("raft", "multi-paxos"):
@@ -76,6 +83,10 @@ class ElectionSetup:
             raise ValueError(f"cap must be positive, got {self.cap}")
         if self.timeout_step < 0:
             raise ValueError(f"timeout_step must not be negative, got {self.timeout_step}")
+        jitter = self.timer_jitter
+        if jitter.kind == "normal" or not 0 <= jitter.a <= jitter.b:
+            raise ValueError(f"timer_jitter must be a constant or uniform delay >= 0, got "
+                             f"{self.timer_jitter.describe()}")
 
     @property
     def heartbeat_interval(self) -> float:
@@ -153,7 +164,8 @@ def _arrange(setup: ElectionSetup, streams: Streams) -> Arranged | None:
     cluster = MiniCluster(ids, setup.options(), streams, setup.latency, setup.disk, setup.loss,
                           timeout_step=setup.timeout_step,
                           overlap_candidate_write=setup.overlap_candidate_write,
-                          term_then_vote_writes=setup.term_then_vote_writes)
+                          term_then_vote_writes=setup.term_then_vote_writes,
+                          timer_jitter=setup.timer_jitter)
     cluster.campaign(ids[0])
     if not cluster.run_until(setup.cap, stop=lambda: _leader(cluster) is not None):
         return None
@@ -182,10 +194,16 @@ def lowest(latency: Latency) -> float:
     return 0.0  # a normal delay is clipped at zero
 
 
+def jittered(setup: ElectionSetup) -> bool:
+    """Whether the timers of ``setup`` wake at random times after their deadlines."""
+    return setup.timer_jitter.b > setup.timer_jitter.a
+
+
 def may_split_forever(setup: ElectionSetup) -> bool:
-    """Whether ``setup`` allows an endless split at all: fixed timeouts, paper rules, no PreVote."""
+    """Whether ``setup`` allows an endless split at all: fixed timeouts that wake exactly on time
+    (no timer jitter: a random wake-up lets one node drift ahead), paper rules, no PreVote."""
     return (not setup.pre_vote and setup.timer_rules == "paper"
-            and setup.timeout_min == setup.timeout_max)
+            and setup.timeout_min == setup.timeout_max and not jittered(setup))
 
 
 def split_forever(setup: ElectionSetup, cluster: MiniCluster) -> bool:

@@ -48,7 +48,7 @@ def _cluster(setup: ElectionSetup, streams: Streams) -> MiniCluster:
     return MiniCluster(tuple(f"n{i}" for i in range(1, setup.nodes + 1)), setup.options(),
                        streams, setup.latency, setup.disk, setup.loss,
                        timeout_step=setup.timeout_step, build=build,
-                       early=(Accept, Heartbeat))
+                       early=(Accept, Heartbeat), timer_jitter=setup.timer_jitter)
 
 
 def _leader(cluster: MiniCluster) -> str | None:

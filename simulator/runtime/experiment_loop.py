@@ -11,7 +11,9 @@ outgoing votes and acknowledgements behind its disk writes (they follow any writ
 ``must_persist`` asked for; a leader's AppendEntries leave at once, in parallel with its own
 write), and calls hooks instead of tracing. Clocks are ideal (local time = simulated time).
 Election timeouts may be drawn in whole steps (``timeout_step``), as LogCabin draws whole
-milliseconds. It is deterministic: one seed gives one history.
+milliseconds. A node's timer may wake late (``timer_jitter``): the wake-up is drawn after the
+deadline and the node acts, and re-arms its timers, at the time it woke. It is deterministic:
+one seed gives one history.
 """
 
 from __future__ import annotations
@@ -53,6 +55,9 @@ class MiniCluster:
     ``overlap_candidate_write`` sends a candidate's RequestVote without waiting for its write;
     ``term_then_vote_writes`` makes a voter that grants a vote in a term new to it write twice
     (the new term, then the vote), as LogCabin's handleRequestVote does.
+    ``timer_jitter`` (None: none) delays every timer wake-up past its deadline by a draw from
+    the node's own stream ``<node>/timer-jitter``; the heap entry keeps the deadline it serves,
+    so a wake-up whose deadline has moved meanwhile is dropped.
     """
 
     def __init__(
@@ -69,6 +74,7 @@ class MiniCluster:
         term_then_vote_writes: bool = False,
         build: Callable[[str, tuple[str, ...], random.Random, object], Any] | None = None,
         early: tuple[type, ...] | None = None,
+        timer_jitter: Latency | None = None,
     ) -> None:
         self.now = 0.0
         self.ids = tuple(sorted(ids))
@@ -98,6 +104,12 @@ class MiniCluster:
         self._two_writes = term_then_vote_writes
         self._term_seen: dict[str, int] = dict.fromkeys(self.ids, 0)
         self._scheduled: dict[str, float] = {}
+        self._jitter: dict[str, Callable[[], float]] = {}
+        if timer_jitter is not None and _draws(timer_jitter):
+            self._jitter = {
+                node_id: _sampler(timer_jitter, streams.get(f"{node_id}/timer-jitter"))
+                for node_id in self.ids
+            }
         self._queue: list[tuple[float, int, int, str, Message | None, float]] = []
         self._crashed_at: dict[str, float] = {}
         self._seq = itertools.count()
@@ -141,7 +153,7 @@ class MiniCluster:
             when, _, what, node_id, msg, sent_at = pop(queue)
             self.now = when
             if what == _TICK:
-                if scheduled.get(node_id) != when:
+                if scheduled.get(node_id) != sent_at:  # a tick carries its deadline
                     continue
                 del scheduled[node_id]
                 nodes[node_id].tick(when)
@@ -200,7 +212,9 @@ class MiniCluster:
         deadline = node.next_deadline()
         if deadline != _INF and self._scheduled.get(node_id) != deadline:
             self._scheduled[node_id] = deadline
-            heapq.heappush(self._queue, (deadline, next(self._seq), _TICK, node_id, None, now))
+            jitter = self._jitter.get(node_id)
+            wake = deadline if jitter is None else deadline + jitter()
+            heapq.heappush(self._queue, (wake, next(self._seq), _TICK, node_id, None, deadline))
 
     def _send(self, msg: Message, send_at: float) -> None:
         if self.outgoing is not None:
@@ -214,6 +228,11 @@ class MiniCluster:
             return
         arrival = send_at + self._net_delay()
         heapq.heappush(self._queue, (arrival, next(self._seq), _DELIVER, msg.dst, msg, send_at))
+
+
+def _draws(latency: Latency) -> bool:
+    """Whether ``latency`` can delay anything (a constant 0 or a uniform 0-0 never does)."""
+    return not (latency.kind in ("constant", "uniform") and latency.a == latency.b == 0.0)
 
 
 def _sampler(latency: Latency, rng: random.Random) -> Callable[[], float]:

@@ -31,6 +31,24 @@ def test_table_csv_and_plot(tmp_path: Path) -> None:
     assert svg.startswith("<svg") and svg.count("<polyline") == 2 and "150-200" in svg
 
 
+def test_the_timer_jitter_is_on_by_default_and_one_seed_gives_one_csv(tmp_path: Path) -> None:
+    paths = [tmp_path / "a.csv", tmp_path / "b.csv", tmp_path / "exact.csv"]
+    headers = []
+    for path, extra in zip(paths, ([], [], ["--timer-jitter", "0-0"]), strict=True):
+        status, out, _ = _run(["election-time", "--ranges", "150-150,150-155", "--trials", "3",
+                               "--cap", "3600", "--workers", "1", "--seed", "4",
+                               "--csv", str(path), *extra])
+        assert status == 0
+        headers.append(out.splitlines()[0])
+    assert headers[0].endswith("timer jitter uniform 0-0.25 ms")
+    assert headers[2].endswith("timer jitter uniform 0-0 ms")
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+    jittered = list(csv.reader(paths[0].open(encoding="utf-8")))
+    exact = list(csv.reader(paths[2].open(encoding="utf-8")))
+    assert jittered[1][:3] == ["150-150", "3", "0"]  # elects in every trial with jitter
+    assert exact[1][:3] == ["150-150", "3", "3"]  # exact timers tie for ever
+
+
 def test_several_cluster_sizes_make_one_line_each(tmp_path: Path) -> None:
     table = tmp_path / "sizes.csv"
     status, out, _ = _run(["election-time", "--ranges", "150-300", "--nodes", "3,7",
@@ -62,6 +80,10 @@ def test_etcd_defaults_switch_on_prevote_and_checkquorum() -> None:
         (["election-time", "--loss", "1.5"], "--loss"),
         (["election-time", "--latency", "5"], "--latency"),
         (["election-time", "--timeout-step", "-1"], "--timeout-step"),
+        (["election-time", "--timer-jitter", "0.25"], "--timer-jitter: '0.25' is not a range"),
+        (["election-time", "--timer-jitter", "0.3-0.1"], "--timer-jitter"),
+        (["election-time", "--timer-jitter", "0-5000"], "--timer-jitter: '0-5000' must lie "
+                                                        "within 0 to 1000 ms"),
         (["election-time", "--plot", "out.pdf"], "--plot"),
         (["election-time", "--plot", "out.png"], "PNG"),
         (["election-time", "--csv", "/nonexistent-dir/x.csv"], "--csv"),

@@ -2,6 +2,7 @@
 
 import math
 
+from simulator.config import Latency
 from simulator.experiments import ElectionSetup, describe, run_lines
 from simulator.experiments.election_time import run_trial_outcome, trial_seed
 
@@ -109,3 +110,37 @@ def test_equal_timeouts_lock_into_a_split_that_is_recognised_as_endless() -> Non
     assert all(cluster.nodes[n].role.value == "candidate" for n in cluster.ids if n != leader)
     spread = ElectionSetup(0.150, 0.300)
     assert not split_forever(spread, cluster)  # a random timeout may still end it
+
+
+def _default_jitter() -> Latency:
+    from simulator.experiments.command import DEFAULT_TIMER_JITTER
+
+    low, high = (float(part) / 1000 for part in DEFAULT_TIMER_JITTER.split("-"))
+    return Latency.uniform(low, high)
+
+
+def test_timer_jitter_lets_equal_timeouts_elect_in_every_trial() -> None:
+    from simulator.experiments.election_time import may_split_forever
+
+    jittered = ElectionSetup(0.150, 0.150, cap=3600.0, timer_jitter=_default_jitter())
+    assert not may_split_forever(jittered)  # no early censoring: a random walk ends the split
+    stats = describe("150-150", run_lines([jittered], 6, seed=1)[0])
+    assert stats.censored == 0
+    # many split rounds first: far longer than any election with randomized timeouts
+    assert stats.min > 20 * jittered.timeout_min
+
+
+def test_without_jitter_equal_timeouts_still_never_elect_and_stop_early() -> None:
+    from simulator.experiments.election_time import may_split_forever
+
+    exact = ElectionSetup(0.150, 0.150, cap=3600.0, timer_jitter=Latency.uniform(0.0, 0.0))
+    assert may_split_forever(exact)
+    stats = describe("150-150", run_lines([exact], 3, seed=1)[0])
+    assert stats.censored == 3  # proven endless long before the hour-long cap
+
+
+def test_jittered_trials_are_reproducible_and_depend_on_the_jitter() -> None:
+    setups = [ElectionSetup(0.150, 0.155, timer_jitter=_default_jitter())]
+    first = run_lines(setups, 12, seed=9)
+    assert run_lines(setups, 12, seed=9) == first
+    assert run_lines([ElectionSetup(0.150, 0.155)], 12, seed=9) != first

@@ -129,3 +129,28 @@ def test_a_voter_new_to_the_term_writes_the_term_then_the_vote_when_asked_to() -
 
     assert grant_leaves_at(two_writes=False) == pytest.approx(0.021 + 0.02)
     assert grant_leaves_at(two_writes=True) == pytest.approx(0.021 + 0.04)  # stepDown, vote
+
+
+def test_a_jittered_timer_wakes_after_its_deadline_and_rearms_from_the_wake() -> None:
+    fixed = RaftOptions(0.05, 0.15, 0.15, pre_vote=False, check_quorum=False)
+    jitter = Latency.uniform(0.001, 0.002)
+    cluster = MiniCluster(IDS, fixed, Streams(3), Latency.constant(0.001),
+                          Latency.constant(0.0), timer_jitter=jitter)
+    cluster.crash("n2")
+    cluster.crash("n3")  # n1 times out again and again, a candidate without voters
+    node = cluster.nodes["n1"]
+    wakes: list[tuple[float, float]] = []
+    for _ in range(5):
+        deadline = node.next_deadline()
+        cluster.run_until(deadline + 0.003, stop=lambda: node.next_deadline() != deadline)
+        wakes.append((deadline, cluster.now))
+    for deadline, woke in wakes:
+        assert deadline + 0.001 <= woke <= deadline + 0.002
+    for (_, woke), (next_deadline, _) in zip(wakes, wakes[1:]):
+        assert next_deadline == pytest.approx(woke + 0.15)  # armed when it woke, not on time
+    exact = MiniCluster(IDS, fixed, Streams(3), Latency.constant(0.001),
+                        Latency.constant(0.0), timer_jitter=Latency.uniform(0.0, 0.0))
+    exact.crash("n2")
+    exact.crash("n3")
+    exact.run_until(1.0)
+    assert exact.nodes["n1"].next_deadline() == pytest.approx(0.15 * 7)  # exact: 6 wakes
