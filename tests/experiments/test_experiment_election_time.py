@@ -144,3 +144,23 @@ def test_jittered_trials_are_reproducible_and_depend_on_the_jitter() -> None:
     first = run_lines(setups, 12, seed=9)
     assert run_lines(setups, 12, seed=9) == first
     assert run_lines([ElectionSetup(0.150, 0.155)], 12, seed=9) != first
+
+
+def test_stale_followers_hear_only_the_heartbeats_like_the_others() -> None:
+    from simulator.experiments.election_time import _arrange
+    from simulator.raft.messages import Message
+    from simulator.rng import Streams
+
+    setup = ElectionSetup(0.150, 0.155)
+    for index in range(3):
+        arranged = _arrange(setup, Streams(trial_seed(1, setup, index)))
+        assert arranged is not None
+        cluster, leader, stale = arranged
+        heard: list[Message] = []
+        cluster.on_deliver = lambda msg, t: heard.append(msg)
+        cluster.run_until(cluster.now + 4 * setup.heartbeat_interval)
+        from_leader = [msg for msg in heard if msg.src == leader]
+        for follower in cluster.ids:
+            if follower != leader:  # one message per heartbeat, whose timer it restarts
+                got = [type(msg).__name__ for msg in from_leader if msg.dst == follower]
+                assert got == ["Heartbeat"] * 4, (follower, follower in stale, got)
