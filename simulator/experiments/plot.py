@@ -1,7 +1,8 @@
 """The cumulative distribution plot of election times, as SVG text (no plotting library).
 
 Like the Raft paper's Figure 16: one step curve per line, time on a logarithmic axis in
-milliseconds (labelled at 1, 2 and 5 of each decade, with a light grid at every unit), the
+milliseconds (labelled at 1, 2 and 5 of each decade, only at 1 when the axis spans more than
+four decades, where the labels would collide; a light grid at every unit), the
 percentage of trials finished on the vertical axis, and a legend. Censored trials never finish,
 so their line stays below 100 %; when there are some and the cap is given, a dashed line marks
 the cap and a line with no finished trial is drawn along the bottom up to it.
@@ -62,6 +63,7 @@ def cdf_svg(
         f'<rect width="{WIDTH}" height="{HEIGHT}" fill="white"/>',
         f'<text x="{LEFT}" y="{TOP - 15}" font-size="14">{escape(title)}</text>',
     ]
+    labelled = (1, 2, 5) if high - low <= 4 else (1,)
     for exponent in range(low, high + 1):
         for unit in range(1, 10) if exponent < high else (1,):
             value = unit * 10.0 ** exponent
@@ -69,7 +71,7 @@ def cdf_svg(
             major = unit == 1
             out.append(f'<line x1="{x:.1f}" y1="{TOP}" x2="{x:.1f}" y2="{TOP + plot_h}" '
                        f'stroke="{"#bbb" if major else "#eee"}"/>')
-            if unit in (1, 2, 5):
+            if unit in labelled:
                 style = "" if major else ' fill="#555" font-size="11"'
                 out.append(f'<text x="{x:.1f}" y="{TOP + plot_h + 18}" text-anchor="middle"'
                            f'{style}>{_ms_label(value)}</text>')

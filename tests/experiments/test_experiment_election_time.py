@@ -69,6 +69,15 @@ def test_the_plot_marks_the_cap_and_keeps_a_line_that_never_finished() -> None:
     assert "cap 30 s" not in without  # nothing was censored: no cap to show
 
 
+def test_a_plot_over_many_decades_labels_only_the_decades() -> None:
+    from simulator.experiments.plot import cdf_svg
+
+    narrow = cdf_svg([("150-300", [0.09, 0.2, 0.4])], "t")
+    assert ">200<" in narrow and ">500<" in narrow
+    wide = cdf_svg([("150-150", [0.09, 60.0, 400.0])], "t")  # 10 ms to 1000 s
+    assert ">100 s<" in wide and ">200 s<" not in wide and ">500<" not in wide
+
+
 def test_more_timeout_randomness_elects_sooner_as_in_figure_16() -> None:
     setups = [ElectionSetup(0.150, high, label=f"150-{high * 1000:g}")
               for high in (0.151, 0.155, 0.300)]
