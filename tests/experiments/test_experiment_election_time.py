@@ -2,6 +2,8 @@
 
 import math
 
+import pytest
+
 from simulator.config import Latency
 from simulator.experiments import ElectionSetup, describe, run_lines
 from simulator.experiments.election_time import run_trial_outcome, trial_seed
@@ -173,3 +175,11 @@ def test_stale_followers_hear_only_the_heartbeats_like_the_others() -> None:
             if follower != leader:  # one message per heartbeat, whose timer it restarts
                 got = [type(msg).__name__ for msg in from_leader if msg.dst == follower]
                 assert got == ["Heartbeat"] * 4, (follower, follower in stale, got)
+
+
+def test_a_timer_jitter_must_be_a_delay_of_zero_or_more() -> None:
+    for bad in (Latency.uniform(0.001, 0.0), Latency.uniform(-0.001, 0.001),
+                Latency.normal(0.001, 0.001)):
+        with pytest.raises(ValueError, match="timer_jitter"):
+            ElectionSetup(0.150, 0.300, timer_jitter=bad)
+    assert ElectionSetup(0.150, 0.300, timer_jitter=Latency.constant(0.001)).timer_jitter.a == 0.001
