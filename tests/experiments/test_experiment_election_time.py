@@ -154,6 +154,7 @@ def test_jittered_trials_are_reproducible_and_depend_on_the_jitter() -> None:
     setups = [ElectionSetup(0.150, 0.155, timer_jitter=_default_jitter())]
     first = run_lines(setups, 12, seed=9)
     assert run_lines(setups, 12, seed=9) == first
+    assert run_lines(setups, 12, seed=9, workers=2) == first  # the draws live in each trial
     assert run_lines([ElectionSetup(0.150, 0.155)], 12, seed=9) != first
 
 
