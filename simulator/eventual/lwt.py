@@ -268,6 +268,10 @@ class CasCoordinator:
             return [Send(h, LwtCommit(self.key, self.proposal)) for h in self.homes]
         if len(self.participants) - len(refusals) >= self.quorum:
             return []  # a quorum may still accept
+        if not self.finishing and not accepted and len(self.answers) < len(self.participants):
+            # our own value: back off only when every replica refused it; one that has not
+            # answered may have accepted it (Cassandra's ProposeCallback.isFullyRefused)
+            return []
         by, higher = max(refusals, key=lambda r: r[1].promised)
         if accepted and not self.finishing:
             self.refused_by = (by, higher.promised)
