@@ -150,7 +150,7 @@ class CasCoordinator:
             self._end(Outcome(False, error=UNAVAILABLE),
                       f"only {len(self.participants)} of the key's replicas "
                       f"{', '.join(self.homes)} {'is' if len(self.participants) == 1 else 'are'}"
-                      f" up ({', '.join(down)} down): Paxos needs {self.quorum}")
+                      f" reachable ({', '.join(down)} unreachable): Paxos needs {self.quorum}")
             return []
         return self._prepare(now)
 

@@ -134,7 +134,7 @@ class Narrator:
                     LEADER, e.node)
         if before in ("leader", "candidate"):
             return (f"{e.node} saw the higher ballot {ballot} and stepped back: it is a "
-                    f"follower now.", WARNING, e.node)
+                    f"follower now.", SAFEGUARD, e.node)
         return None
 
     def _paxos_recover(self, e: PaxosRecover) -> tuple[str, str, str | None] | None:
@@ -292,7 +292,9 @@ class Narrator:
             return text, INFO, e.client
         if e.result == before:
             return None
-        return text, SAFEGUARD if e.result == "not-applied" else WARNING, e.client
+        # Paxos refusing a change without a quorum is the protection a lightweight transaction
+        # buys (a minority side cannot claim or keep the key), not harm.
+        return text, SAFEGUARD, e.client
 
     def _ec_hint(self, e: Any) -> tuple[str, str, str | None] | None:
         if e.key not in LEADER_KEYS:
