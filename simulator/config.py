@@ -230,6 +230,11 @@ class AppsConfig:
     provider: ProviderConfig = field(default_factory=ProviderConfig)
     job: JobConfig = field(default_factory=JobConfig)
 
+    @property
+    def session_servers(self) -> frozenset[str]:
+        """The servers whose store leases are ZooKeeper sessions (the ZooKeeper recipe)."""
+        return frozenset(server.id for server in self.servers if server.recipe == "zookeeper")
+
 
 @dataclass(frozen=True, slots=True)
 class FaultStep:

@@ -81,7 +81,7 @@ class Session:
 
     def _attach(self) -> None:
         self.projector = self._projector()
-        self._narrator = Narrator()
+        self._narrator = Narrator(self.scenario.apps.session_servers)
         self._narrated = 0
         self.narration: list[NarrationEntry] = []
         self._narration_times: list[float] = []

@@ -83,10 +83,28 @@ class NarrationEntry:
     subject: str | None = None
 
 
-class Narrator:
-    """Turns trace events into sentences, one event at a time, in trace order."""
+def client_server(client: str) -> str:
+    """The app server behind a store client id: ``app1.1`` (app1's client after its first
+    restart, docs/events.md) is app1's."""
+    base, dot, incarnation = client.rpartition(".")
+    return base if dot and incarnation.isdigit() else client
 
-    def __init__(self) -> None:
+
+def _client_name(client: str) -> str:
+    """A client for a class: ``app1``, or "app1 (restarted, client app1.1)"."""
+    server = client_server(client)
+    return client if server == client else f"{server} (restarted, client {client})"
+
+
+class Narrator:
+    """Turns trace events into sentences, one event at a time, in trace order.
+
+    ``session_servers`` are the app servers whose store leases are ZooKeeper sessions (the
+    ZooKeeper recipe): their leases are told as sessions whose ephemeral nodes go with them.
+    """
+
+    def __init__(self, session_servers: frozenset[str] = frozenset()) -> None:
+        self._session_servers = session_servers
         self._roles: dict[str, str] = {}
         self._leases: dict[int, str] = {}
         self._app_leader: dict[str, bool] = {}
@@ -208,18 +226,28 @@ class Narrator:
         extra = f" ({detail})" if detail else ""
         return f"{who}: {e.action}{target}{extra}.", FAULT, e.target or None
 
-    def _lease_grant(self, e: LeaseGrant) -> tuple[str, str, str | None]:
+    def _lease_grant(self, e: LeaseGrant) -> tuple[str, str, str | None] | None:
         self._leases[e.lease] = e.owner
-        return (f"The store granted lease {e.lease} ({e.ttl:g} s) to {e.owner}.",
-                INFO, e.owner)
+        server = client_server(e.owner)
+        if server in self._session_servers:
+            return None  # the session's app.session "connected" tells it
+        return (f"The store granted lease {e.lease} ({e.ttl:g} s) to {_client_name(e.owner)}.",
+                INFO, server)
 
     def _lease_revoke(self, e: LeaseRevoke) -> tuple[str, str, str | None]:
         owner = self._leases.pop(e.lease, None)
-        whose = f" of {owner}" if owner else ""
+        server = client_server(owner) if owner else None
+        whose = f" of {_client_name(owner)}" if owner else ""
+        if server is not None and server in self._session_servers:
+            if e.reason == "expired":
+                return (f"ZooKeeper expired session {e.lease}{whose}: its ephemeral nodes are "
+                        f"deleted.", SAFEGUARD, server)
+            return (f"Session {e.lease}{whose} was closed: its ephemeral nodes are deleted.",
+                    INFO, server)
         if e.reason == "expired":
             return (f"Lease {e.lease}{whose} expired: its keys are deleted.", SAFEGUARD,
-                    owner)
-        return f"Lease {e.lease}{whose} was revoked.", INFO, owner
+                    server)
+        return f"Lease {e.lease}{whose} was revoked.", INFO, server
 
     def _app_role(self, e: AppRole) -> tuple[str, str, str | None] | None:
         before = self._app_leader.get(e.server, False)
@@ -318,9 +346,10 @@ LEADER_KEYS = ("/election/leader", "/k8s/lease")
 """The eventual store's leader keys (seed and Kubernetes recipes) that narration follows."""
 
 
-def narrate(events: list[Event]) -> list[NarrationEntry]:
-    """The narration of a whole event list, in order."""
-    narrator = Narrator()
+def narrate(events: list[Event],
+            session_servers: frozenset[str] = frozenset()) -> list[NarrationEntry]:
+    """The narration of a whole event list, in order (``session_servers`` as for Narrator)."""
+    narrator = Narrator(session_servers)
     entries = []
     for index, event in enumerate(events):
         entry = narrator.feed(event, index)
