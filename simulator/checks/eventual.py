@@ -41,6 +41,24 @@ class StaleRead:
                 "missed": self.missed, "missed_ts": list(self.missed_ts),
                 "writer": self.writer, "acked": self.acked}
 
+    @property
+    def text(self) -> str:
+        """The read in words, with the timestamps of the write it returned and of the newer one
+        it missed (both may hold the same value: app1's older and newer claim)."""
+        if self.got_ts is None:
+            got = "nothing (no write seen)"
+        else:
+            got = f"{self.got if self.got is not None else 'a deletion'} ({_stamp(self.got_ts)})"
+        missed = "the newer deletion" if self.missed is None else f"the newer {self.missed}"
+        return (f"{self.client} read {self.key} = {got} and missed {missed} "
+                f"({_stamp(self.missed_ts)}) written by {self.writer}, acknowledged at "
+                f"{self.acked:.3f} s")
+
+
+def _stamp(ts: tuple[float, str]) -> str:
+    """A write's timestamp as the store stamped it: ``ts 19.736 n1``."""
+    return f"ts {ts[0]:.3f} {ts[1]}"
+
 
 @dataclass(frozen=True, slots=True)
 class LostWrite:

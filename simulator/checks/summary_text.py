@@ -185,10 +185,7 @@ def _eventual_lines(s: Summary) -> list[str]:
              f"{_n(e.writes, 'acknowledged write')}, {len(e.lost_writes)} lost",
              f"replicas ignored {_n(e.ignored, 'older write')}, took "
              f"{_n(e.repairs, 'read repair')}, stored {_n(e.hints, 'hint')}"]
-    rows = [f"  {r.t:10.3f} s  {r.client} read {r.key} = {r.got}, missing "
-            + (f"{r.writer}'s deletion" if r.missed is None else
-               f"{r.missed} written by {r.writer}")
-            + f" (acknowledged at {r.acked:.3f} s)" for r in e.stale_reads]
+    rows = [f"  {r.t:10.3f} s  {r.text}" for r in e.stale_reads]
     rows += [f"  {w.t:10.3f} s  {w.client}'s {w.key} = {w.value} (ts {w.ts[0]:.3f} "
              f"{w.ts[1]}) acknowledged, kept nowhere"
              + ("" if w.held is None else f": replicas held ts {w.held[0]:.3f} {w.held[1]}")

@@ -550,10 +550,7 @@ class TimelineModel:
         if len(stale) > before:
             read = stale[-1]
             lane = self._app_lane_of(read.client, create=False) or EVENTS_LANE
-            got = read.got if read.got is not None else "nothing"
-            self._mark(t, lane, "stale-read",
-                       f"{read.client} read {read.key} = {got}: stale, it missed "
-                       f"{read.writer}'s write acknowledged at {read.acked:.2f} s")
+            self._mark(t, lane, "stale-read", f"Stale read: {read.text}")
 
     # application --------------------------------------------------------------------------
 
