@@ -36,7 +36,7 @@ class NodeAction:
 
 
 def host_kind(world: World, host: str) -> str:
-    """"raft", "app" or "provider" for ``host`` in ``world``."""
+    """"raft" (a cluster node, whatever it runs), "app" or "provider" for ``host``."""
     if host == PROVIDER_ID:
         return PROVIDER
     if world.app(host) is not None:
@@ -95,9 +95,14 @@ def why_not(node_action: NodeAction, world: World, host: str,
     can. It mirrors the simulation's own refusals, so what a menu offers succeeds."""
     kind = host_kind(world, host)
     if not node_action.applies_to(kind):
-        what = {RAFT: "a Raft node", APP: "an app server", PROVIDER: "the payment provider"}
+        what = {RAFT: f"a {world.node_name}", APP: "an app server",
+                PROVIDER: "the payment provider"}
+        names = {**_KIND_NAMES, RAFT: f"{world.node_name}s"}
         return f"{host} is {what[kind]}: this applies only to " + \
-            " or ".join(_KIND_NAMES[k] for k in node_action.kinds) + "."
+            " or ".join(names[k] for k in node_action.kinds) + "."
+    if node_action.key == "timeout" and not world.elects_leaders:
+        return (f"{host} is a {world.node_name}: the {world.protocol_name} elects no leader, "
+                "so it has no election timer.")
     crashed, paused, shut_down = _state(world, host)
     key = node_action.key
     if key == "restart":

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from simulator.projection.legend import LegendRow, legend_rows
 
 PROTOCOL_NAMES = {"raft": "Raft", "multi-paxos": "Multi-Paxos", "none": "eventual store"}
+NODE_NAMES = {"raft": "Raft node", "multi-paxos": "Multi-Paxos node", "none": "store replica"}
+"""What one cluster node is called, by the protocol it runs (the eventual store's: "none")."""
 SLOTS_SHOWN = 12  # the latest accepted slots a Multi-Paxos node's view keeps
 
 
@@ -351,6 +353,17 @@ class World:
     def legend(self) -> tuple[LegendRow, ...]:
         """The canvas legend's rows for this run's store and protocol."""
         return legend_rows(self.protocol)
+
+    @property
+    def node_name(self) -> str:
+        """What one cluster node is: "Raft node", "Multi-Paxos node" or "store replica"."""
+        return NODE_NAMES.get(self.protocol, "node")
+
+    @property
+    def elects_leaders(self) -> bool:
+        """True when the cluster's nodes elect a leader (and so have an election timer); the
+        eventual store's replicas do not."""
+        return self.protocol != "none"
 
     @property
     def epoch_name(self) -> str:

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QMenu
 from simulator.presets.catalog import find_scenario
 from tests.ui.conftest import host_point
 from ui.mainwindow import MainWindow
+from ui.node_actions import action
 from ui.runner import action_failed
 
 
@@ -86,3 +87,32 @@ def test_refusals_read_as_sentences() -> None:
     assert action_failed("restart", ("n2",), ValueError(
         "n2 is not crashed, so it cannot restart")) == \
         "Could not restart n2: n2 is not crashed, so it cannot restart."
+
+
+def test_a_store_replica_offers_no_election_timeout_and_is_called_a_store_replica(
+        qtbot, open_window) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(find_scenario("eventual-two-leaders"), run_to=5.0)
+    enabled, tip = menu_entries(window, "n1")["Force election timeout"]
+    assert not enabled
+    assert tip == ("n1 is a store replica: the eventual store elects no leader, so it has no "
+                   "election timer.")
+    # the shortcut on the selected replica says why in the status bar, no error dialog
+    qtbot.mouseClick(window.canvas.viewport(), Qt.MouseButton.LeftButton,
+                     pos=host_point(window, "n1"))
+    before = len(window.runner.session.trace.events)
+    qtbot.keyClick(window.canvas, Qt.Key.Key_T)
+    assert window.statusBar().currentMessage() == tip
+    assert window.error_box is None
+    assert len(window.runner.session.trace.events) == before
+    window.node_menu.aboutToShow.emit()
+    shutdown = window.actions_by_key["node-shutdown"]
+    assert not shutdown.isEnabled()
+    assert shutdown.toolTip() == "n1 is a store replica: this applies only to app servers."
+    window.node_menu.aboutToHide.emit()
+
+
+def test_a_multi_paxos_node_is_called_a_multi_paxos_node(qtbot, open_window) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(find_scenario("paxos-steady"), run_to=3.0)
+    assert menu_entries(window, "n2")["Force election timeout"][0]
+    assert window.why_not(action("shutdown"), "n2") == \
+        "n2 is a Multi-Paxos node: this applies only to app servers."
