@@ -115,3 +115,23 @@ def test_a_lightweight_transaction_run_repeats_byte_for_byte() -> None:
         logs.append([e.to_record() for e in sim.trace.events])
     assert logs[0] == logs[1]
     assert any(r["kind"] == "ec.paxos" for r in logs[0])
+
+
+@pytest.mark.parametrize("seed", [1, 3])
+def test_the_two_leaders_texts_name_who_takes_the_key_and_when_renewals_land(seed: int) -> None:
+    scenario = find_scenario("eventual-two-leaders")
+    sim = Simulation(scenario, seed)
+    sim.run_until(35.0)
+    second = next(s for _t, s, lead in _leads(list(sim.trace.events)) if lead and s != "app1")
+    description = " ".join(scenario.description.split())
+    assert f"{second}'s put if absent" in description
+    assert all(f"{other}'s put if absent" not in description
+               for other in ("app2", "app3") if other != second)
+
+    scenario = find_scenario("eventual-clock-skew")
+    sim = Simulation(scenario, seed)
+    land = next(c for c in scenario.captions if "now land" in c.text)
+    sim.run_until(land.at)
+    landed = {e.value for e in sim.trace.events if e.kind == "ec.write" and e.t > 41.5
+              and e.key == "/election/leader" and e.applied}
+    assert landed == {"app2", "app3"}, "both leaders' renewals have landed by the caption"
