@@ -279,11 +279,9 @@ def cluster_html(world: World) -> str:
     """The inspector text when nothing is selected: the cluster at a glance."""
     leader = world.leader
     if world.protocol == "none":
-        newest = [v for v in world.raft if v.replica_newest]
         pairs = [
             ("store", _eventual_store(world)),
-            ("newest leader key", escape(newest[0].replica_text) if newest else "none"),
-            ("held by", escape(", ".join(v.id for v in newest)) if newest else "none"),
+            ("leader key", escape(world.leader_key_text)),
             ("hints held", str(sum(v.hints for v in world.raft))),
             ("crashed", escape(", ".join([v.id for v in world.raft if v.crashed]
                                          + [v.id for v in world.apps if v.crashed]) or "none")),

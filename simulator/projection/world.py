@@ -321,6 +321,23 @@ class World:
         return None
 
     @property
+    def leader_key_text(self) -> str:
+        """The eventual store's leader key as the canvas draws it: the newest copy and the
+        replicas where it is live, or that no replica holds it live (its TTL ran out by the
+        replicas' clocks, or it was deleted)."""
+        newest = [v for v in self.raft if v.replica_newest]
+        if not newest:
+            return "no leader key yet"
+        key = newest[0].replica_text
+        live = [v.id for v in newest if v.replica_live(self.t)]
+        gone = [v.id for v in newest if not v.replica_live(self.t)]
+        lapsed = "expired" if newest[0].replica_value is not None else "deleted"
+        if not live:
+            return f"no live leader key (newest {key} on {', '.join(gone)}: {lapsed})"
+        text = f"newest leader key {key} on {', '.join(live)}"
+        return text + (f" ({lapsed} on {', '.join(gone)})" if gone else "")
+
+    @property
     def leaders(self) -> tuple[RaftView, ...]:
         """Every up node that believes it leads (more than one only across terms)."""
         return tuple(view for view in self.raft if view.is_leader)

@@ -675,10 +675,7 @@ def summary_text(world: World) -> str:
     leader = world.leader
     name = world.protocol_name
     if world.protocol == "none":  # the eventual store: the leader key's newest copy instead
-        newest = [v for v in world.raft if v.replica_newest]
-        key = newest[0].replica_text if newest else "no copy yet"
-        parts = ["eventual store", f"newest leader key {key} on "
-                 + (", ".join(v.id for v in newest) if newest else "no replica")]
+        parts = ["eventual store", world.leader_key_text]
     else:
         parts = [world.epoch_text,
                  f"{name} leader {leader.id}" if leader is not None else f"no {name} leader"]
