@@ -304,7 +304,8 @@ class RaftNodeItem(HostItem):
             pen = QPen(colour("#1b5e20"), 5)
         painter.setPen(pen)
         painter.setBrush(QBrush(colour(fill)))
-        painter.drawPath(role_path(role, r))
+        # a crashed node is a grey disc with an X whatever its last role (as the legend's row)
+        painter.drawPath(role_path("crashed" if view.crashed else role, r))
         if role == "leader" and not view.crashed:
             draw_crown(painter, 0, -r - 52, 58, 36)
         text_colour = colour("#ffffff" if role == "leader" and not view.crashed else "#111111")
