@@ -80,3 +80,13 @@ def test_the_banner_never_truncates_a_long_summary(qtbot, open_window) -> None:
     banner = window.canvas_pane.banner
     assert "app leader app1 (token 0), app3 (token 1)" in banner.summary
     assert_banner_whole(window)
+
+
+def test_an_eventual_store_nodes_copy_reads_on_a_projector(qtbot, open_window) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(find_scenario("eventual-stale-read"), run_to=20.0)
+    present_at(qtbot, window, (1024, 768))
+    window.canvas.fit()
+    item = window.scene.hosts["n1"]
+    assert item.copy_lines() == ["app1", "@19.7"], "the value and its timestamp, one a line"
+    on_screen = item.copy_font().pixelSize() * item.scale() * window.canvas.transform().m11()
+    assert on_screen >= 9.0, f"the copy is {on_screen:.1f} px tall on a 1024x768 projector"

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
+    QFont,
     QPainter,
     QPainterPath,
     QPainterPathStroker,
@@ -85,6 +86,10 @@ def draw_power_mark(painter: QPainter, cx: float, cy: float, size: float) -> Non
     rect = QRectF(cx - size, cy - size, 2 * size, 2 * size)
     painter.drawArc(rect, 120 * 16, 300 * 16)
     painter.drawLine(QPointF(cx, cy - size * 1.25), QPointF(cx, cy - size * 0.1))
+
+
+COPY_FONT = 18
+"""The text size of an eventual store node's copy of the leader key (a Raft node's term: 16)."""
 
 
 def role_path(role: str, radius: float) -> QPainterPath:
@@ -310,13 +315,15 @@ class RaftNodeItem(HostItem):
             draw_crown(painter, 0, -r - 52, 58, 36)
         text_colour = colour("#ffffff" if role == "leader" and not view.crashed else "#111111")
         painter.setPen(text_colour)
-        painter.setFont(font(26, bold=True))
-        painter.drawText(QRectF(-r, -r * 0.75, 2 * r, r * 0.9),
-                         Qt.AlignmentFlag.AlignCenter, view.id)
-        small = view.protocol == "none"  # a value and a timestamp need more room
-        painter.setFont(font((11 if small else 16) * self.text_boost))
-        painter.drawText(QRectF(-r - 4, r * 0.1, 2 * r + 8, r * 0.6),
-                         Qt.AlignmentFlag.AlignCenter, view.epoch_short)
+        if view.protocol == "none":
+            self._paint_copy(painter, r)
+        else:
+            painter.setFont(font(26, bold=True))
+            painter.drawText(QRectF(-r, -r * 0.75, 2 * r, r * 0.9),
+                             Qt.AlignmentFlag.AlignCenter, view.id)
+            painter.setFont(font(16 * self.text_boost))
+            painter.drawText(QRectF(-r - 4, r * 0.1, 2 * r + 8, r * 0.6),
+                             Qt.AlignmentFlag.AlignCenter, view.epoch_short)
         if view.crashed:
             draw_cross(painter, 0, 0, r * 0.7)
         if view.paused:
@@ -325,6 +332,31 @@ class RaftNodeItem(HostItem):
         painter.setFont(font(17 * self.text_boost))
         painter.drawText(QRectF(-r - 70, r + 16, 2 * r + 140, 30),
                          Qt.AlignmentFlag.AlignCenter, self.caption_text())
+
+    def copy_lines(self) -> list[str]:
+        """The eventual store's copy of the leader key as the disc shows it, one line for the
+        value and one for its timestamp (``app1``, ``@19.7``), or ``empty``."""
+        value, at, stamp = self.view.replica_text.partition(" @")
+        return [value, "@" + stamp] if at else [value]
+
+    def copy_font(self, bold: bool = False) -> QFont:
+        """The font of the copy's lines (scene units, as large as presenter mode asks)."""
+        return font(COPY_FONT * self.text_boost, bold=bold)
+
+    def _paint_copy(self, painter: QPainter, r: float) -> None:
+        """An eventual store node: its id at the top and its copy of the leader key below in
+        two lines, large enough to read on a projector (a value and a timestamp do not fit one
+        line at that size)."""
+        painter.setFont(font(23, bold=True))
+        painter.drawText(QRectF(-r, -r * 0.95, 2 * r, r * 0.8), Qt.AlignmentFlag.AlignCenter,
+                         self.view.id)
+        lines = self.copy_lines()
+        height = r * 0.42
+        top = -r * 0.14 if len(lines) == 2 else -r * 0.05
+        for row, line in enumerate(lines):
+            painter.setFont(self.copy_font(bold=row == 0))
+            painter.drawText(QRectF(-r - 4, top + row * height, 2 * r + 8, height),
+                             Qt.AlignmentFlag.AlignCenter, line)
 
     def caption_text(self) -> str:
         """The line under the node: its role (on the eventual store: how fresh its copy of
