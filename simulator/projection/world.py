@@ -13,6 +13,12 @@ from simulator.projection.legend import LegendRow, legend_rows
 PROTOCOL_NAMES = {"raft": "Raft", "multi-paxos": "Multi-Paxos", "none": "eventual store"}
 NODE_NAMES = {"raft": "Raft node", "multi-paxos": "Multi-Paxos node", "none": "store replica"}
 """What one cluster node is called, by the protocol it runs (the eventual store's: "none")."""
+
+
+def elects_leaders(protocol: str) -> bool:
+    """True when nodes running ``protocol`` elect a leader by majority (Raft, Multi-Paxos);
+    the eventual store's replicas ("none") elect none and know no majority or minority side."""
+    return protocol != "none"
 SLOTS_SHOWN = 12  # the latest accepted slots a Multi-Paxos node's view keeps
 
 
@@ -380,7 +386,7 @@ class World:
     def elects_leaders(self) -> bool:
         """True when the cluster's nodes elect a leader (and so have an election timer); the
         eventual store's replicas do not."""
-        return self.protocol != "none"
+        return elects_leaders(self.protocol)
 
     @property
     def epoch_name(self) -> str:

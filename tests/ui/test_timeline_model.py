@@ -327,3 +327,22 @@ def test_the_minority_side_of_a_partition_is_shaded_not_the_majority() -> None:
     assert [(s.start, s.end) for s in model.spans("n2", "cut")] == [(1.0, 4.0)]
     for node in majority:
         assert model.spans(node, "cut") == []
+
+
+def test_the_eventual_store_shades_no_minority_side_only_a_replica_that_reaches_none() -> None:
+    from simulator.presets.catalog import find_scenario
+    from simulator.runtime.simulation import Simulation
+
+    scenario = find_scenario("eventual-two-leaders")  # n1, n2 | n3, n4, n5 from 20 s
+    sim = Simulation(scenario, 1)
+    sim.run_until(30.0)
+    model = TimelineModel(scenario.raft.node_ids, scenario.app_ids)
+    model.extend(sim.trace.events)
+    shaded = [lane.id for lane in model.lanes() if model.span_at(lane.id, "cut", 25.0)]
+    assert shaded == [], "the store has no majority: n1 and n2 are not a cut-off minority"
+    for other in ("n1", "n2", "n4", "n5"):  # n3 alone reaches no other replica
+        model.append(ev.NetCut(30.0, "n3", other))
+        model.append(ev.NetCut(30.0, other, "n3"))
+    model.append(ev.RunEnd(31.0))
+    assert model.span_at("n3", "cut", 30.5).label == "cut from n1, n2, n4, n5"
+    assert model.span_at("n4", "cut", 30.5) is None

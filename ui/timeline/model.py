@@ -26,6 +26,7 @@ from typing import Any
 from simulator.checks.eventual import EventualFold
 from simulator.checks.records import event_from_record
 from simulator.projection.fold import EC_LEADER_KEYS
+from simulator.projection.world import elects_leaders
 
 EVENTS_LANE = "events"
 RAFT = "raft"
@@ -455,17 +456,20 @@ class TimelineModel:
         self._update_cut_shading(event, t)
 
     def _update_cut_shading(self, event: Any, t: float) -> None:
-        """Shade exactly the lanes of hosts that are cut off: a Raft node that cannot talk
-        (both ways) with a majority of the Raft nodes counting itself, an app server that
-        cannot talk with any Raft node (store member). A lone cut link shades nothing."""
+        """Shade exactly the lanes of hosts that are cut off: a Raft (or Multi-Paxos) node
+        that cannot talk (both ways) with a majority of the nodes counting itself, an app
+        server that cannot talk with any cluster node (store member). The eventual store has
+        no majority: a replica is shaded only when it can talk with no other replica. A lone
+        cut link shades nothing."""
         raft = self._declared[RAFT] + sorted(self._discovered[RAFT], key=_natural_key)
         apps = self._declared[APP] + sorted(self._discovered[APP], key=_natural_key)
         majority = len(raft) // 2 + 1
+        by_majority = elects_leaders(self.protocol)
         for node in [*raft, *apps]:
             peers = tuple(peer for peer in raft if peer != node)
             blocked = tuple(peer for peer in peers
                             if (node, peer) in self._cuts or (peer, node) in self._cuts)
-            if node in raft:
+            if node in raft and by_majority:
                 cut_off = 1 + len(peers) - len(blocked) < majority
             else:
                 cut_off = bool(peers) and len(blocked) == len(peers)
