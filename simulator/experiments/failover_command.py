@@ -265,6 +265,19 @@ def format_table(rows: Sequence[CellStats], window: float) -> str:
     return "\n".join(lines) + "\n"
 
 
+def cell_labels(cells: Sequence[Cell]) -> tuple[list[str], str]:
+    """A label per cell naming only what differs between the cells (recipe, time, fault,
+    protection), and what they all share, e.g. ``10 s, crash, protection none``."""
+    parts = [(c.recipe, f"{c.ttl:g} s", c.fault.label, f"protection {c.protection}")
+             for c in cells]
+    varies = [len({p[i] for p in parts}) > 1 for i in range(4)]
+    if not any(varies):
+        varies[0] = True
+    labels = [" ".join(p[i] for i in range(4) if varies[i]) for p in parts]
+    shared = ", ".join(parts[0][i] for i in range(4) if not varies[i]) if parts else ""
+    return labels, shared
+
+
 def write_csv(rows: Sequence[CellStats], path: Path) -> None:
     """One row per cell with the columns of CSV_COLUMNS."""
     with open(path, "w", encoding="utf-8", newline="") as handle:
@@ -319,11 +332,12 @@ def main(
                      f"per cell)")
             save_plot(failover_svg(shown, title, args.window), args.plot, svg_to_png)
         if args.cdf is not None:
-            lines = [(f"{r.cell.recipe} {r.cell.ttl:g} s {r.cell.fault.label} "
-                      f"{r.cell.protection}", [o.failover for o in outcomes])
-                     for r, outcomes in zip(rows, results, strict=True)]
-            save_plot(cdf_svg(lines, "Failover time after a fault (CDF per cell)", cap=args.window),
-                  args.cdf, svg_to_png)
+            labels, shared = cell_labels([row.cell for row in rows])
+            lines = [(label, [o.failover for o in outcomes])
+                     for label, outcomes in zip(labels, results, strict=True)]
+            title = "Failover time after a fault (CDF per cell" + \
+                (f"; {shared})" if shared else ")")
+            save_plot(cdf_svg(lines, title, cap=args.window), args.cdf, svg_to_png)
     except OSError as problem:
         err.write(f"{PROG}: cannot write the output: {problem}\n")
         return EXIT_BAD_INPUT

@@ -132,3 +132,17 @@ def test_a_failover_beyond_the_window_is_censored_not_dropped(tmp_path: Path) ->
     assert row[5:8] == ["inf", "inf", "inf"] and float(row[10]) < 0.05
     assert ">2" in out
     assert 'fill="white"' in plot.read_text(encoding="utf-8")
+
+
+def test_cdf_labels_name_what_differs_and_the_title_what_is_shared() -> None:
+    from simulator.experiments.failover import Cell, Fault
+    from simulator.experiments.failover_command import cell_labels
+
+    cells = [Cell(r, 10.0, Fault("crash"), "none") for r in ("etcd", "eventual-lwt-seed")]
+    assert cell_labels(cells) == (["etcd", "eventual-lwt-seed"], "10 s, crash, protection none")
+    mixed = [Cell("seed", t, Fault("pause", 3.0), p)
+             for t in (2.0, 5.0) for p in ("none", "fencing")]
+    labels, shared = cell_labels(mixed)
+    assert labels == ["2 s protection none", "2 s protection fencing", "5 s protection none",
+                      "5 s protection fencing"]
+    assert shared == "seed, pause:3"
