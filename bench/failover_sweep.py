@@ -154,8 +154,10 @@ def main() -> int:
                   f"identical: {'yes' if ksame else 'NO'}")
             status |= 0 if ksame else 1
     pool, dask = statistics.median(pool_walls), statistics.median(dask_walls)
-    print(f"default grid wall time (median, {args.workers} local workers): {pool:.1f} s "
-          f"({'met' if pool < GRID_TARGET_S else 'missed'}; target < {GRID_TARGET_S:g} s)")
+    judged = args.trials == 100 and not args.grid  # the target is for the default grid
+    verdict = ("met" if pool < GRID_TARGET_S else "missed") if judged else "not judged"
+    print(f"grid wall time (median, {args.workers} local workers, {args.trials} trials per "
+          f"cell): {pool:.1f} s ({verdict}; target < {GRID_TARGET_S:g} s at 100 trials)")
     ratio = dask / pool
     print(f"LocalCluster / local pool wall time (medians): {ratio:.2f} "
           f"({'met' if ratio <= DASK_RATIO_TARGET else 'missed'}; target <= "
