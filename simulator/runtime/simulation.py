@@ -5,7 +5,9 @@ scenario's protocol through ``consensus.protocol_for``) per node, schedules the
 scenario's captions, pause points and fault steps, and records every user action so that
 ``fork(at)`` can rebuild the same run up to ``at``. The same scenario, seed and actions give a
 byte-identical trace. Replayed actions run after every event at their time (an action made
-between two events of one instant via ``step()`` replays after both).
+between two events of one instant via ``step()`` replays after both). So when every action up
+to ``at`` was made with its instant settled, a fork's events up to ``at`` are this run's: the
+replay keeps no trace (its checks still listen) and takes a copy of this run's events instead.
 """
 
 from __future__ import annotations
@@ -41,11 +43,13 @@ class Simulation:
     """A running simulation of one scenario: its trace, its clock, its faults."""
 
     def __init__(self, scenario: Scenario, seed: int | None = None,
-                 state_machine_factory: StateMachineFactory = AppliedLog) -> None:
+                 state_machine_factory: StateMachineFactory = AppliedLog, *,
+                 keep_trace: bool = True) -> None:
         self.scenario = scenario
         self.seed = scenario.seed if seed is None else seed
         self.env = SimEnvironment()
-        self.trace = Trace()
+        # keep_trace=False: a replay whose events are known already (see fork).
+        self.trace = Trace(keep=keep_trace)
         # Live safety checks: a failed check is traced as a `violation` right where it happens.
         self.checker = LiveChecker(self.trace, scenario.apps.job.late_after)
         self.streams = Streams(self.seed)
@@ -59,6 +63,10 @@ class Simulation:
             state_machine_factory = StoreServerFactory.for_scenario(scenario)
         self._factory = state_machine_factory
         self._recording = True
+        # Whether events of the current instant may still be pending (then an action now
+        # would replay after them, not before), and the first time an action was made so.
+        self._unsettled = True
+        self._mixed_from = math.inf
         self._crash_order: list[str] = []
         _check_scenario(scenario)
         self.trace.emit(run_start(scenario, self.seed))
@@ -118,6 +126,7 @@ class Simulation:
             return False
         self.env.step()
         self.steps += 1
+        self._unsettled = self.env.peek() <= self.env.now
         return True
 
     def run_until(self, t: float) -> None:
@@ -134,18 +143,32 @@ class Simulation:
                 count += 1
         self.steps += count
         env.advance_to(t)
+        self._unsettled = False
 
     def fork(self, at: float) -> Simulation:
-        """A fresh run of the same scenario and seed with the recorded actions up to ``at``."""
+        """A fresh run of the same scenario and seed with the recorded actions up to ``at``.
+
+        Its trace is what a fresh run with those actions records. When this run's events up
+        to ``at`` are that already (every event up to ``at`` processed, every action up to
+        ``at`` made with its instant settled), the replay keeps no trace and the fork's trace
+        starts as a copy of them.
+        """
         if not at >= 0:
             raise ValueError(f"cannot fork at {at} s")
-        sim = Simulation(self.scenario, self.seed, self._factory)
+        known = self.replays_to_same_events(at)
+        sim = Simulation(self.scenario, self.seed, self._factory, keep_trace=not known)
         for action in self.actions:
             if action.t > at:
                 break
             sim.apply_action(action)
         sim.run_until(at)
+        if known:
+            sim.trace.keep_from(self.trace.events.prefix(self.trace.index_at(at)))
         return sim
+
+    def replays_to_same_events(self, at: float) -> bool:
+        """Whether a replay up to ``at`` traces exactly this run's events up to ``at``."""
+        return self.trace.kept and at < self._mixed_from and self.env.peek() > at
 
     def apply_action(self, action: Action) -> Any:
         """Run until ``action.t`` and perform the recorded action (dispatch by name)."""
@@ -409,6 +432,9 @@ class Simulation:
         detail = action.detail()
         if self._recording:
             self.actions.append(action)
+            if self._unsettled:  # a replay would run this instant's pending events first
+                self._mixed_from = min(self._mixed_from, action.t)
+            self._unsettled = True  # what it set off at its instant is pending now
         else:
             detail = f"schedule {detail}".strip()
         self.trace.emit(UserAction(action.t, name, action.target(), detail))

@@ -118,6 +118,32 @@ class EventLog(Sequence[Event]):
         self._codes.append(_TIMER)
         self.times.append(t)
 
+    def prefix(self, count: int) -> EventLog:
+        """A new log holding a copy of the first ``count`` events (columns sliced, events
+        stored as objects shared: they are immutable); appending to either leaves the other
+        as it was."""
+        count = max(0, min(count, len(self._codes)))
+        codes = self._codes[:count]
+        stored = codes.tobytes()
+        sends, delivers, timers = (stored.count(code) for code in (_SEND, _DELIVER, _TIMER))
+        log = EventLog()
+        log.times = self.times[:count]
+        log._codes = codes
+        log._rows = self._rows[:count]
+        log._objects = self._objects[:stored.count(_OBJECT)]
+        log._names.codes = dict(self._names.codes)
+        log._names.strings = list(self._names.strings)
+        log._name_codes = log._names.codes
+        log._sends = dict(self._sends)
+        log._send_parts = list(self._send_parts)
+        log._keys_by_src = {src: list(keys) for src, keys in self._keys_by_src.items()}
+        log._send_id = self._send_id[:sends]
+        log._send_key = self._send_key[:sends]
+        log._deliver_id = self._deliver_id[:delivers]
+        log._timer_node = self._timer_node[:timers]
+        log._timer_deadline = self._timer_deadline[:timers]
+        return log
+
     # --- reading -----------------------------------------------------------------------------
 
     def __len__(self) -> int:
@@ -298,3 +324,21 @@ class EventLog(Sequence[Event]):
                 if table_mine[:used] != table_theirs[:used]:
                     return False
         return True
+
+
+class UnkeptLog(EventLog):
+    """A log that keeps nothing: what a replay writes when its events are already known
+    (``Trace(keep=False)``); it reads as empty."""
+
+    def append(self, event: Event) -> None:
+        """Drop ``event``."""
+
+    def add_send(self, t: float, msg_id: int, src: str, dst: str, type_: str,
+                 label: str) -> None:
+        """Drop the message's send."""
+
+    def add_deliver(self, t: float, msg_id: int) -> None:
+        """Drop the message's delivery."""
+
+    def add_timer(self, t: float, node: str, deadline: float) -> None:
+        """Drop the timer record."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from simulator.trace.compact import EventLog
+from simulator.trace.compact import EventLog, UnkeptLog
 from simulator.trace.events import Event, MsgDeliver, MsgSend, RaftTimer
 
 Listener = Callable[[Event], None]
@@ -33,13 +33,28 @@ class Trace:
     A listener may ask for only some kinds of events (``subscribe(listener, kinds=...)``), so
     a check that reads a few kinds costs nothing on the many message events. The events are
     kept compactly (``EventLog``: messages and timers as columns) and built again when read.
+    A trace made with ``keep=False`` keeps nothing and only tells its listeners, until
+    ``keep_from`` hands it the events it would have kept.
     """
 
-    def __init__(self) -> None:
-        self._events = EventLog()
+    def __init__(self, keep: bool = True) -> None:
+        self._events = EventLog() if keep else UnkeptLog()
         self._append = self._events.append
         self._listeners: list[tuple[Listener, frozenset[str] | None]] = []
         self._routes = _Routes(self._listeners)
+
+    @property
+    def kept(self) -> bool:
+        """False while the trace only tells its listeners (``Trace(keep=False)``)."""
+        return not isinstance(self._events, UnkeptLog)
+
+    def keep_from(self, events: EventLog) -> None:
+        """Start keeping events, after ``events``: the events a trace made with
+        ``keep=False`` told its listeners about so far (a replay of a known run)."""
+        if self.kept:
+            raise ValueError("this trace already keeps its events")
+        self._events = events
+        self._append = events.append
 
     def emit(self, event: Event) -> None:
         """Append ``event`` and pass it to every listener that wants its kind, in order."""
