@@ -705,7 +705,7 @@ class MainWindow(QMainWindow):
             return
         events = self.runner.session.trace.events
         if len(events) > self._timeline_fed:
-            self.timeline.append_events(events[self._timeline_fed:])  # type: ignore[attr-defined]
+            self.timeline.append_events(events, self._timeline_fed)  # type: ignore[attr-defined]
             self._timeline_fed = len(events)
         self.timeline.set_cursor(t)  # type: ignore[attr-defined]
 

@@ -155,12 +155,15 @@ class Session:
         """Narrate events the trace gained since the last call; return the new entries."""
         events = self.trace.events
         start = len(self.narration)
-        for index in range(self._narrated, len(events)):
-            entry = self._narrator.feed(events[index], index)
+        total = len(events)
+        for index, _high, event in events.runs(self._narrated, total):
+            if event is None:  # message and timer records: the narration tells none of them
+                continue
+            entry = self._narrator.feed(event, index)
             if entry is not None:
                 self.narration.append(entry)
                 self._narration_times.append(entry.t)
-        self._narrated = len(events)
+        self._narrated = total
         return self.narration[start:]
 
     def narration_count_at(self, t: float) -> int:

@@ -7,6 +7,8 @@ The trace only grows, so message endings and checkpoints, once known, stay valid
 
 from __future__ import annotations
 
+import bisect
+import math
 from collections.abc import Iterable, Sequence
 
 from simulator.projection.fold import Ending, FoldState
@@ -87,20 +89,31 @@ class Projector:
         self._indexed = total
 
     def adopt(self, other: Projector, chunk: int = 4096) -> int:
-        """Reuse ``other``'s checkpoints over the events both traces share from the start.
+        """Reuse ``other``'s checkpoints and message endings over the events both traces share
+        from the start.
 
         A fork replays the same events up to the fork time, so most checkpoints of the old
-        run stay valid; the shared prefix is compared (column by column, see EventLog.shared_prefix), not assumed. Returns its
-        length.
+        run stay valid, and so do the endings of the messages that ended before the traces
+        part; the shared prefix is compared (column by column, see EventLog.shared_prefix),
+        not assumed. Returns its length.
         """
-        limit = other._checkpoints[-1].index
-        shared = self.trace.events.shared_prefix(other.trace.events, limit, chunk)
+        other._index_new_events()
+        mine, theirs = self.trace.events, other.trace.events
+        shared = mine.shared_prefix(theirs, len(theirs), chunk)
         every = self.checkpoint_every
         if other.checkpoint_every == every:
             usable = [cp for cp in other._checkpoints if cp.index <= shared]
             if len(usable) > len(self._checkpoints):
                 self._checkpoints = usable
                 self._cursor = usable[-1].copy()
+        if self._indexed == 0 and shared > 0:
+            # Every event before the first time either trace has past the shared part is
+            # shared (both are in time order): the endings before it carry over.
+            bound = min(mine.times[shared] if shared < len(mine) else math.inf,
+                        theirs.times[shared] if shared < len(theirs) else math.inf)
+            self._ends = {msg: end for msg, end in other._ends.items() if end[0] < bound}
+            self._indexed = len(mine) if bound == math.inf else bisect.bisect_left(mine.times,
+                                                                                   bound)
         return shared
 
     def time_of_next_event(self, t: float) -> float | None:

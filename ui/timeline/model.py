@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import bisect
 import re
+from itertools import islice
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -317,10 +318,28 @@ class TimelineModel:
             self._end = t
             self._version += 1
 
-    def extend(self, events: Iterable[Any]) -> None:
-        """Fold every event of ``events`` in order."""
-        for event in events:
-            self.append(event)
+    def extend(self, events: Iterable[Any], start: int = 0) -> None:
+        """Fold every event of ``events`` from index ``start`` on, in order.
+
+        A trace's compact log (it has ``runs``) is read without building its message and
+        timer records: no lane shows them, so they only move the end time and the count.
+        """
+        runs = getattr(events, "runs", None)
+        if runs is None:
+            for event in islice(events, start, None):
+                self.append(event)
+            return
+        times = events.times  # type: ignore[attr-defined]
+        append = self.append
+        for low, high, event in runs(start, len(events)):  # type: ignore[arg-type]
+            if event is not None:
+                append(event)
+                continue
+            self._count += high - low
+            t = times[high - 1]
+            if t > self._end:
+                self._end = t
+                self._version += 1
 
     def append(self, event: Any) -> None:
         """Fold one event (typed trace event or JSON object) into the lanes."""

@@ -242,9 +242,9 @@ class TimelineWidget(QtWidgets.QWidget):
         self._model.append(event)
         self._schedule_redraw()
 
-    def append_events(self, events: Iterable[Any]) -> None:
-        """Fold ``events`` in and schedule one redraw."""
-        self._model.extend(events)
+    def append_events(self, events: Iterable[Any], start: int = 0) -> None:
+        """Fold ``events`` (from index ``start`` on) in and schedule one redraw."""
+        self._model.extend(events, start)
         self._schedule_redraw()
 
     # --- cursor, follow, zoom ----------------------------------------------------------------
