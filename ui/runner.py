@@ -40,6 +40,14 @@ ACT_SEARCH_LIMIT = 1000
 LONG_RUN_SECONDS = 20.0
 LONG_RUN_STEPS = 100
 
+# While the window is idle a trace-less replay of the run follows the cursor this many
+# simulated seconds behind it (Session.prepare_fork), so acting a little in the past replays
+# only the last stretch; each idle turn gives it at most PREPARE_SLICE real seconds (while
+# playing PREPARE_SLICE_PLAYING, to leave the frames their time).
+PREPARE_BEHIND = 30.0
+PREPARE_SLICE = 0.004
+PREPARE_SLICE_PLAYING = 0.001
+
 LongRunProgress = Callable[[float, float, float], bool]
 """(from, reached, target) simulated seconds -> False to stop there; a last call with reached
 equal to target says the run is over (finished or stopped)."""
@@ -131,6 +139,11 @@ class SimRunner(QObject):
         self._long_running = False
         """True while a long run reports its progress (the window handles events then):
         seeking, stepping, playing and acting wait until it is over."""
+        self._preparing = QTimer(self)
+        """Runs one slice of the replay kept for a fork whenever the event loop is idle."""
+        self._preparing.setSingleShot(True)
+        self._preparing.setInterval(0)
+        self._preparing.timeout.connect(self._prepare_fork)
 
     # --- state -----------------------------------------------------------------------------
 
@@ -406,6 +419,22 @@ class SimRunner(QObject):
         else:
             self.world = self.session.world_at(self.cursor, self.linger)
         self.frame.emit(self.world)
+        if self.cursor > PREPARE_BEHIND and not self._preparing.isActive():
+            self._preparing.start()
+
+    def _prepare_fork(self) -> None:
+        """Bring the replay kept for a fork one slice closer to the cursor (again when idle,
+        until it is there)."""
+        if self._long_running:
+            return  # the frame after the long run starts it again
+        try:
+            done = self.session.prepare_fork(
+                self.cursor - PREPARE_BEHIND,
+                PREPARE_SLICE_PLAYING if self._playing else PREPARE_SLICE)
+        except Exception:  # noqa: BLE001 - a failing replay: a fork replays in full and says
+            return
+        if not done:
+            self._preparing.start()
 
     # --- acting ----------------------------------------------------------------------------
 

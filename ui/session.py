@@ -2,7 +2,8 @@
 
 The session owns the ``Projector`` (world at any time) and the narration of the current
 simulation's trace. ``fork(at)`` replaces the simulation by a replay up to ``at`` (DESIGN.md
-principle 7) and rebuilds both projections from the new trace.
+principle 7) and rebuilds both projections from the new trace; ``prepare_fork`` replays the run
+ahead of time while the window is idle, so that a fork has little left to replay.
 """
 
 from __future__ import annotations
@@ -77,6 +78,9 @@ class Session:
             self._opening = Trace()
             self._opening.emit(run_start(scenario, self.seed))
         self.forks = 0
+        self.ready_forks = 0  # forks the replay kept by prepare_fork served
+        self._standby: Any = None  # simulator.runtime.standby.Standby of the simulation
+        self._standby_failed = False
         self._attach()
 
     def _attach(self) -> None:
@@ -170,13 +174,49 @@ class Session:
         """How many narration entries happened at or before ``t``."""
         return bisect.bisect_right(self._narration_times, t)
 
-    def fork(self, at: float) -> None:
-        """Replace the simulation by a replay up to ``at`` (the old future is discarded)."""
+    def prepare_fork(self, upto: float, seconds: float) -> bool:
+        """Spend about ``seconds`` bringing a trace-less replay of the run towards ``upto``
+        (at most the run's time), so that a fork at or after there replays only the rest
+        (see simulator.runtime.standby); True when there is nothing left to do now. A replay
+        already past ``upto`` is dropped and a new one starts from time 0."""
+        simulation = self._simulation
+        if simulation is None or self._standby_failed or upto <= 0.0:
+            return True
+        standby = self._standby
+        if standby is None or standby.now > upto or standby.run is not simulation:
+            make = getattr(simulation, "standby", None)
+            if make is None:
+                return True  # a simulation that cannot be replayed ahead
+            standby = self._standby = make()
+        try:
+            done: bool = standby.advance(upto, seconds)
+        except Exception:
+            # A replay that fails stays unused (a fork then replays in full and reports it).
+            self._standby, self._standby_failed = None, True
+            raise
+        return done
+
+    @property
+    def standby_time(self) -> float | None:
+        """How far the replay kept for the next fork has come (None: there is none)."""
+        return None if self._standby is None else float(self._standby.now)
+
+    def fork(self, at: float) -> bool:
+        """Replace the simulation by a replay up to ``at`` (the old future is discarded); the
+        replay kept by ``prepare_fork`` is used when it can serve (then True)."""
         old_projector = self.projector
-        self._simulation = self.simulation.fork(at)
+        standby, self._standby = self._standby, None
+        self._standby_failed = False
+        ready = standby is not None and standby.ready_for(at)
+        if ready:
+            self._simulation = standby.take(at)
+            self.ready_forks += 1
+        else:
+            self._simulation = self.simulation.fork(at)
         self.forks += 1
         self._attach()
         self.projector.adopt(old_projector)
+        return ready
 
     def restart(self, seed: int | None = None) -> None:
         """Start the scenario again from time 0 (optionally with another seed)."""
@@ -184,4 +224,5 @@ class Session:
             self.seed = seed
         self._simulation = self._factory(self.scenario, self.seed)
         self._opening = None
+        self._standby, self._standby_failed = None, False
         self._attach()

@@ -31,6 +31,7 @@ from simulator.runtime.network import Network, check_latency
 from simulator.runtime.raft_host import RaftHost
 from simulator.runtime.run_start import run_start
 from simulator.runtime.scheduling import Callback, SimEnvironment, call_later
+from simulator.runtime.standby import Standby
 from simulator.runtime.state_machine import AppliedLog, StateMachineFactory
 from simulator.trace.events import Caption, PausePoint, UserAction
 from simulator.trace.recorder import Trace
@@ -165,6 +166,11 @@ class Simulation:
         if known:
             sim.trace.keep_from(self.trace.events.prefix(self.trace.index_at(at)))
         return sim
+
+    def standby(self) -> Standby:
+        """A replay of this run that keeps no trace, to bring along behind it (see Standby)."""
+        return Standby(self, Simulation(self.scenario, self.seed, self._factory,
+                                        keep_trace=False))
 
     def replays_to_same_events(self, at: float) -> bool:
         """Whether a replay up to ``at`` traces exactly this run's events up to ``at``."""

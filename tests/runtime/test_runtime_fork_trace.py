@@ -96,3 +96,37 @@ def test_actions_made_inside_a_busy_instant_are_replayed_in_full() -> None:
     stepped.run_until(end)
     assert to_jsonl(stepped.fork(end).trace) == to_jsonl(_fresh(stepped, end).trace)
 
+
+@pytest.mark.parametrize("preset", ["raft-leader-under-app", "paxos-leader-crash",
+                                    "eventual-two-leaders", "zookeeper-expired"])
+def test_a_fork_from_a_standby_replay_traces_what_a_fresh_run_traces(preset: str) -> None:
+    original = Simulation(find_scenario(preset))
+    standby = original.standby()
+    original.run_until(3.0)
+    assert standby.advance(2.0, seconds=60.0) and standby.now == 2.0
+    original.crash("n2")
+    original.run_until(6.0)
+    original.restart("n2")
+    original.run_until(9.0)
+    assert not standby.advance(8.0, seconds=0.0) or standby.now == 8.0
+    standby.advance(4.5, seconds=60.0)  # past the crash: it made it too
+    assert standby.now == 4.5 and standby.replay.actions == original.actions[:1]
+    assert not standby.ready_for(4.0), "a replay past the fork time cannot serve"
+    assert standby.ready_for(7.5)
+    fork = standby.take(7.5)
+    assert not standby.ready_for(8.0), "a standby serves one fork"
+    fresh = _fresh(original, 7.5)
+    assert to_jsonl(fork.trace) == to_jsonl(fresh.trace) and fork.actions == fresh.actions
+    _same_future(fork, fresh, "n3", 10.0)
+    assert to_jsonl(original.fork(9.0).trace) == to_jsonl(_fresh(original, 9.0).trace)
+
+
+def test_a_standby_of_a_run_with_actions_inside_a_busy_instant_does_not_serve() -> None:
+    original = Simulation(find_scenario("paxos-leader-crash"))
+    standby = original.standby()
+    original.run_until(3.0)
+    original.crash("n1")
+    original.crash("n2")
+    original.run_until(5.0)
+    standby.advance(1.0, seconds=60.0)
+    assert standby.ready_for(2.0) and not standby.ready_for(4.0)

@@ -9,6 +9,7 @@ from PySide6.QtCore import Qt
 from simulator.presets.catalog import find_scenario
 from simulator.projection import Projector
 from simulator.projection.narration import Narrator
+from simulator.trace.export import to_jsonl
 from tests.ui.conftest import host_point
 from ui.session import Session
 from ui.timeline.model import TRACKS_BY_LANE_KIND, TimelineModel
@@ -18,6 +19,15 @@ def _narrated_one_by_one(session: Session) -> list[object]:
     narrator = Narrator()
     said = (narrator.feed(event, index) for index, event in enumerate(session.trace.events))
     return [entry for entry in said if entry is not None]
+
+
+def _traced_like_a_fresh_run(session: Session) -> bool:
+    """Whether the session's trace is that of a new run with its actions (to its time)."""
+    fresh = Session(session.scenario)
+    for action in session.simulation.actions:  # type: ignore[attr-defined]
+        fresh.simulation.apply_action(action)  # type: ignore[attr-defined]
+    fresh.simulation.run_until(session.now)
+    return to_jsonl(session.trace) == to_jsonl(fresh.trace)
 
 
 def _picture(model: TimelineModel) -> tuple[object, ...]:
@@ -86,3 +96,21 @@ def test_acting_after_a_seek_back_in_the_window_shows_the_new_future(qtbot, open
         assert runner.world == fresh.world_at(t, runner.linger)
         assert window.scene.hosts["n4"].caption_text() == "crashed"
 
+
+def test_the_idle_window_keeps_a_replay_ready_and_a_fork_uses_it(qtbot, open_window) -> None:  # type: ignore[no-untyped-def]
+    window = open_window(find_scenario("raft-leader-under-app"), run_to=45.0)
+    runner = window.runner
+    session = runner.session
+    qtbot.waitUntil(lambda: (session.standby_time or 0.0) >= 15.0, timeout=20000)
+    assert session.standby_time == 15.0, "it stays 30 s behind the cursor"
+    runner.seek(20.0)  # a short seek back keeps it; acting there uses it
+    assert session.standby_time == 15.0
+    assert runner.act("crash", "n3")
+    assert session.forks == session.ready_forks == 1
+    assert _traced_like_a_fresh_run(session)
+    runner.seek(50.0)
+    qtbot.waitUntil(lambda: (session.standby_time or 0.0) >= 20.0, timeout=20000)
+    runner.seek(12.0)  # before the replay kept: the fork replays in full
+    assert runner.act("crash", "n4")
+    assert session.forks == 2 and session.ready_forks == 1
+    assert _traced_like_a_fresh_run(session)
