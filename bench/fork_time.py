@@ -95,7 +95,6 @@ def window_fork(minutes: float, idle: bool) -> tuple[float, float]:
     window was left idle until its replay for a fork caught up with the cursor)."""
     from ui.app import ensure_application
     from ui.mainwindow import MainWindow
-    from ui.runner import PREPARE_BEHIND
 
     app = ensure_application()
     session, length = session_of(minutes)
@@ -110,6 +109,8 @@ def window_fork(minutes: float, idle: bool) -> tuple[float, float]:
     runner.seek(length - 1.0)
     app.processEvents()
     if idle:
+        from ui.runner import PREPARE_BEHIND
+
         behind = length - 1.0 - PREPARE_BEHIND
         while (runner.session.standby_time or 0.0) < behind:
             app.processEvents()
