@@ -16,7 +16,7 @@ from ui.timeline.model import TRACKS_BY_LANE_KIND, TimelineModel
 
 
 def _narrated_one_by_one(session: Session) -> list[object]:
-    narrator = Narrator()
+    narrator = Narrator(session.scenario.apps.session_servers)
     said = (narrator.feed(event, index) for index, event in enumerate(session.trace.events))
     return [entry for entry in said if entry is not None]
 
