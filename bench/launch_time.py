@@ -16,6 +16,11 @@ it times two references as whole processes from start to exit: ``python -c pass`
 this one. Platforms: Qt's offscreen platform, and an X server (Xvfb with the openbox window
 manager, started once for the run) when Xvfb is installed. Settings go to a fresh temporary
 directory, so every launch is a first start with the default layout.
+
+Bytecode: as after ``pip install`` (or any earlier run), modules load from cached bytecode: the
+run keeps it in a temporary PYTHONPYCACHEPREFIX, and one untimed launch of each kind fills it
+first. ``--compile-each-time`` measures with PYTHONDONTWRITEBYTECODE=1 instead (every launch
+compiles the project's modules from source, as in a checkout whose environment sets it).
 """
 
 from __future__ import annotations
@@ -106,6 +111,10 @@ def measure(platform: str, env: dict[str, str], trees: list[Path], presets: list
     times: dict[str, list[Figure]] = {name: [] for name in references}
     launches: dict[tuple[Path, str | None], list[tuple[Figure, Figure]]] = {
         (tree, preset): [] for tree in trees for preset in presets}
+    for name, args in references.items():  # untimed: fills the bytecode cache
+        whole_process(args, env)
+    for key in launches:
+        launch(*key, env)
     for _ in range(runs):
         for name, args in references.items():
             times[name].append(whole_process(args, env))
@@ -139,6 +148,8 @@ def main() -> None:
     parser.add_argument("--platform", choices=("offscreen", "xvfb", "both"), default="both")
     parser.add_argument("--tree", type=Path, action="append", default=[],
                         help="another checkout to measure too (alternated with this one)")
+    parser.add_argument("--compile-each-time", action="store_true",
+                        help="no bytecode cache: every launch compiles the modules from source")
     parser.add_argument("--preset", action="append", default=[],
                         help="a preset to open (default: seed-steady, and no argument)")
     args = parser.parse_args()
@@ -147,6 +158,14 @@ def main() -> None:
     config = tempfile.mkdtemp(prefix="leadersim-launch-")
     base = {**os.environ, "XDG_CONFIG_HOME": config, "HOME": config}
     base.pop("QT_QPA_PLATFORM", None)
+    if args.compile_each_time:
+        base["PYTHONDONTWRITEBYTECODE"] = "1"
+        base.pop("PYTHONPYCACHEPREFIX", None)
+    else:
+        base.pop("PYTHONDONTWRITEBYTECODE", None)
+        base["PYTHONPYCACHEPREFIX"] = os.path.join(config, "pycache")
+    print("bytecode: " + ("compiled from source at every launch" if args.compile_each_time
+                          else "cached (as after pip install)"))
     try:
         if args.platform in ("offscreen", "both"):
             measure("offscreen", {**base, "QT_QPA_PLATFORM": "offscreen"}, trees, presets,
