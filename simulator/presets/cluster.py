@@ -56,7 +56,24 @@ STORE_KEYS = ("lease_check_ms", "request_timeout_ms", "compaction_retention", "k
               "replicas", "read_quorum", "write_quorum", "read_repair", "sloppy_quorum",
               "handoff_after_ms", "hint_interval_ms", "anti_entropy_ms",
               "keepalive_leadership_check", "lwt")
+STRONG_STORE_KEYS = ("lease_check_ms", "compaction_retention", "keepalive_leadership_check")
+"""[store] keys only the strong (etcd-like) store reads: its lessor and its revision history."""
+EVENTUAL_STORE_KEYS = ("replicas", "read_quorum", "write_quorum", "read_repair", "sloppy_quorum",
+                       "handoff_after_ms", "hint_interval_ms", "anti_entropy_ms", "lwt")
+"""[store] keys only the eventual (Dynamo-like) store reads; kind and request_timeout_ms are
+both stores'."""
+EVENTUAL_RAFT_KEYS = ("nodes",)
+"""The only [raft] key the eventual store reads: its nodes (it runs no consensus)."""
 LEADERSHIP_CHECKS = ("etcd", "always", "never")
+NO_CONSENSUS = "the eventual store runs no consensus protocol (store.kind = \"eventual\")"
+
+
+def store_kind(data: dict[str, object]) -> str | None:
+    """The preset's store kind ("strong" when not set), or None when [store] kind is not a
+    known kind (its own problem is reported where [store] is read)."""
+    store = data.get("store")
+    kind = store.get("kind", "strong") if isinstance(store, dict) else "strong"
+    return kind if isinstance(kind, str) and kind in STORE_KINDS else None
 
 
 def read_latency(parent: Section, key: str, default: Latency) -> Latency:
@@ -100,14 +117,17 @@ def read_latency(parent: Section, key: str, default: Latency) -> Latency:
     return Latency.normal(values[0], values[1])
 
 
-def read_raft(root: Section) -> RaftConfig:
+def read_raft(root: Section, eventual: bool = False) -> RaftConfig:
     """The [cluster] and [raft] tables: the protocol and its options, size, timing, disk.
 
     [cluster] names the protocol ("raft" or "multi-paxos") and holds the Multi-Paxos options
     (back-off, leader lease); [raft] holds the size and timing of either protocol's cluster and
-    Raft's own options (PreVote, CheckQuorum). An option of the other protocol is a problem.
+    Raft's own options (PreVote, CheckQuorum). An option of the other protocol is a problem;
+    on the ``eventual`` store, which runs no consensus, every key but [raft] nodes is one.
     """
     base = RaftConfig()
+    if eventual:
+        return _eventual_nodes(root, base)
     cluster = root.table("cluster", CLUSTER_KEYS)
     protocol, backoff, lease = base.protocol, base.backoff, base.leader_lease
     if cluster is not None:
@@ -148,6 +168,21 @@ def read_raft(root: Section) -> RaftConfig:
         backoff=backoff,
         leader_lease=lease,
     )
+
+
+def _eventual_nodes(root: Section, base: RaftConfig) -> RaftConfig:
+    """The eventual store's nodes from [raft]; each consensus key in [cluster] or [raft] is a
+    problem of its own (one message per key, its value left unread)."""
+    cluster = root.table("cluster", CLUSTER_KEYS)
+    raft = root.table("raft", RAFT_KEYS)
+    for section in (cluster, raft):
+        for key in section.data if section is not None else ():
+            if key in section.known and key not in EVENTUAL_RAFT_KEYS:
+                what = "" if section is cluster else "is a consensus setting of the strong store, but "
+                section.problems.add(section.key(key), f"{what}{NO_CONSENSUS}; remove it")
+    if raft is None:
+        return base
+    return RaftConfig(nodes=raft.integer("nodes", base.nodes, low=1, high=MAX_NODES))
 
 
 def _read_timeout_range(raft: Section, default: tuple[float, float]) -> tuple[float, float]:
@@ -221,11 +256,18 @@ def _host(section: Section, key: str, hosts: tuple[str, ...]) -> str | None:
 
 
 def read_store(root: Section) -> StoreConfig:
-    """The [store] table: the leader's lease check period and client request timeout in ms."""
+    """The [store] table: which store, and the settings of that store (times in ms).
+
+    A key of the other kind of store is a problem of its own (one message, its value unread):
+    the strong store has no replicas or quorums, the eventual store no lessor or revisions.
+    """
     base = StoreConfig()
     store = root.table("store", STORE_KEYS)
     if store is None:
         return base
+    kind = store.text("kind", base.kind, choices=STORE_KINDS)
+    if store_kind(root.data) is not None:
+        store = _own_keys(store, STRONG_STORE_KEYS if kind == "eventual" else EVENTUAL_STORE_KEYS)
     return StoreConfig(
         lease_check_interval=store.number("lease_check_ms", base.lease_check_interval,
                                           low=MIN_TIMING_MS, high=MAX_DELAY_MS,
@@ -237,7 +279,7 @@ def read_store(root: Section) -> StoreConfig:
                                          f"period; {FLOOD}"),
         compaction_retention=store.integer("compaction_retention", base.compaction_retention,
                                            low=0, high=1_000_000_000),
-        kind=store.text("kind", base.kind, choices=STORE_KINDS),
+        kind=kind,
         replicas=store.integer("replicas", base.replicas, low=1, high=MAX_NODES),
         read_quorum=store.integer("read_quorum", base.read_quorum, low=1, high=MAX_NODES),
         write_quorum=store.integer("write_quorum", base.write_quorum, low=1, high=MAX_NODES),
@@ -253,6 +295,30 @@ def read_store(root: Section) -> StoreConfig:
                                               choices=LEADERSHIP_CHECKS),
         lwt=store.boolean("lwt", base.lwt),
     )
+
+
+def _own_keys(store: Section, foreign: tuple[str, ...]) -> Section:
+    """``store`` without the keys of the other kind of store, each reported once."""
+    eventual = foreign is EVENTUAL_STORE_KEYS
+    for key in store.data:
+        if key not in foreign:
+            continue
+        if key == "lwt":
+            why = ("lightweight transactions belong to the eventual store (store.kind = "
+                   "\"eventual\"): every write to the strong store already goes through "
+                   "consensus; remove it")
+        elif eventual:
+            why = ("belongs to the eventual store (store.kind = \"eventual\"), but this "
+                   "preset's store is the strong one, where every key is on every node and "
+                   "goes through consensus; set store.kind = \"eventual\" or remove it")
+        else:
+            why = ("belongs to the strong store (the etcd-like one), but this preset's store "
+                   "is the eventual one (store.kind = \"eventual\"), which has no lessor and "
+                   "no revisions; remove it")
+        store.problems.add(store.key(key), why)
+    own = {key: value for key, value in store.data.items()
+           if key in store.known and key not in foreign}
+    return Section(store.problems, own, store.path, store.known)
 
 
 def _anti_entropy(store: Section, default: float) -> float:
@@ -275,18 +341,8 @@ def check_store(root: Section, store: StoreConfig, raft: RaftConfig, apps: AppsC
     need store-wide revisions and ordered sequence numbers, which a leaderless store has not.
     """
     if not store.eventual:
-        if store.lwt:
-            root.problems.add("store.lwt", "lightweight transactions belong to the eventual store "
-                                           "(store.kind = \"eventual\"): every write to the "
-                                           "strong store already goes through consensus; "
-                                           "remove it")
         return
     problems = root.problems
-    cluster = root.data.get("cluster")
-    for key in sorted(cluster) if isinstance(cluster, dict) else ():
-        if key in CLUSTER_KEYS:
-            problems.add(f"cluster.{key}", "the eventual store runs no consensus protocol "
-                                           "(store.kind = \"eventual\"); remove it")
     if store.replicas > raft.nodes:
         problems.add("store.replicas", f"{store.replicas} replicas need at least as many "
                                        f"nodes; [raft] nodes is {raft.nodes}")

@@ -12,7 +12,13 @@ from typing import Any
 
 from simulator.config import Scenario
 from simulator.presets.apps import read_apps
-from simulator.presets.cluster import check_store, read_network, read_raft, read_store
+from simulator.presets.cluster import (
+    check_store,
+    read_network,
+    read_raft,
+    read_store,
+    store_kind,
+)
 from simulator.presets.problems import PresetError, Problem
 from simulator.presets.reader import Problems, Section, TomlFloat
 from simulator.presets.timeline import Hosts, read_captions, read_faults, read_pauses
@@ -115,7 +121,7 @@ def _build(problems: Problems, data: dict[str, Any], source_name: str) -> Scenar
         description = run.text("description", description)
         seed = run.integer("seed", seed, low=0, high=MAX_SEED)
         duration = run.number("duration", duration, low=0, low_open=True, high=MAX_DURATION)
-    raft = read_raft(root)
+    raft = read_raft(root, eventual=store_kind(data) == "eventual")
     apps = read_apps(root)
     hosts = Hosts(raft=raft.node_ids, apps=tuple(s.id for s in apps.servers))
     store = read_store(root)

@@ -59,6 +59,8 @@ def _run(s: Scenario) -> list[str]:
 
 def _raft(s: Scenario) -> list[str]:
     raft = s.raft
+    if s.store.eventual:  # the eventual store runs no consensus: its nodes are all it reads
+        return ["", "[raft]", f"nodes = {raft.nodes}"]
     lines: list[str] = []
     if raft.protocol != "raft":
         lines += ["", "[cluster]", f"protocol = {_string(raft.protocol)}",
@@ -96,14 +98,17 @@ def _link(link: LinkOverride) -> list[str]:
 
 def _store(s: Scenario) -> list[str]:
     store = s.store
+    if store.eventual:  # each store's own keys only: the other store's are refused
+        return ["", "[store]", f"request_timeout_ms = {_ms(store.request_timeout)}",
+                *_eventual(store)]
+    check = store.keepalive_leadership_check
     return ["", "[store]", f"lease_check_ms = {_ms(store.lease_check_interval)}",
             f"request_timeout_ms = {_ms(store.request_timeout)}",
-            f"compaction_retention = {store.compaction_retention}", *_eventual(store)]
+            f"compaction_retention = {store.compaction_retention}",
+            *([f"keepalive_leadership_check = {_string(check)}"] if check != "etcd" else [])]
 
 
 def _eventual(store: StoreConfig) -> list[str]:
-    if not store.eventual:
-        return []
     return [f"kind = {_string(store.kind)}", f"replicas = {store.replicas}",
             f"read_quorum = {store.read_quorum}", f"write_quorum = {store.write_quorum}",
             f"read_repair = {_bool(store.read_repair)}",

@@ -91,6 +91,51 @@ def test_a_consensus_protocol_on_the_eventual_store_is_refused(tmp_path: Path, c
         assert f"{key}: the eventual store runs no consensus protocol" in err
 
 
+def test_a_multi_paxos_option_on_the_eventual_store_gets_one_true_message(tmp_path: Path,
+                                                                          capsys) -> None:
+    """Not also "this cluster runs Raft": the eventual store runs no cluster protocol at all."""
+    preset = tmp_path / "backoff.toml"
+    preset.write_text('[store]\nkind = "eventual"\n[cluster]\nbackoff = false\n',
+                      encoding="utf-8")
+    assert main(["validate", str(preset)]) == 2
+    assert capsys.readouterr().err == (f"{preset}: cluster.backoff: the eventual store runs no "
+                                       f"consensus protocol (store.kind = \"eventual\"); "
+                                       f"remove it\n")
+
+
+@pytest.mark.parametrize(("text", "keys", "words"), [
+    ('[store]\nreplicas = 3\nread_quorum = 1\nwrite_quorum = 1\nsloppy_quorum = true\n'
+     'anti_entropy_ms = 500\nread_repair = false\nhandoff_after_ms = 100\n'
+     'hint_interval_ms = 100\nrequest_timeout_ms = 500\n',
+     ("store.replicas", "store.read_quorum", "store.write_quorum", "store.sloppy_quorum",
+      "store.anti_entropy_ms", "store.read_repair", "store.handoff_after_ms",
+      "store.hint_interval_ms"),
+     'belongs to the eventual store (store.kind = "eventual"), but this preset\'s store is the '
+     'strong one'),
+    ('[raft]\nnodes = 5\npre_vote = false\ncheck_quorum = false\nheartbeat_ms = 1\n'
+     'election_timeout_ms = [150, 300]\ncheck_quorum_timing = "exact"\n'
+     'disk_latency = { dist = "constant", ms = 1 }\n[store]\nkind = "eventual"\n',
+     ("raft.pre_vote", "raft.check_quorum", "raft.heartbeat_ms", "raft.election_timeout_ms",
+      "raft.check_quorum_timing", "raft.disk_latency"),
+     "is a consensus setting of the strong store, but the eventual store runs no consensus"),
+    ('[store]\nkind = "eventual"\nlease_check_ms = 100\nkeepalive_leadership_check = "never"\n'
+     'compaction_retention = 5\nrequest_timeout_ms = 500\nlwt = true\n',
+     ("store.lease_check_ms", "store.keepalive_leadership_check", "store.compaction_retention"),
+     'belongs to the strong store (the etcd-like one), but this preset\'s store is the eventual'),
+], ids=["eventual keys on the strong store", "Raft keys on the eventual store",
+        "strong keys on the eventual store"])
+def test_a_key_of_the_other_store_exits_2_with_one_message_naming_it(
+        tmp_path: Path, capsys, text: str, keys: tuple[str, ...], words: str) -> None:
+    """Each such key is refused once (its value left unread: heartbeat_ms = 1 is not also out
+    of range); the keys both stores read (kind, request_timeout_ms, nodes) pass."""
+    preset = tmp_path / "other.toml"
+    preset.write_text(text, encoding="utf-8")
+    assert main(["run", str(preset), "--until", "1"]) == 2
+    lines = capsys.readouterr().err.splitlines()
+    assert sorted(line.split(": ")[1] for line in lines) == sorted(keys), lines
+    assert all(line.startswith(f"{preset}: ") and words in line for line in lines), lines
+
+
 def test_a_bad_lwt_switch_and_lwt_on_the_strong_store_exit_2_naming_the_key(tmp_path: Path,
                                                                             capsys) -> None:
     preset = tmp_path / "lwt.toml"
