@@ -236,6 +236,20 @@ def test_experiment_png_plot_without_a_rasteriser_exits_2(tmp_path, capsys) -> N
     assert "--plot" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("argv", [["staleness", "--plot"], ["election-time", "--plot"],
+                                  ["failover", "--cdf"]])
+def test_experiment_png_in_a_missing_folder_names_the_folder(tmp_path, capsys,
+                                                             argv: list[str]) -> None:
+    """With the launcher's rasteriser PNG is fine: the one problem is the missing folder."""
+    def never(svg: str, path: Path) -> None:
+        raise AssertionError("nothing is drawn when an output cannot be written")
+
+    target = tmp_path / "missing" / "x.png"
+    assert main(["experiment", *argv, str(target)], Frontends(svg_to_png=never)) == 2
+    assert capsys.readouterr().err.endswith(
+        f"{argv[-1]} {target}: cannot be written: directory {target.parent} does not exist\n")
+
+
 class _Terminal:
     """A stderr that says it is a terminal and keeps what is written."""
 

@@ -22,8 +22,8 @@ def outputs_problem(csv: tuple[str, Path | None], plots: Sequence[tuple[str, Pat
     for option, path, suffixes in [(*csv, (".csv",))] + [(*p, plot_suffixes) for p in plots]:
         if path is None or (problem := output_problem(path, suffixes)) is None:
             continue
-        if suffixes is plot_suffixes and path.suffix.lower() == ".png":
-            problem = PNG_NEEDS_QT
+        if svg_to_png is None and suffixes is plot_suffixes and path.suffix.lower() == ".png":
+            problem = PNG_NEEDS_QT  # not the suffix list: .png is fine with the renderer
         return f"{option} {path}: {problem}"
     return None
 
