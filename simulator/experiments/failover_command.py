@@ -150,7 +150,7 @@ def parse_fault(text: str) -> Fault:
     if kind == "pause":
         if not colon:
             raise BadInput("--faults: pause needs its length in seconds, e.g. pause:12")
-        return Fault("pause", _seconds(f"--faults: {text}:", length))
+        return Fault("pause", _seconds(f"--faults: {text}", length))
     if colon:
         raise BadInput(f"--faults: {kind} takes no length, got {text!r}")
     return Fault(kind)

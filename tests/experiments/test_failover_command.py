@@ -85,7 +85,7 @@ def _closed_port() -> int:
         (["--ttl", "1"], "below the store's minimum lease TTL"),
         (["--faults", "pause"], "pause needs its length"),
         (["--faults", "pause:x"], "--faults"),
-        (["--faults", "pause:-3"], "--faults"),
+        (["--faults", "pause:-3"], "--faults: pause:-3: '-3' must be more than 0"),
         (["--faults", "crash:4"], "crash takes no length"),
         (["--faults", "explode"], "unknown fault 'explode'"),
         (["--faults", "crash,crash"], "repeats"),
