@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 MAX_SEED = 2**63 - 1
 """The largest seed a preset, the window and every command accept."""
@@ -30,7 +31,16 @@ def seed_value(text: str) -> int:
 
 
 class MessageFirstParser(argparse.ArgumentParser):
-    """An ArgumentParser whose errors are one line naming the option, then a pointer to --help."""
+    """An ArgumentParser whose errors are one line naming the option, then a pointer to --help.
+
+    A value that starts with a minus and a digit (``--at -1,2``, ``--disk -1-2``) is the
+    option's value, so it gets the option's own message (argparse would take it for an option
+    and say only "expected one argument"); no option of ours looks like a negative number.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._negative_number_matcher = re.compile(r"^-\.?\d")
 
     def error(self, message: str) -> NoReturn:
         """Print ``PROG: OPTION: problem`` and where the options are listed; exit status 2."""

@@ -89,9 +89,12 @@ def test_etcd_defaults_switch_on_prevote_and_checkquorum() -> None:
         (["election-time", "--csv", "/nonexistent-dir/x.csv"], "--csv"),
         (["election-time", "--trials", "many"], "--trials"),
         (["no-such-experiment"], "invalid choice"),
+        (["election-time", "--disk", "-1-2"], "--disk: '-1-2' is not a range like 150-300"),
+        (["staleness", "--at", "-1,2"], "--at: -1 is not from 0 to"),
     ],
 )
 def test_bad_input_is_one_message_and_status_2(argv: list[str], message: str) -> None:
     status, out, err = _run(argv)
     assert status == 2
     assert message in err and "Traceback" not in err and out == ""
+    assert len(err.splitlines()) <= 2  # the message (and where --help lists the options)
