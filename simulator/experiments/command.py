@@ -102,8 +102,8 @@ def _parser() -> argparse.ArgumentParser:
                              "(paper, the default) or as etcd (etcd, with --etcd)")
     parser.add_argument("--protocol", choices=("raft", "multi-paxos"), default="raft",
                         help="the consensus protocol of every trial (raft); multi-paxos runs "
-                             "the same crash on Multi-Paxos (PreVote, CheckQuorum, timer rules "
-                             "and vote writes are Raft's and do not apply)")
+                             "the same crash on Multi-Paxos (PreVote, CheckQuorum, timer rules, "
+                             "vote writes and --etcd are Raft's: refused with it)")
     parser.add_argument("--loss", type=float, default=0.0, help="message loss probability")
     parser.add_argument("--latency", default=DEFAULT_LATENCY,
                         help=f"one-way latency range in ms ({DEFAULT_LATENCY}: the paper's "
@@ -124,7 +124,7 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--overlap-vote-write", action="store_true",
                         help="a candidate sends its RequestVote while it writes its term and "
                              "vote (the dissertation's analysis), instead of after (LogCabin)")
-    parser.add_argument("--vote-writes", type=int, choices=(1, 2), default=2,
+    parser.add_argument("--vote-writes", type=int, choices=(1, 2), default=None,
                         help="writes before granting a vote in a new term: 2 as LogCabin (the "
                              "term, then the vote) or 1 (both at once, as etcd)")
     parser.add_argument("--cap", type=float, default=30.0,
@@ -150,6 +150,7 @@ def build_setups(args: argparse.Namespace) -> list[ElectionSetup]:
         raise BadInput(f"--loss must be in [0, 1), got {args.loss}")
     if not (math.isfinite(args.cap) and args.cap > 0):
         raise BadInput(f"--cap must be a positive number of seconds, got {args.cap}")
+    _check_protocol_options(args)
     heartbeat = None
     if args.heartbeat is not None:
         if not (math.isfinite(args.heartbeat) and MIN_TIMER_MS <= args.heartbeat <= MAX_TIMER_MS):
@@ -182,6 +183,11 @@ def build_setups(args: argparse.Namespace) -> list[ElectionSetup]:
         if low * 1000 < MIN_TIMER_MS or high * 1000 > MAX_TIMER_MS:
             raise BadInput(f"--ranges: {label!r} must lie within {MIN_TIMER_MS:g} to "
                            f"{MAX_TIMER_MS:g} ms (the paper's smallest is 12-24; {FLOOD})")
+        if heartbeat is not None and heartbeat >= low:
+            given = "--heartbeat" if args.heartbeat is not None else "--etcd's heartbeat"
+            raise BadInput(f"{given} {heartbeat * 1000:g} ms must be below the minimum election "
+                           f"timeout of --ranges {label!r}: followers would time out between "
+                           f"heartbeats and the leader could never keep its lead")
         for size in sizes:
             name = label if len(sizes) == 1 else f"{label} ({size} nodes)"
             base = ElectionSetup(low, high, label=name, nodes=size, heartbeat=heartbeat,
@@ -189,10 +195,30 @@ def build_setups(args: argparse.Namespace) -> list[ElectionSetup]:
                                  timer_rules=timer_rules, loss=args.loss,
                                  cap=args.cap, timeout_step=step / 1000,
                                  overlap_candidate_write=args.overlap_vote_write,
-                                 term_then_vote_writes=args.vote_writes == 2,
+                                 term_then_vote_writes=args.vote_writes != 1,
                                  protocol=args.protocol)
             setups.append(replace(base, latency=latency, disk=disk, timer_jitter=jitter))
     return setups
+
+
+RAFT_ONLY_OPTIONS = ("pre_vote", "check_quorum", "timer_rules", "vote_writes",
+                     "overlap_vote_write", "etcd")
+
+
+def _check_protocol_options(args: argparse.Namespace) -> None:
+    """Raft's own options with --protocol multi-paxos are refused, not silently ignored."""
+    if args.protocol == "raft":
+        return
+    given = []
+    for key in RAFT_ONLY_OPTIONS:
+        value = getattr(args, key)
+        if value is None or (value is False and key not in ("pre_vote", "check_quorum")):
+            continue  # not given (--no-pre-vote and --no-check-quorum are given as False)
+        given.append(f"--{'no-' if value is False else ''}{key.replace('_', '-')}")
+    if given:
+        raise BadInput(f"{', '.join(given)}: Raft's option{'s' if len(given) > 1 else ''}, but "
+                       f"--protocol {args.protocol} runs no Raft; remove "
+                       f"{'them' if len(given) > 1 else 'it'}")
 
 
 def _sizes(text: str) -> list[int]:
@@ -204,6 +230,11 @@ def _sizes(text: str) -> list[int]:
             raise BadInput(f"--nodes: {part.strip()!r} is not a whole number of nodes") from None
         if not 1 <= size <= 15:
             raise BadInput(f"--nodes must be from 1 to 15, got {size}")
+        if size < 3:
+            left = "no node" if size == 1 else "1 of 2 nodes, no majority"
+            raise BadInput(f"--nodes {size}: crashing the leader leaves {left}, so no new "
+                           f"leader can ever be elected (every trial would be censored); the "
+                           f"smallest cluster that survives a crash is 3")
         if size in sizes:
             raise BadInput(f"--nodes: {text!r} repeats {size}")
         sizes.append(size)
