@@ -100,6 +100,7 @@ class EventualHost(Host):
         self.role = "replica"  # what views and symbolic targets ask of a cluster node
         self.term = 0
         self.suspected: set[str] = set()
+        self._silent_since: dict[str, float] = {}  # local time a request last found it silent
         self._requests: dict[int, tuple[EcRequest, Coordinator]] = {}
         self._answered: set[int] = set()
         self._handoffs: dict[int, Hint] = {}
@@ -162,6 +163,7 @@ class EventualHost(Host):
         self._handoffs.clear()
         self._outbox = []
         self.suspected.clear()
+        self._silent_since.clear()
 
     def _on_restart(self) -> None:
         self._schedule_timers(self.local_now())
@@ -172,6 +174,7 @@ class EventualHost(Host):
         src = getattr(item, "src", None)
         if src in self.suspected:
             self.suspected.discard(src)
+            self._silent_since.pop(src, None)
         if isinstance(item, EcRequest):
             self._start(item, now)
         elif isinstance(item, EcPeer):
@@ -191,9 +194,11 @@ class EventualHost(Host):
         elif c.lwt and request.op in (PUT_IF, CAS):
             condition = Condition(ts=request.expect_ts, by_ts=True) if request.op == CAS else \
                 Condition(request.expect_value)
+            settings = self._settings(c.write_quorum)
+            settings.suspected = self._recently_silent(now)
             coordinator = CasCoordinator(request.key, condition, request.value, walk,
-                                         self._settings(c.write_quorum), now, self.ballots,
-                                         request.ttl, c.write_quorum, self.lwt_rng)
+                                         settings, now, self.ballots, request.ttl,
+                                         c.write_quorum, self.lwt_rng)
         elif request.op in (PUT, DELETE, CAS):
             expect = Expect(request.expect_ts) if request.op == CAS else None
             value = None if request.op == DELETE else request.value
@@ -297,7 +302,7 @@ class EventualHost(Host):
                                                request.op_id, coordinator.outcome, rows,
                                                detail))
             if coordinator.finished:
-                self._suspect_silent(coordinator)
+                self._suspect_silent(coordinator, now)
                 del self._requests[req_id]
                 self._answered.discard(req_id)
 
@@ -313,10 +318,22 @@ class EventualHost(Host):
                               result, coordinator.condition.text(), outcome.value, ballot,
                               coordinator.attempts, coordinator.detail))
 
-    def _suspect_silent(self, coordinator: Coordinator) -> None:
+    def _recently_silent(self, now: float) -> frozenset[str]:
+        """The replicas a transaction skips (and fails fast as unavailable without): those a
+        request found silent less than two request timeouts ago. Older suspicions are tried
+        again, standing in for Cassandra's gossip, which marks a node up once it hears from it
+        (a transaction that skipped a node would otherwise never hear from it again)."""
+        window = 2 * self.config.request_timeout
+        return frozenset(n for n in self.suspected
+                         if now - self._silent_since.get(n, -math.inf) < window)
+
+    def _suspect_silent(self, coordinator: Coordinator, now: float) -> None:
         if isinstance(coordinator, CasCoordinator):
             if coordinator.outcome is not None and not coordinator.outcome.ok:
-                self.suspected.update(n for n in coordinator.silent_homes() if n != self.id)
+                for node in coordinator.silent_homes():
+                    if node != self.id:
+                        self.suspected.add(node)
+                        self._silent_since[node] = now
             return
         inner = coordinator.read if isinstance(coordinator, ConditionalPutCoordinator) \
             else coordinator
@@ -326,6 +343,7 @@ class EventualHost(Host):
             for target in inner.targets:
                 if target.node not in inner.answered and target.node != self.id:
                     self.suspected.add(target.node)
+                    self._silent_since[target.node] = now
 
     # --- hinted handoff and anti-entropy -----------------------------------------------------
 

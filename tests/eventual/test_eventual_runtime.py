@@ -173,3 +173,39 @@ def test_with_lightweight_transactions_every_leader_key_write_is_a_paxos_commit(
     else:  # client-go's compare-and-swap: the newest copy's timestamp under Paxos
         assert all(e.condition == "absent" or e.condition.startswith("written at ")
                    for e in cas)
+
+
+def test_a_node_that_only_runs_transactions_hears_from_its_replicas_again_after_a_heal(
+        ) -> None:
+    """One app server: after the partition heals nothing else talks to its coordinator, so the
+    transaction itself must try the replicas it found silent again."""
+    text = """
+[run]
+title = "lonely"
+duration = 40
+[raft]
+nodes = 5
+[store]
+kind = "eventual"
+lwt = true
+[apps]
+count = 1
+recipe = "seed"
+ttl = 6
+start_at = 1
+[[faults]]
+at = 8
+action = "partition"
+groups = [["app1", "n1", "n2"], ["n3", "n4", "n5"]]
+[[faults]]
+at = 20
+action = "heal"
+"""
+    scenario = parse_scenario(text, "lonely.toml")
+    events = list(_run(scenario, 1).trace.events)
+    roles = [(e.t, e.leader) for e in events if isinstance(e, AppRole) and e.server == "app1"]
+    lost = next(t for t, lead in roles if not lead)
+    back = next(t for t, lead in roles if lead and t > lost)
+    assert 8 < lost < 15 and 20 < back < 26
+    failed = [e for e in events if isinstance(e, EcCas) and e.result == "timeout"]
+    assert failed and all(8 < e.t < 21 for e in failed)  # found n3 and n4 silent
