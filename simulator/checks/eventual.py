@@ -79,8 +79,10 @@ class LostWrite:
 
 @dataclass(frozen=True, slots=True)
 class EventualReport:
-    """The eventual store's report: reads, stale reads, acknowledged and lost writes, and what
-    the replicas did (writes ignored by last-writer-wins, repairs, hints)."""
+    """The eventual store's report: reads, stale reads, acknowledged and lost writes, what
+    the replicas did (writes ignored by last-writer-wins, repairs, hints), and with
+    lightweight transactions how they ended (``transactions``: applied, not applied because
+    the condition did not hold, failed by a timeout or unavailable replicas)."""
 
     reads: int
     stale_reads: tuple[StaleRead, ...]
@@ -89,11 +91,15 @@ class EventualReport:
     ignored: int
     repairs: int
     hints: int
+    transactions: tuple[int, int, int] = (0, 0, 0)
 
     def to_dict(self) -> dict[str, object]:
+        applied, not_applied, failed = self.transactions
         return {"reads": self.reads, "stale_reads": [r.to_dict() for r in self.stale_reads],
                 "writes": self.writes, "lost_writes": [w.to_dict() for w in self.lost_writes],
-                "ignored": self.ignored, "repairs": self.repairs, "hints": self.hints}
+                "ignored": self.ignored, "repairs": self.repairs, "hints": self.hints,
+                "transactions": {"applied": applied, "not_applied": not_applied,
+                                 "failed": failed}}
 
 
 def _ts(value: object) -> tuple[float, str] | None:
@@ -119,6 +125,7 @@ class EventualFold:
     _ignored: int = 0
     _repairs: int = 0
     _hints: int = 0
+    _cas: dict[str, int] = field(default_factory=dict)
     seen: bool = False
 
     def observe(self, event: Event) -> None:
@@ -144,6 +151,10 @@ class EventualFold:
             assert isinstance(event, EcResult)
             self.seen = True
             self._result(event)
+        elif kind == "ec.cas":
+            self.seen = True
+            result = str(getattr(event, "result", ""))
+            self._cas[result] = self._cas.get(result, 0) + 1
 
     def _result(self, e: EcResult) -> None:
         ts = _ts(e.ts)
@@ -171,5 +182,9 @@ class EventualFold:
             for t, client, key, value, ts in self._writes
             if (key, ts) not in self._kept and (key, ts) in self._held
         )
+        applied = self._cas.get("applied", 0)
+        not_applied = self._cas.get("not-applied", 0)
+        failed = sum(self._cas.values()) - applied - not_applied
         return EventualReport(self._reads, tuple(self._stale), len(self._writes), lost,
-                              self._ignored, self._repairs, self._hints)
+                              self._ignored, self._repairs, self._hints,
+                              (applied, not_applied, failed))

@@ -185,6 +185,10 @@ def _eventual_lines(s: Summary) -> list[str]:
              f"{_n(e.writes, 'acknowledged write')}, {len(e.lost_writes)} lost",
              f"replicas ignored {_n(e.ignored, 'older write')}, took "
              f"{_n(e.repairs, 'read repair')}, stored {_n(e.hints, 'hint')}"]
+    applied, not_applied, failed = e.transactions
+    if applied + not_applied + failed:
+        lines.append(f"{_n(applied + not_applied + failed, 'lightweight transaction')} "
+                     f"(Paxos): {applied} applied, {not_applied} not applied, {failed} failed")
     rows = [f"  {r.t:10.3f} s  {r.text}" for r in e.stale_reads]
     rows += [f"  {w.t:10.3f} s  {w.client}'s {w.key} = {w.value} (ts {w.ts[0]:.3f} "
              f"{w.ts[1]}) acknowledged, kept nowhere"

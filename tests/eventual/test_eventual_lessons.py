@@ -74,6 +74,10 @@ def test_strict_quorums_one_leader_and_no_charge_during_the_partition(seed: int)
 def test_lightweight_transactions_keep_one_leader_and_charge_nothing_twice(seed: int) -> None:
     summary, events = _run("eventual-lwt", seed)
     assert summary.overlaps == () and summary.double_charges == 0
+    applied, not_applied, failed = summary.eventual.transactions
+    assert applied >= 10 and not_applied >= 10 and failed >= 5
+    text = summary.to_text()
+    assert f"{applied} applied, {not_applied} not applied" in text and "Overlaps    none" in text
     roles = _leads(events)
     app1_down = next(t for t, s, lead in roles if s == "app1" and not lead)
     app3_up = next(t for t, s, lead in roles if s == "app3" and lead)
