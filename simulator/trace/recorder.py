@@ -42,6 +42,7 @@ class Trace:
         self._append = self._events.append
         self._listeners: list[tuple[Listener, frozenset[str] | None]] = []
         self._routes = _Routes(self._listeners)
+        self._bind_fast_paths()
 
     @property
     def kept(self) -> bool:
@@ -64,7 +65,19 @@ class Trace:
             for listener in listeners:
                 listener(event)
 
-    # The three most frequent kinds, added without building the event when nobody listens.
+    # The three most frequent kinds, added without building the event when nobody listens:
+    # then ``msg_send``, ``msg_deliver`` and ``raft_timer`` are the log's own ``add_*`` methods
+    # (bound on the instance, re-bound whenever the subscriptions change), one call per record.
+
+    def _bind_fast_paths(self) -> None:
+        events = self._events
+        for kind, name, add in (("msg.send", "msg_send", events.add_send),
+                                ("msg.deliver", "msg_deliver", events.add_deliver),
+                                ("raft.timer", "raft_timer", events.add_timer)):
+            if self._routes[kind]:
+                self.__dict__.pop(name, None)  # the method below: build and emit the event
+            else:
+                setattr(self, name, add)
 
     def msg_send(self, t: float, msg_id: int, src: str, dst: str, type_: str,
                  label: str) -> None:
@@ -93,6 +106,7 @@ class Trace:
         wanted = None if kinds is None else frozenset(kinds)
         self._listeners.append((listener, wanted))
         self._routes.clear()
+        self._bind_fast_paths()
 
     def unsubscribe(self, listener: Listener) -> None:
         """Stop calling ``listener`` (ValueError when it is not subscribed)."""
@@ -100,6 +114,7 @@ class Trace:
             if subscribed == listener:
                 del self._listeners[position]
                 self._routes.clear()
+                self._bind_fast_paths()
                 return
         raise ValueError(f"{listener!r} is not subscribed to this trace")
 
