@@ -10,6 +10,7 @@ calls ``wake(env)``: a host sleeps on one (its loop is callbacks, not a simpy pr
 from __future__ import annotations
 
 from collections.abc import Callable
+from heapq import heappop
 from typing import Any
 
 import simpy
@@ -66,6 +67,29 @@ class SimEnvironment(simpy.Environment):
 
     def __init__(self) -> None:
         super().__init__(initial_time=0.0)
+
+    def step_through(self, t: float) -> int:
+        """Process every event at or before ``t`` (not moving the clock past the last one);
+        return how many.
+
+        Exactly ``while peek() <= t: step()``, with simpy's ``Environment.step`` inlined: pop
+        the next event, run its callbacks, raise the failure of an event that failed and was
+        not defused (a ``StopSimulation`` is only raised by ``run``, which this replaces).
+        """
+        queue = self._queue
+        pop = heappop
+        count = 0
+        while queue and queue[0][0] <= t:
+            self._now, _, _, event = pop(queue)
+            callbacks, event.callbacks = event.callbacks, None
+            for callback in callbacks:
+                callback(event)
+            count += 1
+            if not event._ok and not hasattr(event, "_defused"):
+                exc = type(event._value)(*event._value.args)
+                exc.__cause__ = event._value
+                raise exc
+        return count
 
     def advance_to(self, t: float) -> None:
         """Set now to ``t`` (only forward, and only past every event before ``t``)."""

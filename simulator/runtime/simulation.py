@@ -135,14 +135,8 @@ class Simulation:
         if not t >= self.env.now:
             raise ValueError(f"cannot run back to {t} s: the simulation is at {self.env.now} s")
         env = self.env
-        queue = env._queue  # noqa: SLF001 - the hot loop; same as env.peek()
-        step = env.step
-        count = 0
         with fewer_collections():
-            while queue and queue[0][0] <= t:
-                step()
-                count += 1
-        self.steps += count
+            self.steps += env.step_through(t)
         env.advance_to(t)
         self._unsettled = False
 
