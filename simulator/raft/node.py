@@ -57,6 +57,7 @@ _PRECANDIDATE = Role.PRECANDIDATE
 _CANDIDATE = Role.CANDIDATE
 _LEADER = Role.LEADER
 _NOTHING = Ready()
+_new_ready = tuple.__new__
 _ENTRY_FRAMING = 16  # bytes an entry adds to an append besides its command (term, index, type)
 
 
@@ -294,13 +295,13 @@ class RaftNode:
         if self._commit > self._applied:
             committed = self._log.slice(self._applied + 1, self._commit)
             self._applied = self._commit
-        result = Ready(
+        result = _new_ready(Ready, (  # Ready(...) without the call of its __new__
             tuple(self._messages) if self._messages else (),
             self._must_persist,
             committed,
             tuple(self._notes) if self._notes else (),
             tuple(self._read_states) if self._read_states else (),
-        )
+        ))
         self._messages.clear()
         self._notes.clear()
         self._read_states.clear()
