@@ -75,6 +75,9 @@ class Flight:
         self.incarnation = incarnation
 
 
+_new_flight = object.__new__
+
+
 class Network:
     """Carries messages between attached endpoints under the current link conditions."""
 
@@ -89,6 +92,8 @@ class Network:
         self._latency_overrides: dict[tuple[str, str], Latency] = {}
         self._samplers: dict[tuple[str, str], Callable[[], float]] = {}
         self._default_sampler = self._sampler(config.latency)
+        self._draw = self._latency_rng.random
+        self._default_uniform = self._uniform(config.latency)
         self._loss_overrides: dict[tuple[str, str], float] = {}
         self._cut: set[tuple[str, str]] = set()
         self._endpoints: dict[str, Endpoint] = {}
@@ -143,7 +148,11 @@ class Network:
             raise ValueError(f"network: message {msg.kind} from {msg.src!r} to unknown host "
                              f"{dst!r}")
         if self._plain:  # no cut, no per-link setting, no loss: the common case
-            delay = self._default_sampler()
+            uniform = self._default_uniform
+            if uniform is not None:  # the default sampler's draw, inlined
+                delay = uniform[0] + uniform[1] * self._draw()
+            else:
+                delay = self._default_sampler()
             callbacks = self._arrive_callbacks
         else:
             key = (msg.src, dst)
@@ -155,8 +164,13 @@ class Network:
             callbacks = self._arrive_callbacks
             if loss > 0.0 and self._loss_rng.random() < loss:
                 callbacks = self._lost_callbacks
-        flight = Flight(callbacks, msg_id, msg, endpoint,
-                        endpoint.incarnation if endpoint.alive else -1)
+        # Flight(callbacks, msg_id, msg, endpoint, incarnation) without calling its __init__
+        flight = _new_flight(Flight)
+        flight.callbacks = callbacks
+        flight.msg_id = msg_id
+        flight.msg = msg
+        flight.endpoint = endpoint
+        flight.incarnation = endpoint.incarnation if endpoint.alive else -1
         # env.schedule(flight, NORMAL, delay), inlined: the same heap entry simpy would push
         heappush(self._queue, (now + delay, NORMAL, next(self._eid), flight))
         return msg_id
@@ -270,6 +284,7 @@ class Network:
             check_latency(latency)
             self.default_latency = latency
             self._default_sampler = self._sampler(latency)
+            self._default_uniform = self._uniform(latency)
         self._update_plain()
         self._trace.emit(NetLink(self._env.now, "*", "*", self.default_loss,
                                  self.default_latency.describe()))
@@ -289,6 +304,13 @@ class Network:
             value = latency.a
             return lambda: value
         return lambda: latency.sample(rng)
+
+    @staticmethod
+    def _uniform(latency: Latency) -> tuple[float, float] | None:
+        """(low, high - low) of a uniform latency, whose draw ``send`` inlines; else None."""
+        if latency.kind == "uniform":
+            return latency.a, latency.b - latency.a
+        return None
 
     def latency_of(self, src: str, dst: str) -> Latency:
         """The latency distribution of the link src->dst."""
