@@ -94,6 +94,7 @@ class RaftNode:
         self._timeout_range = (options.election_timeout_min, options.election_timeout_max)
         self._timeout = options.election_timeout_min  # the drawn timeout (set by _draw_timeout)
         self._last_reply: AppendEntriesResponse | None = None
+        self._last_beat_reply: HeartbeatResponse | None = None
         self._term = state.term
         self._voted_for = state.voted_for
         self._log = RaftLog(state.log)
@@ -603,7 +604,13 @@ class RaftNode:
                     f"{self._log.last_index}"
                 )
             self._commit_to(msg.commit)
-        self._messages.append(HeartbeatResponse(self._id, msg.src, self._term, msg.context))
+        reply = self._last_beat_reply
+        if (reply is None or reply.dst != msg.src or reply.term != self._term
+                or reply.context != msg.context):
+            # a new answer; an unchanged one is reused (messages are immutable values)
+            reply = HeartbeatResponse(self._id, msg.src, self._term, msg.context)
+            self._last_beat_reply = reply
+        self._messages.append(reply)
 
     def _handle_append(self, msg: AppendEntries, now: float) -> None:
         self._follow(msg, now)
