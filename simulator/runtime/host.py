@@ -184,7 +184,16 @@ class Host:
         now = env._now  # noqa: SLF001
         self.trace.msg_deliver(now, msg_id)
         self._inbox.append(msg)
-        self._wake_in_step(now)
+        # self._wake_in_step(now), inlined: once per message
+        wake = self._wake
+        if wake is not None and wake._value is PENDING:  # noqa: SLF001
+            queue = env._queue  # noqa: SLF001
+            if queue and queue[0][0] <= now:
+                wake._value = None  # noqa: SLF001
+                env.schedule(wake, NORMAL, 0.0)  # type: ignore[arg-type]
+                return
+            self._wake = None
+            self._loop(wake.payload, spare=wake)
 
     def _wake_in_step(self, now: float) -> None:
         """Wake the sleeping process from inside a simpy step (a message or a timer).
