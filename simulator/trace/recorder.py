@@ -69,8 +69,19 @@ class Trace:
     # then ``msg_send``, ``msg_deliver`` and ``raft_timer`` are the log's own ``add_*`` methods
     # (bound on the instance, re-bound whenever the subscriptions change), one call per record.
 
+    @property
+    def _events(self) -> EventLog:
+        return self._log
+
+    @_events.setter
+    def _events(self, log: EventLog) -> None:
+        # Replacing the log re-binds the fast paths to the new log's add methods.
+        self._log = log
+        if "_routes" in self.__dict__:
+            self._bind_fast_paths()
+
     def _bind_fast_paths(self) -> None:
-        events = self._events
+        events = self._log
         for kind, name, add in (("msg.send", "msg_send", events.add_send),
                                 ("msg.deliver", "msg_deliver", events.add_deliver),
                                 ("raft.timer", "raft_timer", events.add_timer)):
