@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import math
 from collections import deque
+from heapq import heappush
 from typing import Any
 
 import simpy
@@ -230,8 +231,12 @@ class Host:
             return
         self._timer_gen += 1
         self._timer_at = deadline
-        delay = deadline - self.env._now  # noqa: SLF001
-        call_later(self.env, delay if delay > 0.0 else 0.0, self._on_timer, self._timer_gen)
+        env = self.env
+        now = env._now  # noqa: SLF001
+        delay = deadline - now
+        # call_later(env, max(delay, 0), self._on_timer, gen), inlined: simpy's heap entry
+        heappush(env._queue, (now + delay if delay > 0.0 else now + 0.0, NORMAL,  # noqa: SLF001
+                              next(env._eid), Callback(self._on_timer, self._timer_gen)))  # noqa: SLF001
 
     def _on_timer(self, event: Callback) -> None:
         if event.payload != self._timer_gen:

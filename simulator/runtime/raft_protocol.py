@@ -48,16 +48,17 @@ class RaftProtocol:
     def trace_notes(self, host: RaftHost, notes: Sequence[object]) -> None:
         """raft.timer / role / append / commit / truncate / vote for each note."""
         now = host.env._now  # noqa: SLF001
-        emit = host.trace.emit
-        timer = host.trace.raft_timer
+        trace = host.trace
         node_id = host.id
-        clock = host.clock
         for note in notes:
             cls = type(note)
-            if cls is ElectionTimerReset:
-                deadline = (note.deadline - clock.offset) / clock.rate  # type: ignore[attr-defined]
-                timer(now, node_id, deadline)
-            elif cls is RoleChanged:
+            if cls is ElectionTimerReset:  # nearly every note: a follower heard its leader
+                clock = host.clock
+                trace.raft_timer(now, node_id,
+                                 (note.deadline - clock.offset) / clock.rate)  # type: ignore[attr-defined]
+                continue
+            emit = trace.emit
+            if cls is RoleChanged:
                 role = str(note.role)  # type: ignore[attr-defined]
                 term = note.term  # type: ignore[attr-defined]
                 emit(RaftRole(now, node_id, role, term))
