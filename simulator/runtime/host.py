@@ -194,7 +194,7 @@ class Host:
                 env.schedule(wake, NORMAL, 0.0)  # type: ignore[arg-type]
                 return
             self._wake = None
-            self._loop(wake.payload, spare=wake)
+            self._loop(wake.payload, False, wake)
 
     def _wake_in_step(self, now: float) -> None:
         """Wake the sleeping process from inside a simpy step (a message or a timer).
@@ -211,7 +211,7 @@ class Host:
                 env.schedule(wake, NORMAL, 0.0)  # type: ignore[arg-type]
                 return
             self._wake = None
-            self._loop(wake.payload, spare=wake)
+            self._loop(wake.payload, False, wake)
 
     def enqueue(self, command: Any) -> None:
         """Queue a local command (handled by ``_work`` in order with messages)."""
@@ -269,7 +269,7 @@ class Host:
         if event.payload != self.incarnation:
             return
         self._wake = None
-        self._loop(event.payload, spare=event)
+        self._loop(event.payload, False, event)
 
     def _on_disk_done(self, event: Wake) -> None:
         incarnation = event.payload
