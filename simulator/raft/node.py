@@ -596,7 +596,15 @@ class RaftNode:
 
     def _handle_heartbeat(self, msg: Heartbeat, now: float) -> None:
         """etcd's handleHeartbeat: commit up to the heartbeat's commit and answer."""
-        self._follow(msg, now)
+        if self._role is _FOLLOWER and self._etcd_timers:
+            # self._follow(msg, now) for a follower with etcd's timers, inlined: a follower
+            # handles ten heartbeats a second
+            self._leader_id = msg.src
+            self._leader_contact = now
+            self._election_deadline = deadline = now + self._timeout
+            self._notes.append(ElectionTimerReset(deadline))
+        else:
+            self._follow(msg, now)
         if msg.commit > self._commit:
             if msg.commit > self._log.last_index:
                 raise RaftInvariantError(
