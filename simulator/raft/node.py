@@ -57,7 +57,7 @@ _PRECANDIDATE = Role.PRECANDIDATE
 _CANDIDATE = Role.CANDIDATE
 _LEADER = Role.LEADER
 _NOTHING = Ready()
-_new_ready = tuple.__new__
+_new_ready = _new_note = tuple.__new__  # a named tuple built without its __new__'s call
 _ENTRY_FRAMING = 16  # bytes an entry adds to an append besides its command (term, index, type)
 
 
@@ -317,7 +317,7 @@ class RaftNode:
         # the same draw as rng.uniform(low, high), without its call overhead
         self._timeout = low + (high - low) * self._rng.random()
         self._election_deadline = now + self._timeout
-        self._notes.append(ElectionTimerReset(self._election_deadline))
+        self._notes.append(_new_note(ElectionTimerReset, (self._election_deadline,)))
 
     def _restart_election_timer(self, now: float) -> None:
         """Restart the election timer after contact: etcd zeroes electionElapsed and keeps the
@@ -326,7 +326,7 @@ class RaftNode:
             self._reset_election_timer(now)
             return
         self._election_deadline = now + self._timeout
-        self._notes.append(ElectionTimerReset(self._election_deadline))
+        self._notes.append(_new_note(ElectionTimerReset, (self._election_deadline,)))
 
     def _in_lease(self, now: float) -> bool:
         """Leader stickiness: CheckQuorum is on and a live leader was heard recently."""
@@ -602,7 +602,7 @@ class RaftNode:
             self._leader_id = msg.src
             self._leader_contact = now
             self._election_deadline = deadline = now + self._timeout
-            self._notes.append(ElectionTimerReset(deadline))
+            self._notes.append(_new_note(ElectionTimerReset, (deadline,)))
         else:
             self._follow(msg, now)
         if msg.commit > self._commit:

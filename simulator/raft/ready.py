@@ -58,10 +58,10 @@ class Committed:
     index: int
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
-class ElectionTimerReset:
-    """The election timer was reset; it will fire at local time ``deadline``."""
+class ElectionTimerReset(NamedTuple):
+    """The election timer was reset; it will fire at local time ``deadline``.
+
+    An immutable named tuple (a follower notes one per heartbeat: the cheapest to build)."""
 
     deadline: float
 
