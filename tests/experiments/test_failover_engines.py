@@ -125,7 +125,8 @@ def test_a_worker_killed_mid_run_leaves_the_csv_unchanged(tmp_path: Path) -> Non
     outcomes), and the CSV is byte-identical to the one of this process."""
     if importlib.util.find_spec("distributed") is None:
         pytest.skip("dask.distributed is not installed (pip install 'leadersim[cluster]')")
-    grid = GRID[:-8] + ["--trials", "12", "--window", "8", "--warmup", "4", "--seed", "5"]
+    # a 30 s window makes a chunk of ten trials last long enough to be caught running
+    grid = GRID[:-8] + ["--trials", "12", "--window", "30", "--warmup", "4", "--seed", "5"]
     local = _csv(tmp_path, grid, ["--workers", "1"], "local")
     script = tmp_path / "killed.py"
     script.write_text(KILLED, encoding="utf-8")
