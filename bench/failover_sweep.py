@@ -3,8 +3,8 @@
     python bench/failover_sweep.py [--trials 100] [--workers 2] [--no-dask] [--kill-worker]
         [--keep DIR] [--grid '--recipes seed --ttl 2']
 
-1. ``leadersim experiment failover`` with the default grid (6 recipes x 4 lease times x 4
-   faults x 3 protections = 288 cells) at ``--trials`` per cell on ``--workers`` local
+1. ``leadersim experiment failover`` with the default grid (7 recipes x 4 lease times x 4
+   faults x 3 protections = 336 cells) at ``--trials`` per cell on ``--workers`` local
    processes: wall time and CPU time of the whole process tree (target: under 5 minutes).
 2. The same command with ``--dask`` pointed at a distributed.LocalCluster of ``--workers``
    worker processes (one thread each) started here on localhost: wall time, its ratio to the
