@@ -258,7 +258,10 @@ class SummaryDialog(QDialog):
     def _show_figures(self, figures: list[Figure]) -> None:
         while len(self.tiles) > len(figures):
             tile = self.tiles.pop()
-            self.tiles_layout.removeWidget(tile)
+            # hidden, it takes no room; Qt drops its layout item when it is deleted. Not
+            # removeWidget: PySide's glue wraps the layout item that Qt then deletes, and the
+            # stale wrapper later answers for whatever is allocated at that address
+            tile.hide()
             self.tiles_layout.setColumnStretch(len(self.tiles), 0)
             tile.deleteLater()
         while len(self.tiles) < len(figures):
