@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import csv
 import math
-import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -17,8 +16,9 @@ from dataclasses import replace
 from pathlib import Path
 from typing import TextIO
 
-from simulator.cli_args import MessageFirstParser, report_argument_error, seed_value
+from simulator.cli_args import MessageFirstParser, seed_value
 from simulator.config import Latency
+from simulator.experiments.command_input import EXIT_BAD_INPUT, EXIT_OK, BadInput, read_options
 from simulator.experiments.election_time import ElectionSetup
 from simulator.experiments.executor import (
     EngineError,
@@ -47,7 +47,6 @@ DEFAULT_DISK = "2.4-3.8"
 # Not fitted; docs/experiments.md gives the sources and how Figure 16 moves with it.
 DEFAULT_TIMER_JITTER = "0-0.25"
 MAX_TIMER_JITTER_MS = 1000.0
-EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
 SvgToPng = Callable[[str, Path], None]
 
@@ -56,9 +55,6 @@ MIN_TIMER_MS = 1.0
 MAX_TIMER_MS = 600_000.0
 FLOOD = "a shorter timer floods the trials with events"
 
-
-class BadInput(Exception):
-    """A problem with the command's input: the message names the option."""
 
 
 def _ms_range(option: str, text: str) -> tuple[float, float]:
@@ -300,20 +296,19 @@ def main(
     """
     out = out or sys.stdout
     err = err or sys.stderr
-    try:
+
+    def read() -> tuple[argparse.Namespace, list[ElectionSetup]]:
         args = _parser().parse_args(list(argv))
         setups = build_setups(args)
         if (problem := outputs_problem(("--csv", args.csv), [("--plot", args.plot)],
                                        svg_to_png)) is not None:
             raise BadInput(problem)
-    except SystemExit as request:
-        return EXIT_OK if request.code in (0, None) else EXIT_BAD_INPUT
-    except argparse.ArgumentError as error:
-        err.write(report_argument_error(PROG, error) + "\n")
-        return EXIT_BAD_INPUT
-    except BadInput as error:
-        err.write(f"{PROG}: {error}\n")
-        return EXIT_BAD_INPUT
+        return args, setups
+
+    options, status = read_options(PROG, err, read)
+    if options is None:
+        return status
+    args, setups = options
     started = time.monotonic()
     bar = ProgressBar(err)
     try:

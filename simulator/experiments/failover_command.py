@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import csv
 import math
-import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -18,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
-from simulator.cli_args import MessageFirstParser, report_argument_error, seed_value
+from simulator.cli_args import MessageFirstParser, seed_value
 from simulator.config import PROTECTIONS, Scenario
+from simulator.experiments.command_input import EXIT_BAD_INPUT, EXIT_OK, BadInput, read_options
 from simulator.experiments.executor import (
     EngineError,
     add_engine_options,
@@ -54,13 +54,9 @@ DEFAULT_FAULTS = "crash,pause:12,cut,store-leader"
 DEFAULT_PROTECTIONS = ",".join(PROTECTIONS)
 MAX_SECONDS = 3600.0
 MIN_TTL = 1.0  # the shortest apps.ttl a preset allows (simulator/presets/apps.py)
-EXIT_OK, EXIT_BAD_INPUT = 0, 2
 
 SvgToPng = Callable[[str, Path], None]
 
-
-class BadInput(Exception):
-    """A problem with the command's input: the message names the option."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -294,18 +290,17 @@ def main(
     """Run ``leadersim experiment failover`` with ``argv`` (after the word ``failover``)."""
     out = out or sys.stdout
     err = err or sys.stderr
-    try:
+
+    def read() -> tuple[argparse.Namespace, Grid]:
         args = parser().parse_args(list(argv))
         grid = build_grid(args)
         _check_outputs(args, svg_to_png)
-    except SystemExit as request:
-        return EXIT_OK if request.code in (0, None) else EXIT_BAD_INPUT
-    except argparse.ArgumentError as error:
-        err.write(report_argument_error(PROG, error) + "\n")
-        return EXIT_BAD_INPUT
-    except BadInput as error:
-        err.write(f"{PROG}: {error}\n")
-        return EXIT_BAD_INPUT
+        return args, grid
+
+    options, status = read_options(PROG, err, read)
+    if options is None:
+        return status
+    args, grid = options
     started = time.monotonic()
     bar = ProgressBar(err)
     try:

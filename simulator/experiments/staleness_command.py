@@ -11,7 +11,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TextIO
 
-from simulator.cli_args import MessageFirstParser, report_argument_error, seed_value
+from simulator.cli_args import MessageFirstParser, seed_value
+from simulator.experiments.command_input import EXIT_BAD_INPUT, EXIT_OK, BadInput, read_options
 from simulator.experiments.delays import DelayError, Mixture, parse_delay
 from simulator.experiments.executor import EngineError, engine_name, open_executor, run_tasks
 from simulator.experiments.outputs import outputs_problem, save_plot
@@ -20,16 +21,12 @@ from simulator.experiments.staleness import Wars, chunks, closed_form_within, ru
 from simulator.experiments.staleness_plot import versions_svg, visibility_svg
 
 PROG = "leadersim experiment staleness"
-EXIT_OK, EXIT_BAD_INPUT = 0, 2
 DEFAULT_AT = "0,0.5,1,2,5,10,20,50,100"
 MAX_TRIALS = 10_000_000
 MAX_VERSIONS = 1000
 MAX_AT_MS = 3_600_000.0
 SvgToPng = Callable[[str, Path], None]
 
-
-class BadInput(Exception):
-    """An option value that cannot be used (the message names the option)."""
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -162,20 +159,19 @@ def main(argv: Sequence[str], svg_to_png: SvgToPng | None = None,
     """Run the staleness experiment with ``argv``; the exit status (0, or 2 on bad input)."""
     out = out or sys.stdout
     err = err or sys.stderr
-    try:
+
+    def read() -> tuple[argparse.Namespace, tuple[Wars, str, list[float]]]:
         args = _parser().parse_args(list(argv))
-        wars, kind, values = build(args)
+        built = build(args)
         if (problem := outputs_problem(("--csv", args.csv), [("--plot", args.plot)],
                                        svg_to_png)) is not None:
             raise BadInput(problem)
-    except SystemExit as request:
-        return EXIT_OK if request.code in (0, None) else EXIT_BAD_INPUT
-    except argparse.ArgumentError as error:
-        err.write(report_argument_error(PROG, error) + "\n")
-        return EXIT_BAD_INPUT
-    except BadInput as error:
-        err.write(f"{PROG}: {error}\n")
-        return EXIT_BAD_INPUT
+        return args, built
+
+    options, status = read_options(PROG, err, read)
+    if options is None:
+        return status
+    args, (wars, kind, values) = options
     workers = args.workers or os.cpu_count() or 1
     started = time.monotonic()
     bar = ProgressBar(err)
