@@ -361,21 +361,30 @@ class PaxosNode:
         if preempted and not self._options.backoff:
             self.campaign(now)
 
-    def _on_accept(self, msg: Accept, now: float) -> None:
-        ballot = msg.ballot
+    def _hear_leader(self, src: str, ballot: Ballot, now: float) -> bool | None:
+        """Follow ``src`` leading ``ballot`` (an Accept or a Heartbeat): None after answering an
+        older ballot with a Nack, else whether it pre-empted this node's own candidacy or
+        leadership."""
         preempted = False
         if ballot != self._promised or self._role is not _FOLLOWER:
             if ballot < self._promised:
-                self._messages.append(Nack(self._id, msg.src, self._promised))
-                return
+                self._messages.append(Nack(self._id, src, self._promised))
+                return None
             preempted = self._role is not _FOLLOWER and ballot > self._ballot
             self._raise_promise(ballot)
             if preempted:
                 self._step_back()
-        self._leader_id = msg.src
+        self._leader_id = src
         self._reset_election_timer(now)
         if self._lease_on:
             self._granted_until = now + self._options.lease_duration
+        return preempted
+
+    def _on_accept(self, msg: Accept, now: float) -> None:
+        ballot = msg.ballot
+        preempted = self._hear_leader(msg.src, ballot, now)
+        if preempted is None:
+            return
         slots: tuple[int, ...] = ()
         if msg.entries:
             accepted = self._accepted
@@ -396,19 +405,9 @@ class PaxosNode:
 
     def _on_heartbeat(self, msg: Heartbeat, now: float) -> None:
         ballot = msg.ballot
-        preempted = False
-        if ballot != self._promised or self._role is not _FOLLOWER:
-            if ballot < self._promised:
-                self._messages.append(Nack(self._id, msg.src, self._promised))
-                return
-            preempted = self._role is not _FOLLOWER and ballot > self._ballot
-            self._raise_promise(ballot)
-            if preempted:
-                self._step_back()
-        self._leader_id = msg.src
-        self._reset_election_timer(now)
-        if self._lease_on:
-            self._granted_until = now + self._options.lease_duration
+        preempted = self._hear_leader(msg.src, ballot, now)
+        if preempted is None:
+            return
         if msg.commit > self._frontier:
             self._learn_commit(msg.commit, ballot)
         self._messages.append(HeartbeatAck(self._id, msg.src, ballot, self._frontier, msg.ctx,
