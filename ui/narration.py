@@ -56,8 +56,15 @@ class NarrationWidget(QWidget):
 
     def _restart(self) -> None:
         """Start the list again with the lesson's title (bold) and its description."""
-        self.list.clear()
         scenario = self.runner.session.scenario
+        if self._header and self._header_texts() == self._lesson_texts(scenario):
+            # the same lesson (a fork): keep its rows and drop the sentences, newest first, as
+            # a seek back does; show_world adds the new run's. (QListWidget.clear() here crashed
+            # the test process now and then, after a fork, for a cause not yet found.)
+            while self.list.count() > self._header:
+                self.list.takeItem(self.list.count() - 1)
+            return
+        self.list.clear()
         title = QListWidgetItem(scenario.title or scenario.name)
         title.setFont(style.font(17 * self.scale, bold=True))
         title.setBackground(QBrush(style.colour(style.CAPTION_BACKGROUND)))
@@ -73,6 +80,13 @@ class NarrationWidget(QWidget):
             item.setForeground(QBrush(style.colour(LEVEL_COLOURS["caption"])))
             self.list.addItem(item)
         self._header = len(items)
+
+    @staticmethod
+    def _lesson_texts(scenario: Scenario) -> list[str]:
+        return [scenario.title or scenario.name, *lesson_paragraphs(scenario)]
+
+    def _header_texts(self) -> list[str]:
+        return [self.list.item(row).text() for row in range(min(self._header, self.list.count()))]
 
     @property
     def header_rows(self) -> int:
