@@ -183,7 +183,9 @@ class Host:
             return
         env = self.env
         now = env._now  # noqa: SLF001
-        self.trace.msg_deliver(now, msg_id)
+        trace = self.trace
+        if trace.wants_delivers:
+            trace.msg_deliver(now, msg_id)
         self._inbox.append(msg)
         # self._wake_in_step(now), inlined: once per message
         wake = self._wake

@@ -142,7 +142,9 @@ class Network:
         now = self._env._now  # noqa: SLF001 - hot path, same as env.now
         msg_id = next(self._ids)
         dst = msg.dst
-        self._trace.msg_send(now, msg_id, msg.src, dst, msg.kind, msg.label())
+        trace = self._trace
+        if trace.wants_sends:  # not in a replay that keeps nothing
+            trace.msg_send(now, msg_id, msg.src, dst, msg.kind, msg.label())
         endpoint = self._endpoints.get(dst)
         if endpoint is None:
             raise ValueError(f"network: message {msg.kind} from {msg.src!r} to unknown host "

@@ -53,9 +53,10 @@ class RaftProtocol:
         for note in notes:
             cls = type(note)
             if cls is ElectionTimerReset:  # nearly every note: a follower heard its leader
-                clock = host.clock
-                trace.raft_timer(now, node_id,
-                                 (note.deadline - clock.offset) / clock.rate)  # type: ignore[attr-defined]
+                if trace.wants_timers:
+                    clock = host.clock
+                    trace.raft_timer(now, node_id,
+                                     (note.deadline - clock.offset) / clock.rate)  # type: ignore[attr-defined]
                 continue
             emit = trace.emit
             if cls is RoleChanged:

@@ -37,6 +37,12 @@ class Trace:
     ``keep_from`` hands it the events it would have kept.
     """
 
+    # Whether msg.send / msg.deliver / raft.timer records are kept or listened to (set with
+    # the fast paths below); hot callers skip building a record's fields when not.
+    wants_sends: bool
+    wants_delivers: bool
+    wants_timers: bool
+
     def __init__(self, keep: bool = True) -> None:
         self._events = EventLog() if keep else UnkeptLog()
         self._append = self._events.append
@@ -82,6 +88,7 @@ class Trace:
 
     def _bind_fast_paths(self) -> None:
         events = self._log
+        kept = not isinstance(events, UnkeptLog)
         for kind, name, add in (("msg.send", "msg_send", events.add_send),
                                 ("msg.deliver", "msg_deliver", events.add_deliver),
                                 ("raft.timer", "raft_timer", events.add_timer)):
@@ -89,6 +96,11 @@ class Trace:
                 self.__dict__.pop(name, None)  # the method below: build and emit the event
             else:
                 setattr(self, name, add)
+        # Whether a msg.send / msg.deliver / raft.timer record goes anywhere: a replay that
+        # keeps nothing and has no listener for them skips building their fields (a label).
+        self.wants_sends = kept or bool(self._routes["msg.send"])
+        self.wants_delivers = kept or bool(self._routes["msg.deliver"])
+        self.wants_timers = kept or bool(self._routes["raft.timer"])
 
     def msg_send(self, t: float, msg_id: int, src: str, dst: str, type_: str,
                  label: str) -> None:
