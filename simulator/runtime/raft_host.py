@@ -236,12 +236,9 @@ class RaftHost(Host):
     def _loop(self, incarnation: int, released: bool = False, spare: Wake | None = None) -> None:
         """Host._loop with ``_work``, ``_release`` and ``_next_deadline`` inlined.
 
-        The same steps in the same order as the base loop with this class's hooks; used when
-        no service runs in the host (a service's hooks go through the base loop).
+        The same steps in the same order as the base loop with this class's hooks.
         """
-        if self._service is not None:
-            Host._loop(self, incarnation, released, spare)
-            return
+        service = self._service
         env = self.env
         inbox = self._inbox
         clock = self.clock
@@ -271,9 +268,13 @@ class RaftHost(Host):
                         node.propose(item.command, local_now)
                     elif isinstance(item, Campaign):
                         node.campaign(local_now)
+                    elif service is not None:
+                        service.handle(item, local_now)
                     else:
                         raise TypeError(f"{self.id}: cannot handle {item!r}")
                 node.tick(local_now)
+                if service is not None:
+                    service.on_deadline(local_now)
                 self._dirty = False
                 ready = node.ready()
                 if ready.notes:
@@ -306,6 +307,10 @@ class RaftHost(Host):
                 deadline_local = -math.inf
             else:
                 deadline_local = current.next_deadline()
+                if service is not None:
+                    service_deadline = service.next_deadline()
+                    if service_deadline < deadline_local:
+                        deadline_local = service_deadline
             deadline = (deadline_local - clock.offset) / clock.rate  # clock.to_sim, inlined
             if deadline <= env._now:  # noqa: SLF001
                 self._due_local = deadline_local
