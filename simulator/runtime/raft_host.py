@@ -12,7 +12,6 @@ whose disk write completed; restart rebuilds the member from it with a fresh sta
 from __future__ import annotations
 
 import math
-from collections import deque
 from collections.abc import Sequence
 from typing import Any, Protocol
 
@@ -162,37 +161,6 @@ class RaftHost(Host):
         return self._durable
 
     # --- hooks -----------------------------------------------------------------------------
-
-    def _work(self, inbox: deque[Any], local_now: float) -> float:
-        node = self.node
-        assert node is not None
-        step = node.step
-        service = self._service
-        message_type = self._message_type
-        while inbox:
-            item = inbox.popleft()
-            if isinstance(item, message_type):
-                step(item, local_now)
-            elif isinstance(item, Propose):
-                node.propose(item.command, local_now)
-            elif isinstance(item, Campaign):
-                node.campaign(local_now)
-            elif service is not None:
-                service.handle(item, local_now)
-            else:
-                raise TypeError(f"{self.id}: cannot handle {item!r}")
-        node.tick(local_now)  # does nothing before a deadline
-        if service is not None:
-            service.on_deadline(local_now)  # the service checks what is due
-        self._dirty = False
-        ready = node.ready()
-        self._ready = ready
-        if ready.notes:
-            self.protocol.trace_notes(self, ready.notes)
-        if ready.must_persist:
-            self._writing = node.persistent_state()
-            return self._disk_latency.sample(self._disk_rng)
-        return 0.0
 
     def _next_deadline(self) -> float:
         node = self.node
