@@ -17,12 +17,13 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from simulator.cli_args import MessageFirstParser, output_problem, seed_value
 from simulator.config import Scenario
+from simulator.frozen import frozen
 from simulator.presets import PresetError
 from simulator.presets.catalog import DEFAULT_PRESET, find_scenario, list_presets
 from simulator.recording import (
@@ -59,7 +60,7 @@ RecordFrontend = Callable[[Scenario, RecordRequest], int]
 TimelineRenderer = Callable[[Sequence[Event], Scenario, Path], None]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Frontends:
     """The Qt-backed pieces ``ui.launcher`` hands in: the window and the picture renderers.
 

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass, field
+from dataclasses import field
+
+from simulator.frozen import frozen
 
 LATENCY_KINDS = ("constant", "uniform", "normal")
 RECIPES = ("seed", "etcd", "zookeeper", "kubernetes")
@@ -23,7 +25,7 @@ unsafe for that while), or only once it learns its session Expired from the ense
 until it reaches the ensemble again)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Latency:
     """A delay distribution: constant ``a``; uniform in [a, b]; normal(mean a, stddev b) >= 0."""
 
@@ -68,7 +70,7 @@ class Latency:
         return f"normal {self.a * 1000:g}±{self.b * 1000:g} ms"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RaftConfig:
     """The consensus cluster: size, timing and the protocol options (etcd's defaults).
 
@@ -95,7 +97,7 @@ class RaftConfig:
         return tuple(f"n{i}" for i in range(1, self.nodes + 1))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LinkOverride:
     """Different conditions on the link src->dst (and dst->src when ``both_ways``)."""
 
@@ -106,7 +108,7 @@ class LinkOverride:
     both_ways: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class NetworkConfig:
     """Default link latency and loss, plus per-link overrides."""
 
@@ -120,7 +122,7 @@ EVENTUAL_RECIPES = ("seed", "kubernetes")
 """The recipes the eventual store can carry (etcd's and ZooKeeper's need revisions)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class StoreConfig:
     """The store: ``kind`` "strong" (etcd-like, on consensus) or "eventual" (Dynamo-like).
 
@@ -163,7 +165,7 @@ class StoreConfig:
 DEFAULT_SESSION_TTL = 60.0
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AppServerConfig:
     """One application server: its recipe and timing. ``None`` takes the scenario default."""
 
@@ -179,7 +181,7 @@ class AppServerConfig:
         return self.renew_interval if self.renew_interval is not None else self.ttl / 3
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class KubernetesConfig:
     """client-go leaderelection timing (LeaseDuration 15 s, RenewDeadline 10 s, RetryPeriod 2 s)."""
 
@@ -189,7 +191,7 @@ class KubernetesConfig:
     jitter: float = 1.2
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ZooKeeperConfig:
     """ZooKeeper session timing (tickTime, a session timeout of 2 to 20 ticks) and when a leader
     stops acting (``stop_on``, one of ZK_STOP_ON)."""
@@ -202,7 +204,7 @@ class ZooKeeperConfig:
 PROVIDER_ID = "provider"  # the payment provider's host id
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ProviderConfig:
     """The payment provider: how it protects against stale leaders, and its processing time."""
 
@@ -210,7 +212,7 @@ class ProviderConfig:
     processing: Latency = field(default_factory=lambda: Latency.constant(0.05))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class JobConfig:
     """The payment job: monthly contracts, how long a simulated month is, how often to check."""
 
@@ -220,7 +222,7 @@ class JobConfig:
     late_after: float = 10.0
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AppsConfig:
     """The application servers and their shared settings."""
 
@@ -236,7 +238,7 @@ class AppsConfig:
         return frozenset(server.id for server in self.servers if server.recipe == "zookeeper")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class FaultStep:
     """One step of the fault schedule.
 
@@ -276,7 +278,7 @@ WAITING_ACTIONS = ("pause", "crash")
 """The actions a step may wait with (``when``): they act on the server in its charge window."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CaptionStep:
     """A narration caption shown at time ``at``, or ``after`` seconds after the fault step
     named ``fault`` happened (then ``at`` is None)."""
@@ -287,7 +289,7 @@ class CaptionStep:
     after: float = 0.0
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PauseStep:
     """A pause point asking the class ``question`` (the window stops there): at time ``at``, or
     ``after`` seconds after the fault step named ``fault`` happened (then ``at`` is None; at
@@ -299,7 +301,7 @@ class PauseStep:
     after: float = 0.0
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Scenario:
     """Everything needed to build and run one simulation, as a preset describes it."""
 

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import math
 import re
-from dataclasses import dataclass
 from pathlib import Path
+
+from simulator.frozen import frozen
 
 VIDEO_SUFFIXES = (".mp4", ".gif", ".webp")
 DEFAULT_FPS = 30
@@ -30,7 +31,7 @@ pixels in all (300 MB-ish), e.g. 430 frames at 1280x720."""
 _SIZE = re.compile(r"\s*(\d+)\s*[xX×]\s*(\d+)\s*")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RecordRequest:
     """A stretch of a run to record as a video or animated picture at ``path``."""
 

@@ -11,9 +11,9 @@ With no downtime at all the nines are capped at MAX_NINES and reported as "no do
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
 from simulator.checks.leadership import LeadershipReport
+from simulator.frozen import frozen
 
 MAX_NINES = 9.0
 
@@ -28,7 +28,7 @@ def nines(availability: float) -> float:
     return min(MAX_NINES, max(0.0, -math.log10(unavailable)))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Availability:
     """How much of the measured window (``window`` seconds) had a working app leader."""
 

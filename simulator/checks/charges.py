@@ -10,17 +10,17 @@ A *late* charge was accepted more than ``late_after`` seconds after it fell due 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import ClassVar
 
 from simulator.checks.incidents import DOUBLE_CHARGE, Incident
 from simulator.config import JobConfig
+from simulator.frozen import frozen
 from simulator.trace.events import Event, Work
 
 DEFAULT_LATE_AFTER = JobConfig().late_after
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class DoubleCharge:
     """Job ``job`` was charged again at ``t`` by ``server``; ``first_server`` charged it first."""
 
@@ -38,7 +38,7 @@ class DoubleCharge:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ChargeReport:
     """Counts of what the payment provider did during a run."""
 

@@ -14,12 +14,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from simulator.frozen import frozen
 from simulator.trace.events import EcResult, EcWrite, Event
 
 WRITE_OPS = ("put", "delete", "put_if", "cas")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class StaleRead:
     """A read at ``t`` (begun at ``invoked``) that returned ``got`` while ``missed`` (written
     by ``writer``, acknowledged at ``acked``) was newer."""
@@ -60,7 +61,7 @@ def _stamp(ts: tuple[float, str]) -> str:
     return f"ts {ts[0]:.3f} {ts[1]}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LostWrite:
     """A write acknowledged to ``client`` at ``t`` that no replica kept (``held``: the newer
     timestamp that beat it)."""
@@ -77,7 +78,7 @@ class LostWrite:
                 "ts": list(self.ts), "held": None if self.held is None else list(self.held)}
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class EventualReport:
     """The eventual store's report: reads, stale reads, acknowledged and lost writes, what
     the replicas did (writes ignored by last-writer-wins, repairs, hints), and with

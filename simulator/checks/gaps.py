@@ -8,12 +8,12 @@ every change of one instant before looking at who works, so nothing lasts zero s
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
+from simulator.frozen import frozen
 from simulator.trace.events import Event, NodeCrash, NodePause, NodeResume
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LeaderGap:
     """Nobody worked as leader from ``start`` to ``end`` after ``lost`` stopped by ``cause``.
 
@@ -45,7 +45,7 @@ LEADS = "leads"
 PAUSED = "paused"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Change:
     """At ``t``, flag ``flag`` of ``member`` became ``on``; ``cause`` names why (for a stop)."""
 
@@ -67,7 +67,7 @@ def paused_change(event: Event) -> Change | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Gap:
     """Nobody worked from ``start`` to ``end`` after ``lost`` stopped by ``cause``.
 
@@ -82,7 +82,7 @@ class Gap:
     finished: bool
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Sweep:
     """When a member first worked (None: never), every gap after that, and each member's
     seconds of work (by member id, sorted)."""

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
+from simulator.frozen import frozen
 from simulator.trace.events import Violation
 
 TWO_RAFT_LEADERS = "two-raft-leaders"
@@ -17,7 +17,7 @@ CHECK_NAMES: tuple[str, ...] = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Incident:
     """One failed check at simulated time ``t``: ``what`` names the check, ``detail`` says how."""
 

@@ -16,11 +16,11 @@ or its crash. It *acts* as leader while it believes and is not paused (``node.pa
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import ClassVar
 
 from simulator.checks.incidents import APP_LEADER_OVERLAP, Incident
 from simulator.checks.working import DEFAULT_ANSWER_WITHIN, Failover, WorkingLeaders
+from simulator.frozen import frozen
 from simulator.trace.events import AppRole, Event, MsgSend, NodeCrash, NodePause, NodeResume
 
 __all__ = [
@@ -29,7 +29,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Belief:
     """One stretch in which ``server`` believed it leads (``end`` None: still at the end)."""
 
@@ -39,7 +39,7 @@ class Belief:
     token: int | None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Overlap:
     """Two or more servers acted as leader (believed, not paused) from ``start`` to ``end``."""
 
@@ -61,7 +61,7 @@ class Overlap:
         }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LeadershipReport:
     """App-level leadership over a run that ended at ``end``."""
 

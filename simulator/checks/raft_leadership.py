@@ -18,9 +18,9 @@ cluster's members (``members``); without them a leader works while it leads and 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from simulator.checks.gaps import LEADS, Change, LeaderGap, find_gaps, paused_change
+from simulator.frozen import frozen
 from simulator.trace.events import (
     Event,
     NetCut,
@@ -37,7 +37,7 @@ MINORITY = "minority"
 HIGHER_TERM = "higher term"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RaftFailover(LeaderGap):
     """No Raft node worked as leader from ``start`` to ``end`` after ``lost`` stopped by ``cause``.
 
@@ -45,7 +45,7 @@ class RaftFailover(LeaderGap):
     """
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RaftLeadershipReport:
     """When the first Raft leader came (None: never) and every loss of the leader after it."""
 

@@ -12,7 +12,6 @@ its slots in order (from slot 1 again after a restart).
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import ClassVar
 
 from simulator.checks.incidents import (
@@ -21,11 +20,12 @@ from simulator.checks.incidents import (
     TWO_RAFT_LEADERS,
     Incident,
 )
+from simulator.frozen import frozen
 from simulator.trace.events import Event, PaxosApply, PaxosRole, RaftApply, RaftRole
 
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AppliedEntry:
     """The first entry seen applied at an index: by whom, its term and command text."""
 
@@ -34,7 +34,7 @@ class AppliedEntry:
     cmd: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RaftReport:
     """What the trace says about the Raft cluster as a whole."""
 

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import copy
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from simulator.checks.availability import Availability, measure_availability
 from simulator.checks.charges import DEFAULT_LATE_AFTER, ChargeReport
@@ -34,6 +33,7 @@ from simulator.checks.raft_leadership import RaftFailover, RaftLeadership
 from simulator.checks.summary_text import format_summary
 from simulator.checks.working import DEFAULT_ANSWER_WITHIN
 from simulator.config import Scenario
+from simulator.frozen import frozen
 from simulator.trace.compact import EventLog
 from simulator.trace.events import (
     AppRole,
@@ -54,7 +54,7 @@ from simulator.trace.events import (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class MessageCounts:
     """How many messages were sent, delivered and dropped."""
 
@@ -63,7 +63,7 @@ class MessageCounts:
     dropped: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SkippedStep:
     """A fault or action that could not happen (its user.action detail says why)."""
 
@@ -81,7 +81,7 @@ class SkippedStep:
 SKIPPED_PREFIX = "skipped: "
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Summary:
     """Everything a run's summary reports. Times are simulated seconds."""
 

@@ -32,10 +32,10 @@ stops the count at the next failover or the end of the run.
 from __future__ import annotations
 
 import bisect
-from dataclasses import dataclass
 
 from simulator.checks.gaps import LEADS, Change, LeaderGap, find_gaps, paused_change
 from simulator.checks.ids import server_of
+from simulator.frozen import frozen
 from simulator.trace.events import (
     AppRole,
     Event,
@@ -56,7 +56,7 @@ STORE_LEADER_CRASH = "store-leader-crash"
 STORE_MEMBER_CRASH = "store-member-crash"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Failover(LeaderGap):
     """No server worked as leader from ``start`` to ``end``, after ``lost`` stopped by ``cause``.
 
@@ -80,7 +80,7 @@ class Failover(LeaderGap):
         }
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class WorkingReport:
     """When a server first worked as leader (None: never), the failovers after that, and the
     seconds each server worked as leader (by server id)."""

@@ -25,12 +25,13 @@ from simulator.eventual.messages import (
 )
 from simulator.eventual.ring import Target, initial_targets
 from simulator.eventual.versions import Expect, Timestamp, newest, rank
+from simulator.frozen import frozen
 
 TIMEOUT = "timeout"
 CONFLICT = "conflict"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Outcome:
     """The answer for the client.
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
 from simulator.eventual.coordinator import TIMEOUT, Outcome, Settings
@@ -37,6 +36,7 @@ from simulator.eventual.lwt_messages import (
 )
 from simulator.eventual.messages import ReadReply, Send
 from simulator.eventual.versions import Timestamp, rank
+from simulator.frozen import frozen
 from simulator.paxos.messages import ZERO_BALLOT, Ballot
 
 UNAVAILABLE = "unavailable"
@@ -74,7 +74,7 @@ class BallotClock:
         return (round_, self.node)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Condition:
     """What the key must hold for the write to apply: the live ``value`` (None = absent), or
     with ``by_ts`` the live copy's timestamp ``ts`` (None = absent)."""

@@ -7,10 +7,10 @@ stamped with its ballot's time and ordered by last-writer-wins with the plain wr
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from simulator.eventual.messages import ReadReply
 from simulator.eventual.versions import Timestamp
+from simulator.frozen import frozen
 from simulator.paxos.messages import ZERO_BALLOT, Ballot
 
 MICROS = 1_000_000
@@ -28,7 +28,7 @@ def ballot_label(ballot: Ballot) -> str:
     return f"{ballot[0] / MICROS:.3f}@{ballot[1]}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Proposal:
     """A value proposed (accepted, committed) under ``ballot``: write ``value`` (None = delete)
     with ``ttl`` seconds to live when committed."""
@@ -38,7 +38,7 @@ class Proposal:
     ttl: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PaxosRecord:
     """A replica's Paxos state for one key (kept on disk: it survives a crash).
 
@@ -50,7 +50,7 @@ class PaxosRecord:
     committed: Proposal | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LwtPrepare:
     """Phase 1a: promise ``ballot`` for ``key``."""
 
@@ -58,7 +58,7 @@ class LwtPrepare:
     ballot: Ballot
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LwtPromise:
     """Phase 1b: ``ok`` when the replica promised ``ballot``; otherwise ``promised`` is the
     higher ballot it had promised. Either way it tells what it accepted, its most recent commit
@@ -73,7 +73,7 @@ class LwtPromise:
     read: ReadReply
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LwtPropose:
     """Phase 2a: accept ``proposal`` for ``key``."""
 
@@ -81,7 +81,7 @@ class LwtPropose:
     proposal: Proposal
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LwtAccepted:
     """Phase 2b: ``ok`` when the replica accepted ``ballot``; otherwise ``promised`` is the
     higher ballot it had promised since."""
@@ -92,7 +92,7 @@ class LwtAccepted:
     promised: Ballot
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LwtCommit:
     """Learn: apply ``proposal`` to your copy of ``key`` (stamped with its ballot's time)."""
 
@@ -100,7 +100,7 @@ class LwtCommit:
     proposal: Proposal
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LwtCommitAck:
     """The replica applied the commit of ``ballot``."""
 

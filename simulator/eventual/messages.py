@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from simulator.eventual.versions import Expect, Timestamp
+from simulator.frozen import frozen
 
 CLIENT = "client"
 REPAIR = "repair"
@@ -12,7 +12,7 @@ HINT = "hint"
 ANTI_ENTROPY = "anti-entropy"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ReplicaWrite:
     """Store ``value`` (None = delete) at ``ts`` for ``key``, with ``ttl`` seconds to live.
 
@@ -30,14 +30,14 @@ class ReplicaWrite:
     source: str = CLIENT
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ReplicaRead:
     """Answer your copy of ``key``."""
 
     key: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class WriteAck:
     """A replica's answer to a write: ``ok`` False when its precondition failed (a conflict).
 
@@ -50,7 +50,7 @@ class WriteAck:
     applied: bool = True
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ReadReply:
     """A replica's copy: ``value`` None when absent, deleted or expired; ``ts`` None = never
     written; ``ttl`` the TTL left by the replica's clock."""
@@ -62,14 +62,14 @@ class ReadReply:
     ttl: float | None = None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ReplicaScan:
     """Answer your copies of every key under ``prefix``."""
 
     prefix: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ScanReply:
     """A replica's copies of the keys under ``prefix``, by key."""
 
@@ -80,7 +80,7 @@ class ScanReply:
 Message = ReplicaWrite | ReplicaRead | WriteAck | ReadReply | ReplicaScan | ScanReply
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Send:
     """A message for the transport to carry to node ``to``."""
 

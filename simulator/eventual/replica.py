@@ -3,14 +3,14 @@ and the per-key Paxos records of lightweight transactions."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
 from simulator.eventual.lwt_messages import PaxosRecord
 from simulator.eventual.messages import ReadReply, ReplicaWrite, ScanReply
 from simulator.eventual.versions import Expect, Timestamp, Version, rank
+from simulator.frozen import frozen
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class WriteResult:
     """What a write did: ``applied`` (False = ignored as older or refused), ``conflict`` (its
     precondition failed), ``before`` the timestamp the replica held (None = none)."""
@@ -23,7 +23,7 @@ class WriteResult:
 ReadResult = ReadReply
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Hint:
     """A write a stand-in holds for home replica ``home`` until it can hand it over."""
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import bisect
 import hashlib
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+
+from simulator.frozen import frozen
 
 
 def token(text: str) -> int:
@@ -58,7 +59,7 @@ class Ring:
         return self.walk(key)[:n]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Target:
     """A node a request goes to; ``hint_for`` names the home replica a stand-in replaces."""
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from simulator.frozen import frozen
+
 
 @dataclass(frozen=True, slots=True, order=True)
 class Timestamp:
@@ -21,7 +23,7 @@ class Timestamp:
         return [self.time, self.node]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Version:
     """One replica's copy of a key: ``value`` (None = deleted) at ``ts``.
 
@@ -41,7 +43,7 @@ class Version:
         return None if self.expires is None else max(0.0, self.expires - now)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Expect:
     """A replica-side precondition: the replica's live version must have timestamp ``ts``.
 

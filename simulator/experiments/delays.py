@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
+
+from simulator.frozen import frozen
 
 MS = 0.001
 
@@ -18,7 +19,7 @@ class DelayError(ValueError):
     """A delay text that does not describe a distribution (the message says what is wrong)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Exponential:
     """Exponential delays with mean ``mean_ms``."""
 
@@ -34,7 +35,7 @@ class Exponential:
         return self.mean_ms
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Pareto:
     """Pareto delays: scale (the smallest delay) ``xm_ms`` and shape ``alpha``."""
 
@@ -51,7 +52,7 @@ class Pareto:
         return math.inf if self.alpha <= 1 else self.alpha * self.xm_ms / (self.alpha - 1)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Uniform:
     """Delays uniform between ``low_ms`` and ``high_ms``."""
 
@@ -71,7 +72,7 @@ class Uniform:
 Component = Exponential | Pareto | Uniform
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Mixture:
     """A weighted mixture: each delay comes from component i with probability weight i."""
 

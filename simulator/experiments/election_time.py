@@ -23,9 +23,10 @@ that check is off and such a trial runs to its end or its cap.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
 from simulator.config import Latency
+from simulator.frozen import frozen
 from simulator.raft.messages import AppendEntries, Message, RequestVoteResponse
 from simulator.raft.options import RaftOptions, Role
 from simulator.raft.progress import quorum_size
@@ -35,7 +36,7 @@ from simulator.runtime.experiment_loop import MiniCluster
 ARRANGE_ATTEMPTS = 5
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ElectionSetup:
     """The conditions of one line of the experiment. Times are seconds.
 
@@ -143,7 +144,7 @@ def _leader(cluster: MiniCluster) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TrialOutcome:
     """One trial: seconds from the crash until the new leader was heard (None: censored), who
     crashed, who won, and which followers had been kept stale."""

@@ -18,7 +18,7 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from simulator.checks.summary import summarize
 from simulator.config import (
@@ -31,6 +31,7 @@ from simulator.config import (
     Scenario,
     ZooKeeperConfig,
 )
+from simulator.frozen import frozen
 from simulator.payments.ledger import ChargeRequest, Ledger
 from simulator.rng import derive_seed
 from simulator.runtime.app_cluster import app_leader
@@ -56,7 +57,7 @@ K8S_RETRY_RATIO = 2.0 / 15.0
 ZK_DEFAULT_TICK = 2.0
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Fault:
     """A fault of the sweep: ``kind`` is one of FAULT_KINDS; ``pause`` the pause's seconds."""
 
@@ -74,7 +75,7 @@ class Fault:
         return self.kind != "store-leader"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SweepRecipe:
     """What a sweep recipe's name means: the app servers' recipe on which store."""
 
@@ -92,7 +93,7 @@ def split_recipe(name: str) -> SweepRecipe:
     return SweepRecipe(name, "strong", False)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Cell:
     """One cell of the grid: recipe, lease or session time (s), fault and protection."""
 
@@ -107,7 +108,7 @@ class Cell:
         return f"{self.recipe}/{self.ttl:g}/{self.fault.label}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TrialOutcome:
     """What one trial measured; times in seconds from the fault (``failover`` None: censored).
 

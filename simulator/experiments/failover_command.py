@@ -13,7 +13,6 @@ import math
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TextIO
 
@@ -44,6 +43,7 @@ from simulator.experiments.outputs import outputs_problem, save_plot
 from simulator.experiments.plot import cdf_svg
 from simulator.experiments.progress import ProgressBar
 from simulator.experiments.sweep import run_grid
+from simulator.frozen import frozen
 
 PROG = "leadersim experiment failover"
 DEFAULT_RECIPES = ",".join(r for r in SWEEP_RECIPES if r != "eventual-lwt-kubernetes")
@@ -59,7 +59,7 @@ SvgToPng = Callable[[str, Path], None]
 
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Grid:
     """The parsed grid: the base scenario and every cell, in the order the CSV lists them."""
 

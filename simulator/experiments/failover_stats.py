@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from simulator.experiments.failover import Cell, TrialOutcome
 from simulator.experiments.stats import percentile
+from simulator.frozen import frozen
 
 CSV_COLUMNS = (
     "recipe", "ttl_s", "fault", "protection", "trials", "failover_p50_s", "failover_p90_s",
@@ -20,7 +20,7 @@ CSV_COLUMNS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CellStats:
     """The measures of one cell over its trials (seconds; ``inf``: beyond the window)."""
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 import math
 import random
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from simulator.eventual import (
     ReadCoordinator,
@@ -33,6 +32,7 @@ from simulator.eventual.coordinator import Settings
 from simulator.eventual.loop import Loop
 from simulator.eventual.messages import Message, ReadReply
 from simulator.experiments.delays import Mixture
+from simulator.frozen import frozen
 from simulator.rng import derive_seed
 
 KEY = "/leader"
@@ -40,7 +40,7 @@ COORDINATOR = "coordinator"
 CHUNK = 500
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Wars:
     """One configuration: N replicas, quorums R and W, and the four WARS delays."""
 

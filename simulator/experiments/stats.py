@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+
+from simulator.frozen import frozen
 
 CSV_COLUMNS = (
     "range", "trials", "censored", "min_ms", "median_ms", "mean_ms", "p90_ms", "p99_ms", "max_ms",
 )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LineStats:
     """Statistics of one line (e.g. a timeout range) in seconds; ``inf`` means censored."""
 

@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
 from typing import ClassVar
+
+from simulator.frozen import frozen
 
 COMPARE_TARGETS = ("value", "version", "create", "mod", "lease")
 COMPARE_OPS = ("=", "!=", "<", ">")
@@ -57,7 +58,7 @@ def _require_choice(owner: str, name: str, value: object, choices: tuple[str, ..
         raise ValueError(f"{owner}.{name} must be one of {', '.join(choices)}; got {value!r}")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Range:
     """Read a key, or every key under a prefix, sorted, limited, optionally at a past revision.
 
@@ -113,7 +114,7 @@ class Range:
         return " ".join(parts)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Put:
     """Set ``key`` to ``value``, attached to ``lease`` (0 = no lease; the lease must exist)."""
 
@@ -132,7 +133,7 @@ class Put:
         return f"{text} lease={self.lease}" if self.lease else text
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Delete:
     """Delete ``key``, or every key starting with it when ``prefix`` (empty key: all keys)."""
 
@@ -150,7 +151,7 @@ class Delete:
 TxnOp = Put | Delete | Range
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Compare:
     """One condition of a txn: ``target(key) op operand``.
 
@@ -182,7 +183,7 @@ def _ops_text(ops: tuple[TxnOp, ...]) -> str:
     return ", ".join(str(op) for op in ops) if ops else "nothing"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Txn:
     """If every compare holds, run ``success`` in order, else ``failure``: atomically, one revision.
 
@@ -217,7 +218,7 @@ class Txn:
         return " ".join(parts)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LeaseGrant:
     """Create lease ``lease_id`` (0: the store picks the next free id) of ``ttl`` seconds.
 
@@ -244,7 +245,7 @@ class LeaseGrant:
         return f"lease grant{ident} ttl={_fmt_number(self.ttl)}{owner}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LeaseRevoke:
     """Remove lease ``lease_id`` and delete every key attached to it, in one revision.
 
@@ -263,7 +264,7 @@ class LeaseRevoke:
         return f"lease revoke {self.lease_id} reason={self.reason}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Compact:
     """Discard the history below ``revision``: reads and watches from earlier revisions fail."""
 

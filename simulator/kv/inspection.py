@@ -6,12 +6,12 @@ this snapshot is what those events fold to, taken straight from a member at one 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
+from simulator.frozen import frozen
 from simulator.kv.records import KeyValue
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LeaseState:
     """A lease on one member: TTL, attached keys, and its expiry in simulated time.
 
@@ -27,7 +27,7 @@ class LeaseState:
     remaining: float | None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class WatchState:
     """A watch a member serves: whose, on what, and the next revision it will send."""
 
@@ -38,7 +38,7 @@ class WatchState:
     next_revision: int
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class StoreInspection:
     """One member's store at simulated time ``t``: revision, keys, leases and watches."""
 

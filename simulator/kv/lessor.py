@@ -26,8 +26,8 @@ expiries when more than 1000 leases would expire together on promotion.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 
+from simulator.frozen import frozen
 from simulator.kv.records import PUT
 from simulator.kv.responses import ApplyResult, LeaseGrantResponse, LeaseRevokeResponse
 
@@ -41,7 +41,7 @@ def minimum_ttl(election_timeout: float) -> float:
     return float(math.ceil(1.5 * election_timeout))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LeaseInfo:
     """A lease as the lessor sees it at one moment: expiry and remaining time (inf if none)."""
 

@@ -9,8 +9,8 @@ in its backend, with the applied index) but not the watches or the lessor's prim
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
+from simulator.frozen import frozen
 from simulator.kv.commands import Command
 from simulator.kv.lessor import Lessor
 from simulator.kv.responses import ApplyResult
@@ -18,7 +18,7 @@ from simulator.kv.store import KVStore
 from simulator.kv.watch import WatchHub, WatchResponse
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class MemberApply:
     """What applying one entry produced: the store's result and the watch deliveries."""
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from simulator.frozen import frozen
+
 
 PUT = "put"
 DELETE = "delete"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class KeyValue:
     """One version of a key, as etcd's mvccpb.KeyValue.
 
@@ -32,7 +33,7 @@ class KeyValue:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class WatchEvent:
     """A change of ``key`` at ``revision``: type "put" (with the new version) or "delete".
 

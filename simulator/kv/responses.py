@@ -6,9 +6,9 @@ revision), and ``ok`` (False only for ErrorResponse).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
+from simulator.frozen import frozen
 from simulator.kv.records import KeyValue, WatchEvent
 
 # etcd's error texts (server/etcdserver/api/v3rpc/rpctypes, server/mvcc, server/lease)
@@ -19,7 +19,7 @@ ERR_FUTURE_REV = "mvcc: required revision is a future revision"
 ERR_DUPLICATE_KEY = "duplicate key given in txn request"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PutResponse:
     """A put was applied at ``revision``; ``prev`` is the key's version before (or None)."""
 
@@ -28,7 +28,7 @@ class PutResponse:
     ok: ClassVar[bool] = True
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class DeleteResponse:
     """A delete removed ``deleted`` keys (their last versions in ``prev_kvs``)."""
 
@@ -38,7 +38,7 @@ class DeleteResponse:
     ok: ClassVar[bool] = True
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RangeResponse:
     """A read: the matching versions after sort and limit, ``count`` matches before the limit."""
 
@@ -57,7 +57,7 @@ class RangeResponse:
 OpResponse = PutResponse | DeleteResponse | RangeResponse
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TxnResponse:
     """A txn ran its ``success`` branch when ``succeeded``, else its failure branch."""
 
@@ -67,7 +67,7 @@ class TxnResponse:
     ok: ClassVar[bool] = True
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LeaseGrantResponse:
     """Lease ``lease_id`` exists now with ``ttl`` seconds (raised to the store's minimum)."""
 
@@ -78,7 +78,7 @@ class LeaseGrantResponse:
     ok: ClassVar[bool] = True
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LeaseRevokeResponse:
     """Lease ``lease_id`` is gone; ``deleted_keys`` were deleted with it in one revision."""
 
@@ -89,7 +89,7 @@ class LeaseRevokeResponse:
     ok: ClassVar[bool] = True
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CompactResponse:
     """History below ``compacted`` is gone."""
 
@@ -98,7 +98,7 @@ class CompactResponse:
     ok: ClassVar[bool] = True
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ErrorResponse:
     """The command failed and changed nothing; ``error`` is etcd's message for the cause."""
 
@@ -113,7 +113,7 @@ Response = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ApplyResult:
     """The outcome of applying log entry ``index``: the response and the watch events produced.
 

@@ -19,8 +19,8 @@ from __future__ import annotations
 import bisect
 import dataclasses
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
 
+from simulator.frozen import frozen
 from simulator.kv.commands import (
     Command,
     Compact,
@@ -57,7 +57,7 @@ from simulator.kv.responses import (
 Revision = tuple[int, tuple[WatchEvent, ...]]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LeaseRecord:
     """A granted lease as the replicated state knows it: TTL, owner and attached keys (sorted)."""
 
@@ -67,7 +67,7 @@ class LeaseRecord:
     keys: tuple[str, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class StoreSnapshot:
     """The whole replicated state, comparable with ``==`` (two members must hold equal ones)."""
 

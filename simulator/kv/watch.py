@@ -12,13 +12,13 @@ the client re-watches elsewhere from the revision after the last one it saw.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
+from simulator.frozen import frozen
 from simulator.kv.records import WatchEvent
 from simulator.kv.store import KVStore
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class WatchResponse:
     """The events of one revision that match watch ``watch_id``, in the order they happened."""
 
@@ -27,7 +27,7 @@ class WatchResponse:
     events: tuple[WatchEvent, ...]
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class WatchCreated:
     """The answer to creating a watch: its catch-up responses, or a cancellation and why."""
 
@@ -39,7 +39,7 @@ class WatchCreated:
     compact_revision: int = 0
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class WatchInfo:
     """An active watch, for the UI: what it watches and the next revision it will receive."""
 

@@ -8,10 +8,9 @@ the trace (msg.send ``type``); ``label()`` is a short text for views.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
-from simulator.frozen import fast_init
+from simulator.frozen import frozen
 
 Ballot = tuple[int, str]
 ZERO_BALLOT: Ballot = (0, "")
@@ -32,8 +31,7 @@ _HEARTBEAT_LABELS: dict[Ballot, str] = {}
 _ACK_LABELS: dict[Ballot, str] = {}
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class SlotValue:
     """``command`` accepted (or chosen) for ``slot`` under ``ballot``; command None is a no-op.
 
@@ -59,8 +57,7 @@ class SlotValue:
         return "noop" if self.command is None else str(self.command)
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class PaxosMessage:
     """Base of all Multi-Paxos messages."""
 
@@ -74,8 +71,7 @@ class PaxosMessage:
         return f"{self.kind} {_short(self.ballot)}"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class Prepare(PaxosMessage):
     """Phase 1a: promise ``ballot`` and tell me what you accepted from ``first_slot`` on."""
 
@@ -86,8 +82,7 @@ class Prepare(PaxosMessage):
         return f"Prepare {_short(self.ballot)}"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class Promise(PaxosMessage):
     """Phase 1b: the sender promised ``ballot``. ``chosen`` are the values it knows chosen from
     the prepare's first slot up to its own chosen frontier; ``accepted`` what it accepted after
@@ -101,8 +96,7 @@ class Promise(PaxosMessage):
         return f"Promise {_short(self.ballot)} +{len(self.accepted)}"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class Nack(PaxosMessage):
     """A refusal: the sender has promised the higher ``ballot`` (the receiver is pre-empted)."""
 
@@ -112,8 +106,7 @@ class Nack(PaxosMessage):
         return f"Nack {_short(self.ballot)}"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class Accept(PaxosMessage):
     """Phase 2a from the leader: accept ``entries`` ((slot, command) pairs) under ``ballot``.
 
@@ -133,8 +126,7 @@ class Accept(PaxosMessage):
         return f"Accept +{len(self.entries)} {_short(self.ballot)}"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class Accepted(PaxosMessage):
     """Phase 2b: the sender accepted ``slots`` under ``ballot``; ``frontier`` is its own chosen
     frontier; ``ctx``, ``sent`` and ``beat`` echo the Accept."""
@@ -150,8 +142,7 @@ class Accepted(PaxosMessage):
         return f"ok {_short(self.ballot)} +{len(self.slots)}"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class Heartbeat(PaxosMessage):
     """The leader's heartbeat (an Accept with nothing to accept, kept small as Raft's):
     ``commit`` is its chosen frontier, ``ctx`` the latest read round to confirm, ``sent`` its
@@ -169,8 +160,7 @@ class Heartbeat(PaxosMessage):
         return text
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class HeartbeatAck(PaxosMessage):
     """The answer to a heartbeat: the sender follows ``ballot``; ``frontier`` is its chosen
     frontier; ``ctx`` and ``sent`` echo the heartbeat."""
@@ -187,8 +177,7 @@ class HeartbeatAck(PaxosMessage):
         return text
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class Decide(PaxosMessage):
     """The leader tells a lagging node the values chosen in ``entries``."""
 

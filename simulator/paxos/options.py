@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from enum import StrEnum
 
+from simulator.frozen import frozen
 from simulator.paxos.messages import ZERO_BALLOT, Ballot, SlotValue
 
 
@@ -17,7 +17,7 @@ class Role(StrEnum):
     LEADER = "leader"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PaxosOptions:
     """Timing (seconds of the node's local clock) and protocol switches.
 
@@ -52,7 +52,7 @@ class PaxosOptions:
         return self.election_timeout_min
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PaxosState:
     """What an acceptor keeps on disk: the promised ballot and every slot's accepted value.
 

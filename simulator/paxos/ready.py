@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
-from simulator.frozen import fast_init
+from simulator.frozen import frozen
 from simulator.paxos.messages import Ballot, PaxosMessage, SlotValue
 from simulator.paxos.options import Role
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class RoleChanged:
     """The node's role or ballot changed (a follower's ballot is the one it promised)."""
 
@@ -18,8 +16,7 @@ class RoleChanged:
     ballot: Ballot
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class Promised:
     """As an acceptor, the node promised ``ballot`` to ``to`` (phase 1b)."""
 
@@ -27,16 +24,14 @@ class Promised:
     ballot: Ballot
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class ValueAccepted:
     """As an acceptor, the node accepted ``value`` (phase 2b)."""
 
     value: SlotValue
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class Recovered:
     """A new leader adopted ``command`` for ``slot`` from ``source``'s promise, where it was
     accepted under ``was``; ``source`` is None for a gap the leader fills with a no-op.
@@ -51,16 +46,14 @@ class Recovered:
     chosen: bool = False
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class Chosen:
     """The node's chosen frontier advanced: every slot up to ``slot`` is chosen."""
 
     slot: int
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class ElectionTimerReset:
     """The election (or retry) timer was reset; it fires at local time ``deadline``."""
 
@@ -70,8 +63,7 @@ class ElectionTimerReset:
 Note = RoleChanged | Promised | ValueAccepted | Recovered | Chosen | ElectionTimerReset
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class Ready:
     """Everything a node produced since the previous ``ready()`` call (as Raft's Ready).
 

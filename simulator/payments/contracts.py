@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import dataclass
 
 from simulator.config import JobConfig
+from simulator.frozen import frozen
 
 CUSTOMERS = (
     "Ada", "Barbara", "Charles", "Dorothy", "Edsger", "Frances", "Grace", "Hedy",
@@ -14,7 +14,7 @@ CUSTOMERS = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Contract:
     """A customer's monthly contract: ``amount`` cents, first due ``due_offset`` s into a month."""
 
@@ -28,7 +28,7 @@ class Contract:
         return period * month + self.due_offset
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Charge:
     """One charge the job must make: a contract in a period, due at ``due``."""
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from simulator.config import PROTECTIONS
+from simulator.frozen import frozen
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ChargeRequest:
     """A charge sent by an app server: ``job`` is the idempotency key, ``token`` its fence."""
 
@@ -22,7 +23,7 @@ class ChargeRequest:
     token: int | None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ChargeResult:
     """The provider's answer: ``accepted``; ``duplicate`` when the job was already charged."""
 

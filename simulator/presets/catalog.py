@@ -6,11 +6,11 @@ A preset is named either by a file path or by a shipped preset's name (its file 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import simulator
 from simulator.config import Scenario
+from simulator.frozen import frozen
 from simulator.presets.loader import load_scenario
 from simulator.presets.problems import PresetError, Problem
 
@@ -18,7 +18,7 @@ PRESETS_DIR = Path(simulator.__file__).resolve().parent.parent / "presets"
 DEFAULT_PRESET = "seed-steady"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PresetInfo:
     """A shipped preset: its name (file stem), title, description, file, and its problems
     (empty when it validates)."""

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from simulator.frozen import frozen
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Problem:
     """One mistake in a preset: the file, the key path (e.g. ``faults[3].target``) and what is
     allowed. ``key_path`` is empty for problems of the file as a whole (unreadable, bad TOML)."""

@@ -14,7 +14,7 @@ pause points give ``at``, or ``fault`` (a step's name) and ``after`` (seconds af
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from simulator.config import (
     FAULT_ACTIONS,
@@ -24,6 +24,7 @@ from simulator.config import (
     FaultStep,
     PauseStep,
 )
+from simulator.frozen import frozen
 from simulator.presets.cluster import MS_PER_S
 from simulator.presets.reader import Section, check_number, item, show, type_name
 
@@ -38,7 +39,7 @@ RAFT_SYMBOLS = ("raft-leader", "follower")
 APP_SYMBOLS = ("app-leader", "app-follower")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ActionSpec:
     """What one fault action needs: its target kind, required and optional keys."""
 
@@ -72,7 +73,7 @@ ACTION_SPECS: dict[str, ActionSpec] = {
 assert tuple(ACTION_SPECS) == FAULT_ACTIONS
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Hosts:
     """The ids a preset may name: Raft nodes, app servers, and the provider (with apps)."""
 

@@ -9,10 +9,11 @@ draw what it returns; they hold no per-protocol knowledge of their own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from simulator.frozen import frozen
 
 
-@dataclass(frozen=True, slots=True)
+
+@frozen
 class LegendRow:
     """One legend row: the symbol drawn (a role, a replica state, an overlay) and its meaning."""
 

@@ -12,10 +12,11 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass
 
+from simulator.frozen import frozen
 from simulator.trace.recorder import Trace
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LogEntryView:
     """One entry of a node's log: its index, the term it was created in, its command
     (None while no node has applied it), and whether the node knows it is committed."""

@@ -8,9 +8,9 @@ step-down reads differently from a first election.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Any
 
+from simulator.frozen import frozen
 from simulator.projection.transactions import cas_name, cas_text
 from simulator.trace.events import (
     AppRole,
@@ -72,7 +72,7 @@ def charge_text(job: str) -> str:
     return f"contract {match.group(1)} for month {int(match.group(2)) + 1}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class NarrationEntry:
     """One sentence of the narration: when, which trace index, what, how important, about whom."""
 

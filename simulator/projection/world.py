@@ -6,8 +6,8 @@ internals. Collections are tuples ordered by id so one trace always gives the sa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
+from simulator.frozen import frozen
 from simulator.projection.legend import LegendRow, legend_rows
 
 PROTOCOL_NAMES = {"raft": "Raft", "multi-paxos": "Multi-Paxos", "none": "eventual store"}
@@ -29,7 +29,7 @@ def ballot_text(ballot: tuple[int, str] | None) -> str:
     return f"({ballot[0]}, {ballot[1]})" if ballot[1] else f"({ballot[0]})"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class SlotView:
     """A Multi-Paxos slot as one acceptor holds it: the value it accepted and under which
     ballot; ``chosen`` when the node knows the slot chosen."""
@@ -40,7 +40,7 @@ class SlotView:
     chosen: bool = False
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RaftView:
     """One consensus node (Raft or Multi-Paxos, ``protocol``) as the trace shows it at time
     ``t`` of the World. For Multi-Paxos ``term`` is the ballot's round, ``ballot`` the ballot
@@ -131,7 +131,7 @@ class RaftView:
         return self.paused_until is not None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LeaseView:
     """A lease in the store: its owner, TTL and the leader's expiry time (None: not known)."""
 
@@ -148,7 +148,7 @@ class LeaseView:
         return max(0.0, self.expiry - t)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class WorkView:
     """One charge the payment provider handled."""
 
@@ -160,7 +160,7 @@ class WorkView:
     duplicate: bool
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class BeliefView:
     """How long an app server believes the lease record it last saw holds, on its own clock:
     seen naming ``holder`` when its clock read at least ``floor``; it holds until its clock
@@ -173,7 +173,7 @@ class BeliefView:
     """The belief's whole length in local seconds, as it began (for a ring's fraction)."""
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class AppView:
     """One application server: does it believe it leads, its fencing token, its lease."""
 
@@ -220,7 +220,7 @@ class AppView:
         return max(0.0, belief.until - self.local_time(t))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ProviderView:
     """The payment provider: its ledger counts and the highest fencing token it has seen."""
 
@@ -239,7 +239,7 @@ class ProviderView:
         return self.paused_until is not None
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Flight:
     """A message in the air at the World's time.
 
@@ -273,7 +273,7 @@ class Flight:
         return min(0.95, max(0.0, (t - self.sent) / expected_latency))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ViolationView:
     """A failed live safety check."""
 
@@ -282,7 +282,7 @@ class ViolationView:
     detail: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class CaptionView:
     """The preset caption shown from ``t`` on."""
 
@@ -290,7 +290,7 @@ class CaptionView:
     text: str
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class World:
     """Everything a view needs to draw the simulation at simulated time ``t``.
 

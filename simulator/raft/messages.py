@@ -6,10 +6,9 @@ used in the trace (msg.send ``type``); ``label()`` is a short text for views.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
-from simulator.frozen import fast_init
+from simulator.frozen import frozen
 
 # The labels of the two messages sent about ten times a second per follower, one string per
 # term: every traced msg.send keeps its label, so sharing them saves time and memory.
@@ -18,8 +17,7 @@ _ACK_LABELS: dict[int, str] = {}
 _BEAT_ACK_LABELS: dict[int, str] = {}
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class Entry:
     """One log entry. ``command`` is None for a leader's no-op; otherwise a command object whose
     ``str()`` is its canonical text (the trace's raft.apply ``cmd``)."""
@@ -33,8 +31,7 @@ class Entry:
         return "noop" if self.command is None else str(self.command)
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class Message:
     """Base of all Raft messages."""
 
@@ -48,8 +45,7 @@ class Message:
         return f"{self.kind} t{self.term}"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class RequestVote(Message):
     """Ask for a vote (or a pre-vote, which changes no state) for ``term``."""
 
@@ -62,8 +58,7 @@ class RequestVote(Message):
         return f"{'PreVote' if self.pre_vote else 'Vote'}? t{self.term}"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class RequestVoteResponse(Message):
     """The answer to a (pre-)vote request."""
 
@@ -76,8 +71,7 @@ class RequestVoteResponse(Message):
         return f"{kind} {'yes' if self.granted else 'no'} t{self.term}"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class AppendEntries(Message):
     """Replicate ``entries`` after (prev_log_index, prev_log_term), with the leader's commit.
 
@@ -99,8 +93,7 @@ class AppendEntries(Message):
         return f"AE +{len(self.entries)} t{self.term}"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class AppendEntriesResponse(Message):
     """The answer to AppendEntries: ``match_index`` on success, a rejection otherwise.
 
@@ -128,8 +121,7 @@ class AppendEntriesResponse(Message):
         return text
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class Heartbeat(Message):
     """The leader's periodic heartbeat (etcd's MsgHeartbeat): no entries and no log position.
 
@@ -148,8 +140,7 @@ class Heartbeat(Message):
         return text
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class HeartbeatResponse(Message):
     """A follower's answer to a heartbeat (etcd's MsgHeartbeatResp), echoing its ``context``."""
 
@@ -163,8 +154,7 @@ class HeartbeatResponse(Message):
         return text
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class TimeoutNow(Message):
     """Tell the receiver to start an election at once (leadership transfer)."""
 

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
+from simulator.frozen import frozen
 from simulator.raft.messages import Entry
 
 if TYPE_CHECKING:
@@ -29,7 +29,7 @@ class Role(StrEnum):
     LEADER = "leader"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class RaftOptions:
     """Timing (seconds of the node's local clock) and protocol switches; etcd's defaults.
 
@@ -99,7 +99,7 @@ class RaftOptions:
         )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class PersistentState:
     """What a node keeps on disk and finds again after a crash: term, vote and log."""
 

@@ -5,16 +5,14 @@ Notes are small frozen records the host stamps with simulated time and turns int
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import NamedTuple
 
-from simulator.frozen import fast_init
+from simulator.frozen import frozen
 from simulator.raft.messages import Entry, Message
 from simulator.raft.options import Role
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class RoleChanged:
     """The node's role or term changed (also reported once when the node starts)."""
 
@@ -22,8 +20,7 @@ class RoleChanged:
     term: int
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class VoteGranted:
     """The node granted ``candidate`` its vote (or pre-vote) for ``term``."""
 
@@ -32,8 +29,7 @@ class VoteGranted:
     pre_vote: bool
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class LogAppended:
     """Entries ``first_index``..``last_index`` were written; ``term`` is the last one's term."""
 
@@ -42,16 +38,14 @@ class LogAppended:
     term: int
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class LogTruncated:
     """Uncommitted entries from ``from_index`` on were removed because they conflict."""
 
     from_index: int
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class Committed:
     """The node's commit index advanced to ``index``."""
 

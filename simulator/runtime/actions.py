@@ -6,10 +6,10 @@ Replaying the same actions at the same times on the same scenario and seed repro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
 from simulator.config import Latency
+from simulator.frozen import frozen
 
 ACTION_NAMES = (
     "crash", "restart", "pause", "partition", "isolate", "heal_all", "cut", "heal_link",
@@ -18,7 +18,7 @@ ACTION_NAMES = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class Action:
     """A Simulation method ``name`` called at simulated time ``t`` with keyword ``args``."""
 

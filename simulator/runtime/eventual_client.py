@@ -26,12 +26,12 @@ the recipes that need them.
 from __future__ import annotations
 
 from collections.abc import Generator
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import simpy
 
 from simulator.eventual import Outcome, Timestamp
+from simulator.frozen import frozen
 from simulator.kv.records import KeyValue
 from simulator.kv.responses import DeleteResponse, PutResponse, RangeResponse
 from simulator.runtime.eventual_messages import (
@@ -55,7 +55,7 @@ OP_NAMES = {GET: "get", SCAN: "get", PUT: "put", DELETE: "delete", PUT_IF: "put_
             CAS: "cas"}
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class EcAnswer:
     """What a read or conditional write answered: the value and timestamp (read, or written),
     and whether a conditional write's condition held."""

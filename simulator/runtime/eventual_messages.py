@@ -6,7 +6,6 @@ msg.send ``type``) and ``label()`` (a short text for views).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
 from simulator.eventual import Outcome, Timestamp, ballot_label
@@ -27,6 +26,7 @@ from simulator.eventual.messages import (
     ScanReply,
     WriteAck,
 )
+from simulator.frozen import frozen
 
 GET = "get"
 SCAN = "scan"
@@ -37,7 +37,7 @@ CAS = "cas"
 OPS = (GET, SCAN, PUT, DELETE, PUT_IF, CAS)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class EcRequest:
     """Client -> coordinating node: one operation.
 
@@ -63,7 +63,7 @@ class EcRequest:
         return f"{self.op} {self.key}={self.value}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class EcResponse:
     """Coordinating node -> client: the outcome (and a prefix read's rows; ``detail``: why a
     lightweight transaction ended as it did)."""
@@ -86,7 +86,7 @@ class EcResponse:
         return f"ok {o.value}" if o.value is not None else "ok"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class EcPeer:
     """Node -> node: a replica message; ``req`` names the coordinator's request (0: none)."""
 
@@ -128,7 +128,7 @@ class EcPeer:
         return type(b).__name__
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class EcDigest:
     """Node -> node (anti-entropy): the sender's (key, ts, live, value) for keys both hold;
     ``answer`` asks the receiver to send its own digest back."""

@@ -34,7 +34,6 @@ not stop the run: it is traced as a user.action whose detail says why it was ski
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from simulator.config import (
@@ -46,6 +45,7 @@ from simulator.config import (
     FaultStep,
     Latency,
 )
+from simulator.frozen import frozen
 from simulator.runtime.random_faults import RandomFaults
 
 if TYPE_CHECKING:
@@ -56,7 +56,7 @@ APP_TARGETS = ("app-leader", "app-follower")
 NEEDS_TARGET = ("crash", "pause", "isolate", "cut", "heal-link", "clock", "timeout") + APP_ACTIONS
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class TimedStep:
     """A fault step with its time and its position in the schedule (1-based).
 

@@ -19,12 +19,12 @@ from __future__ import annotations
 import math
 from collections import deque
 from collections.abc import Generator
-from dataclasses import dataclass
 from typing import Any, ClassVar
 
 import simpy
 
 from simulator.config import PROVIDER_ID, Latency, ProviderConfig
+from simulator.frozen import frozen
 from simulator.payments.ledger import ChargeRequest, Ledger
 from simulator.rng import Streams
 from simulator.runtime.clock import LocalClock
@@ -37,7 +37,7 @@ from simulator.trace.recorder import Trace
 REPLY_TIMEOUT = 2.0
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ChargeMessage:
     """App server -> provider: charge ``amount`` for ``job`` (idempotency key) with ``token``."""
 
@@ -55,7 +55,7 @@ class ChargeMessage:
         return f"charge {self.job} token {token}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ChargeReply:
     """Provider -> app server: the outcome of charge ``request_id``.
 

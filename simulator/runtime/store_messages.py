@@ -19,9 +19,9 @@ one app server host), so the host can route an answer to the right one.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
+from simulator.frozen import frozen
 from simulator.kv.commands import Command, Range
 from simulator.kv.records import WatchEvent
 from simulator.kv.responses import Response
@@ -41,7 +41,7 @@ def _short(text: str, limit: int = 28) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class StoreRequest:
     """Client -> member: run ``command`` (serializable reads are served from local state)."""
 
@@ -63,7 +63,7 @@ class StoreRequest:
         return _short(str(self.command))
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class StoreResponse:
     """Member -> client: the answer to operation ``op_id`` (``response``) or why not (``error``).
 
@@ -87,7 +87,7 @@ class StoreResponse:
         return f"#{self.op_id} ok rev {self.member_revision}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class KeepAliveRequest:
     """Client -> member: renew lease ``lease_id`` (expiry = now + TTL on the leader).
 
@@ -109,7 +109,7 @@ class KeepAliveRequest:
         return f"keepalive {self.lease_id}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class KeepAliveResponse:
     """Leader -> client: the lease's TTL (0 when the lease is gone), or an error."""
 
@@ -131,7 +131,7 @@ class KeepAliveResponse:
         return f"lease {self.lease_id} ttl {self.ttl:g}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class WatchRequest:
     """Client -> member: ``action`` create, cancel or progress of the client's watch ``watch_id``.
 
@@ -163,7 +163,7 @@ class WatchRequest:
         return f"watch {self.action} #{self.watch_id}"
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class WatchUpdate:
     """Member -> client: news on watch ``watch_id`` (stream ``stream``), number ``seq`` in it.
 

@@ -12,13 +12,13 @@ This module has no simpy and no clock: it is deterministic like the store it gua
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 
+from simulator.frozen import frozen
 from simulator.kv.commands import Command
 from simulator.kv.responses import Response
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class ClientCommand:
     """A client's write as a log entry: ``command`` from ``client``'s operation ``op_id``.
 

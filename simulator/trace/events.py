@@ -8,17 +8,16 @@ bytes. New kinds and fields may be added; the documented ones are never renamed 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import fields
 from typing import Any, ClassVar
 
-from simulator.frozen import fast_init
+from simulator.frozen import frozen
 
 EVENT_FORMAT_VERSION = 1
 """The version of the event log format documented in docs/events.md (run.start's ``format``)."""
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class Event:
     """Base of every trace event: something that happened at simulated time ``t`` (seconds)."""
 
@@ -47,8 +46,7 @@ def _field_names(cls: type) -> tuple[str, ...]:
 # --- run -----------------------------------------------------------------------------------
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class RunStart(Event):
     """The first line of every log: the seed, preset, consensus protocol, store and log format.
 
@@ -64,16 +62,14 @@ class RunStart(Event):
     kind: ClassVar[str] = "run.start"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class RunEnd(Event):
     """The run stopped at ``t`` (a headless run's last line)."""
 
     kind: ClassVar[str] = "run.end"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class Caption(Event):
     """A preset's narration caption shown from ``t`` on."""
 
@@ -81,8 +77,7 @@ class Caption(Event):
     kind: ClassVar[str] = "caption"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class PausePoint(Event):
     """A preset's pause point: the window stops here and asks ``question``."""
 
@@ -90,8 +85,7 @@ class PausePoint(Event):
     kind: ClassVar[str] = "pause.point"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class UserAction(Event):
     """A fault or action applied by a person or a preset step (``action`` names it, e.g. crash)."""
 
@@ -104,8 +98,7 @@ class UserAction(Event):
 # --- raft ----------------------------------------------------------------------------------
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class RaftRole(Event):
     """A Raft node's role or term changed."""
 
@@ -115,8 +108,7 @@ class RaftRole(Event):
     kind: ClassVar[str] = "raft.role"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class RaftVote(Event):
     """A node granted its (pre-)vote to ``candidate`` for ``term``."""
 
@@ -127,8 +119,7 @@ class RaftVote(Event):
     kind: ClassVar[str] = "raft.vote"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class RaftAppend(Event):
     """A node's log now ends at ``last_index``; entries from ``first_index`` were (re)written."""
 
@@ -139,8 +130,7 @@ class RaftAppend(Event):
     kind: ClassVar[str] = "raft.append"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class RaftTruncate(Event):
     """A node removed its uncommitted entries from ``from_index`` on (they conflicted)."""
 
@@ -149,8 +139,7 @@ class RaftTruncate(Event):
     kind: ClassVar[str] = "raft.truncate"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class RaftCommit(Event):
     """A node learned that its log is committed up to ``index``."""
 
@@ -159,8 +148,7 @@ class RaftCommit(Event):
     kind: ClassVar[str] = "raft.commit"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class RaftApply(Event):
     """A node applied committed entry ``index`` (``cmd`` is the command's canonical text)."""
 
@@ -171,8 +159,7 @@ class RaftApply(Event):
     kind: ClassVar[str] = "raft.apply"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class RaftTimer(Event):
     """A node's election timer was (re)armed to fire at simulated time ``deadline``."""
 
@@ -184,8 +171,7 @@ class RaftTimer(Event):
 # --- Multi-Paxos (a cluster whose run.start protocol is "multi-paxos") -----------------------
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class PaxosRole(Event):
     """A Paxos node's role or ballot changed; ``ballot`` is [round, node] (a follower's: the
     ballot it promised)."""
@@ -196,8 +182,7 @@ class PaxosRole(Event):
     kind: ClassVar[str] = "paxos.role"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class PaxosPromise(Event):
     """An acceptor promised ``ballot`` to the candidate ``to`` (phase 1b)."""
 
@@ -207,8 +192,7 @@ class PaxosPromise(Event):
     kind: ClassVar[str] = "paxos.promise"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class PaxosAccept(Event):
     """An acceptor accepted ``cmd`` for ``slot`` under ``ballot`` (phase 2b)."""
 
@@ -219,8 +203,7 @@ class PaxosAccept(Event):
     kind: ClassVar[str] = "paxos.accept"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class PaxosApply(Event):
     """A node applied chosen ``slot`` (``cmd`` canonical text, ``noop`` for a gap), in order."""
 
@@ -231,8 +214,7 @@ class PaxosApply(Event):
     kind: ClassVar[str] = "paxos.apply"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class PaxosRecover(Event):
     """A new leader with ``ballot`` recovered ``slot`` in phase 1: ``cmd`` from ``source``'s
     promise, where it was accepted under ``was``. ``chosen``: the promise reported the slot
@@ -249,8 +231,7 @@ class PaxosRecover(Event):
     kind: ClassVar[str] = "paxos.recover"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class PaxosChosen(Event):
     """A node learned that every slot up to ``slot`` is chosen."""
 
@@ -262,8 +243,7 @@ class PaxosChosen(Event):
 # --- nodes and network ---------------------------------------------------------------------
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class NodeCrash(Event):
     """A server (Raft node, app server or provider) crashed."""
 
@@ -271,8 +251,7 @@ class NodeCrash(Event):
     kind: ClassVar[str] = "node.crash"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class NodeRestart(Event):
     """A crashed server restarted."""
 
@@ -280,8 +259,7 @@ class NodeRestart(Event):
     kind: ClassVar[str] = "node.restart"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class NodePause(Event):
     """A process pause (e.g. a long GC) of ``duration`` seconds began."""
 
@@ -290,8 +268,7 @@ class NodePause(Event):
     kind: ClassVar[str] = "node.pause"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class NodeResume(Event):
     """A paused process resumed, with the beliefs it had before the pause."""
 
@@ -299,8 +276,7 @@ class NodeResume(Event):
     kind: ClassVar[str] = "node.resume"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class NodeClock(Event):
     """A node's local clock became ``offset + rate * sim_time``."""
 
@@ -310,8 +286,7 @@ class NodeClock(Event):
     kind: ClassVar[str] = "node.clock"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class NetCut(Event):
     """The directed link src->dst stopped carrying messages."""
 
@@ -320,8 +295,7 @@ class NetCut(Event):
     kind: ClassVar[str] = "net.cut"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class NetHeal(Event):
     """The directed link src->dst carries messages again."""
 
@@ -330,8 +304,7 @@ class NetHeal(Event):
     kind: ClassVar[str] = "net.heal"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class NetLink(Event):
     """The link src->dst got new conditions: loss probability and latency description."""
 
@@ -342,8 +315,7 @@ class NetLink(Event):
     kind: ClassVar[str] = "net.link"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class MsgSend(Event):
     """A message left a host. ``type`` is its protocol name; ``label`` a short text for views."""
 
@@ -355,8 +327,7 @@ class MsgSend(Event):
     kind: ClassVar[str] = "msg.send"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class MsgDeliver(Event):
     """Message ``id`` arrived at its destination."""
 
@@ -364,8 +335,7 @@ class MsgDeliver(Event):
     kind: ClassVar[str] = "msg.deliver"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class MsgDrop(Event):
     """Message ``id`` was lost: reason is "cut", "loss", "crashed" or "paused-queue-lost"."""
 
@@ -377,8 +347,7 @@ class MsgDrop(Event):
 # --- store ---------------------------------------------------------------------------------
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class KvInvoke(Event):
     """A client started an operation on the store (``prefix``: a range read or delete)."""
 
@@ -391,8 +360,7 @@ class KvInvoke(Event):
     kind: ClassVar[str] = "kv.invoke"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class KvComplete(Event):
     """A client got the answer to operation ``op_id`` (ok false on timeout or error).
 
@@ -411,8 +379,7 @@ class KvComplete(Event):
     kind: ClassVar[str] = "kv.complete"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class LeaseGrant(Event):
     """A lease was granted (applied on the Raft leader)."""
 
@@ -422,8 +389,7 @@ class LeaseGrant(Event):
     kind: ClassVar[str] = "lease.grant"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class LeaseRenew(Event):
     """The Raft leader extended a lease: it now expires at simulated time ``expiry``."""
 
@@ -433,8 +399,7 @@ class LeaseRenew(Event):
     kind: ClassVar[str] = "lease.renew"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class LeaseRevoke(Event):
     """A lease revoke was applied on the leader; ``reason`` is "expired" or "revoked"."""
 
@@ -443,8 +408,7 @@ class LeaseRevoke(Event):
     kind: ClassVar[str] = "lease.revoke"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class WatchEvent(Event):
     """A watcher received an event on ``key`` of ``type`` "put" or "delete"."""
 
@@ -455,8 +419,7 @@ class WatchEvent(Event):
     kind: ClassVar[str] = "watch.event"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class KvChange(Event):
     """Member ``node`` applied a change of ``key`` at store ``revision`` (its state for the UI).
 
@@ -475,8 +438,7 @@ class KvChange(Event):
     kind: ClassVar[str] = "kv.change"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class LeasePrimary(Event):
     """Member ``node``'s lessor became primary (it expires leases) or stopped being primary."""
 
@@ -485,8 +447,7 @@ class LeasePrimary(Event):
     kind: ClassVar[str] = "lease.primary"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class WatchOpen(Event):
     """Member ``node`` started serving ``client``'s watch ``watch_id`` on ``key`` (or prefix)."""
 
@@ -499,8 +460,7 @@ class WatchOpen(Event):
     kind: ClassVar[str] = "watch.open"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class WatchClose(Event):
     """Member ``node`` stopped serving ``client``'s watch ``watch_id`` (``reason`` says why)."""
 
@@ -514,8 +474,7 @@ class WatchClose(Event):
 # --- application ---------------------------------------------------------------------------
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class AppRole(Event):
     """An app server started or stopped believing it leads; ``token`` is its fencing token."""
 
@@ -525,8 +484,7 @@ class AppRole(Event):
     kind: ClassVar[str] = "app.role"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class AppBelief(Event):
     """How long ``server`` believes the lease record it last saw holds, by its own clock: it
     read (or wrote) the record naming ``holder`` when its clock said ``local``, and the belief
@@ -540,8 +498,7 @@ class AppBelief(Event):
     kind: ClassVar[str] = "app.belief"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class AppSession(Event):
     """A ZooKeeper-recipe server's client session changed state.
 
@@ -559,8 +516,7 @@ class AppSession(Event):
     kind: ClassVar[str] = "app.session"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class Work(Event):
     """The payment provider handled a charge of ``job`` from ``server``.
 
@@ -578,8 +534,7 @@ class Work(Event):
     kind: ClassVar[str] = "work"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class Violation(Event):
     """A live safety check failed: ``what`` names the check, ``detail`` says how."""
 
@@ -591,8 +546,7 @@ class Violation(Event):
 # --- the eventual store ---------------------------------------------------------------------
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class EcWrite(Event):
     """A replica received a write of ``key``: ``applied`` false when last-writer-wins ignored it
     (its ``ts`` was older than ``held``, the timestamp the replica kept) or its precondition
@@ -611,8 +565,7 @@ class EcWrite(Event):
     kind: ClassVar[str] = "ec.write"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class EcRead(Event):
     """A replica answered a read of ``key`` with its copy (``value`` None: absent, deleted or
     expired by its own clock; ``ts`` None: never written there)."""
@@ -624,8 +577,7 @@ class EcRead(Event):
     kind: ClassVar[str] = "ec.read"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class EcRepair(Event):
     """A coordinator sent read repair: the newest copy (``ts``) to the stale ``replica``."""
 
@@ -636,8 +588,7 @@ class EcRepair(Event):
     kind: ClassVar[str] = "ec.repair"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class EcHint(Event):
     """A hint: ``action`` "stored" (stand-in ``replica`` holds a write for ``home``) or
     "handed-off" (``home`` got it from the stand-in ``replica``)."""
@@ -650,8 +601,7 @@ class EcHint(Event):
     kind: ClassVar[str] = "ec.hint"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class EcResult(Event):
     """An eventual-store client got a successful answer to operation ``op_id`` (invoked at
     ``invoked``): what a read returned or a write wrote, with its timestamp ``ts`` (None: the
@@ -671,8 +621,7 @@ class EcResult(Event):
     kind: ClassVar[str] = "ec.result"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class EcPaxos(Event):
     """A replica's answer in a lightweight transaction on ``key``: ``phase`` "prepare" (it
     promised ``ballot``, or refused it: ``ok`` false) or "propose" (it accepted the proposal of
@@ -690,8 +639,7 @@ class EcPaxos(Event):
     kind: ClassVar[str] = "ec.paxos"
 
 
-@fast_init
-@dataclass(frozen=True, slots=True)
+@frozen
 class EcCas(Event):
     """A lightweight transaction ended at its ``coordinator``: ``result`` "applied" (``value``
     committed under ``ballot``), "not-applied" (the ``condition`` did not hold: ``value`` is

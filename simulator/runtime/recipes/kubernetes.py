@@ -21,11 +21,12 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import simpy
 
+from simulator.frozen import frozen
 from simulator.kv.commands import Compare, Put
 from simulator.runtime.recipes.base import Gen, Recipe
 from simulator.runtime.store_errors import StoreError
@@ -39,7 +40,7 @@ LEASE_KEY = "/k8s/lease"
 RELEASED_DURATION = 1.0
 
 
-@dataclass(frozen=True, slots=True)
+@frozen
 class LeaseRecord:
     """client-go's LeaderElectionRecord (times are the writer's local clock, in seconds)."""
 
