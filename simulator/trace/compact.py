@@ -3,8 +3,9 @@
 Messages and election timers are about nine events in ten of a run (msg.send, msg.deliver,
 raft.timer). As Python objects they cost about 125 bytes each, 90 MB per simulated hour of the
 whole system; here they are rows of typed arrays (time, message id, the interned (source,
-destination, type, label) of a message, host and deadline of a timer): 17 to 33 bytes each. Every other kind stays the object it was
-emitted as. ``EventLog`` is a read-only ``Sequence[Event]``: ``log[i]`` and slices build equal
+destination, type, label) of a message, host and deadline of a timer) plus a byte saying which
+storage holds each event: 17 to 21 bytes each. Every other kind stays the object it was emitted
+as. ``EventLog`` is a read-only ``Sequence[Event]``: ``log[i]`` and slices build equal
 events again (same class, same field values, so the same log line), iteration builds them one
 by one, and ``times`` is the column of every event's time for bisecting without building any.
 """
@@ -19,6 +20,8 @@ from typing import overload
 from simulator.trace.events import Event, MsgDeliver, MsgSend, RaftTimer
 
 _OBJECT, _SEND, _DELIVER, _TIMER = 0, 1, 2, 3
+_STORAGES = (_OBJECT, _SEND, _DELIVER, _TIMER)
+_BLOCK = 4096  # events per block of the row index (see EventLog._rows_before)
 
 
 class _Interned:
@@ -45,8 +48,11 @@ class EventLog(Sequence[Event]):
 
     def __init__(self) -> None:
         self.times = array("d")  # every event's time
-        self._codes = array("B")  # how each event is stored
-        self._rows = array("I")  # and at which row of that storage
+        self._codes = bytearray()  # how each event is stored (its row there is counted)
+        # How many events of each storage come before each block of _BLOCK events: the row of
+        # an event is its block's count plus a count of its code within the block. Written
+        # on first read for every complete block, so appending writes no row.
+        self._block_rows: list[tuple[int, int, int, int]] = [(0, 0, 0, 0)]
         self._objects: list[Event] = []
         self._names = _Interned()  # host names and message types
         self._sends: dict[tuple[str, str, str, str], int] = {}  # (src, dst, type, label)
@@ -78,7 +84,6 @@ class EventLog(Sequence[Event]):
         except (TypeError, OverflowError):  # a field of an unexpected type: keep the object
             pass
         self._objects.append(event)
-        self._rows.append(len(self._objects) - 1)
         self._codes.append(_OBJECT)
         self.times.append(event.t)
 
@@ -95,15 +100,12 @@ class EventLog(Sequence[Event]):
             self._keys_by_src.setdefault(src, []).append(key)
         self._send_id.append(msg_id)  # the only append that can fail (not an int): first
         self._send_key.append(key)
-        self._rows.append(len(self._send_id) - 1)
         self._codes.append(_SEND)
         self.times.append(t)
 
     def add_deliver(self, t: float, msg_id: int) -> None:
         """Add ``MsgDeliver(t, msg_id)`` without building it."""
-        deliver_id = self._deliver_id
-        deliver_id.append(msg_id)
-        self._rows.append(len(deliver_id) - 1)
+        self._deliver_id.append(msg_id)
         self._codes.append(_DELIVER)
         self.times.append(t)
 
@@ -114,7 +116,6 @@ class EventLog(Sequence[Event]):
             code = self._names.code(node)  # raises TypeError for a non-string, first
         self._timer_deadline.append(deadline)  # raises TypeError for a non-number
         self._timer_node.append(code)
-        self._rows.append(len(self._timer_node) - 1)
         self._codes.append(_TIMER)
         self.times.append(t)
 
@@ -123,14 +124,12 @@ class EventLog(Sequence[Event]):
         stored as objects shared: they are immutable); appending to either leaves the other
         as it was."""
         count = max(0, min(count, len(self._codes)))
-        codes = self._codes[:count]
-        stored = codes.tobytes()
-        sends, delivers, timers = (stored.count(code) for code in (_SEND, _DELIVER, _TIMER))
+        objects, sends, delivers, timers = self._rows_before(count)
         log = EventLog()
         log.times = self.times[:count]
-        log._codes = codes
-        log._rows = self._rows[:count]
-        log._objects = self._objects[:stored.count(_OBJECT)]
+        log._codes = self._codes[:count]
+        log._block_rows = self._block_rows[:count // _BLOCK + 1]
+        log._objects = self._objects[:objects]
         log._names.codes = dict(self._names.codes)
         log._names.strings = list(self._names.strings)
         log._name_codes = log._names.codes
@@ -145,6 +144,31 @@ class EventLog(Sequence[Event]):
         return log
 
     # --- reading -----------------------------------------------------------------------------
+
+    def _rows_before(self, index: int) -> tuple[int, int, int, int]:
+        """How many events of each storage (object, send, deliver, timer) come before
+        ``index`` (0 <= index <= len): the rows the events from ``index`` on continue at."""
+        block = index // _BLOCK
+        starts = self._block_rows
+        codes = self._codes
+        while len(starts) <= block:  # index the blocks completed since the last read
+            low = (len(starts) - 1) * _BLOCK
+            before = starts[-1]
+            starts.append(tuple(before[code] + codes.count(code, low, low + _BLOCK)
+                                for code in _STORAGES))  # type: ignore[arg-type]
+        low = block * _BLOCK
+        before = starts[block]
+        return (before[0] + codes.count(_OBJECT, low, index),
+                before[1] + codes.count(_SEND, low, index),
+                before[2] + codes.count(_DELIVER, low, index),
+                before[3] + codes.count(_TIMER, low, index))
+
+    def _row(self, index: int, code: int) -> int:
+        """The row of event ``index`` in its storage ``code``."""
+        block = index // _BLOCK
+        if len(self._block_rows) <= block:
+            self._rows_before(index)
+        return self._block_rows[block][code] + self._codes.count(code, block * _BLOCK, index)
 
     def __len__(self) -> int:
         return len(self._codes)
@@ -169,7 +193,7 @@ class EventLog(Sequence[Event]):
 
     def _build(self, index: int) -> Event:
         code = self._codes[index]  # raises IndexError past the end
-        row = self._rows[index]
+        row = self._row(index, code)
         if code == _OBJECT:
             return self._objects[row]
         t = self.times[index]
@@ -197,52 +221,59 @@ class EventLog(Sequence[Event]):
         send_id, send_key, send_parts = self._send_id, self._send_key, self._send_parts
         deliver_id = self._deliver_id
         timer_node, timer_deadline = self._timer_node, self._timer_deadline
-        rows = islice(self._rows, start, stop)
+        if start >= stop:
+            return
+        object_row, send_row, deliver_row, timer_row = self._rows_before(start)
         times = islice(self.times, start, stop)
-        for code, row, t in zip(islice(self._codes, start, stop), rows, times):
-            if code == _OBJECT:
-                yield objects[row]
-            elif code == _DELIVER:
-                yield MsgDeliver(t, deliver_id[row])
+        for code, t in zip(self._codes[start:stop], times):
+            if code == _DELIVER:
+                yield MsgDeliver(t, deliver_id[deliver_row])
+                deliver_row += 1
             elif code == _SEND:
-                yield MsgSend(t, send_id[row], *send_parts[send_key[row]])
+                yield MsgSend(t, send_id[send_row], *send_parts[send_key[send_row]])
+                send_row += 1
+            elif code == _OBJECT:
+                yield objects[object_row]
+                object_row += 1
             else:
-                yield RaftTimer(t, names[timer_node[row]], timer_deadline[row])
+                yield RaftTimer(t, names[timer_node[timer_row]], timer_deadline[timer_row])
+                timer_row += 1
 
     def runs(self, start: int, stop: int) -> Iterator[tuple[int, int, Event | None]]:
         """Split [start, stop) into ``(i, i + 1, event)`` for each event stored as an object and
         ``(low, high, None)`` for each run of column-stored events between them, in order."""
-        codes = self._codes[start:stop].tobytes()
+        codes = self._codes
         objects = self._objects
-        rows = self._rows
-        at = 0
-        end = len(codes)
-        while at < end:
-            found = codes.find(b"\x00", at)
+        stop = min(stop, len(codes))
+        object_row = self._row(start, _OBJECT) if start < stop else 0
+        at = start
+        while at < stop:
+            found = codes.find(_OBJECT, at, stop)
             if found < 0:
-                found = end
+                found = stop
             if found > at:
-                yield start + at, start + found, None
-            if found < end:
-                index = start + found
-                yield index, index + 1, objects[rows[index]]
+                yield at, found, None
+            if found < stop:
+                yield found, found + 1, objects[object_row]
+                object_row += 1
             at = found + 1
 
     def deliveries(self, low: int, high: int) -> Iterator[tuple[int, float]]:
         """(message id, time) of each column-stored msg.deliver in [low, high), in order."""
-        codes = self._codes[low:high].tobytes()
-        rows, times, ids = self._rows, self.times, self._deliver_id
-        mark = bytes((_DELIVER,))
-        at = codes.find(mark)
+        codes, times, ids = self._codes, self.times, self._deliver_id
+        at = codes.find(_DELIVER, low, high)
+        if at < 0:
+            return
+        row = self._row(at, _DELIVER)
         while at >= 0:
-            index = low + at
-            yield ids[rows[index]], times[index]
-            at = codes.find(mark, at + 1)
+            yield ids[row], times[at]
+            row += 1
+            at = codes.find(_DELIVER, at + 1, high)
 
     def count_sends_delivers(self, low: int, high: int) -> tuple[int, int]:
         """How many msg.send and msg.deliver events lie in [low, high)."""
-        codes = self._codes[low:high].tobytes()
-        return codes.count(_SEND), codes.count(_DELIVER)
+        codes = self._codes
+        return codes.count(_SEND, low, high), codes.count(_DELIVER, low, high)
 
     def sends_from(self, low: int, high: int, sources: object) -> list[Event]:
         """The msg.send events in [low, high) whose ``src`` is in ``sources``, in order."""
@@ -250,15 +281,19 @@ class EventLog(Sequence[Event]):
         wanted = {key for src in sources for key in by_src.get(src, ())}  # type: ignore[attr-defined]
         if not wanted:
             return []
-        codes = self._codes[low:high].tobytes()
-        rows, keys = self._rows, self._send_key
-        mark = bytes((_SEND,))
-        found = []
-        at = codes.find(mark)
+        codes, keys, ids, parts, times = (self._codes, self._send_key, self._send_id,
+                                          self._send_parts, self.times)
+        found: list[Event] = []
+        at = codes.find(_SEND, low, high)
+        if at < 0:
+            return found
+        row = self._row(at, _SEND)
         while at >= 0:
-            if keys[rows[low + at]] in wanted:
-                found.append(self._build(low + at))
-            at = codes.find(mark, at + 1)
+            key = keys[row]
+            if key in wanted:
+                found.append(MsgSend(times[at], ids[row], *parts[key]))
+            row += 1
+            at = codes.find(_SEND, at + 1, high)
         return found
 
     def shared_prefix(self, other: EventLog, limit: int, chunk: int = 4096) -> int:
@@ -292,20 +327,20 @@ class EventLog(Sequence[Event]):
         both logs, so each column is compared as one slice; interned strings are compared
         through their tables.
         """
-        if self._rows[start:stop] != other._rows[start:stop]:
+        before = self._rows_before(start)
+        if before != other._rows_before(start):
             return False
-        codes = self._codes[start:stop].tobytes()
-        rows = self._rows
+        codes = self._codes
         for code, columns, tables in (
             (_OBJECT, (), ()),
             (_DELIVER, ("_deliver_id",), ()),
             (_SEND, ("_send_id",), (("_send_key", "_send_parts"),)),
             (_TIMER, ("_timer_deadline",), (("_timer_node", "_names"),)),
         ):
-            first = codes.find(bytes((code,)))
-            if first < 0:
+            low = before[code]
+            high = low + codes.count(code, start, stop)
+            if high == low:
                 continue
-            low, high = rows[start + first], rows[start + codes.rfind(bytes((code,)))] + 1
             if code == _OBJECT:
                 if self._objects[low:high] != other._objects[low:high]:
                     return False
