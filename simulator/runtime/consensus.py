@@ -27,6 +27,9 @@ class ConsensusProtocol(Protocol):
 
     name: str  # run.start's ``protocol``: "raft" or "multi-paxos"
     message_type: type  # every message of the protocol is an instance of it
+    # The note saying the member's election timer now ends at ``note.deadline`` (local time),
+    # traced as raft.timer by ``trace_notes``; a host may trace a lone one itself.
+    timer_note: type
 
     def build(self, node_id: str, peers: Sequence[str], rng: random.Random,
               storage: Any, now: float) -> ConsensusMember:

@@ -41,6 +41,7 @@ class PaxosProtocol:
 
     name = "multi-paxos"
     message_type: type = PaxosMessage
+    timer_note: type = ElectionTimerReset  # traced as raft.timer (see ConsensusProtocol)
 
     def __init__(self, options: PaxosOptions) -> None:
         self.options = options

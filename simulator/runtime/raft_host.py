@@ -214,6 +214,8 @@ class RaftHost(Host):
         assert node is not None
         message_type = self._message_type
         protocol = self.protocol
+        timer_note = protocol.timer_note
+        trace = self.trace
         while self.incarnation == incarnation:
             if self.paused:
                 break
@@ -245,8 +247,16 @@ class RaftHost(Host):
                     service.on_deadline(local_now)
                 self._dirty = False
                 ready = node.ready()
-                if ready.notes:
-                    protocol.trace_notes(self, ready.notes)
+                notes = ready.notes
+                if notes:
+                    if len(notes) == 1 and type(notes[0]) is timer_note:
+                        # protocol.trace_notes for the one note of a follower that heard its
+                        # leader, inlined: the election timer's new deadline as raft.timer
+                        if trace.wants_timers:
+                            trace.raft_timer(env._now, self.id,  # noqa: SLF001
+                                             (notes[0].deadline - clock.offset) / clock.rate)
+                    else:
+                        protocol.trace_notes(self, notes)
                 if ready.must_persist:
                     self._ready = ready
                     self._writing = node.persistent_state()

@@ -36,6 +36,7 @@ class RaftProtocol:
 
     name = "raft"
     message_type: type = Message
+    timer_note: type = ElectionTimerReset  # traced as raft.timer (see ConsensusProtocol)
 
     def __init__(self, options: RaftOptions) -> None:
         self.options = options

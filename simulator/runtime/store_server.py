@@ -193,7 +193,9 @@ class StoreServer:
             self._blocked_reads = []
             for request in blocked:
                 self._start_read(request, local_now)
-        if self.primary and local_now >= self._next_check:
+        # _next_check is finite only while this member is the primary lessor (set on
+        # promotion, back to inf on demotion): the cheap comparison first
+        if local_now >= self._next_check and self.primary:
             self._next_check = local_now + self.config.lease_check_interval
             self._revoke_expired(local_now)
             self._maybe_compact(local_now)
