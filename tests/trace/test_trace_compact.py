@@ -84,3 +84,31 @@ def test_the_trace_hands_its_listeners_the_events_it_stores() -> None:
                            MsgDeliver(1.5, 2), heard[1]]
     assert trace.index_at(1.0) == 2 and trace.end_time == 2.0
     assert trace.until(1.4) == list(trace)[:2]
+
+
+def test_the_views_readers_agree_with_the_events_across_blocks_and_later_appends() -> None:
+    events = mixed_events(4, 13000)  # several blocks of the row index
+    log = EventLog()
+    for event in events[:6000]:
+        log.append(event)
+    assert log[5999] == events[5999]  # the index is written for what is there so far
+    for event in events[6000:]:
+        log.append(event)
+    for low, high in ((0, 13000), (4095, 4097), (4096, 8192), (1234, 12345), (12999, 13000),
+                      (700, 700)):
+        part = events[low:high]
+        runs = list(log.runs(low, high))
+        assert [e for _, _, e in runs if e is not None] == [
+            e for e in part if type(e) not in (MsgSend, MsgDeliver, RaftTimer)]
+        assert [i for a, b, _ in runs for i in range(a, b)] == list(range(low, high))
+        assert list(log.deliveries(low, high)) == [
+            (e.id, e.t) for e in part if type(e) is MsgDeliver]
+        assert log.count_sends_delivers(low, high) == (
+            sum(type(e) is MsgSend for e in part), sum(type(e) is MsgDeliver for e in part))
+        assert log.sends_from(low, high, {"n1", "ünïcode"}) == [
+            e for e in part if type(e) is MsgSend and e.src in ("n1", "ünïcode")]
+    for count in (0, 4095, 4096, 9000, 13000):
+        copy = log.prefix(count)
+        assert list(copy) == events[:count]
+        copy.append(events[-1])
+        assert copy[count] == events[-1] and len(log) == 13000
