@@ -74,11 +74,11 @@ class PresetLibrary(QDialog):
         self.buttons.rejected.connect(self.reject)
         self.list.currentRowChanged.connect(self._show_row)
         self.list.itemActivated.connect(lambda _item: self._open_current())
+        layout = QVBoxLayout(self)
         body = QHBoxLayout()
+        layout.addLayout(body, 1)  # empty, filled below: see ui/layouts.py
         body.addWidget(self.list, 1)
         body.addWidget(self.details, 1)
-        layout = QVBoxLayout(self)
-        layout.addLayout(body, 1)
         layout.addWidget(self.buttons)
         if self.presets:
             self.list.setCurrentRow(0)

@@ -34,6 +34,7 @@ from PySide6.QtWidgets import (
     QMenu,
     QMessageBox,
     QProgressDialog,
+    QSpacerItem,
     QToolBar,
     QVBoxLayout,
     QWidget,
@@ -42,7 +43,7 @@ from PySide6.QtWidgets import (
 from simulator.config import Scenario
 from simulator.projection import World
 from ui import settings as prefs
-from ui import style
+from ui import layouts, style
 from ui.canvas.scene import ClusterScene
 from ui.canvas.view import CanvasPane
 from ui.first_paint import AfterFirstPaint
@@ -153,12 +154,14 @@ class MainWindow(QMainWindow):
         self._bottom_layout.setContentsMargins(0, 0, 0, 0)
         self._bottom_layout.setSpacing(0)
         # One row for the seek bar and the timeline's controls: the lanes get the height.
+        # (Rows join their parent layout empty and are filled after: see ui/layouts.py.)
         self._seek_row = QHBoxLayout()
         self._seek_row.setContentsMargins(0, 0, 4, 0)
-        self._seek_row.addWidget(self.seek_bar, 3)
         self._bottom_layout.addLayout(self._seek_row)
+        self._seek_row.addWidget(self.seek_bar, 3)
         # Until the timeline joins, the seek bar stays at the top where it will be after.
-        self._bottom_layout.addStretch(1)
+        self._stretch: QSpacerItem | None = layouts.stretch()
+        self._bottom_layout.addSpacerItem(self._stretch)
         self.timeline_dock = self._dock("Timeline", "timeline", bottom,
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
         self.timeline_dock.visibilityChanged.connect(self._on_timeline_visibility)
@@ -254,9 +257,9 @@ class MainWindow(QMainWindow):
             self._present_timeline(widget, True)
         self.timeline = widget
         self._timeline_fed = 0
-        spacer = self._bottom_layout.itemAt(self._bottom_layout.count() - 1)
-        if spacer is not None and spacer.spacerItem() is not None:
-            self._bottom_layout.removeItem(spacer)
+        if self._stretch is not None:  # ours (made in Python), so removed without itemAt
+            self._bottom_layout.removeItem(self._stretch)
+            self._stretch = None
         self._bottom_layout.addWidget(widget, 1)
         self._update_timeline(self.runner.cursor)
         return widget

@@ -59,8 +59,7 @@ class NarrationWidget(QWidget):
         scenario = self.runner.session.scenario
         if self._header and self._header_texts() == self._lesson_texts(scenario):
             # the same lesson (a fork): keep its rows and drop the sentences, newest first, as
-            # a seek back does; show_world adds the new run's. (QListWidget.clear() here crashed
-            # the test process now and then, after a fork, for a cause not yet found.)
+            # a seek back does; show_world adds the new run's
             while self.list.count() > self._header:
                 self.list.takeItem(self.list.count() - 1)
             return

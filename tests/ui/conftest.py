@@ -10,6 +10,7 @@ from PySide6.QtCore import QPoint, QPointF
 
 from simulator.config import Scenario
 from ui import settings as prefs
+from ui.layouts import qt_made_item_wrappers
 from ui.mainwindow import MainWindow
 from ui.session import Session
 
@@ -21,6 +22,15 @@ def temporary_settings(tmp_path: Path) -> Iterator[Path]:
     directory.mkdir()
     prefs.use_directory(directory)
     yield directory
+
+
+@pytest.fixture(autouse=True)
+def no_layout_item_wrappers() -> Iterator[None]:
+    """Every test ends with no Python wrapper of a layout item Qt made (ui/layouts.py: Qt
+    deletes such items unseen, and a stale wrapper answers for the next object at its address)."""
+    yield
+    made = [type(item).__name__ for item in qt_made_item_wrappers()]
+    assert made == [], f"wrappers of Qt-made layout items left alive: {made}"
 
 
 @pytest.fixture

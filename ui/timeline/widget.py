@@ -103,8 +103,12 @@ class TimelineWidget(QtWidgets.QWidget):
         self.key_box.setToolTip("Only the lanes of hosts that did something: led, campaigned, "
                                 "crashed, paused or were cut off (taller lanes)")
         self.key_box.toggled.connect(self.set_key_lanes)
+        self._layout = QtWidgets.QVBoxLayout(self)
+        self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(0)
         bar = QtWidgets.QHBoxLayout()
         bar.setContentsMargins(4, 2, 4, 0)
+        self._layout.addLayout(bar)  # empty, filled below: see ui/layouts.py
         # No "Timeline" label here: the dock's title says it, and a second one right under
         # the "Time" seek bar read as a stutter. What the pointer is over shows here instead.
         self.hover_label = QtWidgets.QLabel("")
@@ -116,10 +120,6 @@ class TimelineWidget(QtWidgets.QWidget):
         bar.addWidget(self.legend_box)
         bar.addWidget(self.follow_box)
         bar.addWidget(self.fit_button)
-        self._layout = QtWidgets.QVBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.setSpacing(0)
-        self._layout.addLayout(bar)
         self._layout.addWidget(self.view, 1)
         self._fit_range()
         self.redraw()
