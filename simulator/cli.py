@@ -17,13 +17,12 @@ import os
 import sys
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from pathlib import Path
 from typing import Any, TextIO
 
 from simulator.cli_args import MessageFirstParser, output_problem, seed_value
 from simulator.config import Scenario
-from simulator.frozen import frozen
+from simulator.frozen import frozen, replace
 from simulator.presets import PresetError
 from simulator.presets.catalog import DEFAULT_PRESET, find_scenario, list_presets
 from simulator.recording import (

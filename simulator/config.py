@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import math
 import random
-from dataclasses import field
 
-from simulator.frozen import frozen
+from simulator.frozen import field, frozen
 
 LATENCY_KINDS = ("constant", "uniform", "normal")
 RECIPES = ("seed", "etcd", "zookeeper", "kubernetes")

@@ -3,71 +3,86 @@
 The simulation builds hundreds of thousands of small immutable values per simulated hour (trace
 events, Raft messages and notes), and every command defines about a hundred such classes at
 start-up. ``dataclass(frozen=True, slots=True)`` compiles six generated methods per class from
-source at every import (bytecode caching does not cover them: about half of the start-up CPU of
-``leadersim run`` went there) and its ``__init__`` assigns each field through
-``object.__setattr__``. ``frozen`` builds the same class without compiling anything per class.
+source at every import (bytecode caching does not cover them: about 40 % of the start-up CPU of
+``leadersim run`` went there), and importing ``dataclasses`` loads ``inspect`` and the Python
+parser with it. ``frozen`` builds the same class without compiling anything per class and
+without importing ``dataclasses`` until something asks for a dataclass's attributes.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import reprlib
 import types
+from _thread import get_ident as _get_ident
 from collections.abc import Callable
-from dataclasses import MISSING, Field, FrozenInstanceError, fields
 from operator import attrgetter
-from typing import Any, ClassVar, TypeVar, dataclass_transform, get_origin
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, dataclass_transform, get_origin
+
+if TYPE_CHECKING:
+    import dataclasses
 
 _C = TypeVar("_C", bound=type)
+_T = TypeVar("_T")
 
 
-def fast_init(cls: _C) -> _C:
-    """Give a frozen slots dataclass an equivalent ``__init__`` that sets each slot directly.
+class _Missing:
+    """No default (dataclasses.MISSING, without importing dataclasses)."""
 
-    The generated ``__init__`` of a frozen dataclass assigns every field through
-    ``object.__setattr__``; this one calls each slot's descriptor ``__set__``, which is about
-    twice as fast and leaves the instance exactly as immutable (``__setattr__`` still raises
-    FrozenInstanceError). Same parameters, order and defaults; ``default_factory`` and
-    ``__post_init__`` are not supported and raise TypeError, as does a class without slots.
-    """
-    if "__post_init__" in dir(cls):
-        raise TypeError(f"fast_init: {cls.__name__} has __post_init__")
-    specs = fields(cls)
-    for spec in specs:
-        if spec.default_factory is not MISSING:
-            raise TypeError(f"fast_init: {cls.__name__}.{spec.name} has a default_factory")
-    setters = [_slot_setter(cls, spec.name) for spec in specs]
-    if None in setters:
-        missing = specs[setters.index(None)].name
-        raise TypeError(f"fast_init: {cls.__name__}.{missing} is not a slot")
-    defaults = tuple(spec.default for spec in specs if spec.default is not MISSING)
-    init = _build_init(cls, [spec.name for spec in specs], setters, defaults, (), False)
-    init.__doc__ = cls.__init__.__doc__
-    cls.__init__ = init  # type: ignore[misc]
-    return cls
+    def __repr__(self) -> str:
+        return "MISSING"
 
 
-@dataclass_transform(frozen_default=True, field_specifiers=(dataclasses.field, Field))
+MISSING: Any = _Missing()
+
+
+class _Spec:
+    """A field of a ``frozen`` class: what dataclasses.Field records of it."""
+
+    __slots__ = ("name", "type", "default", "default_factory", "repr", "hash", "compare")
+
+    def __init__(self, default: Any = MISSING, default_factory: Any = MISSING,
+                 repr: bool = True, hash: bool | None = None,  # noqa: A002 - dataclass names
+                 compare: bool = True) -> None:
+        self.name = ""
+        self.type: Any = None
+        self.default = default
+        self.default_factory = default_factory
+        self.repr = repr
+        self.hash = hash
+        self.compare = compare
+
+
+def field(*, default: Any = MISSING, default_factory: Callable[[], Any] = MISSING,
+          repr: bool = True, hash: bool | None = None,  # noqa: A002 - dataclass names
+          compare: bool = True) -> Any:
+    """A field of a ``frozen`` class with a default, a default_factory or repr/eq/hash options,
+    as ``dataclasses.field`` (whose Field objects ``frozen`` also accepts)."""
+    if default is not MISSING and default_factory is not MISSING:
+        raise ValueError("cannot specify both default and default_factory")
+    return _Spec(default, default_factory, repr, hash, compare)
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(field,))
 def frozen(cls: _C) -> _C:
     """The class ``dataclass(frozen=True, slots=True)`` makes of ``cls``, with a faster init.
 
     The result is a dataclass to ``dataclasses`` (``fields``, ``replace``, ``asdict`` and
-    ``is_dataclass`` work) with the same fields, defaults, ``default_factory`` and
-    ``__post_init__`` calls, slots, ``__match_args__``, equality, hash, repr, pickling and
-    FrozenInstanceError on assignment. Its ``__init__`` sets each slot through the slot's
-    descriptor (about twice as fast as the dataclass's ``object.__setattr__``). Field options
-    it does not reproduce (``init=False``, ``kw_only``, ``InitVar``, ``KW_ONLY``) make it hand
-    the class to ``dataclass`` itself.
+    ``is_dataclass`` work: its ``__dataclass_fields__`` is built at the first read) with the
+    same fields, defaults, ``default_factory`` and ``__post_init__`` calls, slots,
+    ``__match_args__``, equality, hash, repr, pickling and FrozenInstanceError on assignment.
+    Its ``__init__`` sets each slot through the slot's descriptor (about twice as fast as the
+    dataclass's ``object.__setattr__``). Field options it does not reproduce (``init=False``,
+    ``kw_only``, ``InitVar``, ``KW_ONLY``) make it hand the class to ``dataclass`` itself.
     """
     specs = _collect_fields(cls)
     if specs is None:
+        import dataclasses
+
         return dataclasses.dataclass(frozen=True, slots=True)(cls)  # type: ignore[return-value]
     own = cls.__dict__
     for name in ("__setattr__", "__delattr__"):
         if name in own:
             raise TypeError(f"Cannot overwrite attribute {name} in class {cls.__name__}")
-    inherited_slots = {slot for base in cls.__mro__[1:-1]
-                       for slot in _slots_of(base)}
+    inherited_slots = {slot for base in cls.__mro__[1:-1] for slot in _slots_of(base)}
     namespace = dict(own)
     for name in specs:
         namespace.pop(name, None)
@@ -80,34 +95,35 @@ def frozen(cls: _C) -> _C:
     return new  # type: ignore[return-value]
 
 
-# --- building blocks ---------------------------------------------------------------------------
+def field_names(cls: type) -> tuple[str, ...]:
+    """The names of a ``frozen`` class's fields, in order (``dataclasses.fields`` without the
+    import)."""
+    specs = cls.__dict__.get("__frozen_fields__")
+    if specs is None:
+        import dataclasses
+
+        return tuple(spec.name for spec in dataclasses.fields(cls))
+    return tuple(specs)
 
 
-@dataclasses.dataclass(frozen=True, slots=True)
-class _Model:
-    """A frozen slots dataclass whose parameters and field kind every ``frozen`` class shares."""
-
-    x: int = 0
-
-
-_PARAMS = _Model.__dataclass_params__  # type: ignore[attr-defined]
-_FIELD_KIND = _Model.__dataclass_fields__["x"]._field_type  # type: ignore[attr-defined]
-
-
-class _Factory:
-    """The default of an ``__init__`` parameter whose field has a default_factory."""
-
-    def __repr__(self) -> str:
-        return "<factory>"
+def replace(obj: _T, /, **changes: Any) -> _T:
+    """A copy of the ``frozen`` instance ``obj`` with ``changes`` (as ``dataclasses.replace``)."""
+    cls = type(obj)
+    names = field_names(cls)
+    unknown = set(changes).difference(names)
+    if unknown:
+        raise TypeError(f"{cls.__qualname__}.__init__() got an unexpected keyword argument "
+                        f"{sorted(unknown)[0]!r}")
+    values = {name: changes[name] if name in changes else getattr(obj, name) for name in names}
+    return cls(**values)
 
 
-_FACTORY = _Factory()
+# --- collecting the fields ---------------------------------------------------------------------
 
 
 def _is_classvar(annotation: object) -> bool:
     if isinstance(annotation, str):
-        text = annotation.strip()
-        return text.startswith(("ClassVar", "typing.ClassVar"))
+        return annotation.strip().startswith(("ClassVar", "typing.ClassVar"))
     return annotation is ClassVar or get_origin(annotation) is ClassVar
 
 
@@ -116,18 +132,47 @@ def _unsupported(annotation: object) -> bool:
     return "InitVar" in text or "KW_ONLY" in text
 
 
-def _collect_fields(cls: type) -> dict[str, Field[Any]] | None:
-    """All fields of ``cls`` (inherited first) as dataclasses' Field objects; None: fall back."""
-    specs: dict[str, Field[Any]] = {}
+def _from_dataclass_field(value: dataclasses.Field[Any]) -> _Spec | None:
+    """A dataclasses.Field written in a class body as a _Spec; None: frozen cannot mirror it."""
+    import dataclasses
+
+    if not value.init or value.kw_only is True:
+        return None
+    unset = dataclasses.MISSING
+    return _Spec(MISSING if value.default is unset else value.default,
+                 MISSING if value.default_factory is unset else value.default_factory,
+                 value.repr, value.hash, value.compare)
+
+
+def _base_fields(base: type) -> dict[str, _Spec] | None:
+    """The fields a base class hands down: a frozen class's, a dataclass's, or none."""
+    specs = base.__dict__.get("__frozen_fields__")
+    if specs is not None:
+        return specs  # type: ignore[no-any-return]
+    if "__dataclass_fields__" not in base.__dict__:
+        return None
+    import dataclasses
+
+    if not base.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+        raise TypeError("cannot inherit frozen dataclass from a non-frozen one")
+    inherited: dict[str, _Spec] = {}
+    for spec in dataclasses.fields(base):
+        converted = _from_dataclass_field(spec)
+        if converted is None:
+            raise TypeError(f"frozen: {base.__name__}.{spec.name}: a field option frozen "
+                            "cannot extend")
+        converted.name, converted.type = spec.name, spec.type
+        inherited[spec.name] = converted
+    return inherited
+
+
+def _collect_fields(cls: type) -> dict[str, _Spec] | None:
+    """All fields of ``cls`` (inherited first); None: hand the class to dataclass."""
+    specs: dict[str, _Spec] = {}
     for base in cls.__mro__[-1:0:-1]:
-        base_fields = base.__dict__.get("__dataclass_fields__")
-        if base_fields is None:
-            continue
-        if not getattr(base, "__dataclass_params__", _PARAMS).frozen:
-            raise TypeError("cannot inherit frozen dataclass from a non-frozen one")
-        for spec in base_fields.values():
-            if spec._field_type is _FIELD_KIND:
-                specs[spec.name] = spec
+        inherited = _base_fields(base)
+        if inherited is not None:
+            specs.update(inherited)
     own = cls.__dict__
     for name, annotation in own.get("__annotations__", {}).items():
         if _is_classvar(annotation):
@@ -135,21 +180,20 @@ def _collect_fields(cls: type) -> dict[str, Field[Any]] | None:
         if _unsupported(annotation):
             return None
         value = own.get(name, MISSING)
-        if isinstance(value, Field):
+        if isinstance(value, _Spec):
             spec = value
-            if not spec.init or spec.kw_only is True:
+        elif type(value).__name__ == "Field" and type(value).__module__ == "dataclasses":
+            converted = _from_dataclass_field(value)
+            if converted is None:
                 return None
+            spec = converted
         else:
             if value is not MISSING and value.__class__.__hash__ is None:
                 raise ValueError(f"mutable default {type(value)} for field {name} is not "
                                  "allowed: use default_factory")
-            spec = dataclasses.field(default=value)
-        if spec.default is not MISSING and spec.default_factory is not MISSING:
-            raise ValueError("cannot specify both default and default_factory")
+            spec = _Spec(value)
         spec.name = name
         spec.type = annotation
-        spec._field_type = _FIELD_KIND  # type: ignore[attr-defined]
-        spec.kw_only = False
         specs[name] = spec
     seen_default = False
     for spec in specs.values():
@@ -165,18 +209,20 @@ def _slots_of(cls: type) -> tuple[str, ...]:
     return (slots,) if isinstance(slots, str) else tuple(slots)
 
 
-def _slot_setter(cls: type, name: str) -> Callable[[object, object], None] | None:
+def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
     for klass in cls.__mro__:
         if name in klass.__dict__ and name in _slots_of(klass):
             return klass.__dict__[name].__set__  # type: ignore[no-any-return]
-    return None
+    raise TypeError(f"frozen: {cls.__name__}.{name} is not a slot")
 
 
-def _add_methods(cls: type, own: Any, specs: dict[str, Field[Any]]) -> None:
+# --- the methods -------------------------------------------------------------------------------
+
+
+def _add_methods(cls: type, own: Any, specs: dict[str, _Spec]) -> None:
     """Give the slotted class ``cls`` what dataclass(frozen=True) would add (none it defines)."""
-    names = list(specs)
+    names = tuple(specs)
     qualname = cls.__qualname__
-    setters = [_slot_setter(cls, name) for name in names]
     defaults: list[object] = []
     factories: list[tuple[int, Callable[[], object]]] = []
     for number, spec in enumerate(specs.values()):
@@ -187,40 +233,94 @@ def _add_methods(cls: type, own: Any, specs: dict[str, Field[Any]]) -> None:
             defaults.append(spec.default)
     methods: dict[str, Any] = {}
     if "__init__" not in own:
-        init = _build_init(cls, names, setters, tuple(defaults), tuple(factories),
-                           "__post_init__" in dir(cls))
+        init = _build_init(cls, names, [_slot_setter(cls, name) for name in names],
+                           tuple(defaults), tuple(factories), hasattr(cls, "__post_init__"))
         init.__annotations__ = {name: spec.type for name, spec in specs.items()}
         init.__annotations__["return"] = None
         methods["__init__"] = init
-    shown = tuple(name for name, spec in specs.items() if spec.repr)
-    compared = tuple(name for name, spec in specs.items() if spec.compare)
-    hashed = tuple(name for name, spec in specs.items()
-                   if (spec.compare if spec.hash is None else spec.hash))
     if "__repr__" not in own:
-        methods["__repr__"] = _make_repr(shown)
+        methods["__repr__"] = _make_repr(tuple(n for n, spec in specs.items() if spec.repr))
     if "__eq__" not in own:
+        compared = tuple(name for name, spec in specs.items() if spec.compare)
         methods["__eq__"] = _on_first_call(cls, "__eq__", compared)
     explicit_hash = own.get("__hash__", MISSING)
     if explicit_hash is MISSING or (explicit_hash is None and "__eq__" in own):
+        hashed = tuple(name for name, spec in specs.items()
+                       if (spec.compare if spec.hash is None else spec.hash))
         methods["__hash__"] = _on_first_call(cls, "__hash__", hashed)
     methods["__setattr__"] = _make_setattr(frozenset(names))
     methods["__delattr__"] = _make_delattr(frozenset(names))
     if "__getstate__" not in own:
-        methods["__getstate__"] = _make_getstate(_getter(tuple(names)))
+        methods["__getstate__"] = _make_getstate(_getter(names))
     if "__setstate__" not in own:
-        methods["__setstate__"] = _make_setstate(tuple(names))
+        methods["__setstate__"] = _make_setstate(names)
     for name, method in methods.items():
         method.__qualname__ = f"{qualname}.{name}"
         setattr(cls, name, method)
     if "__match_args__" not in own:
-        cls.__match_args__ = tuple(names)  # type: ignore[attr-defined]
-    cls.__dataclass_fields__ = specs  # type: ignore[attr-defined]
-    cls.__dataclass_params__ = _PARAMS  # type: ignore[attr-defined]
+        cls.__match_args__ = names  # type: ignore[attr-defined]
+    cls.__frozen_fields__ = specs  # type: ignore[attr-defined]
+    cls.__dataclass_fields__ = _Deferred(cls, "__dataclass_fields__")  # type: ignore[attr-defined]
+    cls.__dataclass_params__ = _Deferred(cls, "__dataclass_params__")  # type: ignore[attr-defined]
     if not own.get("__doc__"):
         cls.__doc__ = f"{cls.__name__}({', '.join(_describe(spec) for spec in specs.values())})"
 
 
-def _describe(spec: Field[Any]) -> str:
+class _Deferred:
+    """``__dataclass_fields__`` or ``__dataclass_params__`` of a frozen class, made of
+    dataclasses' own objects when first read (by ``dataclasses.fields``, ``replace`` or a
+    dataclass extending the class), then stored on the class in its place."""
+
+    __slots__ = ("owner", "attribute")
+
+    def __init__(self, owner: type, attribute: str) -> None:
+        self.owner = owner
+        self.attribute = attribute
+
+    def __get__(self, instance: object, kind: type | None = None) -> Any:
+        import dataclasses
+
+        model = _model()
+        owner = self.owner
+        if self.attribute == "__dataclass_params__":
+            value: Any = model.__dataclass_params__
+        else:
+            unset = dataclasses.MISSING
+            value = {}
+            for name, spec in owner.__frozen_fields__.items():  # type: ignore[attr-defined]
+                made = dataclasses.field(
+                    default=unset if spec.default is MISSING else spec.default,
+                    default_factory=(unset if spec.default_factory is MISSING
+                                     else spec.default_factory),
+                    repr=spec.repr, hash=spec.hash, compare=spec.compare)
+                made.name = name
+                made.type = spec.type
+                made.kw_only = False
+                made._field_type = model.__dataclass_fields__["x"]._field_type  # type: ignore[attr-defined]
+                value[name] = made
+        type.__setattr__(owner, self.attribute, value)
+        return value
+
+
+_MODEL: list[type] = []
+
+
+def _model() -> Any:
+    """A frozen slots dataclass whose parameters and field kind every frozen class shares."""
+    if not _MODEL:
+        import dataclasses
+
+        @dataclasses.dataclass(frozen=True, slots=True)
+        class Model:
+            """The model of a frozen class, for the dataclass attributes."""
+
+            x: int = 0
+
+        _MODEL.append(Model)
+    return _MODEL[0]
+
+
+def _describe(spec: _Spec) -> str:
     """A field as ``inspect.signature`` shows the parameter (the dataclass's default doc)."""
     kind = spec.type
     if isinstance(kind, type):
@@ -234,6 +334,14 @@ def _describe(spec: Field[Any]) -> str:
     return text if spec.default is MISSING else f"{text} = {spec.default!r}"
 
 
+class _Factory:
+    """The default of an ``__init__`` parameter whose field has a default_factory."""
+
+    def __repr__(self) -> str:
+        return "<factory>"
+
+
+_FACTORY = _Factory()
 _TEMPLATES: dict[tuple[int, tuple[int, ...], bool], types.CodeType] = {}
 
 
@@ -264,7 +372,8 @@ def _init_template(count: int, factories: tuple[int, ...], post_init: bool) -> t
     return code
 
 
-def _build_init(cls: type, names: list[str], setters: list[Any], defaults: tuple[object, ...],
+def _build_init(cls: type, names: tuple[str, ...], setters: list[Any],
+                defaults: tuple[object, ...],
                 factories: tuple[tuple[int, Callable[[], object]], ...],
                 post_init: bool) -> Callable[..., None]:
     """An ``__init__(self, *names)`` that sets each slot through its descriptor's ``__set__``."""
@@ -278,8 +387,7 @@ def _build_init(cls: type, names: list[str], setters: list[Any], defaults: tuple
     cells.update({f"_f{number}": factory for number, factory in factories})
     cells["_factory"] = _FACTORY
     closure = tuple(types.CellType(cells[name]) for name in code.co_freevars)
-    init = types.FunctionType(code, {"__builtins__": __builtins__}, "__init__", defaults or None,
-                              closure or None)
+    init = types.FunctionType(code, _GLOBALS, "__init__", defaults or None, closure or None)
     init.__module__ = cls.__module__
     return init  # type: ignore[return-value]
 
@@ -297,15 +405,23 @@ def _getter(names: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]:
 def _make_repr(names: tuple[str, ...]) -> Callable[[object], str]:
     text = "%s(" + ", ".join(f"{name}=%r" for name in names) + ")"
     get = _getter(names)
+    running: set[tuple[int, int]] = set()
 
     def __repr__(self: object) -> str:
-        return text % (self.__class__.__qualname__, *get(self))
+        key = (id(self), _get_ident())
+        if key in running:  # a value that contains itself, as dataclasses' repr shows it
+            return "..."
+        running.add(key)
+        try:
+            return text % (self.__class__.__qualname__, *get(self))
+        finally:
+            running.discard(key)
 
-    return reprlib.recursive_repr()(__repr__)
+    return __repr__
 
 
 _COMPARE_TEMPLATES: dict[tuple[str, int], types.CodeType] = {}
-_COMPARE_GLOBALS = {"__builtins__": __builtins__, "_frozen_hash_": hash}
+_GLOBALS = {"__builtins__": __builtins__, "_frozen_hash_": hash}
 
 
 def _compare_code(kind: str, names: tuple[str, ...]) -> types.CodeType:
@@ -343,8 +459,7 @@ def _on_first_call(owner: type, kind: str, names: tuple[str, ...]) -> Callable[.
     """
 
     def first_call(*args: Any) -> Any:
-        code = _compare_code(kind, names)
-        method = types.FunctionType(code, _COMPARE_GLOBALS, kind)
+        method = types.FunctionType(_compare_code(kind, names), _GLOBALS, kind)
         method.__qualname__ = f"{owner.__qualname__}.{kind}"
         method.__module__ = owner.__module__
         setattr(owner, kind, method)
@@ -353,10 +468,16 @@ def _on_first_call(owner: type, kind: str, names: tuple[str, ...]) -> Callable[.
     return first_call
 
 
+def _frozen_error(message: str) -> Exception:
+    from dataclasses import FrozenInstanceError
+
+    return FrozenInstanceError(message)
+
+
 def _make_setattr(names: frozenset[str]) -> Callable[[object, str, object], None]:
     def __setattr__(self: object, name: str, value: object) -> None:
         if name in names:
-            raise FrozenInstanceError(f"cannot assign to field {name!r}")
+            raise _frozen_error(f"cannot assign to field {name!r}")
         object.__setattr__(self, name, value)
 
     return __setattr__
@@ -365,7 +486,7 @@ def _make_setattr(names: frozenset[str]) -> Callable[[object, str, object], None
 def _make_delattr(names: frozenset[str]) -> Callable[[object, str], None]:
     def __delattr__(self: object, name: str) -> None:
         if name in names:
-            raise FrozenInstanceError(f"cannot delete field {name!r}")
+            raise _frozen_error(f"cannot delete field {name!r}")
         object.__delattr__(self, name)
 
     return __delattr__

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-import hashlib
 import random
+
+try:  # SHA-256 built into Python: hashlib would load OpenSSL first (a few ms of every start)
+    from _sha2 import sha256  # type: ignore[import-not-found]  # Python 3.12 and later
+except ImportError:
+    try:
+        from _sha256 import sha256  # type: ignore[import-not-found,no-redef]  # Python 3.11
+    except ImportError:
+        from hashlib import sha256  # type: ignore[assignment]  # a build without them
 
 
 def derive_seed(seed: int, name: str) -> int:
     """Return a 64-bit seed for stream ``name`` that depends only on ``seed`` and ``name``."""
-    digest = hashlib.sha256(f"{seed}/{name}".encode()).digest()
+    digest = sha256(f"{seed}/{name}".encode()).digest()
     return int.from_bytes(digest[:8], "big")
 
 

@@ -6,13 +6,15 @@ import copy
 import dataclasses
 import inspect
 import pickle
+import subprocess
 import sys
 import types
+from pathlib import Path
 from typing import ClassVar
 
 import pytest
 
-from simulator.frozen import frozen
+from simulator.frozen import field_names, frozen, replace
 
 SOURCE = '''
 from __future__ import annotations
@@ -68,16 +70,18 @@ class OwnMethods:
 '''
 
 
-def _module(name: str, decorate: object) -> types.ModuleType:
+def _module(name: str, decorate: object, source: str = SOURCE) -> types.ModuleType:
     module = types.ModuleType(name)
     module.__dict__["decorate"] = decorate
     sys.modules[name] = module  # pickle finds the classes by module and name
-    exec(compile(SOURCE, f"<{name}>", "exec"), module.__dict__)  # noqa: S102 - fixed text above
+    exec(compile(source, f"<{name}>", "exec"), module.__dict__)  # noqa: S102 - fixed text above
     return module
 
 
 REFERENCE = _module("frozen_reference", dataclasses.dataclass(frozen=True, slots=True))
 BUILT = _module("frozen_built", frozen)
+OWN_FIELD = _module("frozen_own_field", frozen, SOURCE.replace(
+    "from dataclasses import field", "from simulator.frozen import field"))
 
 
 def _outcome(call: object) -> object:
@@ -114,13 +118,37 @@ def _behaviour(module: types.ModuleType) -> list[object]:
     ]
 
 
-def test_a_frozen_class_behaves_as_the_dataclass_would() -> None:
+@pytest.mark.parametrize("module", [BUILT, OWN_FIELD], ids=["dataclasses.field", "frozen.field"])
+def test_a_frozen_class_behaves_as_the_dataclass_would(module: types.ModuleType) -> None:
     reference = _behaviour(REFERENCE)
-    built = _behaviour(BUILT)
+    built = _behaviour(module)
     for number, (want, got) in enumerate(zip(reference, built, strict=True)):
         assert got == want, f"item {number}"
     # the second call of __eq__ and __hash__ runs the code put in place by the first
-    assert _behaviour(BUILT) == reference
+    assert _behaviour(module) == reference
+
+
+def test_replace_and_field_names_without_dataclasses() -> None:
+    child = OWN_FIELD.Child(1.0, "n1", 4, (1,), [2], "kept")
+    assert field_names(OWN_FIELD.Child) == ("t", "node", "term", "items", "seen", "note")
+    changed = replace(child, term=5, note="new")
+    assert (changed.term, changed.note, changed.items) == (5, "new", (1,))
+    assert changed.seen is child.seen  # as dataclasses.replace: the same value, not a copy
+    with pytest.raises(TypeError, match="colour"):
+        replace(child, colour="red")
+
+
+def test_a_headless_run_does_not_import_dataclasses_or_hashlib() -> None:
+    """Both cost start-up time (dataclasses loads inspect and the parser, hashlib OpenSSL)."""
+    code = ("import sys\nfrom ui.launcher import main\n"
+            "sys.argv = ['leadersim', 'run', 'raft-steady', '--until', '1']\n"
+            "try:\n    main()\nfinally:\n"
+            "    print(sorted({'dataclasses', 'inspect', 'hashlib'} & set(sys.modules)), "
+            "file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parent.parent, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "[]"
 
 
 def test_a_dataclass_may_extend_a_frozen_class() -> None:

@@ -12,8 +12,6 @@ its timestamp) and ``ec.write`` (what each replica did with a write).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from simulator.frozen import frozen
 from simulator.trace.events import EcResult, EcWrite, Event
 
@@ -110,24 +108,25 @@ def _ts(value: object) -> tuple[float, str] | None:
     return (float(time), str(node))
 
 
-@dataclass(slots=True)
 class EventualFold:
     """Folds the eventual store's events, in order, into an EventualReport."""
 
-    _acked: dict[str, list[tuple[float, tuple[float, str], float | None, str | None, str]]] = \
-        field(default_factory=dict)
-    _writes: list[tuple[float, str, str, str | None, tuple[float, str]]] = \
-        field(default_factory=list)
-    _kept: set[tuple[str, tuple[float, str]]] = field(default_factory=set)
-    _held: dict[tuple[str, tuple[float, str]], tuple[float, str] | None] = \
-        field(default_factory=dict)
-    _stale: list[StaleRead] = field(default_factory=list)
-    _reads: int = 0
-    _ignored: int = 0
-    _repairs: int = 0
-    _hints: int = 0
-    _cas: dict[str, int] = field(default_factory=dict)
-    seen: bool = False
+    __slots__ = ("_acked", "_writes", "_kept", "_held", "_stale", "_reads", "_ignored",
+                 "_repairs", "_hints", "_cas", "seen")
+
+    def __init__(self) -> None:
+        self._acked: dict[str, list[tuple[float, tuple[float, str], float | None, str | None,
+                                          str]]] = {}
+        self._writes: list[tuple[float, str, str, str | None, tuple[float, str]]] = []
+        self._kept: set[tuple[str, tuple[float, str]]] = set()
+        self._held: dict[tuple[str, tuple[float, str]], tuple[float, str] | None] = {}
+        self._stale: list[StaleRead] = []
+        self._reads = 0
+        self._ignored = 0
+        self._repairs = 0
+        self._hints = 0
+        self._cas: dict[str, int] = {}
+        self.seen = False
 
     def observe(self, event: Event) -> None:
         """Take one event (others are ignored)."""

@@ -14,8 +14,6 @@ pause points give ``at``, or ``fault`` (a step's name) and ``after`` (seconds af
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from simulator.config import (
     FAULT_ACTIONS,
     FAULT_MOMENTS,
@@ -24,7 +22,7 @@ from simulator.config import (
     FaultStep,
     PauseStep,
 )
-from simulator.frozen import frozen
+from simulator.frozen import frozen, replace
 from simulator.presets.cluster import MS_PER_S
 from simulator.presets.reader import Section, check_number, item, show, type_name
 

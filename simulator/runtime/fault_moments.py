@@ -4,9 +4,9 @@ captions and pause points anchored to named steps (the rules are in runtime.faul
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
+from simulator.frozen import replace
 from simulator.runtime.app_cluster import app_leader
 from simulator.runtime.faults import APP_TARGETS, TimedStep
 from simulator.runtime.scheduling import Callback, call_later

@@ -8,10 +8,9 @@ bytes. New kinds and fields may be added; the documented ones are never renamed 
 
 from __future__ import annotations
 
-from dataclasses import fields
 from typing import Any, ClassVar
 
-from simulator.frozen import frozen
+from simulator.frozen import field_names, frozen
 
 EVENT_FORMAT_VERSION = 1
 """The version of the event log format documented in docs/events.md (run.start's ``format``)."""
@@ -38,7 +37,7 @@ _FIELD_CACHE: dict[type, tuple[str, ...]] = {}
 def _field_names(cls: type) -> tuple[str, ...]:
     names = _FIELD_CACHE.get(cls)
     if names is None:
-        names = tuple(f.name for f in fields(cls) if f.name != "t")
+        names = tuple(name for name in field_names(cls) if name != "t")
         _FIELD_CACHE[cls] = names
     return names
 

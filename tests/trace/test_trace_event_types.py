@@ -7,7 +7,6 @@ import pickle
 
 import pytest
 
-from simulator.frozen import fast_init
 from simulator.trace.events import (
     ALL_EVENT_TYPES,
     KvComplete,
@@ -53,18 +52,3 @@ def test_missing_or_unknown_arguments_are_rejected_like_a_dataclass_would() -> N
     with pytest.raises(TypeError):
         RaftRole(0.0, "n1", "leader", 1, colour="red")  # type: ignore[call-arg]
 
-
-def test_fast_init_refuses_what_it_cannot_reproduce() -> None:
-    @dataclasses.dataclass(frozen=True, slots=True)
-    class WithFactory:
-        items: list[int] = dataclasses.field(default_factory=list)
-
-    with pytest.raises(TypeError, match="default_factory"):
-        fast_init(WithFactory)
-
-    @dataclasses.dataclass(frozen=True)
-    class WithoutSlots:
-        name: str
-
-    with pytest.raises(TypeError, match="not a slot"):
-        fast_init(WithoutSlots)
