@@ -11,7 +11,6 @@ parts (the window, the offscreen timeline renderer) are injected by ``ui.launche
 from __future__ import annotations
 
 import argparse
-import json
 import math
 import os
 import sys
@@ -33,6 +32,7 @@ from simulator.recording import (
     RecordRequest,
     parse_size,
 )
+from simulator.runtime.gc_pacing import no_collections
 from simulator.trace.events import Event, RunEnd
 
 PROG = "leadersim"
@@ -67,13 +67,17 @@ class Frontends:
     ``until`` and saving a screenshot when given) and returns an exit status;
     ``render_timeline(events, scenario, path)`` draws the timeline picture offscreen;
     ``svg_to_png(svg_text, path)`` rasterises an experiment's plot;
-    ``record(scenario, request)`` records a stretch of the run as video (simulator.recording).
+    ``record(scenario, request)`` records a stretch of the run as video (simulator.recording);
+    ``settle()`` is called once a run's modules are imported: the ``leadersim`` process hands in
+    gc_pacing.settle_imports, so that later collections skip the modules' objects (None in a
+    process that runs commands among other work, such as the tests).
     """
 
     gui: GuiFrontend | None = None
     render_timeline: TimelineRenderer | None = None
     svg_to_png: Callable[[str, Path], None] | None = None
     record: RecordFrontend | None = None
+    settle: Callable[[], None] | None = None
 
 
 class UsageError(Exception):
@@ -267,7 +271,10 @@ def _run(args: argparse.Namespace, fronts: Frontends) -> int:
         raise UsageError("--timeline needs the Qt renderer: use the leadersim command "
                          "(ui.launcher), or leave out --timeline")
     _check_distinct_outputs(args)
-    simulation_class = _simulation_class()
+    with no_collections():  # the simulator's modules: long-lived objects, no garbage
+        simulation_class = _simulation_class()
+        if fronts.settle is not None:
+            fronts.settle()
     try:
         simulation = simulation_class(scenario, scenario.seed)
     except ValueError as problem:
@@ -281,6 +288,8 @@ def _run(args: argparse.Namespace, fronts: Frontends) -> int:
 
     summary = summarize(events, scenario, end=until)
     if args.json:
+        import json
+
         json.dump(summary.to_dict(), sys.stdout, indent=2, ensure_ascii=False)
         sys.stdout.write("\n")
     else:

@@ -89,9 +89,11 @@ def frozen(cls: _C) -> _C:
     namespace.pop("__dict__", None)
     namespace.pop("__weakref__", None)
     namespace["__slots__"] = tuple(name for name in specs if name not in inherited_slots)
+    namespace.update(_methods(cls.__name__, cls.__qualname__, own, specs))
     new = type(cls)(cls.__name__, cls.__bases__, namespace)
     new.__qualname__ = cls.__qualname__
-    _add_methods(new, own, specs)
+    if "__init__" not in own:
+        new.__init__ = _init(new, specs)  # type: ignore[misc]
     return new  # type: ignore[return-value]
 
 
@@ -219,10 +221,41 @@ def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
 # --- the methods -------------------------------------------------------------------------------
 
 
-def _add_methods(cls: type, own: Any, specs: dict[str, _Spec]) -> None:
-    """Give the slotted class ``cls`` what dataclass(frozen=True) would add (none it defines)."""
+def _methods(name: str, qualname: str, own: Any, specs: dict[str, _Spec]) -> dict[str, Any]:
+    """What dataclass(frozen=True) adds to a class (but ``__init__``), for its namespace."""
     names = tuple(specs)
-    qualname = cls.__qualname__
+    methods: dict[str, Any] = {}
+    if "__repr__" not in own:
+        methods["__repr__"] = _make_repr(tuple(n for n, spec in specs.items() if spec.repr))
+    if "__eq__" not in own:
+        compared = tuple(name for name, spec in specs.items() if spec.compare)
+        methods["__eq__"] = _on_first_call("__eq__", compared)
+    explicit_hash = own.get("__hash__", MISSING)
+    if explicit_hash is MISSING or (explicit_hash is None and "__eq__" in own):
+        hashed = tuple(name for name, spec in specs.items()
+                       if (spec.compare if spec.hash is None else spec.hash))
+        methods["__hash__"] = _on_first_call("__hash__", hashed)
+    methods["__setattr__"] = _make_setattr(frozenset(names))
+    methods["__delattr__"] = _make_delattr(frozenset(names))
+    if "__getstate__" not in own:
+        methods["__getstate__"] = _make_getstate(_getter(names))
+    if "__setstate__" not in own:
+        methods["__setstate__"] = _make_setstate(names)
+    for method_name, method in methods.items():
+        method.__qualname__ = f"{qualname}.{method_name}"
+    if "__match_args__" not in own:
+        methods["__match_args__"] = names
+    methods["__frozen_fields__"] = specs
+    methods["__dataclass_fields__"] = _Deferred("__dataclass_fields__")
+    methods["__dataclass_params__"] = _Deferred("__dataclass_params__")
+    if not own.get("__doc__"):
+        methods["__doc__"] = f"{name}({', '.join(_describe(spec) for spec in specs.values())})"
+    return methods
+
+
+def _init(cls: type, specs: dict[str, _Spec]) -> Callable[..., None]:
+    """The dataclass's ``__init__`` for ``cls``, setting each slot through its descriptor."""
+    names = tuple(specs)
     defaults: list[object] = []
     factories: list[tuple[int, Callable[[], object]]] = []
     for number, spec in enumerate(specs.values()):
@@ -231,39 +264,16 @@ def _add_methods(cls: type, own: Any, specs: dict[str, _Spec]) -> None:
             defaults.append(_FACTORY)
         elif spec.default is not MISSING:
             defaults.append(spec.default)
-    methods: dict[str, Any] = {}
-    if "__init__" not in own:
-        init = _build_init(cls, names, [_slot_setter(cls, name) for name in names],
-                           tuple(defaults), tuple(factories), hasattr(cls, "__post_init__"))
-        init.__annotations__ = {name: spec.type for name, spec in specs.items()}
-        init.__annotations__["return"] = None
-        methods["__init__"] = init
-    if "__repr__" not in own:
-        methods["__repr__"] = _make_repr(tuple(n for n, spec in specs.items() if spec.repr))
-    if "__eq__" not in own:
-        compared = tuple(name for name, spec in specs.items() if spec.compare)
-        methods["__eq__"] = _on_first_call(cls, "__eq__", compared)
-    explicit_hash = own.get("__hash__", MISSING)
-    if explicit_hash is MISSING or (explicit_hash is None and "__eq__" in own):
-        hashed = tuple(name for name, spec in specs.items()
-                       if (spec.compare if spec.hash is None else spec.hash))
-        methods["__hash__"] = _on_first_call(cls, "__hash__", hashed)
-    methods["__setattr__"] = _make_setattr(frozenset(names))
-    methods["__delattr__"] = _make_delattr(frozenset(names))
-    if "__getstate__" not in own:
-        methods["__getstate__"] = _make_getstate(_getter(names))
-    if "__setstate__" not in own:
-        methods["__setstate__"] = _make_setstate(names)
-    for name, method in methods.items():
-        method.__qualname__ = f"{qualname}.{name}"
-        setattr(cls, name, method)
-    if "__match_args__" not in own:
-        cls.__match_args__ = names  # type: ignore[attr-defined]
-    cls.__frozen_fields__ = specs  # type: ignore[attr-defined]
-    cls.__dataclass_fields__ = _Deferred(cls, "__dataclass_fields__")  # type: ignore[attr-defined]
-    cls.__dataclass_params__ = _Deferred(cls, "__dataclass_params__")  # type: ignore[attr-defined]
-    if not own.get("__doc__"):
-        cls.__doc__ = f"{cls.__name__}({', '.join(_describe(spec) for spec in specs.values())})"
+    init = _build_init(cls, names, [_slot_setter(cls, name) for name in names],
+                       tuple(defaults), tuple(factories), hasattr(cls, "__post_init__"))
+    init.__annotations__ = {name: spec.type for name, spec in specs.items()}
+    init.__annotations__["return"] = None
+    return init
+
+
+def _owner(cls: type, name: str, value: object) -> type:
+    """The class along ``cls``'s MRO whose own attribute ``name`` is ``value``."""
+    return next(klass for klass in cls.__mro__ if klass.__dict__.get(name) is value)
 
 
 class _Deferred:
@@ -271,17 +281,16 @@ class _Deferred:
     dataclasses' own objects when first read (by ``dataclasses.fields``, ``replace`` or a
     dataclass extending the class), then stored on the class in its place."""
 
-    __slots__ = ("owner", "attribute")
+    __slots__ = ("attribute",)
 
-    def __init__(self, owner: type, attribute: str) -> None:
-        self.owner = owner
+    def __init__(self, attribute: str) -> None:
         self.attribute = attribute
 
     def __get__(self, instance: object, kind: type | None = None) -> Any:
         import dataclasses
 
         model = _model()
-        owner = self.owner
+        owner = _owner(type(instance) if kind is None else kind, self.attribute, self)
         if self.attribute == "__dataclass_params__":
             value: Any = model.__dataclass_params__
         else:
@@ -451,19 +460,20 @@ def _compare_code(kind: str, names: tuple[str, ...]) -> types.CodeType:
                                            for name in template.co_names))
 
 
-def _on_first_call(owner: type, kind: str, names: tuple[str, ...]) -> Callable[..., Any]:
+def _on_first_call(kind: str, names: tuple[str, ...]) -> Callable[..., Any]:
     """``owner``'s ``__eq__`` or ``__hash__``: built at its first call, then put in its place.
 
     Most classes are never compared or hashed in a run, so none of them pays at import for
     code it does not use; after the first call the class has the dataclass's own code.
     """
 
-    def first_call(*args: Any) -> Any:
+    def first_call(self: object, *args: Any) -> Any:
+        owner = _owner(type(self), kind, first_call)
         method = types.FunctionType(_compare_code(kind, names), _GLOBALS, kind)
         method.__qualname__ = f"{owner.__qualname__}.{kind}"
         method.__module__ = owner.__module__
         setattr(owner, kind, method)
-        return method(*args)
+        return method(self, *args)
 
     return first_call
 

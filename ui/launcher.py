@@ -6,12 +6,15 @@ import os
 import sys
 from collections.abc import Mapping, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from simulator.cli import Frontends
-from simulator.cli import main as cli_main
-from simulator.config import Scenario
-from simulator.recording import RecordRequest
-from simulator.trace.events import Event
+from simulator.runtime.gc_pacing import no_collections, settle_imports
+
+if TYPE_CHECKING:
+    from simulator.cli import Frontends
+    from simulator.config import Scenario
+    from simulator.recording import RecordRequest
+    from simulator.trace.events import Event
 
 NO_DISPLAY = (
     "leadersim: no display to open the window on (DISPLAY and WAYLAND_DISPLAY are not set). "
@@ -61,10 +64,18 @@ def record_video(scenario: Scenario, request: RecordRequest) -> int:
 def frontends() -> Frontends:
     """The window, the timeline renderer, the SVG rasteriser and the recorder for
     simulator.cli."""
+    from simulator.cli import Frontends
+
     return Frontends(gui=open_window, render_timeline=render_timeline, svg_to_png=svg_to_png,
                      record=record_video)
 
 
 def main() -> None:
     """Entry point of the ``leadersim`` command."""
-    sys.exit(cli_main(sys.argv[1:], frontends()))
+    with no_collections():  # the command line's modules: long-lived objects, no garbage
+        from simulator.cli import main as cli_main
+        from simulator.frozen import replace
+
+        fronts = replace(frontends(), settle=settle_imports)  # this process is the command
+        settle_imports()
+    sys.exit(cli_main(sys.argv[1:], fronts))

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import gc
+import subprocess
+import sys
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
+from simulator.cli import Frontends
+from simulator.cli import main as cli_main
 from simulator.config import RaftConfig, Scenario
-from simulator.runtime.gc_pacing import RUN_THRESHOLDS, fewer_collections
+from simulator.runtime.gc_pacing import RUN_THRESHOLDS, fewer_collections, no_collections
 from simulator.runtime.simulation import Simulation
 
 
@@ -50,3 +55,43 @@ def test_settings_come_back_when_the_run_fails(default_thresholds: tuple[int, in
     with pytest.raises(RuntimeError), fewer_collections():
         raise RuntimeError("a step failed")
     assert gc.get_threshold() == default_thresholds
+
+
+def test_start_up_imports_collect_nothing_and_leave_the_collector_as_found() -> None:
+    with no_collections():
+        assert not gc.isenabled()
+        with no_collections():
+            assert not gc.isenabled()
+        assert not gc.isenabled()
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with no_collections():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
+    with pytest.raises(RuntimeError), no_collections():
+        raise RuntimeError("an import failed")
+    assert gc.isenabled()
+
+
+def test_the_leadersim_process_settles_once_its_run_modules_are_imported() -> None:
+    """The command leaves its modules' objects out of later collections; a process that
+    runs commands among other work (no settle handed in) keeps its collector as it was."""
+    code = ("import gc, sys\nfrom ui.launcher import main\n"
+            "sys.argv = ['leadersim', 'run', 'raft-steady', '--until', '1']\n"
+            "try:\n    main()\nfinally:\n"
+            "    print(gc.isenabled(), gc.get_freeze_count() > 10_000, file=sys.stderr)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          cwd=Path(__file__).resolve().parents[2], check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "True True"
+    settled: list[str] = []
+    frozen_before = gc.get_freeze_count()
+    assert cli_main(["run", "raft-steady", "--until", "1"],
+                    Frontends(settle=lambda: settled.append("run"))) == 0
+    assert cli_main(["presets"], Frontends(settle=lambda: settled.append("presets"))) == 0
+    assert cli_main(["run", "raft-steady", "--until", "1"], Frontends()) == 0
+    assert settled == ["run"]
+    assert gc.get_freeze_count() == frozen_before and gc.isenabled()
