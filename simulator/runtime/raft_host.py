@@ -105,6 +105,9 @@ class RaftHost(Host):
         self.node: ConsensusMember | None = None
         self.state_machine: StateMachine  # built with the node by _build
         self._service: HostedService | None = None
+        # what _loop reads on every pass and never changes: read as one tuple
+        self._loop_fixed = (self.env, self._inbox, self.clock, protocol.message_type, protocol,
+                            protocol.timer_note, trace)
         self._build(None)
 
     def _build(self, storage: Any) -> None:
@@ -206,16 +209,10 @@ class RaftHost(Host):
 
         The same steps in the same order as the base loop with this class's hooks.
         """
+        env, inbox, clock, message_type, protocol, timer_note, trace = self._loop_fixed
         service = self._service
-        env = self.env
-        inbox = self._inbox
-        clock = self.clock
         node = self.node
         assert node is not None
-        message_type = self._message_type
-        protocol = self.protocol
-        timer_note = protocol.timer_note
-        trace = self.trace
         while self.incarnation == incarnation:
             if self.paused:
                 break
