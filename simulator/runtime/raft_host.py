@@ -91,7 +91,6 @@ class RaftHost(Host):
         super().__init__(node_id, env, trace, network, clock)
         self.peers = tuple(peers)
         self.protocol = protocol
-        self._message_type = protocol.message_type
         self._election_rng = streams.get(f"{node_id}/election")
         self._disk_rng = streams.get(f"{node_id}/disk")
         self._disk_latency = disk_latency
