@@ -49,12 +49,14 @@ class HostedService(StateMachine, Protocol):
     """A state machine that also serves requests from inside its host (the store server).
 
     The host calls ``bind`` once after building it, routes every message or local command that
-    is not Raft's to ``handle``, reports role changes to ``on_role``, and wakes it at
-    ``next_deadline`` (local time, inf for never, -inf for at once) through ``on_deadline``
-    (called on every wake-up of the process: it checks itself what is due). All of these run
-    inside the host's process; whatever the service does to ``host.node`` is drained before the
-    process sleeps again.
+    is not Raft's to ``handle``, reports role changes to ``on_role``, and calls ``on_deadline``
+    on a pass of its process that reaches ``due`` (local time, inf for never, -inf for at once;
+    the service keeps it up to date). All of these run inside the host's process; whatever the
+    service does to ``host.node`` is drained before the process sleeps again. During a pass,
+    ``host.last_pass`` is the local time of the pass before it (-inf before the first).
     """
+
+    due: float
 
     def bind(self, host: RaftHost) -> None:
         """Remember the host this service runs in."""
@@ -66,10 +68,6 @@ class HostedService(StateMachine, Protocol):
 
     def on_role(self, role: str, term: Any) -> None:
         """The member's role or epoch (Raft term, Paxos ballot) changed."""
-        ...
-
-    def next_deadline(self) -> float:
-        """The local time the service next needs ``on_deadline`` (inf for never)."""
         ...
 
     def on_deadline(self, local_now: float) -> None:
@@ -117,6 +115,7 @@ class RaftHost(Host):
         if previous is not None:
             machine.recover(previous)  # the applied state is durable (etcd's backend)
         self._service = machine if callable(getattr(machine, "bind", None)) else None  # type: ignore[assignment]
+        self.last_pass = -math.inf  # the local time of the previous pass (see HostedService)
         if self._service is not None:
             self._service.bind(self)
 
@@ -172,7 +171,7 @@ class RaftHost(Host):
             return -math.inf  # the service made the node produce output: drain it now
         deadline = node.next_deadline()
         if self._service is not None:
-            service = self._service.next_deadline()
+            service = self._service.due
             if service < deadline:
                 return service
         return deadline
@@ -240,7 +239,9 @@ class RaftHost(Host):
                         raise TypeError(f"{self.id}: cannot handle {item!r}")
                 node.tick(local_now)
                 if service is not None:
-                    service.on_deadline(local_now)
+                    if local_now >= service.due:
+                        service.on_deadline(local_now)
+                    self.last_pass = local_now
                 self._dirty = False
                 ready = node.ready()
                 notes = ready.notes
@@ -282,7 +283,7 @@ class RaftHost(Host):
             else:
                 deadline_local = current.next_deadline()
                 if service is not None:
-                    service_deadline = service.next_deadline()
+                    service_deadline = service.due
                     if service_deadline < deadline_local:
                         deadline_local = service_deadline
             deadline = (deadline_local - clock.offset) / clock.rate  # clock.to_sim, inlined

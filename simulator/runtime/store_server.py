@@ -1,7 +1,7 @@
 """The store member inside each Raft host: apply the log, serve clients, run the lessor.
 
 A ``StoreServer`` is the Raft host's state machine and its hosted service (RaftHost calls
-``bind``, ``handle``, ``on_role``, ``next_deadline`` and ``on_deadline`` from inside its
+``bind``, ``handle``, ``on_role`` and, when ``due``, ``on_deadline`` from inside its
 process). It behaves as an etcd member:
 
 - Applies committed entries to its ``simulator.kv`` member (store, lessor, watch hub) with its
@@ -106,7 +106,6 @@ class StoreServer:
         self.config = store
         self.promote_extend = raft.election_timeout_min
         self._active_window = 3 * raft.heartbeat_interval  # etcd's isActive: 3 ticks
-        self._last_wake = -math.inf  # local time of the host's previous pass (on_deadline)
         self._forwarded: dict[tuple[str, int], tuple[KeepAliveRequest, float]] = {}
         self.member = KVMember(store.min_lease_ttl(raft))
         self.sessions = SessionTable()
@@ -125,6 +124,7 @@ class StoreServer:
         self._route_ids: dict[tuple[str, str, int], int] = {}
         self._next_watch = 1
         self._kick = False
+        self.due = math.inf  # when the host next calls on_deadline: _next_check, or now if _kick
 
     # --- the host's hooks ----------------------------------------------------------------
 
@@ -169,6 +169,7 @@ class StoreServer:
             self.member.lessor.demote()
             self._primary_term = 0
             self._next_check = math.inf
+            self._set_due()
             self._revoking.clear()
             self._compacting = 0
             self.host.trace.emit(LeasePrimary(self.host.env.now, self.id, False))
@@ -178,15 +179,12 @@ class StoreServer:
             self._blocked_reads.clear()
             self._read_rounds.clear()
 
-    def next_deadline(self) -> float:
-        """At once when work is waiting, else the next lease check (local time)."""
-        if self._kick:
-            return -math.inf
-        return self._next_check
+    def _set_due(self) -> None:
+        """Work waiting (``_kick``) is due at once, else the next lease check (local time)."""
+        self.due = -math.inf if self._kick else self._next_check
 
     def on_deadline(self, local_now: float) -> None:
         """Retry reads that waited for the leader's first commit; check lease expiry."""
-        self._last_wake = local_now
         if self._kick:
             self._kick = False
             blocked = self._blocked_reads
@@ -194,11 +192,12 @@ class StoreServer:
             for request in blocked:
                 self._start_read(request, local_now)
         # _next_check is finite only while this member is the primary lessor (set on
-        # promotion, back to inf on demotion): the cheap comparison first
+        # promotion, back to inf on demotion)
         if local_now >= self._next_check and self.primary:
             self._next_check = local_now + self.config.lease_check_interval
             self._revoke_expired(local_now)
             self._maybe_compact(local_now)
+        self._set_due()
 
     # --- applying the log ----------------------------------------------------------------
 
@@ -255,6 +254,7 @@ class StoreServer:
         self._serve_confirmed_reads()
         if self._blocked_reads and host.role == LEADER and entry.term == host.term:
             self._kick = True
+            self.due = -math.inf
 
     def read_ready(self, ctx: int, index: int) -> None:
         """A ReadIndex round is confirmed: serve its read once ``index`` is applied."""
@@ -308,6 +308,7 @@ class StoreServer:
         lessor.promote(local_now, self.promote_extend)
         self._primary_term = host.term
         self._next_check = local_now + self.config.lease_check_interval
+        self._set_due()
         self._revoking.clear()
         self._compacting = 0
         now = host.env.now
@@ -357,7 +358,7 @@ class StoreServer:
             return
         check = self.config.keepalive_leadership_check
         if check == "always" or (
-            check == "etcd" and local_now - self._last_wake >= self._active_window
+            check == "etcd" and local_now - self.host.last_pass >= self._active_window
         ):
             # etcd's ensureLeadership: a linearizable read round confirms the leadership
             ctx = self._next_ctx
