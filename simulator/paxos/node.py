@@ -91,7 +91,7 @@ class PaxosNode:
         state = storage if storage is not None else PaxosState()
         self._id = node_id
         self._members = tuple(members)
-        self._member_set = frozenset(members)
+        self._other_set = frozenset(members) - {node_id}  # who may send it messages
         self._others = tuple(p for p in members if p != node_id)
         self._quorum = len(members) // 2 + 1
         self._options = options
@@ -283,7 +283,7 @@ class PaxosNode:
         """Handle one message received at local time ``now``."""
         if msg.dst != self._id:
             raise ValueError(f"message for {msg.dst!r} stepped into node {self._id!r}")
-        if msg.src not in self._member_set or msg.src == self._id:
+        if msg.src not in self._other_set:
             return
         ballot = msg.ballot
         if ballot is not self._promised and ballot[0] > self._max_round:

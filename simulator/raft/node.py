@@ -83,7 +83,7 @@ class RaftNode:
         state = storage if storage is not None else PersistentState()
         self._id = node_id
         self._members = tuple(members)
-        self._member_set = frozenset(members)
+        self._other_set = frozenset(members) - {node_id}  # who may send it messages
         self._others = tuple(p for p in members if p != node_id)
         self._quorum = quorum_size(len(members))
         self._options = options
@@ -250,7 +250,7 @@ class RaftNode:
         """Handle one message received at local time ``now``."""
         if msg.dst != self._id:
             raise ValueError(f"message for {msg.dst!r} stepped into node {self._id!r}")
-        if msg.src not in self._member_set or msg.src == self._id:
+        if msg.src not in self._other_set:
             return
         kind = type(msg)
         if msg.term > self._term:
