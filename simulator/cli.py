@@ -310,12 +310,13 @@ def _simulation_class() -> Any:
 def _save(
     args: argparse.Namespace, fronts: Frontends, events: Sequence[Event], scenario: Scenario
 ) -> None:
-    from simulator.trace.export import save_csv, save_jsonl
+    if args.events is not None or args.csv is not None:
+        from simulator.trace.export import save_csv, save_jsonl  # and json: only when asked for
 
-    if args.events is not None:
-        _write("--events", args.events, lambda: save_jsonl(events, args.events))
-    if args.csv is not None:
-        _write("--csv", args.csv, lambda: save_csv(events, args.csv))
+        if args.events is not None:
+            _write("--events", args.events, lambda: save_jsonl(events, args.events))
+        if args.csv is not None:
+            _write("--csv", args.csv, lambda: save_csv(events, args.csv))
     if args.timeline is not None and fronts.render_timeline is not None:
         render = fronts.render_timeline
         _write("--timeline", args.timeline, lambda: render(events, scenario, args.timeline))
