@@ -257,18 +257,29 @@ def _init(cls: type, specs: dict[str, _Spec]) -> Callable[..., None]:
     """The dataclass's ``__init__`` for ``cls``, setting each slot through its descriptor."""
     names = tuple(specs)
     defaults: list[object] = []
-    factories: list[tuple[int, Callable[[], object]]] = []
-    for number, spec in enumerate(specs.values()):
+    setters: list[Callable[[object, object], None]] = []
+    for name, spec in specs.items():
+        setter = _slot_setter(cls, name)
         if spec.default_factory is not MISSING:
-            factories.append((number, spec.default_factory))
+            setter = _from_factory(setter, spec.default_factory)
             defaults.append(_FACTORY)
         elif spec.default is not MISSING:
             defaults.append(spec.default)
-    init = _build_init(cls, names, [_slot_setter(cls, name) for name in names],
-                       tuple(defaults), tuple(factories), hasattr(cls, "__post_init__"))
+        setters.append(setter)
+    init = _build_init(cls, names, setters, tuple(defaults), hasattr(cls, "__post_init__"))
     init.__annotations__ = {name: spec.type for name, spec in specs.items()}
     init.__annotations__["return"] = None
     return init
+
+
+def _from_factory(setter: Callable[[object, object], None],
+                  factory: Callable[[], object]) -> Callable[[object, object], None]:
+    """The slot setter of a field with a default_factory: the parameter's default makes one."""
+
+    def set_or_make(instance: object, value: object) -> None:
+        setter(instance, factory() if value is _FACTORY else value)
+
+    return set_or_make
 
 
 def _owner(cls: type, name: str, value: object) -> type:
@@ -351,50 +362,40 @@ class _Factory:
 
 
 _FACTORY = _Factory()
-_TEMPLATES: dict[tuple[int, tuple[int, ...], bool], types.CodeType] = {}
+_TEMPLATES: dict[tuple[int, bool], types.CodeType] = {}
 
 
-def _init_template(count: int, factories: tuple[int, ...], post_init: bool) -> types.CodeType:
-    """The code of an ``__init__`` with ``count`` parameters, compiled once per shape.
+def _init_template(count: int, post_init: bool) -> types.CodeType:
+    """The code of an ``__init__`` with ``count`` parameters, compiled once per count.
 
-    Parameter ``a{i}`` goes to slot setter ``_s{i}`` (a closure cell); a parameter still equal
-    to ``_factory`` (its default) is replaced by ``_f{i}()``.
+    Parameter ``a{i}`` goes to slot setter ``_s{i}`` (a closure cell); ``post_init``: then
+    ``self.__post_init__()``.
     """
-    key = (count, factories, post_init)
-    code = _TEMPLATES.get(key)
+    code = _TEMPLATES.get((count, post_init))
     if code is None:
-        lines = [f"        _s{i}(self, _f{i}() if a{i} is _factory else a{i})" if i in factories
-                 else f"        _s{i}(self, a{i})" for i in range(count)]
+        lines = [f"        _s{i}(self, a{i})" for i in range(count)]
         if post_init:
             lines.append("        self.__post_init__()")
-        cells = [f"_s{i}" for i in range(count)] + [f"_f{i}" for i in factories]
-        if factories:
-            cells.append("_factory")
-        source = (f"def _make({', '.join(cells)}):\n"
+        source = (f"def _make({', '.join(f'_s{i}' for i in range(count))}):\n"
                   f"    def __init__({', '.join(['self'] + [f'a{i}' for i in range(count)])}):\n"
                   + ("\n".join(lines) or "        pass") + "\n    return __init__\n")
         namespace: dict[str, Any] = {}
-        exec(source, namespace)  # noqa: S102 - generated from counts, no names from classes
+        exec(source, namespace)  # noqa: S102 - generated from a count, no names from classes
         code = next(const for const in namespace["_make"].__code__.co_consts
                     if isinstance(const, types.CodeType))
-        _TEMPLATES[key] = code
+        _TEMPLATES[count, post_init] = code
     return code
 
 
 def _build_init(cls: type, names: tuple[str, ...], setters: list[Any],
-                defaults: tuple[object, ...],
-                factories: tuple[tuple[int, Callable[[], object]], ...],
-                post_init: bool) -> Callable[..., None]:
-    """An ``__init__(self, *names)`` that sets each slot through its descriptor's ``__set__``."""
+                defaults: tuple[object, ...], post_init: bool) -> Callable[..., None]:
+    """An ``__init__(self, *names)`` that hands each argument to its slot's setter."""
     for name in names:
-        if name in ("self", "_factory") or name[:2] in ("_s", "_f") and name[2:].isdigit():
+        if name == "self" or name[:2] == "_s" and name[2:].isdigit():
             raise TypeError(f"frozen: {cls.__name__}.{name}: reserved field name")
-    template = _init_template(len(names), tuple(number for number, _ in factories), post_init)
-    code = template.replace(co_varnames=("self", *names),
-                            co_qualname=f"{cls.__qualname__}.__init__")
-    cells: dict[str, object] = {f"_s{i}": setter for i, setter in enumerate(setters)}
-    cells.update({f"_f{number}": factory for number, factory in factories})
-    cells["_factory"] = _FACTORY
+    code = _init_template(len(names), post_init).replace(
+        co_varnames=("self", *names), co_qualname=f"{cls.__qualname__}.__init__")
+    cells = {f"_s{i}": setter for i, setter in enumerate(setters)}
     closure = tuple(types.CellType(cells[name]) for name in code.co_freevars)
     init = types.FunctionType(code, _GLOBALS, "__init__", defaults or None, closure or None)
     init.__module__ = cls.__module__
