@@ -243,6 +243,8 @@ def _methods(name: str, qualname: str, own: Any, specs: dict[str, _Spec]) -> dic
         methods["__setstate__"] = _make_setstate(names)
     for method_name, method in methods.items():
         method.__qualname__ = f"{qualname}.{method_name}"
+    if "__replace__" not in own:
+        methods["__replace__"] = replace  # copy.replace (Python 3.13), as a dataclass has it
     if "__match_args__" not in own:
         methods["__match_args__"] = names
     methods["__frozen_fields__"] = specs

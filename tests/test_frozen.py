@@ -134,6 +134,7 @@ def test_replace_and_field_names_without_dataclasses() -> None:
     changed = replace(child, term=5, note="new")
     assert (changed.term, changed.note, changed.items) == (5, "new", (1,))
     assert changed.seen is child.seen  # as dataclasses.replace: the same value, not a copy
+    assert child.__replace__(term=6).term == 6  # copy.replace's hook (Python 3.13)
     with pytest.raises(TypeError, match="colour"):
         replace(child, colour="red")
 
