@@ -14,7 +14,6 @@ from __future__ import annotations
 import types
 from _thread import get_ident as _get_ident
 from collections.abc import Callable
-from operator import attrgetter
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, dataclass_transform, get_origin
 
 if TYPE_CHECKING:
@@ -89,7 +88,7 @@ def frozen(cls: _C) -> _C:
     namespace.pop("__dict__", None)
     namespace.pop("__weakref__", None)
     namespace["__slots__"] = tuple(name for name in specs if name not in inherited_slots)
-    namespace.update(_methods(cls.__name__, cls.__qualname__, own, specs))
+    namespace.update(_methods(cls.__name__, own, specs))
     new = type(cls)(cls.__name__, cls.__bases__, namespace)
     new.__qualname__ = cls.__qualname__
     if "__init__" not in own:
@@ -221,35 +220,32 @@ def _slot_setter(cls: type, name: str) -> Callable[[object, object], None]:
 # --- the methods -------------------------------------------------------------------------------
 
 
-def _methods(name: str, qualname: str, own: Any, specs: dict[str, _Spec]) -> dict[str, Any]:
-    """What dataclass(frozen=True) adds to a class (but ``__init__``), for its namespace."""
-    names = tuple(specs)
-    methods: dict[str, Any] = {}
+def _methods(name: str, own: Any, specs: dict[str, _Spec]) -> dict[str, Any]:
+    """What dataclass(frozen=True) adds to a class (but ``__init__``), for its namespace.
+
+    The methods are shared by every frozen class and read the fields from the instance's class
+    (``__frozen_fields__``), so a class costs no new functions; ``__eq__`` and ``__hash__``
+    become the class's own compiled code at their first call.
+    """
+    methods: dict[str, Any] = {"__frozen_fields__": specs, "__setattr__": _setattr,
+                               "__delattr__": _delattr,
+                               "__dataclass_fields__": _FIELDS_VIEW,
+                               "__dataclass_params__": _PARAMS_VIEW}
     if "__repr__" not in own:
-        methods["__repr__"] = _make_repr(tuple(n for n, spec in specs.items() if spec.repr))
+        methods["__repr__"] = _repr
     if "__eq__" not in own:
-        compared = tuple(name for name, spec in specs.items() if spec.compare)
-        methods["__eq__"] = _on_first_call("__eq__", compared)
+        methods["__eq__"] = _eq_at_first_call
     explicit_hash = own.get("__hash__", MISSING)
     if explicit_hash is MISSING or (explicit_hash is None and "__eq__" in own):
-        hashed = tuple(name for name, spec in specs.items()
-                       if (spec.compare if spec.hash is None else spec.hash))
-        methods["__hash__"] = _on_first_call("__hash__", hashed)
-    methods["__setattr__"] = _make_setattr(frozenset(names))
-    methods["__delattr__"] = _make_delattr(frozenset(names))
+        methods["__hash__"] = _hash_at_first_call
     if "__getstate__" not in own:
-        methods["__getstate__"] = _make_getstate(_getter(names))
+        methods["__getstate__"] = _getstate
     if "__setstate__" not in own:
-        methods["__setstate__"] = _make_setstate(names)
-    for method_name, method in methods.items():
-        method.__qualname__ = f"{qualname}.{method_name}"
+        methods["__setstate__"] = _setstate
     if "__replace__" not in own:
         methods["__replace__"] = replace  # copy.replace (Python 3.13), as a dataclass has it
     if "__match_args__" not in own:
-        methods["__match_args__"] = names
-    methods["__frozen_fields__"] = specs
-    methods["__dataclass_fields__"] = _Deferred("__dataclass_fields__")
-    methods["__dataclass_params__"] = _Deferred("__dataclass_params__")
+        methods["__match_args__"] = tuple(specs)
     if not own.get("__doc__"):
         methods["__doc__"] = f"{name}({', '.join(_describe(spec) for spec in specs.values())})"
     return methods
@@ -322,6 +318,10 @@ class _Deferred:
                 value[name] = made
         type.__setattr__(owner, self.attribute, value)
         return value
+
+
+_FIELDS_VIEW = _Deferred("__dataclass_fields__")
+_PARAMS_VIEW = _Deferred("__dataclass_params__")
 
 
 _MODEL: list[type] = []
@@ -404,32 +404,31 @@ def _build_init(cls: type, names: tuple[str, ...], setters: list[Any],
     return init  # type: ignore[return-value]
 
 
-def _getter(names: tuple[str, ...]) -> Callable[[object], tuple[object, ...]]:
-    """A function of an instance giving the tuple of the ``names`` attributes' values."""
-    if len(names) >= 2:
-        return attrgetter(*names)
-    if names:
-        get = attrgetter(names[0])
-        return lambda instance: (get(instance),)
-    return lambda instance: ()
+def _fields_of(instance: object) -> dict[str, _Spec]:
+    return type(instance).__frozen_fields__  # type: ignore[attr-defined,no-any-return]
 
 
-def _make_repr(names: tuple[str, ...]) -> Callable[[object], str]:
-    text = "%s(" + ", ".join(f"{name}=%r" for name in names) + ")"
-    get = _getter(names)
-    running: set[tuple[int, int]] = set()
+_REPR_RUNNING: set[tuple[int, int]] = set()
+_REPR_TEXT: dict[type, tuple[str, tuple[str, ...]]] = {}
 
-    def __repr__(self: object) -> str:
-        key = (id(self), _get_ident())
-        if key in running:  # a value that contains itself, as dataclasses' repr shows it
-            return "..."
-        running.add(key)
-        try:
-            return text % (self.__class__.__qualname__, *get(self))
-        finally:
-            running.discard(key)
 
-    return __repr__
+def _repr(self: object) -> str:
+    """The dataclass's repr: the class's name and each field shown in it, with its value."""
+    kind = type(self)
+    shape = _REPR_TEXT.get(kind)
+    if shape is None:
+        names = tuple(name for name, spec in _fields_of(self).items() if spec.repr)
+        shape = _REPR_TEXT[kind] = ("%s(" + ", ".join(f"{name}=%r" for name in names) + ")",
+                                    names)
+    key = (id(self), _get_ident())
+    if key in _REPR_RUNNING:  # a value that contains itself, as dataclasses' repr shows it
+        return "..."
+    _REPR_RUNNING.add(key)
+    try:
+        return shape[0] % (self.__class__.__qualname__,
+                           *[getattr(self, name) for name in shape[1]])
+    finally:
+        _REPR_RUNNING.discard(key)
 
 
 _COMPARE_TEMPLATES: dict[tuple[str, int], types.CodeType] = {}
@@ -463,22 +462,30 @@ def _compare_code(kind: str, names: tuple[str, ...]) -> types.CodeType:
                                            for name in template.co_names))
 
 
-def _on_first_call(kind: str, names: tuple[str, ...]) -> Callable[..., Any]:
-    """``owner``'s ``__eq__`` or ``__hash__``: built at its first call, then put in its place.
+def _compiled(instance: object, kind: str, stub: object) -> Callable[..., Any]:
+    """The class's own ``__eq__`` or ``__hash__``, put in the place of ``stub`` on the class
+    that holds it (most classes are never compared or hashed in a run, so none pays at
+    import for code it does not use)."""
+    owner = _owner(type(instance), kind, stub)
+    specs: dict[str, _Spec] = owner.__frozen_fields__  # type: ignore[attr-defined]
+    if kind == "__eq__":
+        names = tuple(name for name, spec in specs.items() if spec.compare)
+    else:
+        names = tuple(name for name, spec in specs.items()
+                      if (spec.compare if spec.hash is None else spec.hash))
+    method = types.FunctionType(_compare_code(kind, names), _GLOBALS, kind)
+    method.__qualname__ = f"{owner.__qualname__}.{kind}"
+    method.__module__ = owner.__module__
+    setattr(owner, kind, method)
+    return method
 
-    Most classes are never compared or hashed in a run, so none of them pays at import for
-    code it does not use; after the first call the class has the dataclass's own code.
-    """
 
-    def first_call(self: object, *args: Any) -> Any:
-        owner = _owner(type(self), kind, first_call)
-        method = types.FunctionType(_compare_code(kind, names), _GLOBALS, kind)
-        method.__qualname__ = f"{owner.__qualname__}.{kind}"
-        method.__module__ = owner.__module__
-        setattr(owner, kind, method)
-        return method(self, *args)
+def _eq_at_first_call(self: object, other: object) -> Any:
+    return _compiled(self, "__eq__", _eq_at_first_call)(self, other)
 
-    return first_call
+
+def _hash_at_first_call(self: object) -> int:
+    return _compiled(self, "__hash__", _hash_at_first_call)(self)  # type: ignore[no-any-return]
 
 
 def _frozen_error(message: str) -> Exception:
@@ -487,34 +494,22 @@ def _frozen_error(message: str) -> Exception:
     return FrozenInstanceError(message)
 
 
-def _make_setattr(names: frozenset[str]) -> Callable[[object, str, object], None]:
-    def __setattr__(self: object, name: str, value: object) -> None:
-        if name in names:
-            raise _frozen_error(f"cannot assign to field {name!r}")
+def _setattr(self: object, name: str, value: object) -> None:
+    if name in _fields_of(self):
+        raise _frozen_error(f"cannot assign to field {name!r}")
+    object.__setattr__(self, name, value)
+
+
+def _delattr(self: object, name: str) -> None:
+    if name in _fields_of(self):
+        raise _frozen_error(f"cannot delete field {name!r}")
+    object.__delattr__(self, name)
+
+
+def _getstate(self: object) -> list[Any]:
+    return [getattr(self, name) for name in _fields_of(self)]
+
+
+def _setstate(self: object, state: list[Any]) -> None:
+    for name, value in zip(_fields_of(self), state, strict=True):
         object.__setattr__(self, name, value)
-
-    return __setattr__
-
-
-def _make_delattr(names: frozenset[str]) -> Callable[[object, str], None]:
-    def __delattr__(self: object, name: str) -> None:
-        if name in names:
-            raise _frozen_error(f"cannot delete field {name!r}")
-        object.__delattr__(self, name)
-
-    return __delattr__
-
-
-def _make_getstate(get: Callable[[object], tuple[object, ...]]) -> Callable[[object], list[Any]]:
-    def __getstate__(self: object) -> list[Any]:
-        return list(get(self))
-
-    return __getstate__
-
-
-def _make_setstate(names: tuple[str, ...]) -> Callable[[object, list[Any]], None]:
-    def __setstate__(self: object, state: list[Any]) -> None:
-        for name, value in zip(names, state, strict=True):
-            object.__setattr__(self, name, value)
-
-    return __setstate__
