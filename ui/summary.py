@@ -258,9 +258,8 @@ class SummaryDialog(QDialog):
     def _show_figures(self, figures: list[Figure]) -> None:
         while len(self.tiles) > len(figures):
             tile = self.tiles.pop()
-            # hidden, it takes no room; Qt drops its layout item when it is deleted. Not
-            # removeWidget: PySide's glue wraps the layout item that Qt then deletes, and the
-            # stale wrapper later answers for whatever is allocated at that address
+            # hidden, it takes no room; Qt drops its layout item when it is deleted (no Python
+            # wrapper of that item exists to go stale: ui/layouts.py)
             tile.hide()
             self.tiles_layout.setColumnStretch(len(self.tiles), 0)
             tile.deleteLater()
